@@ -1,0 +1,63 @@
+package gifmachine.cli.deploy;
+
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.StackDescription;
+import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageSet;
+import gifmachine.infra.StackOutputs;
+import gifmachine.infra.StackPart;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reading what is deployed: each part's stack and outputs, and the repository URIs. */
+public final class Stacks {
+
+  private final Map<StackPart, StackDescription> stacks;
+
+  private Stacks(Map<StackPart, StackDescription> stacks) {
+    this.stacks = stacks;
+  }
+
+  public static Stacks read(Aws aws, DeploymentConfig config) {
+    Map<StackPart, StackDescription> found = new EnumMap<>(StackPart.class);
+    for (StackPart part : StackPart.values()) {
+      Preflight.guard("reading stack " + config.stackName(part), () -> aws.cloudFormation().describe(config.stackName(part)))
+          .ifPresent(stack -> found.put(part, stack));
+    }
+    return new Stacks(found);
+  }
+
+  public Optional<StackDescription> stack(StackPart part) {
+    return Optional.ofNullable(stacks.get(part));
+  }
+
+  public Map<StackPart, StackDescription> all() {
+    return stacks;
+  }
+
+  public Optional<String> output(StackPart part, String key) {
+    return stack(part).map(s -> s.outputs().get(key)).filter(v -> v != null && !v.isBlank());
+  }
+
+  /** Repository URIs from the registry stack's outputs, empty when it is not deployed. */
+  public Optional<ImageSet> repositories() {
+    Optional<String> gifmachine = output(StackPart.REGISTRY, StackOutputs.GIFMACHINE_REPOSITORY_URI);
+    if (gifmachine.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ImageSet(
+        gifmachine.get(),
+        output(StackPart.REGISTRY, StackOutputs.CSIDECAR_REPOSITORY_URI).orElse(""),
+        output(StackPart.REGISTRY, StackOutputs.CDEPOT_REPOSITORY_URI).orElse(""),
+        output(StackPart.REGISTRY, StackOutputs.PROMETHEUS_REPOSITORY_URI).orElse(""),
+        output(StackPart.REGISTRY, StackOutputs.GRAFANA_REPOSITORY_URI).orElse("")));
+  }
+
+  /** Images to synthesize with when none are built (synth, plan, down): tags, not digests. */
+  public static ImageSet placeholderImages(DeploymentConfig config) {
+    String prefix = config.account() + ".dkr.ecr." + config.region() + ".amazonaws.com/" + config.deploymentName();
+    return new ImageSet(prefix + "/gifmachine:latest", prefix + "/csidecar:latest", prefix + "/cdepot:latest",
+        prefix + "/prometheus:latest", prefix + "/grafana:latest");
+  }
+}
