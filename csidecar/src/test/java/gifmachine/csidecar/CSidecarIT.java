@@ -129,6 +129,7 @@ class CSidecarIT {
       assertThat(metrics()).contains("csidecar_cpu_utilization_ratio{container=\"gifmachine\"}")
           .contains("csidecar_memory_utilization_ratio{container=\"gifmachine\"}");
       JsonNode targets = json.readTree(get("http://127.0.0.1:" + depot.port() + "/targets"));
+      assertThat(targets).hasSize(1);
       assertThat(targets.get(0).get("labels").get("cluster").asText()).isEqualTo("local");
       assertThat(targets.get(0).get("targets").get(0).asText()).isEqualTo("127.0.0.1:" + sidecar.port());
     });
