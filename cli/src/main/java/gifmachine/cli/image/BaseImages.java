@@ -4,6 +4,7 @@ import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.RegistryImage;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ public interface BaseImages {
           BaseImage.GRAFANA, "grafana/grafana-oss:12.1.1");
 
   /** A fresh container builder starting from the base image of {@code kind}. */
-  JibContainerBuilder from(BaseImage kind) throws InvalidImageReferenceException;
+  JibContainerBuilder from(BaseImage kind) throws InvalidImageReferenceException, IOException;
 
   /** The official images of {@link #OFFICIAL}, pulled anonymously. */
   static BaseImages official() {
