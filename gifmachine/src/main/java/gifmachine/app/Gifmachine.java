@@ -1,0 +1,248 @@
+package gifmachine.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.app.db.Database;
+import gifmachine.app.gif.DatabaseUnavailableException;
+import gifmachine.app.gif.GifApi;
+import gifmachine.app.gif.GifStore;
+import gifmachine.app.gif.InvalidInputException;
+import gifmachine.app.gif.LatestGif;
+import gifmachine.app.health.HealthApi;
+import gifmachine.app.live.ClusterFeed;
+import gifmachine.app.live.LiveHub;
+import gifmachine.app.metrics.AppMetrics;
+import gifmachine.app.web.Pages;
+import gifmachine.app.web.RequestLog;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Gifmachine: HTTP API, kiosk pages and WebSockets on one port (Javalin 7 on Jetty 12,
+ * virtual threads), backed by PostgreSQL.
+ *
+ * <pre>{@code
+ * try (Gifmachine app = Gifmachine.start(GifmachineConfig.local(Path.of(".gifmachine"), 0))) {
+ *   System.out.println(app.baseUri() + " secret " + app.password());
+ * }
+ * }</pre>
+ */
+public final class Gifmachine implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(Gifmachine.class);
+
+  /** Request bodies above this are refused with 413: a gif post is well under 4 KB. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final GifmachineConfig config;
+  private final Database database;
+  private final ClusterFeed feed;
+  private final RequestLog requestLog;
+  private final Javalin server;
+
+  private Gifmachine(
+      GifmachineConfig config,
+      Database database,
+      ClusterFeed feed,
+      RequestLog requestLog,
+      Javalin server) {
+    this.config = config;
+    this.database = database;
+    this.feed = feed;
+    this.requestLog = requestLog;
+    this.server = server;
+  }
+
+  /**
+   * Opens (or starts) the database, migrates it, and serves on {@code config.port()}.
+   *
+   * @throws GifmachineStartupException when the database or port is unusable
+   */
+  public static Gifmachine start(GifmachineConfig config) {
+    return start(config, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /** As {@link #start(GifmachineConfig)}, with the request log written to {@code requestLogTo}. */
+  public static Gifmachine start(GifmachineConfig config, OutputStream requestLogTo) {
+    Database database = Database.open(config.database());
+    RequestLog requestLog = new RequestLog(requestLogTo);
+    ClusterFeed feed = null;
+    try {
+      ObjectMapper json = new ObjectMapper();
+      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL);
+      LatestGif latest = new LatestGif(json);
+      store.latest().ifPresent(latest::offer);
+      LiveHub hub = new LiveHub(() -> latest.get().json());
+      feed = new ClusterFeed(database::openDedicated, store, latest, hub, json);
+      AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
+      GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
+      Pages pages = new Pages(store);
+      HealthApi health = new HealthApi(store);
+      ObjectMapper errors = json;
+      Javalin server =
+          Javalin.create(
+              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, errors));
+      feed.start();
+      startServer(server, config);
+      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
+      logger.info("gifmachine listening on {}", app.baseUri());
+      return app;
+    } catch (RuntimeException e) {
+      if (feed != null) {
+        feed.close();
+      }
+      requestLog.close();
+      database.close();
+      throw e;
+    }
+  }
+
+  private static void configure(
+      JavalinConfig cfg,
+      GifmachineConfig config,
+      LiveHub hub,
+      GifApi gifs,
+      Pages pages,
+      HealthApi health,
+      AppMetrics metrics,
+      RequestLog requestLog,
+      ObjectMapper json) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.startup.showOldJavalinVersionWarning = false;
+    cfg.concurrency.useVirtualThreads = true;
+    cfg.http.maxRequestSize = MAX_BODY_BYTES;
+    cfg.jetty.host = config.host();
+    cfg.jetty.port = config.port();
+    cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setIdleTimeout(Duration.ofMinutes(5)));
+    cfg.requestLogger.http(
+        (ctx, ms) -> {
+          String route = route(ctx);
+          int status = ctx.statusCode();
+          metrics.observeRequest(ctx.method().name(), route, status, ms / 1000.0);
+          requestLog.log(ctx.method().name(), route, status, ms);
+        });
+
+    var r = cfg.routes;
+    r.before(ctx -> refuseLargeBodies(ctx));
+    r.ws("/", hub::configure);
+    r.get("/", pages::kiosk);
+    r.get("/gif.js", pages::script);
+    r.get("/style.css", pages::style);
+    r.get("/gif", gifs::latest);
+    r.post("/gif", gifs::post);
+    r.post("/reload", gifs::reload);
+    r.get("/history", pages::history);
+    r.get("/search", pages::search);
+    r.get("/view/{id}", pages::view);
+    r.get("/healthz", health::live);
+    r.get("/readyz", health::ready);
+    r.get("/metrics", metrics::scrape);
+
+    r.exception(InvalidInputException.class, (e, ctx) -> error(ctx, json, 400, e.getMessage()));
+    r.exception(GifApi.ForbiddenException.class, (e, ctx) -> error(ctx, json, 403, e.getMessage()));
+    r.exception(
+        DatabaseUnavailableException.class,
+        (e, ctx) -> {
+          logger.warn("{} {}: {}", ctx.method(), route(ctx), e.getMessage());
+          error(ctx, json, 503, "database: unavailable, try again shortly");
+        });
+    r.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          if (e.getStatus() == 404) {
+            notFound(ctx, json);
+          } else if (e.getStatus() == 413) {
+            error(ctx, json, 413, "body: larger than " + MAX_BODY_BYTES + " bytes");
+          } else {
+            error(ctx, json, e.getStatus(), e.getMessage());
+          }
+        });
+    r.exception(
+        Exception.class,
+        (e, ctx) -> {
+          logger.error("{} {} failed", ctx.method(), route(ctx), e);
+          error(ctx, json, 500, "internal error");
+        });
+  }
+
+  private static void refuseLargeBodies(Context ctx) {
+    long length = ctx.contentLength();
+    if (length > MAX_BODY_BYTES) {
+      throw new HttpResponseException(413, "body too large");
+    }
+  }
+
+  /** Unknown routes: an HTML page for browsers, JSON for everyone else. */
+  private static void notFound(Context ctx, ObjectMapper json) {
+    String accept = ctx.header("Accept");
+    if (accept != null && accept.contains("text/html")) {
+      Pages.notFound(ctx);
+    } else {
+      error(ctx, json, 404, "not found");
+    }
+  }
+
+  private static void error(Context ctx, ObjectMapper json, int status, String message) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("error", message);
+    try {
+      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      ctx.status(status).result("{\"error\":\"internal error\"}");
+    }
+  }
+
+  /** The route template for logs and metrics, never the raw path: bounded label values. */
+  private static String route(Context ctx) {
+    Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+    return endpoint == null ? "unmatched" : endpoint.path;
+  }
+
+  private static void startServer(Javalin server, GifmachineConfig config) {
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      server.stop();
+      throw new GifmachineStartupException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+          "choose another PORT, or stop whatever is using this one");
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String password() {
+    return config.password();
+  }
+
+  /** {@code http://host:port/}, with loopback standing in for "all interfaces". */
+  public URI baseUri() {
+    String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  public GifmachineConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+    feed.close();
+    requestLog.close();
+    database.close();
+  }
+}

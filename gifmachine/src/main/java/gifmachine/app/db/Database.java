@@ -1,0 +1,171 @@
+package gifmachine.app.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import gifmachine.app.GifmachineStartupException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, the migrations, and (in local mode) the embedded PostgreSQL server.
+ * Migrations baseline on an existing {@code gifs} table from the Ruby original at version 1
+ * ("original schema"), leaving ActiveRecord's {@code schema_migrations} and {@code
+ * ar_internal_metadata} alone.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(Database.class);
+
+  private final Optional<EmbeddedPostgres> embedded;
+  private final HikariDataSource pool;
+  private final String jdbcUrl;
+  private final Properties credentials;
+
+  private Database(
+      Optional<EmbeddedPostgres> embedded,
+      HikariDataSource pool,
+      String jdbcUrl,
+      Properties credentials) {
+    this.embedded = embedded;
+    this.pool = pool;
+    this.jdbcUrl = jdbcUrl;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Starts embedded PostgreSQL if asked to, opens the pool and migrates.
+   *
+   * @throws GifmachineStartupException if the database cannot be reached or migrated
+   */
+  public static Database open(DatabaseSettings settings) {
+    Optional<EmbeddedPostgres> embedded = Optional.empty();
+    String jdbcUrl;
+    Properties credentials = new Properties();
+    switch (settings) {
+      case DatabaseSettings.Embedded e -> {
+        EmbeddedPostgres pg = startEmbedded(e.dataDir());
+        embedded = Optional.of(pg);
+        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+        credentials.setProperty("user", "postgres");
+      }
+      case DatabaseSettings.External x -> {
+        jdbcUrl = x.jdbcUrl();
+        if (!x.user().isEmpty()) {
+          credentials.setProperty("user", x.user());
+        }
+        if (!x.password().isEmpty()) {
+          credentials.setProperty("password", x.password());
+        }
+      }
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gifmachine");
+    config.setJdbcUrl(jdbcUrl);
+    config.setDataSourceProperties(credentials);
+    config.setMaximumPoolSize(16);
+    config.setMinimumIdle(2);
+    // Fail fast while the database is down: callers answer 503 instead of queueing up.
+    config.setConnectionTimeout(1500);
+    config.setValidationTimeout(1000);
+    config.setKeepaliveTime(Duration.ofSeconds(60).toMillis());
+    config.setInitializationFailTimeout(-1);
+    config.addDataSourceProperty("connectTimeout", "3");
+    config.addDataSourceProperty("socketTimeout", "30");
+    config.addDataSourceProperty("ApplicationName", "gifmachine");
+    HikariDataSource pool = new HikariDataSource(config);
+    Database database = new Database(embedded, pool, jdbcUrl, credentials);
+    try {
+      database.migrate();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** A connection outside the pool, for the long-lived LISTEN. */
+  public Connection openDedicated() throws SQLException {
+    Properties props = new Properties();
+    props.putAll(credentials);
+    props.setProperty("ApplicationName", "gifmachine-listen");
+    props.setProperty("connectTimeout", "3");
+    props.setProperty("tcpKeepAlive", "true");
+    return DriverManager.getConnection(jdbcUrl, props);
+  }
+
+  private void migrate() {
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:gifmachine/app/db/migration")
+          .baselineOnMigrate(true)
+          .baselineVersion("1")
+          .baselineDescription("original schema")
+          .connectRetries(0)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new GifmachineStartupException(
+          "database migration failed: " + rootMessage(e),
+          "check that the database at "
+              + jdbcUrl
+              + " is reachable and that the user may create tables and indexes");
+    }
+  }
+
+  private static EmbeddedPostgres startEmbedded(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      Path data = dataDir.toAbsolutePath().resolve("postgres");
+      logger.info("starting embedded PostgreSQL with its data in {}", data);
+      return EmbeddedPostgres.builder()
+          .setDataDirectory(data)
+          .setCleanDataDirectory(false)
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          .setPGStartupWait(Duration.ofSeconds(30))
+          .start();
+    } catch (IOException | RuntimeException e) {
+      throw new GifmachineStartupException(
+          "embedded PostgreSQL did not start: " + rootMessage(e),
+          "check that " + dataDir.toAbsolutePath() + " is writable and not used by another"
+              + " Gifmachine, or set DATABASE_URL to use an external server");
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    embedded.ifPresent(
+        pg -> {
+          try {
+            pg.close();
+          } catch (IOException e) {
+            logger.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+          }
+        });
+  }
+}

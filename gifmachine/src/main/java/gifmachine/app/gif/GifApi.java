@@ -1,0 +1,125 @@
+package gifmachine.app.gif;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.app.live.ClusterFeed;
+import gifmachine.app.metrics.AppMetrics;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The JSON API the chat bots use, unchanged from the original:
+ *
+ * <pre>{@code
+ * curl localhost:4567/gif
+ * curl -d url=https://example.com/a.gif -d who=bot -d meme_top=hi -d meme_bottom=there \
+ *      -d secret=$GIFMACHINE_PASSWORD localhost:4567/gif
+ * curl -d secret=$GIFMACHINE_PASSWORD localhost:4567/reload
+ * }</pre>
+ *
+ * {@code POST /gif} also takes the same fields as a JSON object.
+ */
+public final class GifApi {
+
+  private final GifStore store;
+  private final LatestGif latest;
+  private final ClusterFeed feed;
+  private final AppMetrics metrics;
+  private final ObjectMapper json;
+  private final byte[] password;
+
+  public GifApi(
+      GifStore store,
+      LatestGif latest,
+      ClusterFeed feed,
+      AppMetrics metrics,
+      ObjectMapper json,
+      String password) {
+    this.store = store;
+    this.latest = latest;
+    this.feed = feed;
+    this.metrics = metrics;
+    this.json = json;
+    this.password = password.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code GET /gif}: the latest gif from memory, so it answers while the database is down. */
+  public void latest(Context ctx) {
+    ctx.contentType("application/json").result(latest.get().jsonBytes());
+  }
+
+  /** {@code POST /gif}: 403 without the right secret, 400 for bad fields, 503 if the DB is down. */
+  public void post(Context ctx) throws JsonProcessingException {
+    Function<String, String> fields = fields(ctx);
+    authorize(fields.apply("secret"));
+    NewGif gif = NewGif.validate(fields);
+    Gif stored = store.insert(gif, feed.origin());
+    metrics.gifPosted();
+    feed.postedHere(stored);
+    ctx.contentType("application/json")
+        .result(
+            json.writeValueAsBytes(
+                java.util.Map.of("id", stored.id(), "type", "gif", "url", stored.url())));
+  }
+
+  /** {@code POST /reload}: every kiosk on every instance reloads its page. */
+  public void reload(Context ctx) {
+    authorize(fields(ctx).apply("secret"));
+    feed.reloadEverywhere();
+    ctx.contentType("application/json").result("{\"type\":\"reload\"}");
+  }
+
+  private void authorize(String secret) {
+    byte[] given = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, password)) {
+      metrics.secretCheckFailed();
+      throw new ForbiddenException();
+    }
+  }
+
+  /** Form fields (or query parameters, which Sinatra's params also held), or a JSON object. */
+  private Function<String, String> fields(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/json")) {
+      JsonNode body;
+      try {
+        body = json.readTree(ctx.bodyAsBytes());
+      } catch (java.io.IOException e) {
+        throw new InvalidInputException("body", "not valid JSON");
+      }
+      if (body == null || !body.isObject()) {
+        throw new InvalidInputException("body", "must be a JSON object");
+      }
+      return name -> {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+          return null;
+        }
+        if (!value.isTextual()) {
+          throw new InvalidInputException(name, "must be a string");
+        }
+        return value.asText();
+      };
+    }
+    return name -> {
+      String value = ctx.formParam(name);
+      return value != null ? value : ctx.queryParam(name);
+    };
+  }
+
+  /** A wrong or missing secret; becomes a bare 403 as in the original, with a JSON body. */
+  public static final class ForbiddenException extends RuntimeException {
+    ForbiddenException() {
+      super("secret: wrong or missing", null, false, false);
+    }
+
+    public HttpStatus status() {
+      return HttpStatus.FORBIDDEN;
+    }
+  }
+}

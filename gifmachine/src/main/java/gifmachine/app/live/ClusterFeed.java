@@ -1,0 +1,207 @@
+package gifmachine.app.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.app.gif.DatabaseUnavailableException;
+import gifmachine.app.gif.Gif;
+import gifmachine.app.gif.GifStore;
+import gifmachine.app.gif.LatestGif;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans gifs out across every instance sharing the database. Each post NOTIFYs {@link #CHANNEL}
+ * (see {@link GifStore#insert}); one dedicated connection per instance LISTENs, loads the gif and
+ * hands it to this instance's {@link LiveHub}. When the database restarts the listener
+ * reconnects, re-reads the latest gif (catching anything posted meanwhile) and carries on.
+ */
+public final class ClusterFeed implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(ClusterFeed.class);
+
+  public static final String CHANNEL = "gifmachine";
+  private static final Duration POLL = Duration.ofSeconds(5);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** Opens a fresh connection outside the pool: a LISTEN must outlive pool recycling. */
+  @FunctionalInterface
+  public interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
+
+  private final String origin = UUID.randomUUID().toString();
+  private final ConnectionFactory connections;
+  private final GifStore store;
+  private final LatestGif latest;
+  private final LiveHub hub;
+  private final ObjectMapper json;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile Connection connection;
+  private volatile boolean listening;
+
+  public ClusterFeed(
+      ConnectionFactory connections,
+      GifStore store,
+      LatestGif latest,
+      LiveHub hub,
+      ObjectMapper json) {
+    this.connections = connections;
+    this.store = store;
+    this.latest = latest;
+    this.hub = hub;
+    this.json = json;
+    this.thread = Thread.ofPlatform().daemon().name("gifmachine-listen").unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** This instance's id in NOTIFY payloads, so it skips its own posts (sent locally already). */
+  public String origin() {
+    return origin;
+  }
+
+  /** Whether the LISTEN connection is up right now. */
+  public boolean listening() {
+    return listening;
+  }
+
+  /** Shows a gif just stored here to local clients at once; other instances hear via NOTIFY. */
+  public void postedHere(Gif gif) {
+    if (latest.offer(gif)) {
+      hub.broadcast(latest.get().json());
+    } else {
+      hub.broadcast(latest.message(gif));
+    }
+  }
+
+  /** Reloads the kiosks of every instance (and of this one even when the database is down). */
+  public void reloadEverywhere() {
+    String message = "{\"type\":\"reload\"}";
+    hub.broadcast(message);
+    try {
+      store.notifyAll("{\"origin\":\"" + origin + "\",\"type\":\"reload\"}");
+    } catch (DatabaseUnavailableException e) {
+      logger.warn("reload reached this instance only: {}", e.getMessage());
+    }
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofMillis(250);
+    boolean reportedDown = false;
+    while (running) {
+      try (Connection c = connections.open()) {
+        connection = c;
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+        }
+        listening = true;
+        if (reportedDown) {
+          logger.info("listening for gifs from other instances again");
+        }
+        reportedDown = false;
+        backoff = Duration.ofMillis(250);
+        catchUp();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
+          if (notifications == null || notifications.length == 0) {
+            // No news: prove the connection still lives, a dead peer is otherwise silent.
+            try (Statement s = c.createStatement()) {
+              s.execute("SELECT 1");
+            }
+            continue;
+          }
+          for (PGNotification n : notifications) {
+            handle(n.getParameter());
+          }
+        }
+      } catch (SQLException | DatabaseUnavailableException e) {
+        listening = false;
+        if (!running) {
+          return;
+        }
+        if (!reportedDown) {
+          logger.warn("lost the database notification feed, retrying: {}", e.getMessage());
+          reportedDown = true;
+        }
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      } catch (RuntimeException e) {
+        listening = false;
+        logger.error("notification feed failed, retrying", e);
+        sleep(MAX_BACKOFF);
+      }
+    }
+  }
+
+  private void catchUp() {
+    store.latest().ifPresent(gif -> {
+      if (latest.offer(gif)) {
+        hub.broadcast(latest.get().json());
+      }
+    });
+  }
+
+  private void handle(String payload) {
+    JsonNode message;
+    try {
+      message = json.readTree(payload);
+    } catch (IOException e) {
+      logger.warn("ignored a malformed notification on {}", CHANNEL);
+      return;
+    }
+    if (origin.equals(message.path("origin").asText())) {
+      return;
+    }
+    switch (message.path("type").asText()) {
+      case "gif" -> store.find(message.path("id").asLong()).ifPresent(this::arrived);
+      case "reload" -> hub.broadcast("{\"type\":\"reload\"}");
+      default -> logger.debug("ignored notification type {}", message.path("type").asText());
+    }
+  }
+
+  private void arrived(Gif gif) {
+    if (latest.offer(gif)) {
+      hub.broadcast(latest.get().json());
+    } else {
+      hub.broadcast(latest.message(gif));
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+    }
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package gifmachine.app.metrics;
+
+import io.javalin.http.Context;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.function.IntSupplier;
+
+/**
+ * Gifmachine's Prometheus metrics in a registry of its own (two instances can share a JVM, in
+ * tests and in {@code local}), exposed at {@code GET /metrics}.
+ *
+ * <pre>{@code curl -s localhost:4567/metrics | grep gifmachine_}</pre>
+ */
+public final class AppMetrics {
+
+  private final PrometheusRegistry registry;
+  private final Counter requests;
+  private final Histogram duration;
+  private final Counter gifsPosted;
+  private final Counter secretFailures;
+  private final ExpositionFormatWriter writer;
+
+  /**
+   * @param websocketClients how many WebSocket clients are connected right now
+   */
+  public AppMetrics(PrometheusRegistry registry, IntSupplier websocketClients) {
+    this.registry = registry;
+    this.requests =
+        Counter.builder()
+            .name("gifmachine_http_requests_total")
+            .help("HTTP requests by method, route template and status")
+            .labelNames("method", "route", "status")
+            .register(registry);
+    this.duration =
+        Histogram.builder()
+            .name("gifmachine_http_request_duration_seconds")
+            .help("HTTP request latency by method, route template and status")
+            .labelNames("method", "route", "status")
+            .classicOnly()
+            .classicUpperBounds(
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    this.gifsPosted =
+        Counter.builder()
+            .name("gifmachine_gifs_posted_total")
+            .help("Gifs stored through POST /gif")
+            .register(registry);
+    this.secretFailures =
+        Counter.builder()
+            .name("gifmachine_secret_check_failures_total")
+            .help("Requests refused for a wrong or missing secret")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("gifmachine_websocket_clients")
+        .help("WebSocket clients connected to this instance")
+        .callback(cb -> cb.call(websocketClients.getAsInt()))
+        .register(registry);
+    JvmMetrics.builder().register(registry);
+    this.writer = ExpositionFormats.init().getPrometheusTextFormatWriter();
+  }
+
+  public void observeRequest(String method, String route, int status, double seconds) {
+    String code = Integer.toString(status);
+    requests.labelValues(method, route, code).inc();
+    duration.labelValues(method, route, code).observe(seconds);
+  }
+
+  public void gifPosted() {
+    gifsPosted.inc();
+  }
+
+  public void secretCheckFailed() {
+    secretFailures.inc();
+  }
+
+  /** {@code GET /metrics}: the Prometheus text format. */
+  public void scrape(Context ctx) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    writer.write(out, registry.scrape());
+    ctx.contentType(writer.getContentType()).result(out.toByteArray());
+  }
+}

@@ -1,0 +1,25 @@
+package gifmachine.app.web;
+
+/**
+ * HTML escaping for text and attribute values. Pages carry user text only through this, and
+ * never inside a script: the original put meme text into a JavaScript string unescaped.
+ */
+public final class Html {
+  private Html() {}
+
+  public static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,73 @@
+package gifmachine.app.web;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One JSON line per request, e.g. {@code
+ * {"ts":"…","method":"POST","route":"/gif","status":200,"duration_ms":1.84}}. It logs the route
+ * template, never the raw path or query string (a secret can ride in either), and never bodies.
+ * Lines are buffered and flushed every 200 ms: a flush per line would cap throughput.
+ */
+public final class RequestLog implements AutoCloseable {
+
+  private final PrintStream out;
+  private final ScheduledExecutorService flusher;
+
+  public RequestLog(OutputStream target) {
+    this.out = new PrintStream(new java.io.BufferedOutputStream(target, 64 * 1024), false, StandardCharsets.UTF_8);
+    this.flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("gifmachine-log-flush").unstarted(r));
+    flusher.scheduleWithFixedDelay(this::flush, 200, 200, TimeUnit.MILLISECONDS);
+  }
+
+  public void log(String method, String route, int status, double durationMs) {
+    StringBuilder line = new StringBuilder(128);
+    line.append("{\"ts\":\"")
+        .append(Instant.now())
+        .append("\",\"method\":\"")
+        .append(jsonSafe(method))
+        .append("\",\"route\":\"")
+        .append(jsonSafe(route))
+        .append("\",\"status\":")
+        .append(status)
+        .append(",\"duration_ms\":")
+        .append(Math.round(durationMs * 100) / 100.0)
+        .append('}');
+    synchronized (out) {
+      out.println(line);
+    }
+  }
+
+  private void flush() {
+    synchronized (out) {
+      out.flush();
+    }
+  }
+
+  /** Route templates and methods are ours, but a method is client-chosen: keep JSON valid. */
+  private static String jsonSafe(String value) {
+    StringBuilder s = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        s.append(String.format("\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    return s.toString();
+  }
+
+  @Override
+  public void close() {
+    flusher.shutdownNow();
+    flush();
+  }
+}

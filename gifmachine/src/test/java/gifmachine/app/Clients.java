@@ -1,0 +1,126 @@
+package gifmachine.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** Real JDK HTTP and WebSocket clients against a running app. */
+final class Clients {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI base;
+
+  Clients(URI base) {
+    this.base = base;
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  HttpResponse<String> getHtml(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/html").GET());
+  }
+
+  HttpResponse<String> postForm(String path, Map<String, String> fields) {
+    String body =
+        fields.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> postJson(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(
+          request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Opens a WebSocket on {@code /} and collects every text message. */
+  Socket socket() {
+    Socket socket = new Socket();
+    URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/");
+    socket.webSocket = http.newWebSocketBuilder().buildAsync(ws, socket).join();
+    return socket;
+  }
+
+  static final class Socket implements WebSocket.Listener, AutoCloseable {
+    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket webSocket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    /** The next message, or fails the test after {@code seconds}. */
+    String next(int seconds) {
+      try {
+        String message = messages.poll(seconds, TimeUnit.SECONDS);
+        if (message == null) {
+          throw new AssertionError("no WebSocket message within " + seconds + " s");
+        }
+        return message;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    /** Skips messages until one contains {@code text}. */
+    String nextContaining(String text, int seconds) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline) {
+        String message = next(seconds);
+        if (message.contains(text)) {
+          return message;
+        }
+      }
+      throw new AssertionError("no WebSocket message containing " + text);
+    }
+
+    @Override
+    public void close() {
+      webSocket.abort();
+    }
+  }
+}
