@@ -111,7 +111,7 @@ public final class Deployment {
     RegistryGateway.Login login = Preflight.guard("getting ECR credentials", () -> aws.registry().login());
     ImageSet built;
     try {
-      built = images.publish(repositories, login, progress);
+      built = images.publish(repositories, login, config.graviton(), progress);
     } catch (DeploymentException e) {
       throw e;
     } catch (InterruptedException e) {

@@ -13,7 +13,9 @@ public interface ImagePublishing {
   /**
    * @param repositories repository URIs, one per image (no tag or digest)
    * @param login registry credentials from ECR
+   * @param arm64 build for Graviton (ARM64) tasks rather than x86-64
    * @return the pushed images as {@code uri@sha256:…} references
    */
-  ImageSet publish(ImageSet repositories, RegistryGateway.Login login, ProgressListener progress) throws Exception;
+  ImageSet publish(ImageSet repositories, RegistryGateway.Login login, boolean arm64, ProgressListener progress)
+      throws Exception;
 }

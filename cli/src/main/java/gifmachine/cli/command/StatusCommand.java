@@ -1,0 +1,61 @@
+package gifmachine.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.deploy.StatusReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code status}: stacks and their states, the service's tasks, target health, deployed image
+ * digests and URLs; {@code --output json} for scripts.
+ *
+ * <pre>{@code
+ * gifmachine-on-aws status --output json | jq .urls.gifmachine
+ * }</pre>
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show stacks, tasks, target health, image digests and URLs.")
+public final class StatusCommand extends AwsCommand {
+
+  enum Format { text, json }
+
+  @Option(names = {"-o", "--output"}, paramLabel = "text|json", description = "Output format (default text).")
+  Format output = Format.text;
+
+  public StatusCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  protected int run(DeployOptions.Resolved resolved) throws Exception {
+    try (Aws aws = connect(resolved)) {
+      StatusReport report = StatusReport.collect(aws, resolved.config());
+      var out = out();
+      if (output == Format.json) {
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("deployment", report.deployment());
+        json.put("region", report.region());
+        json.put("stacks", report.stacks());
+        json.put("service", report.service().orElse(null));
+        json.put("targets", report.targets());
+        json.put("urls", report.urls());
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        return 0;
+      }
+      out.println("Deployment " + report.deployment() + " in " + report.region());
+      report.stacks().forEach(s -> out.printf("  %-12s %-40s %s%n", s.part(), s.name(), s.status()));
+      report.service().ifPresent(s -> {
+        out.println("Service " + s.name() + ": " + s.running() + " running, " + s.pending() + " pending, "
+            + s.desired() + " desired");
+        s.images().forEach((container, image) -> out.println("  " + container + ": " + image));
+      });
+      report.targets().forEach(t -> out.println("  target " + t.targetGroup() + " " + t.target() + ": " + t.state()));
+      report.urls().forEach((name, url) -> out.println(name + ": " + url));
+      boolean deployed = report.stacks().stream().anyMatch(s -> !s.status().equals("NOT_DEPLOYED"));
+      out.println(deployed ? "Next: gifmachine-on-aws logs --follow" : "Next: gifmachine-on-aws up");
+      return 0;
+    }
+  }
+}

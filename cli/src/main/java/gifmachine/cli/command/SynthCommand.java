@@ -1,0 +1,49 @@
+package gifmachine.cli.command;
+
+import gifmachine.infra.SynthesizedApp;
+import gifmachine.infra.SynthesizedStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code synth --out DIR}: writes every synthesized template to a folder, for review and for
+ * cfn-lint and checkov in CI. Needs no AWS access.
+ *
+ * <pre>{@code
+ * gifmachine-on-aws synth -e prod -c dundermiff --region eu-west-1 --out build/templates && cfn-lint build/templates/*.json
+ * }</pre>
+ */
+@Command(name = "synth", mixinStandardHelpOptions = true, description = "Write every CloudFormation template to a folder.")
+public final class SynthCommand extends AwsCommand {
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the templates to.")
+  Path out;
+
+  public SynthCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  protected int run(DeployOptions.Resolved resolved) throws Exception {
+    Path dir = context.workingDirectory().resolve(out);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new gifmachine.cli.config.ConfigException("out " + out + ": exists and is not a folder");
+    }
+    Instant start = Instant.now();
+    SynthesizedApp app = context.synthesizer().apply(resolved.config());
+    Duration took = Duration.between(start, Instant.now());
+    Files.createDirectories(dir);
+    for (SynthesizedStack stack : app.stacks()) {
+      Path file = dir.resolve(stack.stackName() + ".template.json");
+      Files.writeString(file, stack.templateBody());
+      out().println(file);
+    }
+    err().printf("Synthesized %d stacks in %.1f s.%n", app.stacks().size(), took.toMillis() / 1000.0);
+    out().println("Next: cfn-lint " + dir + "/*.template.json");
+    return 0;
+  }
+}

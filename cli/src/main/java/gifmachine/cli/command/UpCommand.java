@@ -1,0 +1,132 @@
+package gifmachine.cli.command;
+
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.config.ConfigException;
+import gifmachine.cli.deploy.Cancellation;
+import gifmachine.cli.deploy.Deployment;
+import gifmachine.cli.deploy.DeploymentException;
+import gifmachine.cli.deploy.StackResult;
+import gifmachine.cli.term.ProgressRenderer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code up}: deploys (or updates) everything, or with {@code up monitoring} the monitoring part
+ * alone, and ends with the URLs.
+ *
+ * <pre>{@code
+ * gifmachine-on-aws up --environment prod --company dundermiff --region eu-west-1
+ * }</pre>
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Deploy or update Gifmachine on AWS (or only its monitoring: up monitoring).")
+public final class UpCommand extends AwsCommand {
+
+  private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+  @Parameters(arity = "0..1", paramLabel = "PART", description = "monitoring: deploy only the monitoring part.")
+  String part;
+
+  @Option(names = {"-y", "--yes"}, description = "Do not ask: generate the API password when there is none yet.")
+  boolean yes;
+
+  public UpCommand(CliContext context) {
+    super(context);
+  }
+
+  @Override
+  protected int run(DeployOptions.Resolved resolved) throws Exception {
+    if (part != null && !part.equals("monitoring")) {
+      throw new ConfigException("up " + part + ": unknown part; the only part is monitoring (or nothing for everything)");
+    }
+    Cancellation cancellation = new Cancellation();
+    try (Aws aws = connect(resolved);
+        ProgressRenderer renderer = renderer();
+        AutoCloseable hook = context.interrupts().onInterrupt(cancellation::cancel)) {
+      Deployment deployment = new Deployment(aws, engine(aws, renderer, cancellation), context.synthesizer(),
+          context.images(), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
+      Deployment.Result result;
+      try {
+        result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password));
+      } catch (DeploymentException e) {
+        if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
+          throw e;
+        }
+        // Said here, while the shutdown hook still holds the exit open.
+        renderer.close();
+        err().println(e.getMessage());
+        err().println(e.hint());
+        err().flush();
+        return e.exit().code();
+      } finally {
+        renderer.close();
+      }
+      print(resolved, result);
+      return 0;
+    }
+  }
+
+  private Deployment.Password password() {
+    String fromEnvironment = context.environment().get("GIFMACHINE_PASSWORD");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return new Deployment.Password(fromEnvironment, false);
+    }
+    if (yes) {
+      SecureRandom random = new SecureRandom();
+      StringBuilder password = new StringBuilder();
+      for (int i = 0; i < 24; i++) {
+        password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+      }
+      return new Deployment.Password(password.toString(), true);
+    }
+    Optional<char[]> first = context.terminal().readPassword("Gifmachine API password (for POST /gif): ");
+    if (first.isEmpty()) {
+      throw new DeploymentException(DeploymentException.Exit.CONFIG,
+          "API password: not given and there is no terminal to ask on",
+          "set GIFMACHINE_PASSWORD, or pass --yes to generate one");
+    }
+    char[] again = context.terminal().readPassword("Again: ").orElse(new char[0]);
+    try {
+      if (first.get().length < 8) {
+        throw new DeploymentException(DeploymentException.Exit.CONFIG, "API password: too short, at least 8 characters",
+            "run up again");
+      }
+      if (!Arrays.equals(first.get(), again)) {
+        throw new DeploymentException(DeploymentException.Exit.CONFIG, "API password: the two entries differ", "run up again");
+      }
+      return new Deployment.Password(new String(first.get()), false);
+    } finally {
+      Arrays.fill(first.get(), ' ');
+      Arrays.fill(again, ' ');
+    }
+  }
+
+  private void print(DeployOptions.Resolved resolved, Deployment.Result result) {
+    var out = out();
+    if (!result.changed()) {
+      out.println("No changes: " + resolved.config().deploymentName() + " is up to date.");
+    } else {
+      for (StackResult stack : result.stacks()) {
+        out.println(stack.stackName() + ": " + stack.outcome().name().toLowerCase().replace('_', ' '));
+      }
+      result.rollout().ifPresent(id -> out.println("CodeDeploy blue/green deployment " + id + ": succeeded"));
+    }
+    result.newPassword().filter(Deployment.Password::generated).ifPresent(p ->
+        out.println("API password (generated; shown this once, stored in " + result.apiPasswordSecretArn() + "): " + p.value()));
+    result.smoke().ifPresent(s -> out.println("Smoke test: passed (" + s.detail() + ")"));
+    result.gifmachineUrl().ifPresent(u -> out.println("Gifmachine: " + u));
+    result.grafanaUrl().ifPresent(u -> out.println("Grafana:    " + u));
+    result.grafanaSecretArn().ifPresent(arn -> {
+      out.println("Grafana admin password: in Secrets Manager, secret " + arn);
+      out.println("  aws secretsmanager get-secret-value --secret-id '" + arn
+          + "' --query SecretString --output text --region " + resolved.config().region());
+    });
+    out.println("Next: gifmachine-on-aws status");
+    out.flush();
+  }
+}
