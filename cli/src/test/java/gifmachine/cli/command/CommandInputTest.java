@@ -1,0 +1,117 @@
+package gifmachine.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input for every command and flag that needs no AWS: the message and the exit code. */
+class CommandInputTest {
+
+  @TempDir
+  Path dir;
+
+  static final List<String> COMMANDS = List.of("up", "plan", "status", "logs", "down", "synth");
+  static final String[] VALID = {"-e", "test", "-c", "acme", "--region", "eu-west-1"};
+
+  static List<String> args(String command, String... more) {
+    List<String> args = new ArrayList<>(List.of(command));
+    if (command.equals("synth")) {
+      args.addAll(List.of("--out", "templates"));
+    }
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  static List<String> with(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  static Stream<Arguments> badInput() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String command : COMMANDS) {
+      cases.add(Arguments.of(command, args(command, "-c", "acme", "--region", "eu-west-1"), "environment: not set"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "--region", "eu-west-1"), "company: not set"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme"), "region: not set"));
+      cases.add(Arguments.of(command, args(command, "-e", "Prod", "-c", "acme", "--region", "eu-west-1"),
+          "environment \"Prod\": must start with a lowercase letter"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme_corp", "--region", "eu-west-1"),
+          "company \"acme_corp\": must start with a lowercase letter"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "mars"),
+          "region \"mars\": not an AWS region name"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--method", "yolo"),
+          "method \"yolo\" (from flag --method): must be changeset or direct"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", "localhost"),
+          "endpoint-url \"localhost\" (from flag --endpoint-url): must be an http(s) URL"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--min-tasks", "two"),
+          "min-tasks \"two\" (from flag --min-tasks): must be a whole number"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--min-tasks", "5", "--max-tasks", "2"),
+          "tasks 5..2: need 1 <= min <= max"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--waf", "maybe"),
+          "waf \"maybe\" (from flag --waf): must be true or false"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--db-instance-class", "huge"),
+          "database instance class \"huge\": not an RDS class"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--certificate-arn", "mine"),
+          "certificate \"mine\": not an ACM certificate ARN"));
+      cases.add(Arguments.of(command, args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--config", "absent.yml"),
+          "config file absent.yml: not found"));
+      cases.add(Arguments.of(command, args(command, "--bogus"), "Unknown option: '--bogus'"));
+    }
+    cases.add(Arguments.of("up", with(args("up", "everything"), VALID), "up everything: unknown part"));
+    cases.add(Arguments.of("logs", with(args("logs", "--since", "yesterday"), VALID), "since \"yesterday\": must be a number and a unit"));
+    cases.add(Arguments.of("status", with(args("status", "--output", "xml"), VALID), "Invalid value for option '--output'"));
+    cases.add(Arguments.of("synth", List.of("synth", "-e", "test", "-c", "acme", "--region", "eu-west-1"), "Missing required option: '--out=DIR'"));
+    cases.add(Arguments.of("down", with(args("down"), VALID), "down: needs a confirmation and there is no terminal to ask on"));
+    cases.add(Arguments.of("-", List.of("nonsense"), "Unmatched argument at index 0: 'nonsense'"));
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("badInput")
+  void bad_input_is_explained_in_one_line_with_exit_code_2(String command, List<String> args, String message) {
+    CliRunner.Result result = new CliRunner(dir).run(args);
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).as(result.toString()).contains(message).doesNotContain("\tat ");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void a_yaml_config_file_with_an_unknown_key_is_rejected_naming_the_key_and_the_known_ones() throws Exception {
+    Files.writeString(dir.resolve("gifmachine-on-aws.yml"), "environment: test\ncompany: acme\nregoin: eu-west-1\n");
+
+    CliRunner.Result result = new CliRunner(dir).run("status");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("gifmachine-on-aws.yml: unknown key \"regoin\" (known: environment, company, region,");
+  }
+
+  @Test
+  void the_earlier_key_value_config_file_with_an_unknown_key_is_rejected() throws Exception {
+    Files.createDirectories(dir.resolve("config"));
+    Files.writeString(dir.resolve("config/aws-config.txt"), "AWS_REGION=eu-west-1\nENVIRONMENT=test\nCOMPANY=acme\nJUMPBOX_KEY=x\n");
+
+    CliRunner.Result result = new CliRunner(dir).run("status");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("aws-config.txt: unknown key \"JUMPBOX_KEY\"");
+  }
+
+  @Test
+  void verbose_shows_the_stack_trace() {
+    CliRunner.Result result = new CliRunner(dir).run("status", "-e", "Prod", "-c", "acme", "--region", "eu-west-1", "--verbose");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("\tat ");
+  }
+}
