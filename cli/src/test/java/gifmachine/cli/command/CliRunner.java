@@ -40,6 +40,8 @@ final class CliRunner {
   ImagePublishing images = (repositories, login, arm64, progress) -> {
     throw new AssertionError("this test does not publish images");
   };
+  java.util.function.Function<gifmachine.infra.DeploymentConfig, gifmachine.infra.SynthesizedApp> synthesizer =
+      Infrastructure::synthesize;
   SmokeCheck smoke = (url, secret, timeout) -> {
     throw new AssertionError("this test does not run the smoke test");
   };
@@ -67,7 +69,7 @@ final class CliRunner {
         return false;
       }
     };
-    return new CliContext(Map.copyOf(environment), workingDirectory, AwsConnector::connect, Infrastructure::synthesize,
+    return new CliContext(Map.copyOf(environment), workingDirectory, AwsConnector::connect, synthesizer,
         images, smoke, Pacer.system(),
         new EngineSettings(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(5), new Random()),
         terminal, action -> () -> {});

@@ -1,0 +1,136 @@
+package gifmachine.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.app.Gifmachine;
+import gifmachine.app.GifmachineConfig;
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.RegistryGateway;
+import gifmachine.cli.deploy.JibImagePublishing;
+import gifmachine.cli.deploy.Pacer;
+import gifmachine.cli.image.ImageFixturesAccess;
+import gifmachine.cli.image.ImageSources;
+import gifmachine.cli.testing.MotoServer;
+import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageSet;
+import gifmachine.infra.Infrastructure;
+import gifmachine.infra.SynthesizedApp;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole deployer against moto with the REAL synthesized stacks (adapted copies, see
+ * {@link MotoTemplates}): {@code up} → {@code status} → {@code up} (no changes) → {@code down}
+ * → {@code down} again. Where moto cannot do a step, a real local stand-in takes it: images are
+ * built by Jib and pushed to Debian's docker-registry on loopback (digests reported under the
+ * ECR repository URIs moto gave), and the smoke test runs against a local Gifmachine.
+ * Prints the CLI's own time per command (bench/deployer reads these lines).
+ */
+@ExtendWith(MotoServer.class)
+class UpDownMotoIT {
+
+  static final String[] TARGET = {"-e", "test", "-c", "acme", "--region", "us-east-1", "--method", "direct"};
+
+  @TempDir
+  Path dir;
+
+  static List<String> command(String name, String endpoint, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of(name));
+    args.addAll(List.of(TARGET));
+    args.addAll(List.of("--endpoint-url", endpoint));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  static ImageSet map(ImageSet images, UnaryOperator<String> f) {
+    return new ImageSet(f.apply(images.gifmachine()), f.apply(images.csidecar()), f.apply(images.cdepot()),
+        f.apply(images.prometheus()), f.apply(images.grafana()));
+  }
+
+  @Test
+  void up_status_up_again_down_and_down_again_against_moto(MotoServer.Endpoint moto) throws Exception {
+    moto.reset();
+    try (ImageFixturesAccess registry = ImageFixturesAccess.start(dir.resolve("images"));
+        Gifmachine gifmachine = Gifmachine.start(GifmachineConfig.local(dir.resolve("app"), 0))) {
+      MotoTemplates fixture = new MotoTemplates();
+      Map<DeploymentConfig, SynthesizedApp> synthesized = new ConcurrentHashMap<>();
+      List<Long> synthesisMillis = new CopyOnWriteArrayList<>();
+      List<URI> smokeUrls = new CopyOnWriteArrayList<>();
+      JibImagePublishing jib = new JibImagePublishing(new ImageSources(registry.root()), registry.bases(),
+          dir.resolve("image-cache"), true, Pacer.system());
+
+      CliRunner cli = new CliRunner(dir);
+      cli.environment.put("GIFMACHINE_PASSWORD", gifmachine.password());
+      // Synthesis is the production function; the same config is synthesized once (it takes
+      // tens of seconds here), then the copy is adapted for moto.
+      cli.synthesizer = config -> synthesized.computeIfAbsent(config, c -> {
+        long start = System.nanoTime();
+        SynthesizedApp app = Infrastructure.synthesize(c);
+        synthesisMillis.add((System.nanoTime() - start) / 1_000_000);
+        return fixture.adapt(app);
+      });
+      cli.images = (repositories, login, arm64, progress) -> {
+        assertThat(login.username()).isEqualTo("AWS");
+        ImageSet local = map(repositories, uri -> registry.host() + "/" + uri.substring(uri.indexOf('/') + 1));
+        ImageSet pushed = jib.publish(local, new RegistryGateway.Login("", "", ""), false, progress);
+        return map(pushed, reference -> repositories.gifmachine().substring(0, repositories.gifmachine().indexOf('/'))
+            + reference.substring(reference.indexOf('/')));
+      };
+      cli.smoke = (url, secret, timeout) -> {
+        smokeUrls.add(url);
+        return CliContext.smokeTest(gifmachine.baseUri(), secret, timeout);
+      };
+
+      long t0 = System.nanoTime();
+      CliRunner.Result up = cli.run(command("up", moto.url(), "--yes"));
+      long upMillis = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(up.exitCode()).as(up.toString()).isZero();
+      assertThat(up.out()).contains("Smoke test: passed", "Gifmachine: http", "Grafana:    http",
+          "aws secretsmanager get-secret-value --secret-id");
+      assertThat(fixture.dropped).isNotEmpty();
+
+      CliRunner.Result status = cli.run(command("status", moto.url(), "--output", "json"));
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      JsonNode json = new ObjectMapper().readTree(status.out());
+      assertThat(json.path("stacks")).allSatisfy(s -> assertThat(s.path("status").asText()).isEqualTo("CREATE_COMPLETE"));
+      assertThat(json.path("service").path("running").asInt()).isEqualTo(1);
+      assertThat(json.path("service").path("images").path("gifmachine").asText()).contains("/test-acme/gifmachine@sha256:");
+      assertThat(smokeUrls).containsExactly(URI.create(json.path("urls").path("gifmachine").asText()));
+
+      long t1 = System.nanoTime();
+      CliRunner.Result again = cli.run(command("up", moto.url(), "--yes"));
+      long againMillis = (System.nanoTime() - t1) / 1_000_000;
+      assertThat(again.exitCode()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("No changes: test-acme is up to date.");
+
+      long t2 = System.nanoTime();
+      CliRunner.Result down = cli.run(command("down", moto.url(), "--yes", "--force"));
+      long downMillis = (System.nanoTime() - t2) / 1_000_000;
+      assertThat(down.exitCode()).as(down.toString()).isZero();
+      try (Aws aws = moto.connect("us-east-1")) {
+        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "pipeline")) {
+          assertThat(aws.cloudFormation().describe("test-acme-" + part)).as(part).isEmpty();
+        }
+        assertThat(aws.secrets().describe("test-acme/gifmachine/api-password")).isEmpty();
+      }
+
+      CliRunner.Result downAgain = cli.run(command("down", moto.url(), "--yes", "--force"));
+      assertThat(downAgain.exitCode()).as(downAgain.toString()).isZero();
+      assertThat(downAgain.out()).contains("test-acme-network: already absent", "test-acme-pipeline: already absent");
+
+      System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s%n", upMillis, againMillis, downMillis,
+          synthesisMillis);
+      System.out.println("MOTO DROPPED " + fixture.dropped);
+    }
+  }
+}
