@@ -10,6 +10,7 @@ import gifmachine.cli.aws.StackDescription;
 import gifmachine.cli.aws.StackStatus;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.cli.deploy.StackDeployer.Method;
+import gifmachine.cli.image.DeploymentFiles;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.StackOutputs;
@@ -276,19 +277,12 @@ public final class Deployment {
     }
   }
 
-  /** The AppSpec for an ECS blue/green deployment: which task definition, which container takes traffic. */
+  /**
+   * The AppSpec for an ECS blue/green deployment: which task definition, which container takes
+   * traffic. The pipeline's appspec (DeploymentFiles) with the revision filled in.
+   */
   static String appSpec(String taskDefinitionArn) {
-    return """
-        version: 0.0
-        Resources:
-          - TargetService:
-              Type: AWS::ECS::Service
-              Properties:
-                TaskDefinition: "%s"
-                LoadBalancerInfo:
-                  ContainerName: "%s"
-                  ContainerPort: %d
-        """.formatted(taskDefinitionArn, APP_CONTAINER, APP_PORT);
+    return DeploymentFiles.appSpec(APP_CONTAINER, APP_PORT).replace("<TASK_DEFINITION>", taskDefinitionArn);
   }
 
   private static String require(Stacks deployed, String output) {

@@ -79,10 +79,13 @@ class UpDownMotoIT {
         synthesisMillis.add((System.nanoTime() - start) / 1_000_000);
         return fixture.adapt(app);
       });
+      List<Long> pushMillis = new CopyOnWriteArrayList<>();
       cli.images = (repositories, login, arm64, progress) -> {
+        long start = System.nanoTime();
         assertThat(login.username()).isEqualTo("AWS");
         ImageSet local = map(repositories, uri -> registry.host() + "/" + uri.substring(uri.indexOf('/') + 1));
         ImageSet pushed = jib.publish(local, new RegistryGateway.Login("", "", ""), false, progress);
+        pushMillis.add((System.nanoTime() - start) / 1_000_000);
         return map(pushed, reference -> repositories.gifmachine().substring(0, repositories.gifmachine().indexOf('/'))
             + reference.substring(reference.indexOf('/')));
       };
@@ -128,8 +131,8 @@ class UpDownMotoIT {
       assertThat(downAgain.exitCode()).as(downAgain.toString()).isZero();
       assertThat(downAgain.out()).contains("test-acme-network: already absent", "test-acme-pipeline: already absent");
 
-      System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s%n", upMillis, againMillis, downMillis,
-          synthesisMillis);
+      System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s image_push_ms=%s%n",
+          upMillis, againMillis, downMillis, synthesisMillis, pushMillis);
       System.out.println("MOTO DROPPED " + fixture.dropped);
     }
   }
