@@ -52,6 +52,8 @@ public final class AwsConnector {
     CloudFormationClient cloudFormation = factory.build(CloudFormationClient.builder());
     StsClient sts = factory.build(StsClient.builder());
     Ec2Client ec2 = factory.build(Ec2Client.builder());
+    // Regions are listed from us-east-1: in an unknown region there is no endpoint to ask.
+    Ec2Client ec2Home = factory.build(Ec2Client.builder(), Region.US_EAST_1);
     SecretsManagerClient secrets = factory.build(SecretsManagerClient.builder());
     EcrClient ecr = factory.build(EcrClient.builder());
     S3Client s3 = factory.build(S3Client.builder().forcePathStyle(settings.endpointOverride().isPresent()));
@@ -63,7 +65,7 @@ public final class AwsConnector {
 
     return new Aws(
         new SdkCloudFormationGateway(cloudFormation),
-        new SdkAccountGateway(sts, ec2),
+        new SdkAccountGateway(sts, ec2, ec2Home),
         new SdkSecretsGateway(secrets),
         new SdkRegistryGateway(ecr),
         new SdkBucketGateway(s3),
@@ -83,7 +85,12 @@ public final class AwsConnector {
     @SuppressWarnings("unchecked")
     <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends SdkClient>
         C build(B builder) {
-      builder.region(Region.of(settings.region()))
+      return build(builder, Region.of(settings.region()));
+    }
+
+    <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends SdkClient>
+        C build(B builder, Region region) {
+      builder.region(region)
           .credentialsProvider(credentials)
           .overrideConfiguration(ClientOverrideConfiguration.builder()
               .apiCallTimeout(Duration.ofMinutes(2))

@@ -12,10 +12,16 @@ public final class SdkAccountGateway implements AccountGateway {
 
   private final StsClient sts;
   private final Ec2Client ec2;
+  private final Ec2Client regionsClient;
 
-  public SdkAccountGateway(StsClient sts, Ec2Client ec2) {
+  /**
+   * @param ec2 in the deployment's region (availability zones)
+   * @param regionsClient in a region that always exists (us-east-1), to list the regions
+   */
+  public SdkAccountGateway(StsClient sts, Ec2Client ec2, Ec2Client regionsClient) {
     this.sts = sts;
     this.ec2 = ec2;
+    this.regionsClient = regionsClient;
   }
 
   @Override
@@ -27,7 +33,7 @@ public final class SdkAccountGateway implements AccountGateway {
   @Override
   public List<String> regions() {
     return AwsErrors.call("EC2.DescribeRegions",
-        () -> ec2.describeRegions().regions().stream().map(Region::regionName).sorted().toList());
+        () -> regionsClient.describeRegions().regions().stream().map(Region::regionName).sorted().toList());
   }
 
   @Override

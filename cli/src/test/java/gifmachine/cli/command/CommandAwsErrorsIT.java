@@ -76,14 +76,12 @@ class CommandAwsErrorsIT {
   }
 
   @Test
-  void an_unknown_region_is_rejected_before_anything_is_created_naming_the_known_ones() throws Exception {
+  void an_unknown_region_is_rejected_before_anything_is_created_naming_the_known_ones() {
     CliRunner.Result result = new CliRunner(dir).run(args("up", "--region", "xx-nowhere-9", "--endpoint-url", moto.url()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-    assertThat(result.err()).contains("region xx-nowhere-9: not a region this account can use", "choose one of:", "eu-west-1");
-    try (Aws aws = moto.connect("xx-nowhere-9")) {
-      assertThat(aws.secrets().describe("test-acme/gifmachine/api-password")).isEmpty();
-    }
+    assertThat(result.err()).contains("region xx-nowhere-9: not a region this account can use", "choose one of:", "eu-west-1")
+        .doesNotContain("storing the API password", "synthesizing");
   }
 
   @Test
