@@ -81,15 +81,16 @@ max_rss_mb() { sort -n "$1" | tail -1 | awk '{printf "%.0f", $1/1024}'; }
 
 bench() { # name connections url [wrk args...]
   local name=$1 conns=$2 url=$3; shift 3
-  local rss="$WORK/rss-$name"
+  local file=${name//[^A-Za-z0-9]/_}
+  local rss="$WORK/rss-$file"
   : >"$rss"
   rss_watch "$A_PID" "$rss" & local watcher=$!
-  wrk -t2 -c"$conns" -d"$DURATION" --latency "$@" "$url" >"$WORK/wrk-$name" 2>&1
+  wrk -t2 -c"$conns" -d"$DURATION" --latency "$@" "$url" >"$WORK/wrk-$file" 2>&1
   kill "$watcher" 2>/dev/null || true
   local rps p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$name")
-  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk-$name")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk-$name")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk-$file")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk-$file")
   say "$(printf '%-22s c=%-3s %10s req/s  p99 %-9s non-2xx %-6s max RSS %s MB' "$name" "$conns" "$rps" "$p99" "${non2xx:-0}" "$(max_rss_mb "$rss")")"
 }
 

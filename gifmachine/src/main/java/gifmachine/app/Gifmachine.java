@@ -1,5 +1,6 @@
 package gifmachine.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.db.Database;
 import gifmachine.app.gif.DatabaseUnavailableException;
@@ -89,10 +90,9 @@ public final class Gifmachine implements AutoCloseable {
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
       HealthApi health = new HealthApi(store);
-      ObjectMapper errors = json;
       Javalin server =
           Javalin.create(
-              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, errors));
+              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
       feed.start();
       startServer(server, config);
       Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
@@ -198,7 +198,7 @@ public final class Gifmachine implements AutoCloseable {
     body.put("error", message);
     try {
       ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       ctx.status(status).result("{\"error\":\"internal error\"}");
     }
   }

@@ -163,6 +163,24 @@ class GifApiIT {
     assertThat(response.body()).contains("\"error\":\"body:");
   }
 
+  @Test
+  void chunked_bodies_over_64_kb_are_refused_with_413_too() {
+    byte[] body =
+        ("secret=" + SECRET + "&url=https%3A%2F%2Fexample.com%2Fa.gif&who=" + "x".repeat(70_000))
+            .getBytes(StandardCharsets.UTF_8);
+
+    var response =
+        clients.send(
+            HttpRequest.newBuilder(app.baseUri().resolve("/gif"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body))));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).isEqualTo("{\"error\":\"body: larger than 65536 bytes\"}");
+  }
+
   @ParameterizedTest(name = "page={0}")
   @ValueSource(strings = {"-1", "0", "abc", "", "99999999999999", "1.5"})
   void odd_page_numbers_mean_page_one(String page) {
