@@ -2,6 +2,7 @@ package gifmachine.infra;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the stacks need to know about one deployment. The CLI fills it from flags,
@@ -34,11 +35,75 @@ public record DeploymentConfig(
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
   public static final String DEPLOYMENT_TAG = "gifmachine-on-aws:deployment";
 
+  /** Value of the {@code Service} tag. */
+  public static final String SERVICE = "gifmachine-on-aws";
+
   public DeploymentConfig {
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(company, "company");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(dbInstanceClass, "dbInstanceClass");
+    account = account == null ? "" : account;
+    certificateArn = certificateArn == null ? "" : certificateArn;
+    validate(environment, company, region, account, certificateArn, minTasks, maxTasks,
+        dbInstanceClass);
+  }
+
+  /** Lowercase, starts with a letter (stack names must), no trailing or doubled hyphen. */
+  private static final Pattern NAME = Pattern.compile("[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-\\d{1,2}");
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  private static final Pattern CERTIFICATE =
+      Pattern.compile("arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+");
+  private static final Pattern DB_CLASS = Pattern.compile("db\\.[a-z0-9]+\\.[a-z0-9]+");
+  /**
+   * Longest {@code {environment}-{company}}: keeps every derived name (stack names up to 128,
+   * ECR repository {@code {deployment}/grafana}, Cloud Map namespace labels up to 63) valid.
+   */
+  public static final int MAX_DEPLOYMENT_NAME = 40;
+  /** Fargate service quota per service is far higher; 20 keeps a typo from costing a fortune. */
+  public static final int MAX_TASKS = 20;
+
+  private static void validate(String environment, String company, String region,
+      String account, String certificateArn, int minTasks, int maxTasks, String dbInstanceClass) {
+    requireName("environment", environment);
+    requireName("company", company);
+    String deployment = environment + "-" + company;
+    if (deployment.length() > MAX_DEPLOYMENT_NAME) {
+      throw invalid("environment and company \"" + deployment + "\"",
+          "together at most " + MAX_DEPLOYMENT_NAME + " characters, got " + deployment.length());
+    }
+    if (!REGION.matcher(region).matches()) {
+      throw invalid("region \"" + region + "\"", "not an AWS region name like eu-west-1");
+    }
+    if (!account.isEmpty() && !ACCOUNT.matcher(account).matches()) {
+      throw invalid("account \"" + account + "\"", "must be 12 digits");
+    }
+    if (!certificateArn.isBlank() && !CERTIFICATE.matcher(certificateArn).matches()) {
+      throw invalid("certificate \"" + certificateArn + "\"",
+          "not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+    }
+    if (minTasks < 1 || maxTasks < minTasks || maxTasks > MAX_TASKS) {
+      throw invalid("tasks " + minTasks + ".." + maxTasks,
+          "need 1 <= min <= max <= " + MAX_TASKS);
+    }
+    if (!DB_CLASS.matcher(dbInstanceClass).matches()) {
+      throw invalid("database instance class \"" + dbInstanceClass + "\"",
+          "not an RDS class like db.t4g.micro");
+    }
+  }
+
+  private static void requireName(String field, String value) {
+    if (!NAME.matcher(value).matches()) {
+      throw invalid(field + " \"" + value + "\"",
+          "must start with a lowercase letter and contain only lowercase letters, digits and"
+              + " single hyphens (not at the end)");
+    }
+  }
+
+  private static InvalidDeploymentConfigException invalid(String what, String why) {
+    return new InvalidDeploymentConfigException(what + ": " + why);
   }
 
   /** {@code {environment}-{company}}: the prefix of every stack name. */
@@ -60,7 +125,26 @@ public record DeploymentConfig(
   }
 
   public Optional<String> certificate() {
-    return Optional.ofNullable(certificateArn).filter(arn -> !arn.isBlank());
+    return Optional.of(certificateArn).filter(arn -> !arn.isBlank());
+  }
+
+  /** The tags every resource carries, {@link #DEPLOYMENT_TAG} included. */
+  public java.util.Map<String, String> tags() {
+    return java.util.Map.of(
+        "Environment", environment,
+        "Company", company,
+        "Service", SERVICE,
+        DEPLOYMENT_TAG, deploymentName());
+  }
+
+  /** Private DNS namespace (Cloud Map) where cDepot registers: {@code cdepot.<namespace>}. */
+  public String serviceDiscoveryNamespace() {
+    return deploymentName() + ".gifmachine.internal";
+  }
+
+  /** What cSidecar posts heartbeats to; a name, so the service does not wait for monitoring. */
+  public String cdepotUrl() {
+    return "http://cdepot." + serviceDiscoveryNamespace() + ":8002";
   }
 
   public static Builder builder(String environment, String company, String region) {

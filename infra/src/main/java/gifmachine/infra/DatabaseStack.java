@@ -1,0 +1,108 @@
+package gifmachine.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.rds.Credentials;
+import software.amazon.awscdk.services.rds.DatabaseInstance;
+import software.amazon.awscdk.services.rds.DatabaseInstanceEngine;
+import software.amazon.awscdk.services.rds.DatabaseSecret;
+import software.amazon.awscdk.services.rds.IInstanceEngine;
+import software.amazon.awscdk.services.rds.ParameterGroup;
+import software.amazon.awscdk.services.rds.PostgresEngineVersion;
+import software.amazon.awscdk.services.rds.PostgresInstanceEngineProps;
+import software.amazon.awscdk.services.rds.StorageType;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+/**
+ * RDS for PostgreSQL: encrypted, 7 days of backups, a final snapshot when deleted, TLS required
+ * ({@code rds.force_ssl=1}), reachable on 5432 only from the service's and monitoring's security
+ * groups. The credentials are generated into Secrets Manager as a JSON secret with the fields
+ * {@code host}, {@code port}, {@code dbname}, {@code username} and {@code password}, which ECS
+ * injects into the task as {@code DATABASE_*}.
+ */
+public final class DatabaseStack extends Stack {
+
+  static final String DATABASE_NAME = "gifmachine";
+  static final String USER = "gifmachine";
+  static final int BACKUP_DAYS = 7;
+  static final int STORAGE_GB = 20;
+  static final int PORT = 5432;
+
+  private final DatabaseInstance instance;
+  private final ISecret secret;
+
+  public DatabaseStack(Construct scope, String id, StackProps props, DeploymentConfig config,
+      NetworkStack network) {
+    super(scope, id, props);
+    IInstanceEngine engine = DatabaseInstanceEngine.postgres(PostgresInstanceEngineProps.builder()
+        .version(PostgresEngineVersion.VER_17_9)
+        .build());
+
+    SecurityGroup securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
+        .vpc(network.vpc())
+        .description("Gifmachine database: PostgreSQL from the service and monitoring only")
+        .allowAllOutbound(false)
+        .build();
+    securityGroup.addIngressRule(network.serviceSecurityGroup(), Port.tcp(PORT), "Gifmachine");
+    if (config.monitoring()) {
+      securityGroup.addIngressRule(network.monitoringSecurityGroup(), Port.tcp(PORT),
+          "monitoring (database exporters, operators through ECS Exec)");
+    }
+
+    DatabaseSecret generated = DatabaseSecret.Builder.create(this, "Secret")
+        .username(USER)
+        .dbname(DATABASE_NAME)
+        .build();
+
+    instance = DatabaseInstance.Builder.create(this, "Database")
+        .engine(engine)
+        .instanceType(new InstanceType(config.dbInstanceClass().substring("db.".length())))
+        .vpc(network.vpc())
+        .vpcSubnets(network.privateSubnets())
+        .securityGroups(List.of(securityGroup))
+        .credentials(Credentials.fromSecret(generated))
+        .databaseName(DATABASE_NAME)
+        .port(PORT)
+        .allocatedStorage(STORAGE_GB)
+        .storageType(StorageType.GP3)
+        .storageEncrypted(true)
+        .backupRetention(Duration.days(BACKUP_DAYS))
+        .copyTagsToSnapshot(true)
+        .autoMinorVersionUpgrade(true)
+        .multiAz(false)
+        .publiclyAccessible(false)
+        // `down` must be able to delete it; the final snapshot keeps the data.
+        .deletionProtection(false)
+        .removalPolicy(RemovalPolicy.SNAPSHOT)
+        .parameterGroup(ParameterGroup.Builder.create(this, "Parameters")
+            .engine(engine)
+            .description("Gifmachine: TLS required")
+            .parameters(Map.of("rds.force_ssl", "1"))
+            .build())
+        .build();
+    secret = instance.getSecret();
+
+    CfnOutput.Builder.create(this, StackOutputs.DATABASE_ENDPOINT)
+        .value(instance.getDbInstanceEndpointAddress()).build();
+    CfnOutput.Builder.create(this, StackOutputs.DATABASE_SECRET_ARN)
+        .value(secret.getSecretArn()).build();
+  }
+
+  public DatabaseInstance instance() {
+    return instance;
+  }
+
+  /** The credentials secret, attached to the instance (so it carries host and port). */
+  public ISecret secret() {
+    return secret;
+  }
+}

@@ -1,0 +1,317 @@
+package gifmachine.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.codedeploy.AutoRollbackConfig;
+import software.amazon.awscdk.services.codedeploy.EcsApplication;
+import software.amazon.awscdk.services.codedeploy.EcsBlueGreenDeploymentConfig;
+import software.amazon.awscdk.services.codedeploy.EcsDeploymentConfig;
+import software.amazon.awscdk.services.codedeploy.EcsDeploymentGroup;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.ecs.DeploymentController;
+import software.amazon.awscdk.services.ecs.DeploymentControllerType;
+import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
+import software.amazon.awscdk.services.ecs.ExecuteCommandConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogging;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDrivers;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.PropagatedTagSource;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
+import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
+import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+/**
+ * The Gifmachine service: an ECS cluster, a Fargate service in the private subnets without
+ * public IPs (Gifmachine + a non-essential cSidecar per task), an Application Load Balancer with
+ * blue and green target groups, a test listener and a CodeDeploy blue/green deployment group,
+ * CPU autoscaling, ECS Exec, optional WAF, and a log group with saved Logs Insights queries.
+ *
+ * <p>The service uses the {@code CODE_DEPLOY} deployment controller: CloudFormation creates it
+ * once; a new image reaches it through a CodeDeploy deployment (the pipeline, or the CLI), not
+ * through a stack update of the task definition, which ECS refuses for such services.
+ */
+public final class GifmachineStack extends Stack {
+
+  static final int TASK_CPU = 256;
+  static final int TASK_MEMORY_MIB = 1024;
+  static final int APP_MEMORY_MIB = 768;
+  static final int SIDECAR_MEMORY_MIB = 256;
+  static final int SCALE_AT_CPU_PERCENT = 60;
+  static final String HEALTH_PATH = "/healthz";
+  static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
+  static final String APP_CONTAINER = "gifmachine";
+  static final String SIDECAR_CONTAINER = "csidecar";
+
+  private final ApplicationLoadBalancer loadBalancer;
+  private final EcsDeploymentGroup deploymentGroup;
+  private final FargateService service;
+  private final Cluster cluster;
+  private final FargateTaskDefinition taskDefinition;
+  private final String scheme;
+
+  public GifmachineStack(Construct scope, String id, StackProps props, DeploymentConfig config,
+      NetworkStack network, DatabaseStack database, RegistryStack registry) {
+    super(scope, id, props);
+    LogGroup logs = LogGroup.Builder.create(this, "Logs")
+        .retention(LOG_RETENTION)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    // ECS Exec sessions are recorded: who ran what inside a task is an audit question.
+    LogGroup execSessions = LogGroup.Builder.create(this, "ExecSessions")
+        .retention(LOG_RETENTION)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    cluster = Cluster.Builder.create(this, "Cluster")
+        .vpc(network.vpc())
+        .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
+            .logging(ExecuteCommandLogging.OVERRIDE)
+            .logConfiguration(ExecuteCommandLogConfiguration.builder()
+                .cloudWatchLogGroup(execSessions)
+                .build())
+            .build())
+        .build();
+
+    FargateTaskDefinition task = taskDefinition = FargateTaskDefinition.Builder.create(this, "Task")
+        .family(config.deploymentName() + "-gifmachine")
+        .cpu(TASK_CPU)
+        .memoryLimitMiB(TASK_MEMORY_MIB)
+        .runtimePlatform(runtimePlatform(config))
+        .build();
+
+    ISecret dbSecret = database.secret();
+    ISecret apiPassword = software.amazon.awscdk.services.secretsmanager.Secret
+        .fromSecretNameV2(this, "ApiPassword", config.apiPasswordSecretName());
+    task.addContainer(APP_CONTAINER, ContainerDefinitionOptions.builder()
+        .containerName(APP_CONTAINER)
+        .image(ContainerImage.fromRegistry(config.images().gifmachine()))
+        .essential(true)
+        .memoryLimitMiB(APP_MEMORY_MIB)
+        .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
+        .environment(Map.of(
+            "PORT", Integer.toString(NetworkStack.APP_PORT),
+            "DATABASE_SSLMODE", "require"))
+        .secrets(Map.of(
+            "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
+            "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
+            "DATABASE_NAME", Secret.fromSecretsManager(dbSecret, "dbname"),
+            "DATABASE_USER", Secret.fromSecretsManager(dbSecret, "username"),
+            "DATABASE_PASSWORD", Secret.fromSecretsManager(dbSecret, "password"),
+            "GIFMACHINE_PASSWORD", Secret.fromSecretsManager(apiPassword)))
+        .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
+            .logGroup(logs).streamPrefix(APP_CONTAINER).build()))
+        .build());
+    registry.repository(RegistryStack.Image.GIFMACHINE).grantPull(task.obtainExecutionRole());
+    if (config.monitoring()) {
+      task.addContainer(SIDECAR_CONTAINER, ContainerDefinitionOptions.builder()
+          .containerName(SIDECAR_CONTAINER)
+          .image(ContainerImage.fromRegistry(config.images().csidecar()))
+          // As before: metrics may stop, the app must not.
+          .essential(false)
+          .memoryLimitMiB(SIDECAR_MEMORY_MIB)
+          .portMappings(List.of(
+              PortMapping.builder().containerPort(NetworkStack.SIDECAR_PORT).build()))
+          .environment(Map.of(
+              "CSIDECAR_PORT", Integer.toString(NetworkStack.SIDECAR_PORT),
+              "CDEPOT_URL", config.cdepotUrl(),
+              "CSIDECAR_APP_METRICS_PORT", Integer.toString(NetworkStack.APP_PORT)))
+          .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
+              .logGroup(logs).streamPrefix(SIDECAR_CONTAINER).build()))
+          .build());
+      registry.repository(RegistryStack.Image.CSIDECAR).grantPull(task.obtainExecutionRole());
+    }
+
+    service = FargateService.Builder.create(this, "Service")
+        .cluster(cluster)
+        .taskDefinition(task)
+        .desiredCount(config.minTasks())
+        .assignPublicIp(false)
+        .vpcSubnets(network.privateSubnets())
+        .securityGroups(List.of(network.serviceSecurityGroup()))
+        .deploymentController(DeploymentController.builder()
+            .type(DeploymentControllerType.CODE_DEPLOY).build())
+        .enableExecuteCommand(true)
+        .healthCheckGracePeriod(Duration.seconds(60))
+        .propagateTags(PropagatedTagSource.SERVICE)
+        .minHealthyPercent(100)
+        .build();
+
+    loadBalancer = ApplicationLoadBalancer.Builder.create(this, "LoadBalancer")
+        .vpc(network.vpc())
+        .internetFacing(true)
+        .vpcSubnets(network.publicSubnets())
+        .securityGroup(network.loadBalancerSecurityGroup())
+        .dropInvalidHeaderFields(true)
+        .build();
+
+    ApplicationTargetGroup blue = targetGroup("Blue", network);
+    ApplicationTargetGroup green = targetGroup("Green", network);
+    service.attachToApplicationTargetGroup(blue);
+
+    ApplicationListener production;
+    if (config.certificate().isPresent()) {
+      production = loadBalancer.addListener("Https", software.amazon.awscdk.services
+          .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
+          .port(443)
+          .protocol(ApplicationProtocol.HTTPS)
+          .sslPolicy(SslPolicy.RECOMMENDED_TLS)
+          .certificates(List.of(ListenerCertificate.fromArn(config.certificate().get())))
+          .defaultTargetGroups(List.of(blue))
+          .open(false)
+          .build());
+      loadBalancer.addListener("Http", software.amazon.awscdk.services
+          .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
+          .port(80)
+          .protocol(ApplicationProtocol.HTTP)
+          .defaultAction(ListenerAction.redirect(
+              software.amazon.awscdk.services.elasticloadbalancingv2.RedirectOptions.builder()
+                  .protocol("HTTPS").port("443").permanent(true).build()))
+          .open(false)
+          .build());
+      scheme = "https";
+    } else {
+      production = loadBalancer.addListener("Http", software.amazon.awscdk.services
+          .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
+          .port(80)
+          .protocol(ApplicationProtocol.HTTP)
+          .defaultTargetGroups(List.of(blue))
+          .open(false)
+          .build());
+      scheme = "http";
+    }
+    // CodeDeploy sends the replacement tasks' traffic here before switching; nobody outside
+    // the load balancer's security group reaches it (no ingress rule for this port).
+    ApplicationListener test = loadBalancer.addListener("Test", software.amazon.awscdk.services
+        .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
+        .port(NetworkStack.TEST_LISTENER_PORT)
+        .protocol(ApplicationProtocol.HTTP)
+        .defaultTargetGroups(List.of(green))
+        .open(false)
+        .build());
+
+    EcsApplication application = EcsApplication.Builder.create(this, "Deployments").build();
+    deploymentGroup = EcsDeploymentGroup.Builder.create(this, "BlueGreen")
+        .application(application)
+        .service(service)
+        .deploymentConfig(EcsDeploymentConfig.ALL_AT_ONCE)
+        .blueGreenDeploymentConfig(EcsBlueGreenDeploymentConfig.builder()
+            .blueTargetGroup(blue)
+            .greenTargetGroup(green)
+            .listener(production)
+            .testListener(test)
+            .terminationWaitTime(Duration.minutes(5))
+            .build())
+        .autoRollback(AutoRollbackConfig.builder()
+            .failedDeployment(true)
+            .stoppedDeployment(true)
+            .build())
+        .build();
+
+    service.autoScaleTaskCount(EnableScalingProps.builder()
+            .minCapacity(config.minTasks())
+            .maxCapacity(config.maxTasks())
+            .build())
+        .scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder()
+            .targetUtilizationPercent(SCALE_AT_CPU_PERCENT)
+            .scaleInCooldown(Duration.minutes(5))
+            .scaleOutCooldown(Duration.minutes(1))
+            .build());
+
+    if (config.waf()) {
+      new WebFirewall(this, "Firewall", loadBalancer.getLoadBalancerArn());
+    }
+    new LogQueries(this, "Queries", config.deploymentName(), logs);
+
+    output(StackOutputs.GIFMACHINE_URL, url(""));
+    output(StackOutputs.CLUSTER_NAME, cluster.getClusterName());
+    output(StackOutputs.SERVICE_NAME, service.getServiceName());
+    output(StackOutputs.LOG_GROUP_NAME, logs.getLogGroupName());
+    output(StackOutputs.BLUE_TARGET_GROUP_ARN, blue.getTargetGroupArn());
+    output(StackOutputs.GREEN_TARGET_GROUP_ARN, green.getTargetGroupArn());
+    output(StackOutputs.CODE_DEPLOY_APPLICATION, application.getApplicationName());
+    output(StackOutputs.CODE_DEPLOY_DEPLOYMENT_GROUP, deploymentGroup.getDeploymentGroupName());
+    output(StackOutputs.TASK_DEFINITION_FAMILY, task.getFamily());
+  }
+
+  static RuntimePlatform runtimePlatform(DeploymentConfig config) {
+    return RuntimePlatform.builder()
+        .operatingSystemFamily(OperatingSystemFamily.LINUX)
+        .cpuArchitecture(config.graviton() ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64)
+        .build();
+  }
+
+  private ApplicationTargetGroup targetGroup(String id, NetworkStack network) {
+    return ApplicationTargetGroup.Builder.create(this, id)
+        .vpc(network.vpc())
+        .port(NetworkStack.APP_PORT)
+        .protocol(ApplicationProtocol.HTTP)
+        .targetType(TargetType.IP)
+        .deregistrationDelay(Duration.seconds(30))
+        .healthCheck(HealthCheck.builder()
+            .path(HEALTH_PATH)
+            .healthyHttpCodes("200")
+            .interval(Duration.seconds(15))
+            .healthyThresholdCount(2)
+            .unhealthyThresholdCount(3)
+            .build())
+        .build();
+  }
+
+  private void output(String name, String value) {
+    CfnOutput.Builder.create(this, name).value(value).build();
+  }
+
+  /** {@code http(s)://<load balancer DNS name><suffix>}, e.g. suffix {@code :3000}. */
+  public String url(String portSuffix) {
+    return scheme + "://" + loadBalancer.getLoadBalancerDnsName() + portSuffix;
+  }
+
+  public boolean https() {
+    return scheme.equals("https");
+  }
+
+  public ApplicationLoadBalancer loadBalancer() {
+    return loadBalancer;
+  }
+
+  public EcsDeploymentGroup deploymentGroup() {
+    return deploymentGroup;
+  }
+
+  public FargateService service() {
+    return service;
+  }
+
+  public FargateTaskDefinition taskDefinition() {
+    return taskDefinition;
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+}

@@ -1,0 +1,202 @@
+package gifmachine.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.CfnInstance;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.InstanceClass;
+import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
+import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
+import software.amazon.awscdk.services.ec2.NatInstanceProviderV2;
+import software.amazon.awscdk.services.ec2.NatInstanceProps;
+import software.amazon.awscdk.services.ec2.NatProvider;
+import software.amazon.awscdk.services.ec2.NatTrafficDirection;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The VPC over two availability zones (public and private subnets), NAT, endpoints, and the
+ * security groups of the load balancer, the service and monitoring. The security groups live
+ * here, not with their users, because the database stack (deployed before the service) opens
+ * 5432 to them; every rule between them is written here, each port named once.
+ *
+ * <p>NAT is one Graviton instance ({@code t4g.nano}, Amazon Linux 2023 from the public SSM
+ * parameter) by default, a managed NAT gateway by option; either way a single one, the cost
+ * choice (one zone's NAT failing cuts the other zone's egress, not its serving).
+ */
+public final class NetworkStack extends Stack {
+
+  static final int APP_PORT = 4567;
+  static final int SIDECAR_PORT = 8080;
+  static final int CDEPOT_PORT = 8002;
+  static final int PROMETHEUS_PORT = 9090;
+  static final int GRAFANA_PORT = 3000;
+  static final int TEST_LISTENER_PORT = 8080;
+  static final String NAT_AMI_PARAMETER =
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64";
+
+  private final Vpc vpc;
+  private final SecurityGroup loadBalancerSecurityGroup;
+  private final SecurityGroup serviceSecurityGroup;
+  private final SecurityGroup monitoringSecurityGroup;
+
+  public NetworkStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
+    super(scope, id, props);
+    NatProvider nat = config.natGateway()
+        ? NatProvider.gateway()
+        : NatProvider.instanceV2(NatInstanceProps.builder()
+            .instanceType(InstanceType.of(InstanceClass.T4G, InstanceSize.NANO))
+            .machineImage(MachineImage.latestAmazonLinux2023(
+                AmazonLinux2023ImageSsmParameterProps.builder()
+                    .cpuType(AmazonLinuxCpuType.ARM_64)
+                    .build()))
+            // The default lets the whole internet in; only the VPC may use the NAT.
+            .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
+            .build());
+
+    LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
+        .retention(RetentionDays.TWO_WEEKS)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+
+    vpc = Vpc.Builder.create(this, "Vpc")
+        .ipAddresses(IpAddresses.cidr("10.0.0.0/16"))
+        .maxAzs(2)
+        .natGateways(1)
+        .natGatewayProvider(nat)
+        // The default is a custom resource (Lambda code asset) that empties the default group.
+        .restrictDefaultSecurityGroup(false)
+        .subnetConfiguration(List.of(
+            SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC)
+                .cidrMask(24).build(),
+            SubnetConfiguration.builder().name("Private")
+                .subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(22).build()))
+        .gatewayEndpoints(Map.of("S3", GatewayVpcEndpointOptions.builder()
+            .service(GatewayVpcEndpointAwsService.S3).build()))
+        // Rejected traffic only: what an operator needs to debug a rule, at a tenth of the volume.
+        .flowLogs(Map.of("Rejected", FlowLogOptions.builder()
+            .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+            .trafficType(FlowLogTrafficType.REJECT)
+            .build()))
+        .build();
+
+    if (nat instanceof NatInstanceProviderV2 instances) {
+      instances.getConnections().allowFrom(Peer.ipv4(vpc.getVpcCidrBlock()), Port.allTraffic(),
+          "NAT for the private subnets");
+      hardenNatInstances();
+    }
+    if (config.interfaceEndpoints()) {
+      // With these, ECR pulls, logs, secrets and ECS Exec stay inside the VPC (but each costs
+      // an hourly fee per zone, more than the NAT instance).
+      Map.of("EcrApi", InterfaceVpcEndpointAwsService.ECR,
+              "EcrDocker", InterfaceVpcEndpointAwsService.ECR_DOCKER,
+              "Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+              "SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+              "SsmMessages", InterfaceVpcEndpointAwsService.SSM_MESSAGES)
+          .forEach((name, service) -> vpc.addInterfaceEndpoint(name,
+              InterfaceVpcEndpointOptions.builder()
+                  .service(service)
+                  .privateDnsEnabled(true)
+                  .subnets(privateSubnets())
+                  .build()));
+    }
+
+    loadBalancerSecurityGroup = securityGroup("LoadBalancer",
+        "Gifmachine load balancer: HTTP(S) from the internet", false);
+    serviceSecurityGroup = securityGroup("Service", "Gifmachine tasks", true);
+    monitoringSecurityGroup = securityGroup("Monitoring", "Prometheus, cDepot and Grafana tasks",
+        true);
+
+    loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(80),
+        config.certificate().isPresent() ? "HTTP, redirected to HTTPS" : "HTTP");
+    config.certificate().ifPresent(arn ->
+        loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS"));
+    allow(loadBalancerSecurityGroup, serviceSecurityGroup, APP_PORT, "Gifmachine");
+    if (config.monitoring()) {
+      loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(GRAFANA_PORT), "Grafana");
+      allow(loadBalancerSecurityGroup, monitoringSecurityGroup, GRAFANA_PORT, "Grafana");
+      allow(monitoringSecurityGroup, serviceSecurityGroup, APP_PORT, "Prometheus scrapes the app");
+      allow(monitoringSecurityGroup, serviceSecurityGroup, SIDECAR_PORT,
+          "Prometheus scrapes cSidecar");
+      monitoringSecurityGroup.addIngressRule(serviceSecurityGroup, Port.tcp(CDEPOT_PORT),
+          "cSidecar heartbeats to cDepot");
+      monitoringSecurityGroup.addIngressRule(monitoringSecurityGroup, Port.tcp(PROMETHEUS_PORT),
+          "Grafana queries Prometheus");
+    }
+  }
+
+  private SecurityGroup securityGroup(String id, String description, boolean allOutbound) {
+    return SecurityGroup.Builder.create(this, id + "SecurityGroup")
+        .vpc(vpc)
+        .description(description)
+        .allowAllOutbound(allOutbound)
+        .build();
+  }
+
+  /** Ingress on {@code to} from {@code from}, and egress the other way when it is restricted. */
+  private static void allow(SecurityGroup from, SecurityGroup to, int port, String why) {
+    to.addIngressRule(from, Port.tcp(port), why);
+    if (!from.getAllowAllOutbound()) {
+      from.addEgressRule(to, Port.tcp(port), why);
+    }
+  }
+
+  /** IMDSv2 only and an encrypted root volume: NatInstanceProps offers neither. */
+  private void hardenNatInstances() {
+    for (software.constructs.IConstruct child : getNode().findAll()) {
+      if (child instanceof CfnInstance instance) {
+        instance.addPropertyOverride("MetadataOptions.HttpTokens", "required");
+        instance.addPropertyOverride("MetadataOptions.HttpEndpoint", "enabled");
+        instance.addPropertyOverride("BlockDeviceMappings", List.of(Map.of(
+            "DeviceName", "/dev/xvda",
+            "Ebs", Map.of("Encrypted", true, "VolumeType", "gp3", "DeleteOnTermination", true))));
+        instance.addPropertyOverride("Monitoring", false);
+      }
+    }
+  }
+
+  public SubnetSelection privateSubnets() {
+    return SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
+  }
+
+  public SubnetSelection publicSubnets() {
+    return SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build();
+  }
+
+  public Vpc vpc() {
+    return vpc;
+  }
+
+  public SecurityGroup loadBalancerSecurityGroup() {
+    return loadBalancerSecurityGroup;
+  }
+
+  public SecurityGroup serviceSecurityGroup() {
+    return serviceSecurityGroup;
+  }
+
+  public SecurityGroup monitoringSecurityGroup() {
+    return monitoringSecurityGroup;
+  }
+}

@@ -1,0 +1,197 @@
+package gifmachine.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.codebuild.BuildEnvironment;
+import software.amazon.awscdk.services.codebuild.BuildSpec;
+import software.amazon.awscdk.services.codebuild.ComputeType;
+import software.amazon.awscdk.services.codebuild.LinuxArmBuildImage;
+import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
+import software.amazon.awscdk.services.codebuild.PipelineProject;
+import software.amazon.awscdk.services.codepipeline.Artifact;
+import software.amazon.awscdk.services.codepipeline.Pipeline;
+import software.amazon.awscdk.services.codepipeline.PipelineType;
+import software.amazon.awscdk.services.codepipeline.StageProps;
+import software.amazon.awscdk.services.codepipeline.actions.CodeBuildAction;
+import software.amazon.awscdk.services.codepipeline.actions.CodeDeployEcsDeployAction;
+import software.amazon.awscdk.services.codepipeline.actions.S3SourceAction;
+import software.amazon.awscdk.services.codepipeline.actions.S3Trigger;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.constructs.Construct;
+
+/**
+ * Delivery: CodePipeline with an S3 source ({@code source.zip} of the repository, uploaded by
+ * the CLI, which then starts the pipeline), a Docker-free CodeBuild step that builds the CLI and
+ * runs {@code images push} (jib straight to ECR, writing {@code taskdef.json} and {@code
+ * appspec.yaml}), and a CodeDeploy blue/green deployment to the Gifmachine service.
+ */
+public final class PipelineStack extends Stack {
+
+  static final String SOURCE_KEY = "source.zip";
+  static final String CLI_JAR = "cli/target/cli-0.1.0-SNAPSHOT-all.jar";
+
+  public PipelineStack(Construct scope, String id, StackProps props, DeploymentConfig config,
+      RegistryStack registry, GifmachineStack gifmachine) {
+    super(scope, id, props);
+    Bucket source = bucket("Source");
+    Bucket artifacts = bucket("Artifacts");
+
+    LogGroup buildLogs = LogGroup.Builder.create(this, "BuildLogs")
+        .retention(GifmachineStack.LOG_RETENTION)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    PipelineProject build = PipelineProject.Builder.create(this, "Build")
+        .description("Builds the images of " + config.deploymentName() + " without Docker")
+        .environment(BuildEnvironment.builder()
+            .buildImage(config.graviton()
+                ? LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0
+                : LinuxBuildImage.AMAZON_LINUX_2_5)
+            .computeType(ComputeType.SMALL)
+            .privileged(false)
+            .build())
+        .timeout(Duration.minutes(30))
+        .buildSpec(BuildSpec.fromObject(buildSpec(config)))
+        .logging(software.amazon.awscdk.services.codebuild.LoggingOptions.builder()
+            .cloudWatch(software.amazon.awscdk.services.codebuild.CloudWatchLoggingOptions
+                .builder().logGroup(buildLogs).build())
+            .build())
+        .build();
+    for (Repository repository : registry.repositories()) {
+      repository.grantPullPush(build);
+    }
+    // `images push` reads the repository URIs and service settings from our stacks' outputs.
+    build.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("cloudformation:DescribeStacks"))
+        .resources(List.of(Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+            .service("cloudformation")
+            .resource("stack")
+            .resourceName(config.deploymentName() + "-*")
+            .build())))
+        .build());
+
+    // CDK's own role for this action may pass any role to ECS; ours passes only the service's.
+    Role deployRole = Role.Builder.create(this, "DeployActionRole")
+        .assumedBy(new AccountRootPrincipal())
+        .description("CodePipeline's blue/green deploy action of " + config.deploymentName())
+        .build();
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
+            "codedeploy:RegisterApplicationRevision", "codedeploy:CreateDeployment",
+            "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig"))
+        .resources(List.of(
+            gifmachine.deploymentGroup().getApplication().getApplicationArn(),
+            gifmachine.deploymentGroup().getDeploymentGroupArn(),
+            Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+                .service("codedeploy")
+                .resource("deploymentconfig")
+                .resourceName("*")
+                .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+                .build())))
+        .build());
+    // RegisterTaskDefinition has no resource-level permissions: AWS offers nothing narrower.
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:RegisterTaskDefinition"))
+        .resources(List.of("*"))
+        .build());
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("iam:PassRole"))
+        .resources(List.of(
+            gifmachine.taskDefinition().getTaskRole().getRoleArn(),
+            gifmachine.taskDefinition().obtainExecutionRole().getRoleArn()))
+        .conditions(Map.of("StringEquals",
+            Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
+        .build());
+    artifacts.grantRead(deployRole);
+
+    Artifact sourceOutput = new Artifact("Source");
+    Artifact buildOutput = new Artifact("Build");
+    Pipeline pipeline = Pipeline.Builder.create(this, "Pipeline")
+        .pipelineType(PipelineType.V2)
+        .artifactBucket(artifacts)
+        // No KMS key per pipeline ($1/month): same-account artifacts use the bucket's SSE.
+        .crossAccountKeys(false)
+        .restartExecutionOnUpdate(false)
+        .stages(List.of(
+            StageProps.builder().stageName("Source").actions(List.of(
+                S3SourceAction.Builder.create()
+                    .actionName("Source")
+                    .bucket(source)
+                    .bucketKey(SOURCE_KEY)
+                    // Events would need a CloudTrail trail or a bucket-notification custom
+                    // resource; the CLI starts the pipeline after uploading instead.
+                    .trigger(S3Trigger.NONE)
+                    .output(sourceOutput)
+                    .build())).build(),
+            StageProps.builder().stageName("Build").actions(List.of(
+                CodeBuildAction.Builder.create()
+                    .actionName("Images")
+                    .project(build)
+                    .input(sourceOutput)
+                    .outputs(List.of(buildOutput))
+                    .build())).build(),
+            StageProps.builder().stageName("Deploy").actions(List.of(
+                CodeDeployEcsDeployAction.Builder.create()
+                    .actionName("BlueGreen")
+                    .deploymentGroup(gifmachine.deploymentGroup())
+                    .taskDefinitionTemplateFile(buildOutput.atPath("taskdef.json"))
+                    .appSpecTemplateFile(buildOutput.atPath("appspec.yaml"))
+                    .role(deployRole.withoutPolicyUpdates())
+                    .build())).build()))
+        .build();
+
+    CfnOutput.Builder.create(this, StackOutputs.PIPELINE_NAME)
+        .value(pipeline.getPipelineName()).build();
+    CfnOutput.Builder.create(this, StackOutputs.SOURCE_BUCKET_NAME)
+        .value(source.getBucketName()).build();
+    CfnOutput.Builder.create(this, StackOutputs.ARTIFACT_BUCKET_NAME)
+        .value(artifacts.getBucketName()).build();
+  }
+
+  /** The build: the CLI from source, then its Docker-free image push. */
+  static String pushCommand(DeploymentConfig config) {
+    return "java -jar " + CLI_JAR + " images push --deployment " + config.deploymentName()
+        + " --region " + config.region()
+        + " --task-definition-out taskdef.json --appspec-out appspec.yaml";
+  }
+
+  private static Map<String, Object> buildSpec(DeploymentConfig config) {
+    return Map.of(
+        "version", "0.2",
+        "phases", Map.of(
+            "install", Map.of("runtime-versions", Map.of("java", "corretto21")),
+            "build", Map.of("commands", List.of(
+                "./mvnw -B -pl cli -am package -DskipTests",
+                pushCommand(config)))),
+        "artifacts", Map.of("files", List.of("taskdef.json", "appspec.yaml")),
+        "cache", Map.of("paths", List.of("/root/.m2/**/*")));
+  }
+
+  private Bucket bucket(String id) {
+    return Bucket.Builder.create(this, id)
+        .versioned(true)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        // Versions pile up with every push; a month of history is enough to roll back.
+        .lifecycleRules(List.of(LifecycleRule.builder()
+            .noncurrentVersionExpiration(Duration.days(30))
+            .abortIncompleteMultipartUploadAfter(Duration.days(1))
+            .build()))
+        // Emptied by `down` (no autoDeleteObjects: that is a custom resource).
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+  }
+}

@@ -1,0 +1,84 @@
+package gifmachine.infra;
+
+import java.util.EnumMap;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ecr.LifecycleRule;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.TagStatus;
+import software.constructs.Construct;
+
+/**
+ * ECR repositories for the five images, named {@code {environment}-{company}/{image}}. Deployed
+ * first and independent of any image, so the CLI can create it, push, then synthesize the rest
+ * with digests. Repositories empty themselves on delete ({@code EmptyOnDelete}, a CloudFormation
+ * property, not a custom resource), so teardown works.
+ */
+public final class RegistryStack extends Stack {
+
+  /** The images of a deployment, each with its repository and output name. */
+  public enum Image {
+    GIFMACHINE("gifmachine", StackOutputs.GIFMACHINE_REPOSITORY_URI),
+    CSIDECAR("csidecar", StackOutputs.CSIDECAR_REPOSITORY_URI),
+    CDEPOT("cdepot", StackOutputs.CDEPOT_REPOSITORY_URI),
+    PROMETHEUS("prometheus", StackOutputs.PROMETHEUS_REPOSITORY_URI),
+    GRAFANA("grafana", StackOutputs.GRAFANA_REPOSITORY_URI);
+
+    private final String repositorySuffix;
+    private final String output;
+
+    Image(String repositorySuffix, String output) {
+      this.repositorySuffix = repositorySuffix;
+      this.output = output;
+    }
+
+    public String repositorySuffix() {
+      return repositorySuffix;
+    }
+  }
+
+  /** Untagged layers from superseded pushes go after a week; tagged history is capped. */
+  static final int UNTAGGED_DAYS = 7;
+  static final int KEPT_IMAGES = 30;
+
+  private final Map<Image, Repository> repositories = new EnumMap<>(Image.class);
+
+  public RegistryStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
+    super(scope, id, props);
+    for (Image image : Image.values()) {
+      Repository repository = Repository.Builder.create(this, image.output.replace("Uri", ""))
+          .repositoryName(config.deploymentName() + "/" + image.repositorySuffix)
+          .imageScanOnPush(true)
+          .emptyOnDelete(true)
+          .removalPolicy(RemovalPolicy.DESTROY)
+          .lifecycleRules(java.util.List.of(
+              LifecycleRule.builder()
+                  .rulePriority(1)
+                  .description("untagged images older than " + UNTAGGED_DAYS + " days")
+                  .tagStatus(TagStatus.UNTAGGED)
+                  .maxImageAge(Duration.days(UNTAGGED_DAYS))
+                  .build(),
+              LifecycleRule.builder()
+                  .rulePriority(2)
+                  .description("keep the newest " + KEPT_IMAGES + " images")
+                  .tagStatus(TagStatus.ANY)
+                  .maxImageCount(KEPT_IMAGES)
+                  .build()))
+          .build();
+      repositories.put(image, repository);
+      CfnOutput.Builder.create(this, image.output).value(repository.getRepositoryUri()).build();
+    }
+  }
+
+  public Repository repository(Image image) {
+    return repositories.get(image);
+  }
+
+  public Iterable<Repository> repositories() {
+    return repositories.values();
+  }
+}

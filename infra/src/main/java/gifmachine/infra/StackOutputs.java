@@ -1,0 +1,41 @@
+package gifmachine.infra;
+
+/**
+ * Names of the CloudFormation outputs each stack exports, as the CLI reads them with {@code
+ * DescribeStacks}: {@code outputs.get(StackOutputs.GIFMACHINE_URL)}.
+ */
+public final class StackOutputs {
+  private StackOutputs() {}
+
+  // registry
+  public static final String GIFMACHINE_REPOSITORY_URI = "GifmachineRepositoryUri";
+  public static final String CSIDECAR_REPOSITORY_URI = "CsidecarRepositoryUri";
+  public static final String CDEPOT_REPOSITORY_URI = "CdepotRepositoryUri";
+  public static final String PROMETHEUS_REPOSITORY_URI = "PrometheusRepositoryUri";
+  public static final String GRAFANA_REPOSITORY_URI = "GrafanaRepositoryUri";
+
+  // db
+  public static final String DATABASE_ENDPOINT = "DatabaseEndpoint";
+  public static final String DATABASE_SECRET_ARN = "DatabaseSecretArn";
+
+  // gifmachine
+  public static final String GIFMACHINE_URL = "GifmachineUrl";
+  public static final String CLUSTER_NAME = "ClusterName";
+  public static final String SERVICE_NAME = "ServiceName";
+  public static final String LOG_GROUP_NAME = "LogGroupName";
+  public static final String BLUE_TARGET_GROUP_ARN = "BlueTargetGroupArn";
+  public static final String GREEN_TARGET_GROUP_ARN = "GreenTargetGroupArn";
+  public static final String CODE_DEPLOY_APPLICATION = "CodeDeployApplication";
+  public static final String CODE_DEPLOY_DEPLOYMENT_GROUP = "CodeDeployDeploymentGroup";
+  public static final String TASK_DEFINITION_FAMILY = "TaskDefinitionFamily";
+
+  // monitoring
+  public static final String GRAFANA_URL = "GrafanaUrl";
+  public static final String GRAFANA_ADMIN_SECRET_ARN = "GrafanaAdminSecretArn";
+  public static final String MONITORING_SERVICE_NAME = "MonitoringServiceName";
+
+  // pipeline
+  public static final String PIPELINE_NAME = "PipelineName";
+  public static final String SOURCE_BUCKET_NAME = "SourceBucketName";
+  public static final String ARTIFACT_BUCKET_NAME = "ArtifactBucketName";
+}

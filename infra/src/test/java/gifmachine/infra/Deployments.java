@@ -1,0 +1,80 @@
+package gifmachine.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+
+/**
+ * Configurations the tests synthesize, each synthesized once per JVM (synthesis starts node and
+ * takes seconds) and shared by every test class.
+ */
+final class Deployments {
+  private Deployments() {}
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final ImageSet IMAGES = new ImageSet(
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/gifmachine@sha256:" + "a".repeat(64),
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/csidecar@sha256:" + "b".repeat(64),
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/cdepot@sha256:" + "c".repeat(64),
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/prometheus@sha256:" + "d".repeat(64),
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/grafana@sha256:" + "e".repeat(64));
+
+  static final String CERTIFICATE =
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+
+  /** The defaults: NAT instance, ARM tasks, monitoring and pipeline, no WAF, HTTP only. */
+  static DeploymentConfig defaults() {
+    return defaultsBuilder().build();
+  }
+
+  static DeploymentConfig.Builder defaultsBuilder() {
+    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES);
+  }
+
+  /** Output names other than the exports CDK adds for cross-stack references. */
+  static java.util.Set<String> contractOutputs(software.amazon.awscdk.assertions.Template t) {
+    return t.findOutputs("*").keySet().stream()
+        .filter(name -> !name.startsWith("ExportsOutput"))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  static software.amazon.awscdk.assertions.Template template(SynthesizedApp app, StackPart part) {
+    return software.amazon.awscdk.assertions.Template.fromString(
+        app.stack(part).orElseThrow().templateBody());
+  }
+
+  /** Every option the other way: NAT gateway, endpoints, x86, WAF, HTTPS. */
+  static DeploymentConfig everyOption() {
+    return DeploymentConfig.builder("staging", "initech", "us-east-1")
+        .images(IMAGES)
+        .natGateway(true)
+        .interfaceEndpoints(true)
+        .graviton(false)
+        .waf(true)
+        .certificateArn(CERTIFICATE)
+        .minTasks(2)
+        .maxTasks(6)
+        .build();
+  }
+
+  private static final Map<String, SynthesizedApp> APPS = new ConcurrentHashMap<>();
+
+  static SynthesizedApp defaultApp() {
+    return APPS.computeIfAbsent("defaults", key -> Infrastructure.synthesize(defaults()));
+  }
+
+  static SynthesizedApp everyOptionApp() {
+    return APPS.computeIfAbsent("everyOption", key -> Infrastructure.synthesize(everyOption()));
+  }
+
+  static JsonNode json(SynthesizedStack stack) {
+    try {
+      return JSON.readTree(stack.templateBody());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
