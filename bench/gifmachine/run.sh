@@ -109,7 +109,8 @@ bench "GET /gif" 64 "$A/gif"
 bench "GET /history" 32 "$A/history"
 bench "GET /history?page=500" 32 "$A/history?page=500"
 bench "GET /search common" 32 "$A/search?query=user42"
-bench "GET /search rare" 32 "$A/search?query=text%20999999"
+bench "GET /search rare" 32 "$A/search?query=text%20999999"      # 11 rows; trigrams in every row
+bench "GET /search no match" 32 "$A/search?query=kangaroo"
 GIFMACHINE_PASSWORD=$SECRET bench "POST /gif" 32 "$A/gif" -s bench/gifmachine/post.lua
 
 start_app 4572
