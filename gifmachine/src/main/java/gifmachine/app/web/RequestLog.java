@@ -1,7 +1,8 @@
 package gifmachine.app.web;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -16,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RequestLog implements AutoCloseable {
 
-  private final PrintStream out;
+  private final BufferedOutputStream out;
   private final ScheduledExecutorService flusher;
 
   public RequestLog(OutputStream target) {
-    this.out = new PrintStream(new java.io.BufferedOutputStream(target, 64 * 1024), false, StandardCharsets.UTF_8);
+    this.out = new BufferedOutputStream(target, 64 * 1024);
     this.flusher =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gifmachine-log-flush").unstarted(r));
@@ -39,15 +40,26 @@ public final class RequestLog implements AutoCloseable {
         .append(status)
         .append(",\"duration_ms\":")
         .append(Math.round(durationMs * 100) / 100.0)
-        .append('}');
+        .append("}\n");
+    // One write per whole line: the buffer then only ever spills complete lines, so instances
+    // sharing stdout (two in one JVM, in tests and local mode) never split each other's lines.
+    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
     synchronized (out) {
-      out.println(line);
+      try {
+        out.write(bytes);
+      } catch (IOException e) {
+        // stdout gone (closed pipe): nothing sensible to do with a log line
+      }
     }
   }
 
   private void flush() {
     synchronized (out) {
-      out.flush();
+      try {
+        out.flush();
+      } catch (IOException e) {
+        // as above
+      }
     }
   }
 
