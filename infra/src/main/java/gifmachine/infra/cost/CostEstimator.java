@@ -168,16 +168,11 @@ public final class CostEstimator {
     }
 
     void loadBalancer(String id, JsonNode props) {
-      boolean network = props.path("Type").asText("application").equals("network");
-      if (network) {
+      if (props.path("Type").asText("application").equals("network")) {
         networkLoadBalancer();
       } else {
-        add("Application Load Balancer", perHour(1, p.applicationLoadBalancerHourly()),
-            hours * p.applicationLoadBalancerHourly());
-        double lcu = a.loadBalancerCapacityUnits();
-        add("ALB capacity units", perHour(lcu, p.applicationLoadBalancerLcuHourly()),
-            lcu * hours * p.applicationLoadBalancerLcuHourly());
-        assumeCapacityUnits();
+        loadBalancer("Application Load Balancer", "ALB", p.applicationLoadBalancerHourly(),
+            p.applicationLoadBalancerLcuHourly());
       }
       if (!props.path("Scheme").asText("internet-facing").equals("internal")) {
         int zones = Math.max(1, props.path("Subnets").size());
@@ -186,17 +181,16 @@ public final class CostEstimator {
     }
 
     void networkLoadBalancer() {
-      add("Network Load Balancer", perHour(1, p.networkLoadBalancerHourly()),
-          hours * p.networkLoadBalancerHourly());
-      double lcu = a.loadBalancerCapacityUnits();
-      add("NLB capacity units", perHour(lcu, p.networkLoadBalancerNlcuHourly()),
-          lcu * hours * p.networkLoadBalancerNlcuHourly());
-      assumeCapacityUnits();
+      loadBalancer("Network Load Balancer", "NLB", p.networkLoadBalancerHourly(),
+          p.networkLoadBalancerNlcuHourly());
     }
 
-    void assumeCapacityUnits() {
-      assume(number(a.loadBalancerCapacityUnits())
-          + " load balancer capacity units on average (light traffic)");
+    /** The hourly fee plus the assumed capacity units, which both kinds bill the same way. */
+    private void loadBalancer(String name, String abbreviation, double hourly, double unitHourly) {
+      add(name, perHour(1, hourly), hours * hourly);
+      double units = a.loadBalancerCapacityUnits();
+      add(abbreviation + " capacity units", perHour(units, unitHourly), units * hours * unitHourly);
+      assume(number(units) + " load balancer capacity units on average (light traffic)");
     }
 
     void fargateService(String id, JsonNode props, JsonNode resources) {
