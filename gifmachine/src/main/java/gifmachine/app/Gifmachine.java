@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.db.Database;
 import gifmachine.app.gif.DatabaseUnavailableException;
+import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
@@ -130,7 +131,12 @@ public final class Gifmachine implements AutoCloseable {
           String route = route(ctx);
           int status = ctx.statusCode();
           metrics.observeRequest(ctx.method().name(), route, status, ms / 1000.0);
-          requestLog.log(ctx.method().name(), route, status, ms);
+          Gif posted = ctx.attribute(GifApi.POSTED);
+          if (posted != null) {
+            requestLog.logPosted(ctx.method().name(), route, status, ms, posted);
+          } else {
+            requestLog.log(ctx.method().name(), route, status, ms);
+          }
         });
 
     var r = cfg.routes;

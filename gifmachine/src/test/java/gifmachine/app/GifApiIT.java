@@ -399,8 +399,13 @@ class GifApiIT {
                 assertThat(line)
                     .matches(
                         "\\{\"ts\":\"[^\"]+\",\"method\":\"[A-Z]+\",\"route\":\"[^\"]+\","
-                            + "\"status\":\\d{3},\"duration_ms\":[0-9.E-]+}"));
-    assertThat(log).contains("\"route\":\"/gif\",\"status\":200");
+                            + "\"status\":\\d{3},\"duration_ms\":[0-9.E-]+"
+                            + "(,\"event\":\"gif_posted\",\"gif_id\":\\d+,\"url\":\"[^\"]+\",\"who\":\"[^\"]*\")?}"));
+    assertThat(log)
+        .containsPattern(
+            "\"route\":\"/gif\",\"status\":200,\"duration_ms\":[0-9.E-]+,"
+                + "\"event\":\"gif_posted\",\"gif_id\":\\d+,"
+                + "\"url\":\"https://example.com/log.gif\",\"who\":\"bot\"}");
   }
 
   @Test

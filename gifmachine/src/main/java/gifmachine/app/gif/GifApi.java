@@ -26,6 +26,9 @@ import java.util.function.Function;
  */
 public final class GifApi {
 
+  /** Request attribute holding the {@link Gif} a {@code POST /gif} stored, for the request log. */
+  public static final String POSTED = "gifmachine.posted";
+
   private final GifStore store;
   private final LatestGif latest;
   private final ClusterFeed feed;
@@ -61,6 +64,7 @@ public final class GifApi {
     Gif stored = store.insert(gif, feed.origin());
     metrics.gifPosted();
     feed.postedHere(stored);
+    ctx.attribute(POSTED, stored);
     ctx.contentType("application/json")
         .result(json.writeValueAsBytes(new Posted(stored.id(), "gif", stored.url())));
   }
