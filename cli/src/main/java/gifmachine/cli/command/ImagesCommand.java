@@ -2,6 +2,7 @@ package gifmachine.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.DeploymentFiles;
 import gifmachine.cli.image.DeploymentTargets;
@@ -142,6 +143,11 @@ public final class ImagesCommand {
         description = "Layer cache between runs (default: ~/.cache/gifmachine-on-aws/images)")
     Path cacheDirectory = Path.of(System.getProperty("user.home"), ".cache", "gifmachine-on-aws", "images");
 
+    @Option(names = "--base-image", paramLabel = "KIND=REF",
+        description = "Override a base image (java, prometheus, grafana), e.g. a mirror: "
+            + "java=public.ecr.aws/docker/library/eclipse-temurin:21-jre")
+    Map<String, String> baseImages = new LinkedHashMap<>();
+
     @Option(names = "--insecure-registry", description = "Allow a plain-HTTP registry (local tests only)")
     boolean insecureRegistry;
 
@@ -185,7 +191,7 @@ public final class ImagesCommand {
         String sourceRevision = revision.isEmpty() ? detectRevision() : revision;
         List<String> pushTags = tags.isEmpty() ? defaultTags(sourceRevision) : tags;
         ImagePublisher publisher = new ImagePublisher(
-            new ImageSources(repositoryRoot), parent.bases,
+            new ImageSources(repositoryRoot), settings.bases(),
             new ImagePublisher.Options(settings.platform(), cacheDirectory, sourceRevision, pushTags, insecureRegistry),
             line -> err.println(line));
         err.println("images: building " + repositories.size() + " image(s) for " + settings.platform().label()
@@ -216,7 +222,8 @@ public final class ImagesCommand {
       }
     }
 
-    private record Settings(ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials) {}
+    private record Settings(
+        ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials, BaseImages bases) {}
 
     private Settings validate() {
       if (registry.isEmpty() == deployment.isEmpty()) {
@@ -260,7 +267,24 @@ public final class ImagesCommand {
         }
         credentials = new RegistryCredentials(username, readPassword());
       }
-      return new Settings(chosen, List.copyOf(chosenImages), credentials);
+      return new Settings(chosen, List.copyOf(chosenImages), credentials, bases());
+    }
+
+    private BaseImages bases() {
+      if (baseImages.isEmpty()) {
+        return parent.bases;
+      }
+      Map<BaseImage, String> references = new EnumMap<>(BaseImages.OFFICIAL);
+      baseImages.forEach((kind, reference) -> {
+        BaseImage base = java.util.Arrays.stream(BaseImage.values())
+            .filter(value -> value.name().equalsIgnoreCase(kind.strip())).findFirst()
+            .orElseThrow(() -> usage("images push: --base-image '" + kind + "' is not a base: use java, prometheus or grafana"));
+        if (reference.isBlank()) {
+          throw usage("images push: --base-image " + kind + "= has no image reference");
+        }
+        references.put(base, reference.strip());
+      });
+      return BaseImages.references(references);
     }
 
     private String readPassword() {

@@ -59,6 +59,10 @@ class ImagesCommandTest {
             "--task-definition-out needs --task-definition-template FILE with --registry"),
         Arguments.of(new String[] {"push", "--deployment", "prod-acme", "--region", "eu-west-1", "--username", "AWS",
             "--password-stdin"}, "pw\n", "--deployment uses ECR's token"),
+        Arguments.of(new String[] {"push", "--registry", "r.example/x", "--base-image", "python=python:3"}, "",
+            "--base-image 'python' is not a base: use java, prometheus or grafana"),
+        Arguments.of(new String[] {"push", "--registry", "r.example/x", "--base-image", "java="}, "",
+            "--base-image java= has no image reference"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--no-such-flag"}, "", "Unknown option: '--no-such-flag'"));
   }
 
