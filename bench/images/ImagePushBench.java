@@ -140,7 +140,9 @@ public class ImagePushBench {
     Files.createDirectories(directory);
     Path jre = directory.resolve("jre");
     Process jlink = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jlink").toString(),
-        "--add-modules", "ALL-MODULE-PATH", "--strip-debug", "--no-man-pages", "--no-header-files",
+        "--add-modules", String.join(",", "java.se", "jdk.unsupported", "jdk.crypto.ec", "jdk.zipfs",
+            "jdk.localedata", "jdk.charsets", "jdk.naming.dns", "jdk.management", "jdk.jfr", "jdk.httpserver",
+            "jdk.jdwp.agent"), "--strip-debug", "--no-man-pages", "--no-header-files",
         "--output", jre.toString()).inheritIO().start();
     if (jlink.waitFor() != 0) {
       throw new IllegalStateException("jlink failed");
