@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     description = "Gifmachine with monitoring and a blue/green pipeline, on AWS or on this machine.",
     subcommands = {
       // Each command registers itself here.
+      gifmachine.cli.command.LocalCommand.class,
       gifmachine.cli.command.ImagesCommand.class,
     })
 public final class Main {

@@ -1,0 +1,174 @@
+package gifmachine.cdepot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CDepotIT {
+
+  private static final String HEARTBEAT =
+      """
+      {"cluster":"prod","function":"gifmachine","taskID":"t1","localIP":"127.0.0.1:8080",\
+      "publicIP":"","gitBranch":"main","targets":["127.0.0.1:4567"]}""";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private CDepot depot;
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() {
+    if (depot != null) {
+      depot.close();
+    }
+  }
+
+  private CDepot start(CDepotConfig config) throws Exception {
+    depot = CDepot.start(config.withBindAddress("127.0.0.1").withPort(0));
+    return depot;
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri("/alive")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + depot.port() + path);
+  }
+
+  @Test
+  void a_heartbeat_becomes_an_http_sd_target_group_with_the_task_labels() throws Exception {
+    start(CDepotConfig.defaults());
+
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+    HttpResponse<String> targets = get("/targets");
+
+    assertThat(targets.statusCode()).isEqualTo(200);
+    assertThat(targets.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json.readTree(targets.body()))
+        .isEqualTo(
+            json.readTree(
+                """
+                [{"labels":{"cluster":"prod","function":"gifmachine","taskID":"t1","gitBranch":"main"},
+                  "targets":["127.0.0.1:8080","127.0.0.1:4567"]}]"""));
+  }
+
+  @Test
+  void a_target_disappears_after_the_ttl_without_heartbeats() throws Exception {
+    start(CDepotConfig.defaults().withTtl(Duration.ofMillis(600)));
+    post(HEARTBEAT);
+    assertThat(json.readTree(get("/targets").body())).hasSize(1);
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(
+        () -> assertThat(json.readTree(get("/targets").body())).isEmpty());
+    assertThat(get("/metrics").body()).contains("cdepot_targets 0.0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "{\"localIP\":\"nope\"}", "{\"localIP\":\"h:80\",\"cluster\":[]}"})
+  void bad_heartbeats_get_a_json_400_and_the_server_keeps_serving(String body) throws Exception {
+    start(CDepotConfig.defaults());
+
+    HttpResponse<String> response = post(body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(response.body()).get("error").asText()).matches("(body|localIP|cluster): .+");
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+    assertThat(get("/metrics").body()).contains("cdepot_heartbeats_total{result=\"rejected\"} 1.0");
+  }
+
+  @Test
+  void a_body_over_16_kb_is_rejected_with_413() throws Exception {
+    start(CDepotConfig.defaults());
+
+    HttpResponse<String> response = post("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}");
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("body: at most 16384 bytes");
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void beyond_the_target_cap_new_targets_get_503_and_known_ones_still_refresh() throws Exception {
+    start(CDepotConfig.defaults().withMaxTargets(1));
+    post(HEARTBEAT);
+
+    HttpResponse<String> response = post("{\"localIP\":\"127.0.0.2:8080\"}");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("targets: ");
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void wrong_methods_and_paths_get_json_errors() throws Exception {
+    start(CDepotConfig.defaults());
+
+    assertThat(get("/alive").statusCode()).isEqualTo(405);
+    HttpResponse<String> missing = get("/nothing");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(json.readTree(missing.body()).get("error").asText()).isEqualTo("path: not found");
+    assertThat(get("/healthz").body()).isEqualTo("{\"status\":\"ok\"}");
+  }
+
+  @Test
+  void the_file_sd_file_is_written_in_the_original_shape_and_reloaded_after_a_restart()
+      throws Exception {
+    Path file = dir.resolve("sd/targets.json");
+    CDepotConfig config = CDepotConfig.defaults().withFileSd(file, Duration.ofMillis(100));
+    start(config);
+    post(HEARTBEAT);
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      JsonNode written = json.readTree(Files.readString(file));
+      assertThat(written).hasSize(1);
+      assertThat(written.get(0).get("labels").get("taskID").asText()).isEqualTo("t1");
+    });
+    try (var leftovers = Files.list(file.getParent())) {
+      assertThat(leftovers).containsExactly(file);
+    }
+    depot.close();
+
+    start(config);
+
+    assertThat(json.readTree(get("/targets").body()))
+        .isEqualTo(json.readTree(Files.readString(file)));
+    assertThat(json.readTree(get("/targets").body()).get(0).get("targets"))
+        .hasSize(2);
+  }
+
+  @Test
+  void metrics_count_accepted_heartbeats_and_registered_targets() throws Exception {
+    start(CDepotConfig.defaults());
+    post(HEARTBEAT);
+    post(HEARTBEAT);
+
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(metrics.body())
+        .contains("cdepot_heartbeats_total{result=\"accepted\"} 2.0")
+        .contains("cdepot_targets 1.0");
+  }
+}

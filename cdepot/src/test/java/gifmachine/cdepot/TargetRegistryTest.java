@@ -1,0 +1,58 @@
+package gifmachine.cdepot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TargetRegistryTest {
+
+  private final AtomicLong now = new AtomicLong(1_000);
+  private final TargetRegistry registry =
+      new TargetRegistry(Duration.ofSeconds(30).toNanos(), 2, now::get);
+
+  private static Heartbeat heartbeat(String localIp, String taskId) {
+    return new Heartbeat("c", "f", taskId, localIp, "", "main", List.of(localIp));
+  }
+
+  @Test
+  void a_heartbeat_registers_then_refreshes_its_target() {
+    assertThat(registry.register(heartbeat("a:1", "t1"))).isEqualTo(TargetRegistry.Outcome.REGISTERED);
+    assertThat(registry.register(heartbeat("a:1", "t2"))).isEqualTo(TargetRegistry.Outcome.REFRESHED);
+
+    assertThat(registry.targetGroups())
+        .containsExactly(new TargetGroup(new TargetLabels("c", "f", "t2", "main"), List.of("a:1")));
+  }
+
+  @Test
+  void targets_expire_after_the_ttl_without_a_heartbeat() {
+    registry.register(heartbeat("a:1", "t1"));
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    registry.register(heartbeat("b:1", "t2"));
+    now.addAndGet(Duration.ofSeconds(11).toNanos());
+
+    assertThat(registry.targetGroups()).extracting(g -> g.targets().get(0)).containsExactly("b:1");
+    assertThat(registry.expire()).isEqualTo(1);
+    assertThat(registry.size()).isEqualTo(1);
+  }
+
+  @Test
+  void a_full_registry_refuses_new_targets_but_refreshes_known_ones() {
+    registry.register(heartbeat("a:1", "t1"));
+    registry.register(heartbeat("b:1", "t2"));
+
+    assertThat(registry.register(heartbeat("c:1", "t3"))).isEqualTo(TargetRegistry.Outcome.FULL);
+    assertThat(registry.register(heartbeat("a:1", "t1"))).isEqualTo(TargetRegistry.Outcome.REFRESHED);
+    assertThat(registry.size()).isEqualTo(2);
+  }
+
+  @Test
+  void target_groups_are_sorted_by_address() {
+    registry.register(heartbeat("b:1", "t2"));
+    registry.register(heartbeat("a:1", "t1"));
+
+    assertThat(registry.targetGroups()).extracting(g -> g.labels().taskID()).containsExactly("t1", "t2");
+  }
+}

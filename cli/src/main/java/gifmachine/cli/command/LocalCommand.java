@@ -1,0 +1,141 @@
+package gifmachine.cli.command;
+
+import gifmachine.cli.local.LocalOptions;
+import gifmachine.cli.local.LocalSystem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gifmachine-on-aws local}: the whole system on this machine, no AWS account needed.
+ * Prints every URL and the generated API secret, then runs until Ctrl-C, which stops everything.
+ *
+ * <pre>{@code
+ * gifmachine-on-aws local --port 4567 --data-dir ./.gifmachine
+ * }</pre>
+ *
+ * <p>Exit codes: 0 stopped normally, 1 a component failed to start, 2 bad options.
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Gifmachine, cDepot, a cSidecar and (when installed) Prometheus and Grafana on this machine.",
+      "Ctrl-C stops everything."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:stopped", "1:a component failed to start", "2:bad options"})
+public final class LocalCommand implements Callable<Integer> {
+
+  static final int BAD_OPTIONS = 2;
+  static final int FAILED = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "4567",
+      description = "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = ".gifmachine",
+      description = "Where PostgreSQL, cDepot and Prometheus keep their data (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--no-prometheus", description = "Do not start Prometheus (nor Grafana).")
+  boolean noPrometheus;
+
+  @Option(names = "--monitoring-dir", defaultValue = "monitoring",
+      description = "The repository's monitoring/ directory, for alert rules and dashboards (default ${DEFAULT-VALUE}).")
+  Path monitoringDir;
+
+  @Option(names = "--interval", defaultValue = "5",
+      description = "Seconds between heartbeats and scrapes (default ${DEFAULT-VALUE}).")
+  int intervalSeconds;
+
+  @Option(names = "--verbose", description = "Print stack traces of failures.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (port < 0 || port > 65535) {
+      err.println("bad --port " + port + ": a port is 1-65535 (or 0 for free ports)");
+      err.println("Try: gifmachine-on-aws local --port 4567");
+      return BAD_OPTIONS;
+    }
+    if (intervalSeconds < 1 || intervalSeconds > 300) {
+      err.println("bad --interval " + intervalSeconds + ": must be 1-300 seconds");
+      return BAD_OPTIONS;
+    }
+    String unusable = unusableDirectory(dataDir);
+    if (!unusable.isEmpty()) {
+      err.println("cannot use --data-dir " + dataDir + ": " + unusable);
+      err.println("Choose a directory you can write to, e.g. --data-dir ./.gifmachine");
+      return BAD_OPTIONS;
+    }
+    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, monitoringDir,
+        Duration.ofSeconds(intervalSeconds));
+    LocalSystem system;
+    try {
+      system = LocalSystem.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
+        err.println(line);
+        err.flush();
+      });
+    } catch (IOException | RuntimeException e) {
+      err.println("cannot start the local system: " + describe(e));
+      err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      err.println("stopping…");
+      err.flush();
+      system.close();
+      stopped.countDown();
+    }, "local-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    system.describe().forEach(out::println);
+    out.flush();
+    err.println("Running. Press Ctrl-C to stop everything.");
+    err.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return e.getCause() != null && e.getCause().getMessage() != null && !message.contains(e.getCause().getMessage())
+        ? message + ": " + e.getCause().getMessage()
+        : message;
+  }
+
+  /**
+   * Why {@code dir} cannot hold the data, or an empty string when it can. It really creates the
+   * directory and a file in it: permission bits alone say nothing when running as root.
+   */
+  static String unusableDirectory(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+      Files.delete(probe);
+      return "";
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return e.getFile() + " is a file, not a directory";
+    } catch (java.nio.file.AccessDeniedException e) {
+      return e.getFile() + " is not writable";
+    } catch (IOException e) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package gifmachine.cli.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What {@code gifmachine-on-aws local} runs with.
+ *
+ * @param dataDir where PostgreSQL, cDepot's file and Prometheus's data live
+ * @param gifmachinePort Gifmachine's port; 0 makes every component take a free port
+ * @param prometheus whether to start Prometheus when a {@code prometheus} binary is on the PATH
+ * @param monitoringDir the repository's {@code monitoring/} directory, for alert rules and
+ *     dashboards when it exists
+ * @param interval how often sidecars beat and Prometheus scrapes (short, for a lively demo)
+ */
+public record LocalOptions(
+    Path dataDir, int gifmachinePort, boolean prometheus, Path monitoringDir, Duration interval) {
+
+  public static final int CDEPOT_PORT = 8002;
+  public static final int SIDECAR_PORT = 8080;
+  public static final int PROMETHEUS_PORT = 9090;
+  public static final int GRAFANA_PORT = 3000;
+
+  /** A component's port: its usual one, or any free one when Gifmachine's port is 0. */
+  int portFor(int usual) {
+    return gifmachinePort == 0 ? 0 : usual;
+  }
+}

@@ -1,0 +1,229 @@
+package gifmachine.cli.local;
+
+import gifmachine.app.Gifmachine;
+import gifmachine.app.GifmachineConfig;
+import gifmachine.cdepot.CDepot;
+import gifmachine.cdepot.CDepotConfig;
+import gifmachine.csidecar.CSidecar;
+import gifmachine.csidecar.CSidecarConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The whole Gifmachine system on one machine: Gifmachine on embedded PostgreSQL, cDepot, a
+ * cSidecar watching Gifmachine's process through cgroups and announcing it to cDepot, and
+ * Prometheus (and Grafana) when their binaries are installed. {@link #close()} stops everything
+ * in reverse order, child processes included.
+ *
+ * <pre>{@code
+ * try (LocalSystem system = LocalSystem.start(options, System.getenv("PATH"), System.err::println)) {
+ *   System.out.println(system.gifmachineUrl());
+ * }
+ * }</pre>
+ */
+public final class LocalSystem implements AutoCloseable {
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private Gifmachine gifmachine;
+  private CDepot cdepot;
+  private CSidecar sidecar;
+  private Optional<URI> prometheusUrl = Optional.empty();
+  private Optional<URI> grafanaUrl = Optional.empty();
+  private Optional<ExternalProcess> prometheus = Optional.empty();
+  private String prometheusNote = "";
+  private String grafanaNote = "";
+
+  private LocalSystem() {}
+
+  /**
+   * Starts every component; if one fails, those already started are stopped before the error
+   * propagates.
+   *
+   * @param path the {@code PATH} to look for {@code prometheus} and {@code grafana-server} on
+   * @param progress where to report what is starting (stderr in the CLI)
+   */
+  public static LocalSystem start(LocalOptions options, String path, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    LocalSystem system = new LocalSystem();
+    try {
+      system.startAll(options, path, progress);
+      return system;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  private void startAll(LocalOptions options, String path, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    Path dataDir = options.dataDir().toAbsolutePath();
+    Files.createDirectories(dataDir);
+    progress.accept("starting Gifmachine on embedded PostgreSQL in " + dataDir.resolve("gifmachine"));
+    gifmachine = Gifmachine.start(GifmachineConfig.local(dataDir.resolve("gifmachine"), options.gifmachinePort()));
+    running.push(gifmachine);
+
+    progress.accept("starting cDepot");
+    cdepot = CDepot.start(CDepotConfig.defaults()
+        .withBindAddress("127.0.0.1")
+        .withPort(options.portFor(LocalOptions.CDEPOT_PORT))
+        .withTtl(options.interval().multipliedBy(3))
+        .withFileSd(dataDir.resolve("cdepot/targets.json"), options.interval()));
+    running.push(cdepot);
+
+    progress.accept("starting cSidecar watching Gifmachine (process " + ProcessHandle.current().pid() + ")");
+    sidecar = CSidecar.start(CSidecarConfig.watchingThisProcess()
+        .withPort("127.0.0.1", options.portFor(LocalOptions.SIDECAR_PORT))
+        .withSampleInterval(options.interval())
+        .withApp(gifmachine.port(), "local")
+        .withCdepot(cdepotUrl(), options.interval()));
+    running.push(sidecar);
+
+    Optional<Path> rules = Optional.of(options.monitoringDir().resolve("prometheus/rules")).filter(Files::isDirectory);
+    if (!options.prometheus()) {
+      prometheusNote = "not started (--no-prometheus)";
+    } else {
+      Optional<Path> binary = ExternalProcess.onPath("prometheus", path);
+      if (binary.isEmpty()) {
+        prometheusNote = "not started: no prometheus binary on PATH (install it, e.g. apt-get install prometheus)";
+      } else {
+        startPrometheus(binary.get(), dataDir.resolve("prometheus"), options, rules, progress);
+      }
+    }
+    Optional<Path> grafana = ExternalProcess.onPath("grafana-server", path);
+    if (grafana.isEmpty()) {
+      grafanaNote = "not started: no grafana-server binary on PATH";
+    } else if (prometheusUrl.isEmpty()) {
+      grafanaNote = "not started: it needs Prometheus";
+    } else {
+      startGrafana(grafana.get(), dataDir.resolve("grafana"), options, progress);
+    }
+  }
+
+  private void startPrometheus(Path binary, Path dir, LocalOptions options, Optional<Path> rules,
+      Consumer<String> progress) throws IOException, InterruptedException {
+    Files.createDirectories(dir.resolve("data"));
+    Path config = dir.resolve("prometheus.yml");
+    Files.writeString(config, PrometheusConfig.render(cdepotUrl(), options.interval(), rules));
+    int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.PROMETHEUS_PORT;
+    progress.accept("starting Prometheus (" + binary + ")");
+    ExternalProcess process = ExternalProcess.start("prometheus", List.of(
+        binary.toString(),
+        "--config.file=" + config,
+        "--storage.tsdb.path=" + dir.resolve("data"),
+        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of());
+    running.push(process);
+    prometheus = Optional.of(process);
+    URI url = URI.create("http://127.0.0.1:" + port + "/");
+    process.awaitReady(url.resolve("/-/ready"), Duration.ofSeconds(60));
+    prometheusUrl = Optional.of(url);
+  }
+
+  private void startGrafana(Path binary, Path dir, LocalOptions options, Consumer<String> progress)
+      throws IOException, InterruptedException {
+    Path provisioning = dir.resolve("provisioning");
+    Files.createDirectories(provisioning.resolve("datasources"));
+    Files.createDirectories(provisioning.resolve("dashboards"));
+    Path dashboards = options.monitoringDir().resolve("grafana/dashboards").toAbsolutePath();
+    Files.writeString(provisioning.resolve("datasources/prometheus.yml"), """
+        apiVersion: 1
+        datasources:
+          - {name: Prometheus, uid: prometheus, type: prometheus, access: proxy, url: $PROMETHEUS_URL, isDefault: true}
+        """);
+    Files.writeString(provisioning.resolve("dashboards/dashboards.yml"), """
+        apiVersion: 1
+        providers:
+          - {name: gifmachine, folder: Gifmachine, type: file, options: {path: "%s"}}
+        """.formatted(dashboards.toString().replace("\"", "\\\"")));
+    int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.GRAFANA_PORT;
+    Path home = Files.isDirectory(Path.of("/usr/share/grafana")) ? Path.of("/usr/share/grafana") : binary.getParent().getParent();
+    progress.accept("starting Grafana (" + binary + ")");
+    ExternalProcess process = ExternalProcess.start("grafana", List.of(
+        binary.toString(), "--homepath=" + home), dir.resolve("grafana.log"), Map.of(
+            "GF_PATHS_DATA", dir.resolve("data").toString(),
+            "GF_PATHS_LOGS", dir.resolve("logs").toString(),
+            "GF_PATHS_PROVISIONING", provisioning.toString(),
+            "GF_SERVER_HTTP_ADDR", "127.0.0.1",
+            "GF_SERVER_HTTP_PORT", Integer.toString(port),
+            "GF_AUTH_ANONYMOUS_ENABLED", "true",
+            "GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer",
+            "PROMETHEUS_URL", prometheusUrl.orElseThrow().toString()));
+    running.push(process);
+    URI url = URI.create("http://127.0.0.1:" + port + "/");
+    process.awaitReady(url.resolve("/api/health"), Duration.ofSeconds(60));
+    grafanaUrl = Optional.of(url);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public URI gifmachineUrl() {
+    return gifmachine.baseUri();
+  }
+
+  public String password() {
+    return gifmachine.password();
+  }
+
+  public URI cdepotUrl() {
+    return URI.create("http://127.0.0.1:" + cdepot.port());
+  }
+
+  public URI sidecarMetricsUrl() {
+    return URI.create("http://127.0.0.1:" + sidecar.port() + "/metrics");
+  }
+
+  public Optional<URI> prometheusUrl() {
+    return prometheusUrl;
+  }
+
+  public Optional<URI> grafanaUrl() {
+    return grafanaUrl;
+  }
+
+  /** The Prometheus process id, when one runs. */
+  public Optional<Long> prometheusPid() {
+    return prometheus.map(ExternalProcess::pid);
+  }
+
+  /** Lines for the user: one per component with its URL, or why it did not start. */
+  public List<String> describe() {
+    return List.of(
+        "Gifmachine  " + gifmachineUrl(),
+        "API secret  " + password(),
+        "cDepot      " + cdepotUrl().resolve("/targets"),
+        "cSidecar    " + sidecarMetricsUrl(),
+        "Prometheus  " + prometheusUrl.map(URI::toString).orElse(prometheusNote),
+        "Grafana     " + grafanaUrl.map(URI::toString).orElse(grafanaNote));
+  }
+
+  @Override
+  public synchronized void close() {
+    RuntimeException failure = null;
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e instanceof RuntimeException r ? r : new UncheckedIOException(new IOException(e));
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package gifmachine.csidecar;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * cSidecar: reads its task's stats (ECS task metadata v4, or cgroups outside ECS), serves them on
+ * {@code GET /metrics}, and sends heartbeats to cDepot so that Prometheus finds the task.
+ *
+ * <pre>{@code
+ * curl localhost:8080/metrics
+ * }</pre>
+ *
+ * <p>Neither an unreachable cDepot nor an unreachable metadata endpoint stops it: it keeps
+ * serving, retries, and reports {@code csidecar_stats_up 0} meanwhile.
+ */
+public final class CSidecar implements AutoCloseable {
+
+  private static final Logger logger = System.getLogger(CSidecar.class.getName());
+
+  private final StatsSource source;
+  private final TaskMetrics taskMetrics;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final AtomicReference<TaskIdentity> identity = new AtomicReference<>();
+  private final String advertiseHost;
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final ScheduledExecutorService sampler;
+  private final Optional<Thread> heartbeats;
+  private final Optional<Heartbeater> heartbeater;
+  private volatile boolean sourceFailing;
+
+  private CSidecar(CSidecarConfig config, StatsSource source, HttpClient http, ObjectMapper json)
+      throws IOException {
+    this.source = source;
+    this.advertiseHost = config.advertiseHost();
+    this.taskMetrics = new TaskMetrics(registry);
+    this.handlers = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("csidecar-http-", 0).factory());
+    this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
+    server.setExecutor(handlers);
+    server.createContext("/metrics", this::metrics);
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"ok\"}"));
+    server.createContext("/", exchange -> respond(exchange, 404, "application/json", "{\"error\":\"path: not found\"}"));
+    this.sampler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("csidecar-sampler").factory());
+    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, http, json, this::identity,
+        server.getAddress().getPort(), config.appMetricsPort(), config.gitBranch(), config.heartbeatInterval()));
+    this.heartbeats = heartbeater.map(h -> Thread.ofVirtual().name("csidecar-heartbeats").unstarted(h));
+    CounterWithCallback.builder()
+        .name("csidecar_heartbeats_total")
+        .help("Heartbeats sent to cDepot, by result (ok, failed)")
+        .labelNames("result")
+        .callback(cb -> heartbeater.ifPresent(h -> {
+          cb.call(h.sent.get(), "ok");
+          cb.call(h.failed.get(), "failed");
+        }))
+        .register(registry);
+  }
+
+  /** Starts the sidecar with the source its configuration names. */
+  public static CSidecar start(CSidecarConfig config) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(2))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+    return start(config, source(config, http, json), http, json);
+  }
+
+  static CSidecar start(CSidecarConfig config, StatsSource source, HttpClient http, ObjectMapper json)
+      throws IOException {
+    CSidecar sidecar = new CSidecar(config, source, http, json);
+    sidecar.server.start();
+    sidecar.sampler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
+    sidecar.heartbeats.ifPresent(Thread::start);
+    logger.log(Level.INFO, "cSidecar on port {0}, reading {1}, heartbeats to {2}", sidecar.port(),
+        source.describe(), config.cdepotUrl().map(Object::toString).orElse("nowhere"));
+    return sidecar;
+  }
+
+  private static StatsSource source(CSidecarConfig config, HttpClient http, ObjectMapper json) throws IOException {
+    long pid = ProcessHandle.current().pid();
+    TaskIdentity local = new TaskIdentity("local", "local-" + pid, config.function(), config.advertiseHost());
+    return switch (config.source()) {
+      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), http, json, config.function());
+      case CSidecarConfig.Source.CgroupPath path ->
+          CgroupSource.forPath(CSidecarConfig.systemRoot(), path.path(), config.function(), local);
+      case CSidecarConfig.Source.Pid p ->
+          CgroupSource.forPid(CSidecarConfig.systemRoot(), p.pid(), config.function(),
+              new TaskIdentity("local", "local-" + p.pid(), config.function(), config.advertiseHost()));
+    };
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Who this task is, once the stats source has said so. */
+  public Optional<TaskIdentity> identity() {
+    return Optional.ofNullable(identity.get());
+  }
+
+  private void sample() {
+    try {
+      TaskSample sample = source.read();
+      TaskIdentity who = sample.identity();
+      identity.set(who.host().isEmpty()
+          ? new TaskIdentity(who.cluster(), who.taskId(), who.function(), advertiseHost) : who);
+      taskMetrics.update(sample);
+      if (sourceFailing) {
+        logger.log(Level.INFO, "stats source {0} is back", source.describe());
+        sourceFailing = false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      taskMetrics.failed();
+      if (!sourceFailing) {
+        logger.log(Level.WARNING, "cannot read {0}: {1}; retrying", source.describe(), e.toString());
+        sourceFailing = true;
+      }
+    }
+  }
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    writer.write(out, registry.scrape());
+    respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    try (exchange) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeats.ifPresent(Thread::interrupt);
+    sampler.shutdownNow();
+    server.stop(0);
+    handlers.shutdownNow();
+  }
+}

@@ -1,0 +1,116 @@
+package gifmachine.csidecar;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Tells cDepot every heartbeat interval that this task is alive, announcing the sidecar's own
+ * {@code /metrics} and the app's. While cDepot is away it retries with exponential backoff and
+ * full jitter (1 s doubling up to the interval), and it never gives up.
+ *
+ * <p>The body is the original Go sidecar's JSON plus {@code targets}:
+ * <pre>{@code
+ * {"cluster":"prod","function":"gifmachine","gitBranch":"main","taskID":"abc","localIP":"10.0.1.5:8080","publicIP":"","targets":["10.0.1.5:4567"]}
+ * }</pre>
+ */
+final class Heartbeater implements Runnable {
+
+  private static final Logger logger = System.getLogger(Heartbeater.class.getName());
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+  private final URI alive;
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final Supplier<Optional<TaskIdentity>> identity;
+  private final int sidecarPort;
+  private final int appPort;
+  private final String gitBranch;
+  private final Duration interval;
+  final AtomicLong sent = new AtomicLong();
+  final AtomicLong failed = new AtomicLong();
+
+  Heartbeater(URI cdepot, HttpClient http, ObjectMapper json, Supplier<Optional<TaskIdentity>> identity,
+      int sidecarPort, int appPort, String gitBranch, Duration interval) {
+    String base = cdepot.toString().replaceFirst("/+$", "");
+    this.alive = URI.create(base + "/alive");
+    this.http = http;
+    this.json = json;
+    this.identity = identity;
+    this.sidecarPort = sidecarPort;
+    this.appPort = appPort;
+    this.gitBranch = gitBranch;
+    this.interval = interval;
+  }
+
+  @Override
+  public void run() {
+    int failures = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      boolean ok = beat();
+      failures = ok ? 0 : failures + 1;
+      try {
+        Thread.sleep(ok ? interval : backoff(failures, interval));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Full jitter: a random wait up to min(interval, 1 s × 2^(failures-1)). */
+  static Duration backoff(int failures, Duration interval) {
+    long cap = Math.min(interval.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures - 1, 20));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+  }
+
+  boolean beat() {
+    Optional<TaskIdentity> task = identity.get();
+    if (task.isEmpty()) {
+      return false; // the stats source has not told us who we are yet
+    }
+    try {
+      byte[] body = json.writeValueAsBytes(body(task.get()));
+      HttpResponse<Void> response = http.send(
+          HttpRequest.newBuilder(alive).timeout(Duration.ofSeconds(3))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() / 100 == 2) {
+        sent.incrementAndGet();
+        return true;
+      }
+      logger.log(Level.WARNING, "cDepot answered {0} to a heartbeat", response.statusCode());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      logger.log(Level.WARNING, "heartbeat to {0} failed: {1}", alive, e.toString());
+    }
+    failed.incrementAndGet();
+    return false;
+  }
+
+  Map<String, Object> body(TaskIdentity task) {
+    String host = task.host().contains(":") && !task.host().startsWith("[") ? "[" + task.host() + "]" : task.host();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("cluster", task.cluster());
+    body.put("function", task.function());
+    body.put("gitBranch", gitBranch);
+    body.put("taskID", task.taskId());
+    body.put("localIP", host + ":" + sidecarPort);
+    body.put("publicIP", "");
+    body.put("targets", List.of(host + ":" + appPort));
+    return body;
+  }
+}
