@@ -156,7 +156,7 @@ public final class ImagesCommand {
     boolean insecureRegistry;
 
     @Option(names = "--task-definition-template", paramLabel = "FILE",
-        description = "Task definition JSON to update (default with --deployment: the service's current one)")
+        description = "Task definition JSON to update, as aws ecs describe-task-definition prints it")
     Path taskDefinitionTemplate;
 
     @Option(names = "--task-definition-out", paramLabel = "FILE",
