@@ -91,6 +91,7 @@ class FatJarSplitterTest {
     Files.setLastModifiedTime(first.application(), old);
     Files.delete(directory.resolve("app-all.jar"));
     Files.delete(directory.resolve("app.jar"));
+    Files.delete(directory.resolve("out/.split-inputs")); // force a real second split
 
     FatJarSplitter.SplitJars second = split(ImagePlatform.AMD64);
 
@@ -107,5 +108,19 @@ class FatJarSplitterTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> FatJarSplitter.split(fat, thin, "lib", ImagePlatform.AMD64, directory.resolve("out")))
         .isInstanceOf(IOException.class).hasMessageContaining("has no Main-Class");
+  }
+
+  @Test
+  void unchanged_inputs_are_not_read_again_and_changed_ones_are() throws Exception {
+    FatJarSplitter.SplitJars first = split(ImagePlatform.AMD64);
+    Path fat = directory.resolve("app-all.jar");
+    Files.writeString(first.application(), "left alone when the inputs did not change");
+
+    FatJarSplitter.split(fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
+    assertThat(Files.readString(first.application())).isEqualTo("left alone when the inputs did not change");
+
+    Files.setLastModifiedTime(fat, FileTime.fromMillis(Files.getLastModifiedTime(fat).toMillis() + 5_000));
+    FatJarSplitter.split(fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
+    assertThat(names(first.application())).contains("gifmachine/app/Main.class");
   }
 }
