@@ -2,6 +2,10 @@ package gifmachine.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gifmachine.cli.aws.AwsConnector;
+import gifmachine.cli.aws.AwsSettings;
+import gifmachine.cli.image.AwsDeploymentTargets;
+import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.DeploymentFiles;
 import gifmachine.cli.image.DeploymentTargets;
@@ -57,15 +61,16 @@ import picocli.CommandLine.Spec;
     subcommands = {ImagesCommand.Push.class})
 public final class ImagesCommand {
 
-  /** {@code --deployment} until an AWS implementation is passed in. */
-  static final DeploymentTargets.Factory NOT_WIRED =
-      (deployment, region) -> {
-        throw new ImagePublishException(
-            "looking up the repositories of " + deployment + " failed: this build of the CLI has no "
-                + "AWS lookup for images yet; pass --registry <account>.dkr.ecr." + region
-                + ".amazonaws.com/" + deployment + " with --username AWS --password-stdin "
-                + "(aws ecr get-login-password) instead");
-      };
+  /**
+   * {@code --deployment} in production: the CLI's AWS gateways, with the SDK's default
+   * credential chain and {@code AWS_ENDPOINT_URL} for emulators.
+   */
+  static DeploymentTargets.Factory aws(Map<String, String> environment) {
+    return (deployment, region) -> new AwsDeploymentTargets(
+        AwsConnector.connect(new AwsSettings(region, environment.getOrDefault("AWS_PROFILE", ""),
+            environment.getOrDefault("AWS_ENDPOINT_URL", ""))),
+        deployment);
+  }
 
   private final InputStream stdin;
   private final Map<String, String> environment;
@@ -74,7 +79,7 @@ public final class ImagesCommand {
 
   /** What production runs: standard input, the process environment, the official bases. */
   public ImagesCommand() {
-    this(System.in, System.getenv(), NOT_WIRED, BaseImages.official());
+    this(System.in, System.getenv(), aws(System.getenv()), BaseImages.official());
   }
 
   public ImagesCommand(
@@ -142,11 +147,16 @@ public final class ImagesCommand {
         description = "Layer cache between runs (default: ~/.cache/gifmachine-on-aws/images)")
     Path cacheDirectory = Path.of(System.getProperty("user.home"), ".cache", "gifmachine-on-aws", "images");
 
+    @Option(names = "--base-image", paramLabel = "KIND=REF",
+        description = "Override a base image (java, prometheus, grafana), e.g. a mirror: "
+            + "java=public.ecr.aws/docker/library/eclipse-temurin:21-jre")
+    Map<String, String> baseImages = new LinkedHashMap<>();
+
     @Option(names = "--insecure-registry", description = "Allow a plain-HTTP registry (local tests only)")
     boolean insecureRegistry;
 
     @Option(names = "--task-definition-template", paramLabel = "FILE",
-        description = "Task definition JSON to update (default with --deployment: the service's current one)")
+        description = "Task definition JSON to update, as aws ecs describe-task-definition prints it")
     Path taskDefinitionTemplate;
 
     @Option(names = "--task-definition-out", paramLabel = "FILE",
@@ -168,24 +178,38 @@ public final class ImagesCommand {
       PrintWriter err = spec.commandLine().getErr();
       Settings settings = validate();
       try {
-        DeploymentTargets targets = deployment.isEmpty() ? null : parent.deployments.open(deployment, region);
         Map<ImageName, String> repositories = new EnumMap<>(ImageName.class);
-        Map<ImageName, String> known = targets == null ? Map.of() : targets.repositories();
-        for (ImageName image : settings.images()) {
-          String uri = targets == null ? stripSlash(registry) + "/" + image.repositoryName() : known.get(image);
-          if (uri == null) {
-            throw new ImagePublishException("looking up the " + image.repositoryName() + " repository failed: the "
-                + deployment + "-registry stack has no output for it; run `gifmachine-on-aws up` first");
+        RegistryCredentials credentials;
+        String template = "";
+        if (deployment.isEmpty()) {
+          settings.images().forEach(image -> repositories.put(image, stripSlash(registry) + "/" + image.repositoryName()));
+          credentials = settings.credentials();
+          if (taskDefinitionOut != null) {
+            template = readTemplate();
           }
-          repositories.put(image, uri);
+        } else {
+          try (DeploymentTargets targets = parent.deployments.open(deployment, region)) {
+            Map<ImageName, String> known = targets.repositories();
+            for (ImageName image : settings.images()) {
+              repositories.put(image, java.util.Optional.ofNullable(known.get(image)).orElseThrow(() ->
+                  new ImagePublishException("looking up the " + image.repositoryName() + " repository failed: the "
+                      + deployment + "-registry stack has no output for it; run gifmachine-on-aws up first")));
+            }
+            credentials = targets.credentials();
+            if (taskDefinitionOut != null) {
+              template = taskDefinitionTemplate == null ? targets.currentTaskDefinition() : readTemplate();
+            }
+          } catch (ImagePublishException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new ImagePublishException("closing the AWS clients failed: " + e.getMessage(), e);
+          }
         }
-        RegistryCredentials credentials = targets != null ? targets.credentials() : settings.credentials();
-        String template = taskDefinitionOut == null ? "" : taskDefinitionTemplate(targets);
 
         String sourceRevision = revision.isEmpty() ? detectRevision() : revision;
         List<String> pushTags = tags.isEmpty() ? defaultTags(sourceRevision) : tags;
         ImagePublisher publisher = new ImagePublisher(
-            new ImageSources(repositoryRoot), parent.bases,
+            new ImageSources(repositoryRoot), settings.bases(),
             new ImagePublisher.Options(settings.platform(), cacheDirectory, sourceRevision, pushTags, insecureRegistry),
             line -> err.println(line));
         err.println("images: building " + repositories.size() + " image(s) for " + settings.platform().label()
@@ -216,7 +240,8 @@ public final class ImagesCommand {
       }
     }
 
-    private record Settings(ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials) {}
+    private record Settings(
+        ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials, BaseImages bases) {}
 
     private Settings validate() {
       if (registry.isEmpty() == deployment.isEmpty()) {
@@ -260,7 +285,24 @@ public final class ImagesCommand {
         }
         credentials = new RegistryCredentials(username, readPassword());
       }
-      return new Settings(chosen, List.copyOf(chosenImages), credentials);
+      return new Settings(chosen, List.copyOf(chosenImages), credentials, bases());
+    }
+
+    private BaseImages bases() {
+      if (baseImages.isEmpty()) {
+        return parent.bases;
+      }
+      Map<BaseImage, String> references = new EnumMap<>(BaseImages.OFFICIAL);
+      baseImages.forEach((kind, reference) -> {
+        BaseImage base = java.util.Arrays.stream(BaseImage.values())
+            .filter(value -> value.name().equalsIgnoreCase(kind.strip())).findFirst()
+            .orElseThrow(() -> usage("images push: --base-image '" + kind + "' is not a base: use java, prometheus or grafana"));
+        if (reference.isBlank()) {
+          throw usage("images push: --base-image " + kind + "= has no image reference");
+        }
+        references.put(base, reference.strip());
+      });
+      return BaseImages.references(references);
     }
 
     private String readPassword() {
@@ -275,15 +317,12 @@ public final class ImagesCommand {
       }
     }
 
-    private String taskDefinitionTemplate(DeploymentTargets targets) throws ImagePublishException {
-      if (taskDefinitionTemplate != null) {
-        try {
-          return Files.readString(taskDefinitionTemplate);
-        } catch (IOException e) {
-          throw new ImagePublishException("reading " + taskDefinitionTemplate + " failed: " + e.getMessage());
-        }
+    private String readTemplate() throws ImagePublishException {
+      try {
+        return Files.readString(taskDefinitionTemplate);
+      } catch (IOException e) {
+        throw new ImagePublishException("reading " + taskDefinitionTemplate + " failed: " + e.getMessage());
       }
-      return targets.currentTaskDefinition();
     }
 
     private String detectRevision() {

@@ -8,7 +8,7 @@ import java.util.Map;
  * Gifmachine service's current task definition (for {@code taskdef.json}). The {@code aws/}
  * package implements it over the SDK; tests use their own.
  */
-public interface DeploymentTargets {
+public interface DeploymentTargets extends AutoCloseable {
 
   Map<ImageName, String> repositories() throws ImagePublishException;
 
@@ -16,6 +16,10 @@ public interface DeploymentTargets {
 
   /** The task definition JSON, as {@code aws ecs describe-task-definition} prints it. */
   String currentTaskDefinition() throws ImagePublishException;
+
+  /** Releases AWS clients; nothing by default. */
+  @Override
+  default void close() throws Exception {}
 
   /** Opens the targets of one deployment in one region. */
   @FunctionalInterface

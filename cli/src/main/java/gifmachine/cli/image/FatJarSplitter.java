@@ -54,12 +54,20 @@ final class FatJarSplitter {
   static SplitJars split(
       Path fatJar, Path thinJar, String module, ImagePlatform platform, Path outputDirectory)
       throws IOException {
+    Path applicationJar = outputDirectory.resolve(module + ".jar");
+    Path dependenciesJar = outputDirectory.resolve(dependenciesJarName(module));
+    // Reading a 130 MB fat jar is most of a warm build; skip it when the inputs are the ones
+    // the outputs were made from.
+    Path stamp = outputDirectory.resolve(".split-inputs");
+    String inputs = String.join("\n", "v1", platform.name(), describe(fatJar), describe(thinJar));
+    if (Files.isRegularFile(applicationJar) && Files.isRegularFile(dependenciesJar)
+        && Files.isRegularFile(stamp) && Files.readString(stamp).equals(inputs)) {
+      return new SplitJars(applicationJar, dependenciesJar);
+    }
     Set<String> applicationNames = fileNames(thinJar);
     String keptPostgres = "postgres-linux-" + (platform == ImagePlatform.ARM64 ? "arm_64" : "x86_64") + ".txz";
     Map<String, ZipEntry> application = new TreeMap<>();
     Map<String, ZipEntry> dependencies = new TreeMap<>();
-    Path applicationJar = outputDirectory.resolve(module + ".jar");
-    Path dependenciesJar = outputDirectory.resolve(dependenciesJarName(module));
     try (ZipFile fat = new ZipFile(fatJar.toFile())) {
       Manifest fatManifest = fat.getEntry(JarFile.MANIFEST_NAME) == null
           ? new Manifest()
@@ -86,7 +94,12 @@ final class FatJarSplitter {
       writeIfChanged(fat, application, appManifest, applicationJar);
       writeIfChanged(fat, dependencies, depsManifest, dependenciesJar);
     }
+    Files.writeString(stamp, inputs);
     return new SplitJars(applicationJar, dependenciesJar);
+  }
+
+  private static String describe(Path jar) throws IOException {
+    return jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
   }
 
   private static Set<String> fileNames(Path jar) throws IOException {

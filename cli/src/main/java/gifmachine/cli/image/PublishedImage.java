@@ -1,6 +1,8 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One image as pushed: the repository it went to, its manifest digest, and whether anything had
@@ -28,5 +30,25 @@ public record PublishedImage(
   /** Whether any layer or the image config had to be uploaded. */
   public boolean layersPushed() {
     return blobsPushed > 0;
+  }
+
+  /**
+   * The digest references of all five images, as the stacks take them ({@code
+   * DeploymentConfig.Builder.images}).
+   *
+   * @throws IllegalArgumentException when an image is missing
+   */
+  public static ImageSet imageSet(Map<ImageName, PublishedImage> published) {
+    for (ImageName image : ImageName.values()) {
+      if (!published.containsKey(image)) {
+        throw new IllegalArgumentException("no published " + image.repositoryName() + " image");
+      }
+    }
+    return new ImageSet(
+        published.get(ImageName.GIFMACHINE).reference(),
+        published.get(ImageName.CSIDECAR).reference(),
+        published.get(ImageName.CDEPOT).reference(),
+        published.get(ImageName.PROMETHEUS).reference(),
+        published.get(ImageName.GRAFANA).reference());
   }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.image.AwsDeploymentTargetsAccess;
 import gifmachine.cli.image.BaseImages;
+import gifmachine.cli.testing.MotoServer;
 import gifmachine.cli.image.DeploymentTargets;
 import gifmachine.cli.image.ImageFixturesAccess;
 import gifmachine.cli.image.ImageName;
@@ -44,6 +47,10 @@ class ImagesCommandIT {
 
   record Run(int exitCode, String out, String err) {}
 
+  static final DeploymentTargets.Factory NO_DEPLOYMENTS = (deployment, region) -> {
+    throw new AssertionError("--registry must not look up a deployment");
+  };
+
   static Run run(DeploymentTargets.Factory deployments, String... args) {
     CommandLine command = new CommandLine(new ImagesCommand(new ByteArrayInputStream(new byte[0]),
         Map.of("CODEBUILD_RESOLVED_SOURCE_VERSION", "feedfacecafebeef0000111122223333deadbeef"), deployments, bases));
@@ -67,7 +74,7 @@ class ImagesCommandIT {
         "--task-definition-template", template.toString(), "--task-definition-out", taskdef.toString(),
         "--appspec-out", appspec.toString()};
 
-    Run first = run(ImagesCommand.NOT_WIRED, args);
+    Run first = run(NO_DEPLOYMENTS, args);
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(first.out());
@@ -87,7 +94,7 @@ class ImagesCommandIT {
         .isEqualTo(json.path("images").path("csidecar").path("reference").asText());
     assertThat(Files.readString(appspec)).contains("ContainerName: \"gifmachine\"").contains("ContainerPort: 4567");
 
-    Run again = run(ImagesCommand.NOT_WIRED, args);
+    Run again = run(NO_DEPLOYMENTS, args);
     assertThat(again.exitCode()).isZero();
     JsonNode second = new ObjectMapper().readTree(again.out());
     assertThat(second.path("images").path("gifmachine").path("digest").asText()).isEqualTo(digest);
@@ -123,5 +130,47 @@ class ImagesCommandIT {
         .containsPattern("gifmachine\\s+" + fixtures.host() + "/prod-acme/gifmachine@sha256:[0-9a-f]{64}");
     assertThat(Files.readString(taskdef)).contains(fixtures.host() + "/prod-acme/gifmachine@sha256:");
     assertThat(run.err()).contains("images: building 2 image(s) for linux/amd64");
+  }
+
+  @Test
+  void push_with_a_deployment_reads_the_registry_stack_and_ecr_login_through_the_aws_gateways() throws Exception {
+    MotoServer.CREDENTIALS.forEach(System::setProperty);
+    MotoServer.Endpoint moto = MotoServer.start();
+    try (Aws aws = moto.connect("us-east-1")) {
+      StringBuilder outputs = new StringBuilder();
+      for (ImageName image : ImageName.values()) {
+        String key = AwsDeploymentTargetsAccess.output(image);
+        outputs.append("\"").append(key).append("\":{\"Value\":\"").append(fixtures.host())
+            .append("/moto-acme/").append(image.repositoryName()).append("\"},");
+      }
+      aws.cloudFormation().createStack("moto-acme-registry",
+          "{\"Resources\":{\"Marker\":{\"Type\":\"AWS::S3::Bucket\"}},\"Outputs\":{"
+              + outputs.substring(0, outputs.length() - 1) + "}}",
+          Map.of());
+      DeploymentTargets.Factory viaMoto = ImagesCommand.aws(Map.of("AWS_ENDPOINT_URL", moto.url()));
+
+      Run run = run(viaMoto, "push", "--deployment", "moto-acme", "--region", "us-east-1", "--insecure-registry",
+          "--platform", "amd64", "--images", "cdepot", "--repository-root", root.toString(),
+          "--cache-dir", directory.resolve("cache").toString(), "--output", "json");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      String digest = new ObjectMapper().readTree(run.out()).path("images").path("cdepot").path("digest").asText();
+      assertThat(fixtures.manifestDigest("moto-acme/cdepot", digest)).isEqualTo(digest);
+
+      Run noTemplate = run(viaMoto, "push", "--deployment", "moto-acme", "--region", "us-east-1", "--insecure-registry",
+          "--platform", "amd64", "--images", "cdepot", "--repository-root", root.toString(),
+          "--task-definition-out", directory.resolve("never.json").toString());
+      assertThat(noTemplate.exitCode()).isEqualTo(1);
+      assertThat(noTemplate.err()).contains("reading the current task definition of moto-acme failed: ")
+          .contains("--task-definition-template");
+
+      Run missing = run(viaMoto, "push", "--deployment", "nobody-here", "--region", "us-east-1", "--images", "cdepot",
+          "--repository-root", root.toString());
+      assertThat(missing.exitCode()).isEqualTo(1);
+      assertThat(missing.err()).contains("looking up the repositories of nobody-here failed: there is no stack "
+          + "nobody-here-registry; run gifmachine-on-aws up first");
+    } finally {
+      moto.close();
+    }
   }
 }

@@ -114,6 +114,24 @@ final class ImageFixtures {
     return BaseImages.references(references);
   }
 
+  /**
+   * One Java base for both architectures under one tag (a manifest list, as
+   * {@code eclipse-temurin:21-jre} is), each platform with its own marker file.
+   */
+  static BaseImages pushMultiPlatformJavaBase(LocalRegistry registry, Path directory) throws Exception {
+    String reference = registry.host() + "/base/java-multi:21";
+    Path marker = Files.writeString(Files.createDirectories(directory).resolve("multi-marker"), "multi-arch base\n");
+    Jib.fromScratch()
+        .addPlatform("amd64", "linux")
+        .addPlatform("arm64", "linux")
+        .addFileEntriesLayer(FileEntriesLayer.builder().setName("base")
+            .addEntry(marker, AbsoluteUnixPath.get("/etc/base-image")).build())
+        .setProgramArguments("jshell")
+        .containerize(Containerizer.to(RegistryImage.named(reference)).setAllowInsecureRegistries(true)
+            .setBaseImageLayersCache(directory.resolve("cache")).setApplicationLayersCache(directory.resolve("cache")));
+    return kind -> Jib.from(RegistryImage.named(reference));
+  }
+
   /** A base built in memory: for registries the test cannot pull from anonymously. */
   static JibContainerBuilder scratchBase(BaseImage kind, ImagePlatform platform, Path directory) throws IOException {
     Path marker = Files.writeString(

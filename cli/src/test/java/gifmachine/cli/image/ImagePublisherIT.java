@@ -202,6 +202,25 @@ class ImagePublisherIT {
   }
 
   @Test
+  void the_platform_is_picked_out_of_a_multi_architecture_base() throws Exception {
+    Path work = Files.createDirectories(directory.resolve("work-multi"));
+    BaseImages multi = ImageFixtures.pushMultiPlatformJavaBase(registry, work.resolve("base"));
+    JsonNode list = reader.index("base/java-multi", "21");
+    assertThat(list.path("manifests")).as("the base is a manifest list").hasSize(2);
+
+    for (ImagePlatform platform : ImagePlatform.values()) {
+      ImagePublisher.Options options = ImagePublisher.Options.defaults(platform, work.resolve(platform.name()))
+          .withInsecureRegistries(true);
+      PublishedImage image = new ImagePublisher(new ImageSources(root), multi, options, progress::add)
+          .publish(ImageName.CSIDECAR, registry.host() + "/multi/csidecar-" + platform.architecture(),
+              RegistryCredentials.anonymous());
+      RegistryReader.Image stored = reader.image("multi/csidecar-" + platform.architecture(), image.digest());
+      assertThat(stored.config().path("architecture").asText()).isEqualTo(platform.architecture());
+      assertThat(stored.manifest().has("layers")).as("a single-platform image, not a list").isTrue();
+    }
+  }
+
+  @Test
   void missing_jars_fail_before_any_push_with_the_command_that_builds_them() throws Exception {
     Path empty = Files.createDirectories(directory.resolve("empty-checkout"));
     ImagePublisher publisher = publisher(new ImageSources(empty), directory.resolve("work-empty"), ImagePlatform.AMD64);

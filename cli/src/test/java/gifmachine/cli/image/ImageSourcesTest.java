@@ -52,4 +52,16 @@ class ImageSourcesTest {
     assertThat(sources.fatJar(ImageName.CDEPOT)).isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT-all.jar"));
     assertThat(sources.thinJar(ImageName.CDEPOT)).isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT.jar"));
   }
+
+  @Test
+  void this_checkouts_flag_files_and_monitoring_files_are_usable() throws Exception {
+    ImageSources checkout = new ImageSources(Path.of("").toAbsolutePath().getParent());
+
+    for (ImageName image : new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
+      assertThat(checkout.jvmFlags(image)).isNotEmpty().allMatch(flag -> flag.startsWith("-"));
+    }
+    checkout.check(ImageName.PROMETHEUS);
+    checkout.check(ImageName.GRAFANA);
+    assertThat(checkout.prometheusDirectory().resolve("prometheus.yml")).isRegularFile();
+  }
 }

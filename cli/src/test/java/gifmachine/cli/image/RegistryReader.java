@@ -65,6 +65,13 @@ final class RegistryReader {
     return new Image(manifest, sha256(manifest), parsed, config);
   }
 
+  /** A manifest or a manifest list, as stored. */
+  JsonNode index(String repository, String reference) throws IOException, InterruptedException {
+    return json.readTree(get("/v2/" + repository + "/manifests/" + reference,
+        "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
+            + MANIFEST_TYPES));
+  }
+
   byte[] blob(String repository, String digest) throws IOException, InterruptedException {
     return get("/v2/" + repository + "/blobs/" + digest, "*/*");
   }

@@ -1,0 +1,84 @@
+package gifmachine.cli.image;
+
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.AwsCallException;
+import gifmachine.cli.aws.RegistryGateway;
+import gifmachine.cli.aws.StackDescription;
+import gifmachine.infra.StackOutputs;
+import gifmachine.infra.StackPart;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * {@link DeploymentTargets} from AWS through the CLI's gateways: repository URIs from the
+ * {@code ENV-COMPANY-registry} stack's outputs, push credentials from ECR's authorization
+ * token (user {@code AWS}, valid 12 hours).
+ *
+ * <pre>{@code
+ * try (DeploymentTargets targets = new AwsDeploymentTargets(AwsConnector.connect(settings), "prod-acme")) {
+ *   targets.repositories().get(ImageName.GIFMACHINE);
+ * }
+ * }</pre>
+ */
+public final class AwsDeploymentTargets implements DeploymentTargets {
+
+  static final Map<ImageName, String> OUTPUTS = Map.of(
+      ImageName.GIFMACHINE, StackOutputs.GIFMACHINE_REPOSITORY_URI,
+      ImageName.CSIDECAR, StackOutputs.CSIDECAR_REPOSITORY_URI,
+      ImageName.CDEPOT, StackOutputs.CDEPOT_REPOSITORY_URI,
+      ImageName.PROMETHEUS, StackOutputs.PROMETHEUS_REPOSITORY_URI,
+      ImageName.GRAFANA, StackOutputs.GRAFANA_REPOSITORY_URI);
+
+  private final Aws aws;
+  private final String deployment;
+
+  public AwsDeploymentTargets(Aws aws, String deployment) {
+    this.aws = aws;
+    this.deployment = deployment;
+  }
+
+  @Override
+  public Map<ImageName, String> repositories() throws ImagePublishException {
+    String stack = deployment + "-" + StackPart.REGISTRY.suffix();
+    String what = "looking up the repositories of " + deployment + " failed: ";
+    StackDescription description;
+    try {
+      description = aws.cloudFormation().describe(stack).orElseThrow(() -> new ImagePublishException(
+          what + "there is no stack " + stack + "; run gifmachine-on-aws up first (it creates the registry)"));
+    } catch (AwsCallException e) {
+      throw new ImagePublishException(what + e.getMessage(), e);
+    }
+    Map<ImageName, String> repositories = new EnumMap<>(ImageName.class);
+    OUTPUTS.forEach((image, output) -> {
+      String uri = description.outputs().get(output);
+      if (uri != null && !uri.isBlank()) {
+        repositories.put(image, uri);
+      }
+    });
+    return repositories;
+  }
+
+  @Override
+  public RegistryCredentials credentials() throws ImagePublishException {
+    try {
+      RegistryGateway.Login login = aws.registry().login();
+      return new RegistryCredentials(login.username(), login.password());
+    } catch (AwsCallException e) {
+      throw new ImagePublishException("getting an ECR login for " + deployment + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String currentTaskDefinition() throws ImagePublishException {
+    // The CLI's ServiceGateway returns images and registers revisions, but not a whole task
+    // definition; CodeBuild has the AWS CLI, which does.
+    throw new ImagePublishException("reading the current task definition of " + deployment + " failed: "
+        + "this CLI cannot fetch a whole task definition yet; pass --task-definition-template FILE, e.g. from "
+        + "aws ecs describe-task-definition --task-definition " + deployment + "-gifmachine --query taskDefinition");
+  }
+
+  @Override
+  public void close() throws Exception {
+    aws.close();
+  }
+}
