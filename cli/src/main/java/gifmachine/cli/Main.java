@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
       gifmachine.cli.command.StatusCommand.class,
       gifmachine.cli.command.LogsCommand.class,
       gifmachine.cli.command.DownCommand.class,
+      gifmachine.cli.command.CostCommand.class,
       gifmachine.cli.command.SynthCommand.class,
     })
 public final class Main {

@@ -11,13 +11,13 @@ public final class Configs {
   public static DeploymentConfig withImages(DeploymentConfig c, ImageSet images) {
     return new DeploymentConfig(c.environment(), c.company(), c.region(), c.account(), images, c.natGateway(),
         c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline());
+        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask());
   }
 
   public static DeploymentConfig withAccount(DeploymentConfig c, String account) {
     return new DeploymentConfig(c.environment(), c.company(), c.region(), account, c.images(), c.natGateway(),
         c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline());
+        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask());
   }
 
   public static ImageSet withGifmachine(ImageSet images, String gifmachine) {

@@ -50,11 +50,6 @@ public final class JibImagePublishing implements ImagePublishing {
     targets.put(ImageName.GRAFANA, repositories.grafana());
     Map<ImageName, PublishedImage> published =
         publisher.publishAll(targets, new RegistryCredentials(login.username(), login.password()));
-    return new ImageSet(
-        published.get(ImageName.GIFMACHINE).reference(),
-        published.get(ImageName.CSIDECAR).reference(),
-        published.get(ImageName.CDEPOT).reference(),
-        published.get(ImageName.PROMETHEUS).reference(),
-        published.get(ImageName.GRAFANA).reference());
+    return PublishedImage.imageSet(published);
   }
 }

@@ -26,4 +26,12 @@ class SynthCommandIT {
     assertThat(result.out()).contains("fromflag-envcorp-network.template.json").doesNotContain("pipeline.template.json");
     assertThat(dir.resolve("t/fromflag-envcorp-gifmachine.template.json")).isRegularFile();
   }
+
+  @Test
+  void cost_prices_the_configuration_next_to_the_earlier_project() {
+    CliRunner.Result result = new CliRunner(dir).run("cost", "-e", "prod", "-c", "acme", "--region", "eu-west-1");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("TOTAL", "This deployment: ", "the earlier project: ");
+  }
 }
