@@ -39,7 +39,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the NAT instance's EBS mapping gets a {@code VolumeSize} (moto: "must contain size/snapshot");
  * the DB instance loses {@code DBParameterGroupName} (moto expects a name where the template has
  * a Ref); {@code Fn::GetAtt} on {@code AWS::EFS::FileSystem} becomes a literal (moto's FileSystem
- * has no attributes). References to a dropped resource ({@code Ref}, {@code Fn::GetAtt},
+ * has no attributes); an ECS service whose {@code TaskDefinition} is the family name (what CDK
+ * writes for a {@code CODE_DEPLOY} service; AWS takes the latest revision) gets a {@code Ref} to
+ * that task definition instead (moto looks up {@code family:revision} only). References to a dropped resource ({@code Ref}, {@code Fn::GetAtt},
  * {@code DependsOn}, {@code ${Name}} in {@code Fn::Sub}) become the literal ARN
  * {@code arn:aws:moto:us-east-1:123456789012:dropped/<LogicalId>} (IAM policies need ARNs), so
  * the CLI still reads every output it expects.
@@ -100,6 +102,22 @@ final class MotoTemplates {
               ((ObjectNode) mapping.path("Ebs")).put("VolumeSize", 8);
             }
           });
+        }
+      });
+      Map<String, String> families = new java.util.HashMap<>();
+      resources.fields().forEachRemaining(entry -> {
+        if (entry.getValue().path("Type").asText().equals("AWS::ECS::TaskDefinition")
+            && entry.getValue().path("Properties").path("Family").isTextual()) {
+          families.put(entry.getValue().path("Properties").path("Family").asText(), entry.getKey());
+        }
+      });
+      resources.fields().forEachRemaining(entry -> {
+        JsonNode properties = entry.getValue().path("Properties");
+        if (entry.getValue().path("Type").asText().equals("AWS::ECS::Service")
+            && properties.path("TaskDefinition").isTextual()
+            && families.containsKey(properties.path("TaskDefinition").asText())) {
+          ((ObjectNode) properties).set("TaskDefinition",
+              JSON.createObjectNode().put("Ref", families.get(properties.path("TaskDefinition").asText())));
         }
       });
       for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {

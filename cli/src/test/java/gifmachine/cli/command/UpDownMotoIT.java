@@ -77,7 +77,17 @@ class UpDownMotoIT {
         long start = System.nanoTime();
         SynthesizedApp app = Infrastructure.synthesize(c);
         synthesisMillis.add((System.nanoTime() - start) / 1_000_000);
-        return fixture.adapt(app);
+        SynthesizedApp adapted = fixture.adapt(app);
+        // Kept for reading when moto rejects one: target/moto-templates/<stack>.json
+        try {
+          Path out = java.nio.file.Files.createDirectories(Path.of("target", "moto-templates"));
+          for (var stack : adapted.stacks()) {
+            java.nio.file.Files.writeString(out.resolve(stack.stackName() + ".json"), stack.templateBody());
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return adapted;
       });
       List<Long> pushMillis = new CopyOnWriteArrayList<>();
       cli.images = (repositories, login, arm64, progress) -> {
