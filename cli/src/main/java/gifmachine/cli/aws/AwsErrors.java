@@ -63,7 +63,10 @@ final class AwsErrors {
     }
     String message = String.valueOf(e.getMessage());
     if (e instanceof SdkClientException && message.toLowerCase(Locale.ROOT).contains("credentials")) {
-      return new AwsCallException(Kind.CREDENTIALS, operation, firstLine(message), e);
+      // The SDK lists every provider it tried; the first clause is what a user can act on.
+      int chain = message.indexOf(" AwsCredentialsProviderChain(");
+      String brief = chain > 0 ? message.substring(0, chain).strip() : firstLine(message);
+      return new AwsCallException(Kind.CREDENTIALS, operation, brief, e);
     }
     return new AwsCallException(Kind.UNREACHABLE, operation, firstLine(message), e);
   }
