@@ -126,6 +126,17 @@ class UpDownMotoIT {
       assertThat(again.exitCode()).as(again.toString()).isZero();
       assertThat(again.out()).contains("No changes: test-acme is up to date.");
 
+      CliRunner.Result plan = cli.run(command("plan", moto.url()));
+      assertThat(plan.exitCode()).as(plan.toString()).isZero();
+      assertThat(plan.out()).contains("test-acme-gifmachine\n  no changes", "Plan: 0 to add, 0 to modify (0 replaced), 0 to remove.");
+
+      CliRunner.Result monitoring = cli.run(command("up", moto.url(), "monitoring"));
+      assertThat(monitoring.exitCode()).as(monitoring.toString()).isZero();
+      assertThat(monitoring.out()).contains("No changes: test-acme is up to date.");
+
+      CliRunner.Result logs = cli.run(command("logs", moto.url(), "--since", "1h", "--filter", "GET"));
+      assertThat(logs.exitCode()).as(logs.toString()).isZero();
+
       long t2 = System.nanoTime();
       CliRunner.Result down = cli.run(command("down", moto.url(), "--yes", "--force"));
       long downMillis = (System.nanoTime() - t2) / 1_000_000;
