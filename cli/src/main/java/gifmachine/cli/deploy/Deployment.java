@@ -164,10 +164,7 @@ public final class Deployment {
     if (existing.isPresent()) {
       if (existing.get().scheduledForDeletion()) {
         step("restoring secret " + name + " (scheduled for deletion by an earlier down)");
-        Preflight.guard("restoring secret " + name, () -> {
-          aws.secrets().restore(name);
-          return true;
-        });
+        Preflight.guardRun("restoring secret " + name, () -> aws.secrets().restore(name));
       }
       String value = Preflight.guard("reading secret " + name, () -> aws.secrets().value(name));
       return new SecretResult(existing.get().arn(), value, false, new Password(value, false));

@@ -55,6 +55,14 @@ public final class Preflight {
     }
   }
 
+  /** {@link #guard} for calls that return nothing. */
+  public static void guardRun(String doing, Runnable call) {
+    guard(doing, () -> {
+      call.run();
+      return null;
+    });
+  }
+
   public static DeploymentException explain(String doing, AwsCallException e) {
     return switch (e.kind()) {
       case CREDENTIALS -> new DeploymentException(Exit.AWS, doing + ": no usable AWS credentials (" + e.getMessage() + ")",

@@ -239,10 +239,7 @@ public final class StackDeployer {
     Set<String> seen = watcher.baseline(name);
     listener.on(new ProgressEvent.StackStarted(name, create ? "create" : "update", pacer.now(), eta(node, create)));
     if (create) {
-      watcher.call(name, deadline, () -> {
-        cloudFormation.createStack(name, node.templateBody(), node.tags());
-        return true;
-      });
+      watcher.run(name, deadline, () -> cloudFormation.createStack(name, node.templateBody(), node.tags()));
     } else {
       boolean updating = watcher.call(name, deadline,
           () -> cloudFormation.updateStack(name, node.templateBody(), node.tags()));
@@ -259,10 +256,7 @@ public final class StackDeployer {
     ChangeSet changeSet = createChangeSet(node, changeSetName, create);
     if (changeSet.isEmpty()) {
       Instant deadline = pacer.now().plus(settings.stackTimeout());
-      watcher.call(name, deadline, () -> {
-        cloudFormation.deleteChangeSet(name, changeSetName);
-        return true;
-      });
+      watcher.run(name, deadline, () -> cloudFormation.deleteChangeSet(name, changeSetName));
       return noChanges(name, lastKnownStatus(name));
     }
     if (!changeSet.status().equals("CREATE_COMPLETE")) {
@@ -272,10 +266,7 @@ public final class StackDeployer {
     Set<String> seen = watcher.baseline(name);
     listener.on(new ProgressEvent.StackStarted(name, create ? "create" : "update", pacer.now(), eta(node, create)));
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    watcher.call(name, deadline, () -> {
-      cloudFormation.executeChangeSet(name, changeSetName);
-      return true;
-    });
+    watcher.run(name, deadline, () -> cloudFormation.executeChangeSet(name, changeSetName));
     return finish(node, create, seen);
   }
 
@@ -283,10 +274,7 @@ public final class StackDeployer {
       throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    watcher.call(name, deadline, () -> {
-      cloudFormation.createChangeSet(name, changeSetName, node.templateBody(), node.tags(), create);
-      return true;
-    });
+    watcher.run(name, deadline, () -> cloudFormation.createChangeSet(name, changeSetName, node.templateBody(), node.tags(), create));
     Backoff backoff = settings.backoff();
     while (true) {
       ChangeSet changeSet = watcher.call(name, deadline, () -> cloudFormation.describeChangeSet(name, changeSetName));
@@ -325,10 +313,7 @@ public final class StackDeployer {
     Set<String> seen = watcher.baseline(name);
     listener.on(new ProgressEvent.StackStarted(name, "delete", pacer.now(), typical.delete()));
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    watcher.call(name, deadline, () -> {
-      cloudFormation.deleteStack(name);
-      return true;
-    });
+    watcher.run(name, deadline, () -> cloudFormation.deleteStack(name));
     // A deleted stack is only found by its id; by name it is simply gone.
     StackWatcher.Settled settled = watcher.watch(name, stackId, seen);
     if (settled.status().equals("DELETE_COMPLETE")) {

@@ -123,6 +123,14 @@ final class StackWatcher {
         .or(() -> failures.stream().findFirst());
   }
 
+  /** {@link #call} for operations that return nothing. */
+  void run(String stackName, Instant deadline, Runnable operation) throws InterruptedException, StackTimeoutException {
+    call(stackName, deadline, () -> {
+      operation.run();
+      return null;
+    });
+  }
+
   /** Calls the API, pausing and retrying while it throttles, until the deadline. */
   <T> T call(String stackName, Instant deadline, Supplier<T> operation)
       throws InterruptedException, StackTimeoutException {

@@ -67,10 +67,7 @@ public final class Teardown {
 
     step(force ? "deleting secret " + config.apiPasswordSecretName() + " now"
         : "scheduling secret " + config.apiPasswordSecretName() + " for deletion in 7 days");
-    Preflight.guard("deleting secret", () -> {
-      aws.secrets().delete(config.apiPasswordSecretName(), force);
-      return true;
-    });
+    Preflight.guardRun("deleting secret", () -> aws.secrets().delete(config.apiPasswordSecretName(), force));
 
     List<String> tagged = Preflight.guard("listing tagged resources",
         () -> aws.tagging().resourcesTagged(DeploymentConfig.DEPLOYMENT_TAG, config.deploymentName()));
@@ -78,10 +75,7 @@ public final class Teardown {
     List<String> deletedGroups = new ArrayList<>();
     for (String group : logGroups) {
       step("deleting log group " + group);
-      Preflight.guard("deleting log group " + group, () -> {
-        aws.logs().deleteLogGroup(group);
-        return true;
-      });
+      Preflight.guardRun("deleting log group " + group, () -> aws.logs().deleteLogGroup(group));
       deletedGroups.add(group);
     }
     List<String> leftovers = Preflight.guard("listing tagged resources",
