@@ -131,9 +131,10 @@ public final class LocalCommand implements Callable<Integer> {
       Files.delete(probe);
       return "";
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      return e.getFile() + " is a file, not a directory";
-    } catch (java.nio.file.AccessDeniedException e) {
-      return e.getFile() + " is not writable";
+      return e.getFile() + " exists and is not a directory";
+    } catch (java.nio.file.FileSystemException e) {
+      String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+      return e.getFile() == null || Path.of(e.getFile()).equals(dir) ? reason : e.getFile() + ": " + reason;
     } catch (IOException e) {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
