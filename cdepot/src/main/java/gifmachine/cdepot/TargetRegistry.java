@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,9 @@ final class TargetRegistry {
   private record Registration(Heartbeat heartbeat, long lastSeenNanos) {}
 
   private final ConcurrentHashMap<String, Registration> byLocalIp = new ConcurrentHashMap<>();
+  // Bumped whenever the set of targets or their labels changes, so that readers can cache what
+  // they render from it: most heartbeats only refresh a target and change nothing visible.
+  private final AtomicLong version = new AtomicLong();
   private final long ttlNanos;
   private final int maxTargets;
   private final LongSupplier nanoClock;
@@ -38,6 +42,9 @@ final class TargetRegistry {
     Registration fresh = new Registration(heartbeat, nanoClock.getAsLong());
     Registration previous = byLocalIp.replace(heartbeat.localIP(), fresh);
     if (previous != null) {
+      if (!previous.heartbeat().equals(heartbeat)) {
+        version.incrementAndGet();
+      }
       return Outcome.REFRESHED;
     }
     // The size check and the insert are not atomic together: under a burst of new targets the
@@ -45,9 +52,9 @@ final class TargetRegistry {
     if (byLocalIp.size() >= maxTargets) {
       return Outcome.FULL;
     }
-    return byLocalIp.put(heartbeat.localIP(), fresh) == null
-        ? Outcome.REGISTERED
-        : Outcome.REFRESHED;
+    byLocalIp.put(heartbeat.localIP(), fresh);
+    version.incrementAndGet();
+    return Outcome.REGISTERED;
   }
 
   /** Restores targets read back from a file after a restart; they live one TTL from now. */
@@ -59,6 +66,7 @@ final class TargetRegistry {
       byLocalIp.putIfAbsent(
           heartbeat.localIP(), new Registration(heartbeat, nanoClock.getAsLong()));
     }
+    version.incrementAndGet();
   }
 
   /** Drops every registration older than the TTL; returns how many were dropped. */
@@ -72,7 +80,15 @@ final class TargetRegistry {
       }
       return stale;
     });
+    if (removed[0] > 0) {
+      version.incrementAndGet();
+    }
     return removed[0];
+  }
+
+  /** Changes whenever {@link #targetGroups()} may have changed (after {@link #expire()}). */
+  long version() {
+    return version.get();
   }
 
   /** The live targets, sorted by address so the file_sd file only changes when targets do. */
