@@ -13,7 +13,7 @@ mapfile -t FLAGS < <(grep -v '^\s*#' cdepot/jvm-flags.txt | grep -v '^\s*$')
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 for EXECUTOR in ${EXECUTORS:-fixed virtual}; do
-  CDEPOT_PORT=$PORT CDEPOT_EXECUTOR=$EXECUTOR CDEPOT_TTL_SECONDS=300 \
+  CDEPOT_PORT=$PORT CDEPOT_EXECUTOR=$EXECUTOR CDEPOT_TTL_SECONDS=300 CDEPOT_MAX_TARGETS=10100 \
     java "${FLAGS[@]}" -jar "$JAR" >/tmp/cdepot-bench.log 2>&1 &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT
@@ -28,6 +28,13 @@ for EXECUTOR in ${EXECUTORS:-fixed virtual}; do
     TIMES+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/targets")")
   done
   printf '%s\n' "${TIMES[@]}" | sort -n | awk '{t[NR]=$1*1000} END {printf "GET /targets (%d runs): median %.1f ms, max %.1f ms\n", NR, t[int(NR/2)+1], t[NR]}'
+  # After a change the body is rendered again: a new target before each request.
+  TIMES=()
+  for n in $(seq 30); do
+    curl -fs -X POST "http://127.0.0.1:$PORT/alive" -d "{\"localIP\":\"192.168.0.$n:8080\"}" >/dev/null
+    TIMES+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/targets")")
+  done
+  printf '%s\n' "${TIMES[@]}" | sort -n | awk '{t[NR]=$1*1000} END {printf "GET /targets after a change (%d runs): median %.1f ms, max %.1f ms\n", NR, t[int(NR/2)+1], t[NR]}'
   echo "GET /targets size: $(curl -fs "http://127.0.0.1:$PORT/targets" | wc -c) bytes"
   echo "RSS with 10,000 targets: $(( $(rss_kb $PID) / 1024 )) MB"
   kill $PID; wait $PID 2>/dev/null || true

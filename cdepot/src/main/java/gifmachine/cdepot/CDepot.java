@@ -58,7 +58,14 @@ public final class CDepot implements AutoCloseable {
 
   private CDepot(CDepotConfig config) throws IOException {
     this.config = config;
-    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), System::nanoTime);
+    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), System::nanoTime,
+        group -> {
+          try {
+            return json.writeValueAsBytes(group);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a target group always serializes", e);
+          }
+        });
     this.fileSd = config.fileSdPath().map(path -> new FileSd(path, json));
     this.heartbeats =
         Counter.builder()
@@ -201,7 +208,7 @@ public final class CDepot implements AutoCloseable {
       long version = registry.version();
       RenderedTargets rendered = renderedTargets;
       if (rendered.version() != version) {
-        rendered = new RenderedTargets(version, json.writeValueAsBytes(registry.targetGroups()));
+        rendered = new RenderedTargets(version, registry.renderTargetGroups());
         renderedTargets = rendered;
       }
       respond(exchange, 200, JSON, rendered.json());

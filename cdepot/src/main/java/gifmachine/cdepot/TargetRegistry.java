@@ -6,7 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.io.ByteArrayOutputStream;
 
 /**
  * The live targets: one registration per sidecar ({@code localIP}), refreshed by each heartbeat
@@ -22,7 +24,9 @@ final class TargetRegistry {
     FULL
   }
 
-  private record Registration(Heartbeat heartbeat, long lastSeenNanos) {}
+  // Each registration keeps its http_sd JSON, rendered once when the heartbeat first arrives or
+  // changes: GET /targets then only concatenates, which keeps it fast at 10,000 targets.
+  private record Registration(Heartbeat heartbeat, byte[] json, long lastSeenNanos) {}
 
   private final ConcurrentHashMap<String, Registration> byLocalIp = new ConcurrentHashMap<>();
   // Bumped whenever the set of targets or their labels changes, so that readers can cache what
@@ -31,22 +35,29 @@ final class TargetRegistry {
   private final long ttlNanos;
   private final int maxTargets;
   private final LongSupplier nanoClock;
+  private final Function<TargetGroup, byte[]> renderer;
 
-  TargetRegistry(long ttlNanos, int maxTargets, LongSupplier nanoClock) {
+  TargetRegistry(long ttlNanos, int maxTargets, LongSupplier nanoClock,
+      Function<TargetGroup, byte[]> renderer) {
     this.ttlNanos = ttlNanos;
     this.maxTargets = maxTargets;
     this.nanoClock = nanoClock;
+    this.renderer = renderer;
   }
 
   Outcome register(Heartbeat heartbeat) {
-    Registration fresh = new Registration(heartbeat, nanoClock.getAsLong());
-    Registration previous = byLocalIp.replace(heartbeat.localIP(), fresh);
+    long now = nanoClock.getAsLong();
+    Registration previous = byLocalIp.get(heartbeat.localIP());
     if (previous != null) {
-      if (!previous.heartbeat().equals(heartbeat)) {
+      boolean same = previous.heartbeat().equals(heartbeat);
+      byLocalIp.put(heartbeat.localIP(),
+          new Registration(heartbeat, same ? previous.json() : render(heartbeat), now));
+      if (!same) {
         version.incrementAndGet();
       }
       return Outcome.REFRESHED;
     }
+    Registration fresh = new Registration(heartbeat, render(heartbeat), now);
     // The size check and the insert are not atomic together: under a burst of new targets the
     // cap can be passed by at most the number of concurrent requests, which is harmless.
     if (byLocalIp.size() >= maxTargets) {
@@ -64,7 +75,7 @@ final class TargetRegistry {
         return;
       }
       byLocalIp.putIfAbsent(
-          heartbeat.localIP(), new Registration(heartbeat, nanoClock.getAsLong()));
+          heartbeat.localIP(), new Registration(heartbeat, render(heartbeat), nanoClock.getAsLong()));
     }
     version.incrementAndGet();
   }
@@ -106,6 +117,34 @@ final class TargetRegistry {
       groups.add(heartbeat.toTargetGroup());
     }
     return groups;
+  }
+
+  /** The live targets as an http_sd JSON array, sorted by address. */
+  byte[] renderTargetGroups() {
+    long now = nanoClock.getAsLong();
+    List<Registration> live = new ArrayList<>(byLocalIp.size());
+    int bytes = 2;
+    for (Registration r : byLocalIp.values()) {
+      if (now - r.lastSeenNanos() <= ttlNanos) {
+        live.add(r);
+        bytes += r.json().length + 1;
+      }
+    }
+    live.sort(Comparator.comparing(r -> r.heartbeat().localIP()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes);
+    out.write('[');
+    for (int i = 0; i < live.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(live.get(i).json());
+    }
+    out.write(']');
+    return out.toByteArray();
+  }
+
+  private byte[] render(Heartbeat heartbeat) {
+    return renderer.apply(heartbeat.toTargetGroup());
   }
 
   int size() {
