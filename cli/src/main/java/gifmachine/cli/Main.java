@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       // Each command registers itself here.
       gifmachine.cli.command.LocalCommand.class,
+      gifmachine.cli.command.ImagesCommand.class,
     })
 public final class Main {
 

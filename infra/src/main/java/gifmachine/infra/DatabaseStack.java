@@ -44,7 +44,7 @@ public final class DatabaseStack extends Stack {
       NetworkStack network) {
     super(scope, id, props);
     IInstanceEngine engine = DatabaseInstanceEngine.postgres(PostgresInstanceEngineProps.builder()
-        .version(PostgresEngineVersion.VER_17)
+        .version(PostgresEngineVersion.VER_17_9)
         .build());
 
     SecurityGroup securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")

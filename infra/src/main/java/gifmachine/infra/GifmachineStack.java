@@ -20,6 +20,9 @@ import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
 import software.amazon.awscdk.services.ecs.DeploymentController;
 import software.amazon.awscdk.services.ecs.DeploymentControllerType;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
+import software.amazon.awscdk.services.ecs.ExecuteCommandConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogging;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDrivers;
@@ -69,19 +72,32 @@ public final class GifmachineStack extends Stack {
   private final EcsDeploymentGroup deploymentGroup;
   private final FargateService service;
   private final Cluster cluster;
+  private final FargateTaskDefinition taskDefinition;
   private final String scheme;
 
   public GifmachineStack(Construct scope, String id, StackProps props, DeploymentConfig config,
       NetworkStack network, DatabaseStack database, RegistryStack registry) {
     super(scope, id, props);
-    cluster = Cluster.Builder.create(this, "Cluster").vpc(network.vpc()).build();
-
     LogGroup logs = LogGroup.Builder.create(this, "Logs")
         .retention(LOG_RETENTION)
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
+    // ECS Exec sessions are recorded: who ran what inside a task is an audit question.
+    LogGroup execSessions = LogGroup.Builder.create(this, "ExecSessions")
+        .retention(LOG_RETENTION)
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    cluster = Cluster.Builder.create(this, "Cluster")
+        .vpc(network.vpc())
+        .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
+            .logging(ExecuteCommandLogging.OVERRIDE)
+            .logConfiguration(ExecuteCommandLogConfiguration.builder()
+                .cloudWatchLogGroup(execSessions)
+                .build())
+            .build())
+        .build();
 
-    FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
+    FargateTaskDefinition task = taskDefinition = FargateTaskDefinition.Builder.create(this, "Task")
         .family(config.deploymentName() + "-gifmachine")
         .cpu(TASK_CPU)
         .memoryLimitMiB(TASK_MEMORY_MIB)
@@ -289,6 +305,10 @@ public final class GifmachineStack extends Stack {
 
   public FargateService service() {
     return service;
+  }
+
+  public FargateTaskDefinition taskDefinition() {
+    return taskDefinition;
   }
 
   public Cluster cluster() {

@@ -54,7 +54,7 @@ public final class NetworkStack extends Stack {
   static final int GRAFANA_PORT = 3000;
   static final int TEST_LISTENER_PORT = 8080;
   static final String NAT_AMI_PARAMETER =
-      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64";
 
   private final Vpc vpc;
   private final SecurityGroup loadBalancerSecurityGroup;

@@ -22,7 +22,9 @@ import software.amazon.awscdk.services.codepipeline.actions.CodeDeployEcsDeployA
 import software.amazon.awscdk.services.codepipeline.actions.S3SourceAction;
 import software.amazon.awscdk.services.codepipeline.actions.S3Trigger;
 import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -80,6 +82,40 @@ public final class PipelineStack extends Stack {
             .build())))
         .build());
 
+    // CDK's own role for this action may pass any role to ECS; ours passes only the service's.
+    Role deployRole = Role.Builder.create(this, "DeployActionRole")
+        .assumedBy(new AccountRootPrincipal())
+        .description("CodePipeline's blue/green deploy action of " + config.deploymentName())
+        .build();
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
+            "codedeploy:RegisterApplicationRevision", "codedeploy:CreateDeployment",
+            "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig"))
+        .resources(List.of(
+            gifmachine.deploymentGroup().getApplication().getApplicationArn(),
+            gifmachine.deploymentGroup().getDeploymentGroupArn(),
+            Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+                .service("codedeploy")
+                .resource("deploymentconfig")
+                .resourceName("*")
+                .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+                .build())))
+        .build());
+    // RegisterTaskDefinition has no resource-level permissions: AWS offers nothing narrower.
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:RegisterTaskDefinition"))
+        .resources(List.of("*"))
+        .build());
+    deployRole.addToPolicy(PolicyStatement.Builder.create()
+        .actions(List.of("iam:PassRole"))
+        .resources(List.of(
+            gifmachine.taskDefinition().getTaskRole().getRoleArn(),
+            gifmachine.taskDefinition().obtainExecutionRole().getRoleArn()))
+        .conditions(Map.of("StringEquals",
+            Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
+        .build());
+    artifacts.grantRead(deployRole);
+
     Artifact sourceOutput = new Artifact("Source");
     Artifact buildOutput = new Artifact("Build");
     Pipeline pipeline = Pipeline.Builder.create(this, "Pipeline")
@@ -112,6 +148,7 @@ public final class PipelineStack extends Stack {
                     .deploymentGroup(gifmachine.deploymentGroup())
                     .taskDefinitionTemplateFile(buildOutput.atPath("taskdef.json"))
                     .appSpecTemplateFile(buildOutput.atPath("appspec.yaml"))
+                    .role(deployRole.withoutPolicyUpdates())
                     .build())).build()))
         .build();
 

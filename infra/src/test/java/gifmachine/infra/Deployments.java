@@ -27,7 +27,23 @@ final class Deployments {
 
   /** The defaults: NAT instance, ARM tasks, monitoring and pipeline, no WAF, HTTP only. */
   static DeploymentConfig defaults() {
-    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES).build();
+    return defaultsBuilder().build();
+  }
+
+  static DeploymentConfig.Builder defaultsBuilder() {
+    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES);
+  }
+
+  /** Output names other than the exports CDK adds for cross-stack references. */
+  static java.util.Set<String> contractOutputs(software.amazon.awscdk.assertions.Template t) {
+    return t.findOutputs("*").keySet().stream()
+        .filter(name -> !name.startsWith("ExportsOutput"))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  static software.amazon.awscdk.assertions.Template template(SynthesizedApp app, StackPart part) {
+    return software.amazon.awscdk.assertions.Template.fromString(
+        app.stack(part).orElseThrow().templateBody());
   }
 
   /** Every option the other way: NAT gateway, endpoints, x86, WAF, HTTPS. */

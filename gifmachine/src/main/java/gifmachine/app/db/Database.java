@@ -148,12 +148,20 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** The most telling message in a cause chain: the innermost SQL error's first sentence. */
   private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    Throwable chosen = null;
+    Throwable innermost = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      innermost = t;
+      if (t instanceof java.sql.SQLException) {
+        chosen = t;
+      }
     }
-    return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.getClass().getSimpleName());
+    chosen = chosen == null ? innermost : chosen;
+    String message = String.valueOf(chosen.getMessage()).lines().findFirst().orElse("");
+    int sentence = message.indexOf(". ");
+    return sentence > 0 ? message.substring(0, sentence) : message;
   }
 
   @Override

@@ -77,11 +77,7 @@ public final class ClusterFeed implements AutoCloseable {
 
   /** Shows a gif just stored here to local clients at once; other instances hear via NOTIFY. */
   public void postedHere(Gif gif) {
-    if (latest.offer(gif)) {
-      hub.broadcast(latest.get().json());
-    } else {
-      hub.broadcast(latest.message(gif));
-    }
+    arrived(gif);
   }
 
   /** Reloads the kiosks of every instance (and of this one even when the database is down). */
@@ -135,7 +131,8 @@ public final class ClusterFeed implements AutoCloseable {
           reportedDown = true;
         }
         sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       } catch (RuntimeException e) {
         listening = false;
         logger.error("notification feed failed, retrying", e);
@@ -170,6 +167,7 @@ public final class ClusterFeed implements AutoCloseable {
     }
   }
 
+  /** A gif older than the one shown (posts racing across instances) still goes out, as posted. */
   private void arrived(Gif gif) {
     if (latest.offer(gif)) {
       hub.broadcast(latest.get().json());

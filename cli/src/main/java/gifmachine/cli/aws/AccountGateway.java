@@ -1,0 +1,21 @@
+package gifmachine.cli.aws;
+
+import java.util.List;
+
+/**
+ * Who we are and where we can deploy: STS caller identity, EC2 regions and availability zones.
+ * The pre-flight checks use these before anything is created.
+ */
+public interface AccountGateway {
+
+  /** The account and principal the credentials belong to. */
+  record Identity(String account, String arn) {}
+
+  Identity identity();
+
+  /** Regions enabled for the account. */
+  List<String> regions();
+
+  /** Availability zones in the client's region that are {@code available}. */
+  List<String> availabilityZones();
+}

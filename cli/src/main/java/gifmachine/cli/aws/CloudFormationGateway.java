@@ -1,0 +1,44 @@
+package gifmachine.cli.aws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CloudFormation operations the deployer needs, behind an interface we own so that the deploy
+ * engine can be tested against an in-memory implementation with scripted event sequences.
+ * Methods throw {@link AwsCallException}; {@link SdkCloudFormationGateway} is the real one.
+ */
+public interface CloudFormationGateway {
+
+  /** The stack by name, or empty when there is none (deleted stacks are not returned). */
+  Optional<StackDescription> describe(String stackName);
+
+  /** The stack's most recent events, newest first (one page; the poller de-duplicates). */
+  List<StackEvent> events(String stackName);
+
+  /** The template body of the deployed stack, or empty when there is no stack. */
+  Optional<String> template(String stackName);
+
+  /** Starts creating a change set; {@code newStack} makes it a CREATE change set. */
+  void createChangeSet(
+      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack);
+
+  ChangeSet describeChangeSet(String stackName, String changeSetName);
+
+  void executeChangeSet(String stackName, String changeSetName);
+
+  void deleteChangeSet(String stackName, String changeSetName);
+
+  /** Direct creation without a change set (what moto supports fully, outputs included). */
+  void createStack(String stackName, String templateBody, Map<String, String> tags);
+
+  /**
+   * Direct update without a change set.
+   *
+   * @return false when CloudFormation says there is nothing to update
+   */
+  boolean updateStack(String stackName, String templateBody, Map<String, String> tags);
+
+  void deleteStack(String stackName);
+}

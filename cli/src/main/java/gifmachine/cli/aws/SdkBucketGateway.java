@@ -1,0 +1,41 @@
+package gifmachine.cli.aws;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+
+/** {@link BucketGateway} on S3. */
+public final class SdkBucketGateway implements BucketGateway {
+
+  private final S3Client client;
+
+  public SdkBucketGateway(S3Client client) {
+    this.client = client;
+  }
+
+  @Override
+  public int empty(String bucket) {
+    try {
+      List<ObjectIdentifier> ids = new ArrayList<>();
+      client.listObjectVersionsPaginator(r -> r.bucket(bucket)).forEach(page -> {
+        page.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
+        page.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
+      });
+      for (int i = 0; i < ids.size(); i += 1000) {
+        List<ObjectIdentifier> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
+        client.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+      }
+      return ids.size();
+    } catch (NoSuchBucketException e) {
+      return 0;
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      AwsCallException failure = AwsErrors.translate("S3.DeleteObjects", e);
+      if (failure.kind() == AwsCallException.Kind.NOT_FOUND) {
+        return 0;
+      }
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package gifmachine.cli.deploy;
+
+import gifmachine.infra.SynthesizedStack;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stack as the engine schedules it: its name, the stacks it needs first, and (for deployment)
+ * the template and tags.
+ */
+public record StackNode(
+    String stackName, List<String> dependsOn, String templateBody, Map<String, String> tags) {
+
+  public StackNode {
+    dependsOn = List.copyOf(dependsOn);
+    tags = Map.copyOf(tags);
+  }
+
+  public static StackNode of(SynthesizedStack stack) {
+    return new StackNode(stack.stackName(), stack.dependsOn(), stack.templateBody(), stack.tags());
+  }
+
+  /** A stack known only by name and dependencies: enough to delete it. */
+  public static StackNode named(String stackName, List<String> dependsOn) {
+    return new StackNode(stackName, dependsOn, "", Map.of());
+  }
+}

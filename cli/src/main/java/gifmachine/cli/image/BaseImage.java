@@ -1,0 +1,11 @@
+package gifmachine.cli.image;
+
+/** The three kinds of base image the five images are built on; see {@link BaseImages}. */
+public enum BaseImage {
+  /** A Java runtime with {@code java} on the {@code PATH}: release {@code eclipse-temurin:21-jre}. */
+  JAVA,
+  /** The official Prometheus image, {@code prom/prometheus}. */
+  PROMETHEUS,
+  /** The official Grafana image, {@code grafana/grafana-oss}. */
+  GRAFANA
+}

@@ -1,0 +1,104 @@
+package gifmachine.cli.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds every image's inputs in a checkout of this repository: the modules' jars (built by
+ * {@code ./mvnw package}), their {@code jvm-flags.txt}, and {@code monitoring/}. The launcher
+ * runs from a checkout, so the repository root is the working directory unless told otherwise.
+ *
+ * <pre>{@code
+ * ImageSources sources = new ImageSources(Path.of("."));
+ * Path jar = sources.fatJar(ImageName.GIFMACHINE); // gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar
+ * }</pre>
+ */
+public record ImageSources(Path repositoryRoot) {
+
+  /** The Maven version of the modules whose jars go into the images. */
+  public static final String VERSION = "0.1.0-SNAPSHOT";
+
+  /** JVM flags when a module has no {@code jvm-flags.txt}: size the heap from the container. */
+  public static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
+
+  public ImageSources {
+    repositoryRoot = repositoryRoot.toAbsolutePath().normalize();
+  }
+
+  /** The runnable jar with every dependency, {@code <module>/target/<module>-VERSION-all.jar}. */
+  public Path fatJar(ImageName image) {
+    String module = image.sourceDirectory();
+    return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + "-all.jar");
+  }
+
+  /** The module's own classes and resources, {@code <module>/target/<module>-VERSION.jar}. */
+  public Path thinJar(ImageName image) {
+    String module = image.sourceDirectory();
+    return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+  }
+
+  /** {@code <module>/jvm-flags.txt}: one flag per line, {@code #} comments. */
+  public Path jvmFlagsFile(ImageName image) {
+    return repositoryRoot.resolve(image.sourceDirectory()).resolve("jvm-flags.txt");
+  }
+
+  public Path prometheusDirectory() {
+    return repositoryRoot.resolve("monitoring/prometheus");
+  }
+
+  public Path grafanaProvisioningDirectory() {
+    return repositoryRoot.resolve("monitoring/grafana/provisioning");
+  }
+
+  public Path grafanaDashboardsDirectory() {
+    return repositoryRoot.resolve("monitoring/grafana/dashboards");
+  }
+
+  /** The flags from {@code jvm-flags.txt}, or {@link #DEFAULT_JVM_FLAGS} if there is none. */
+  public List<String> jvmFlags(ImageName image) throws ImagePublishException {
+    Path file = jvmFlagsFile(image);
+    if (!Files.isRegularFile(file)) {
+      return DEFAULT_JVM_FLAGS;
+    }
+    try {
+      List<String> flags =
+          Files.readAllLines(file).stream()
+              .map(line -> line.replaceFirst("#.*", "").strip())
+              .filter(line -> !line.isEmpty())
+              .toList();
+      for (String flag : flags) {
+        if (!flag.startsWith("-") || flag.chars().anyMatch(Character::isWhitespace)) {
+          throw new ImagePublishException(
+              "reading " + repositoryRoot.relativize(file) + " failed: '" + flag
+                  + "' is not one JVM flag (one flag per line, each starting with '-')");
+        }
+      }
+      return flags;
+    } catch (IOException e) {
+      throw new ImagePublishException("reading " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails with what is missing and how to make it, before any image work starts. */
+  public void check(ImageName image) throws ImagePublishException {
+    List<Path> needed =
+        switch (image.base()) {
+          case JAVA -> List.of(fatJar(image), thinJar(image));
+          case PROMETHEUS -> List.of(prometheusDirectory());
+          case GRAFANA -> List.of(grafanaProvisioningDirectory(), grafanaDashboardsDirectory());
+        };
+    for (Path path : needed) {
+      if (!Files.exists(path)) {
+        String fix =
+            image.base() == BaseImage.JAVA
+                ? "build the jars first: ./mvnw -B -pl " + image.sourceDirectory() + " -am package -DskipTests"
+                : "run from a checkout of gifmachine-on-aws (--repository-root) that has monitoring/";
+        throw new ImagePublishException(
+            "building the " + image.repositoryName() + " image failed: " + path
+                + " does not exist; " + fix);
+      }
+    }
+  }
+}

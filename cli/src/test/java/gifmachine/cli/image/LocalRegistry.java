@@ -1,0 +1,141 @@
+package gifmachine.cli.image;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Debian's {@code docker-registry} (the CNCF distribution registry) on a free loopback port with
+ * filesystem storage in a temp directory, optionally behind htpasswd basic auth. Its request log
+ * is kept so tests can count the uploads a push really made.
+ */
+final class LocalRegistry implements AutoCloseable {
+
+  static final Path BINARY = Path.of("/usr/bin/docker-registry");
+
+  private static final Pattern UPLOAD_START =
+      Pattern.compile("\"POST /v2/(\\S+)/blobs/uploads/\\S* HTTP");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private LocalRegistry(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static LocalRegistry start(Path directory) throws IOException, InterruptedException {
+    return start(directory, "");
+  }
+
+  /** {@code htpasswdLine} is {@code user:bcrypt-hash}, or empty for an open registry. */
+  static LocalRegistry start(Path directory, String htpasswdLine)
+      throws IOException, InterruptedException {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException(
+          BINARY + " is missing: install Debian's docker-registry (scripts/install-test-tools)");
+    }
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path storage = Files.createDirectories(directory.resolve("storage"));
+    String auth = "";
+    if (!htpasswdLine.isEmpty()) {
+      Path htpasswd = Files.writeString(directory.resolve("htpasswd"), htpasswdLine + "\n");
+      auth = "auth:\n  htpasswd:\n    realm: test-registry\n    path: " + htpasswd + "\n";
+    }
+    Path config =
+        Files.writeString(
+            directory.resolve("config.yml"),
+            """
+            version: 0.1
+            log:
+              level: info
+              accesslog:
+                disabled: false
+            storage:
+              filesystem:
+                rootdirectory: %s
+            http:
+              addr: 127.0.0.1:%d
+            %s"""
+                .formatted(storage, port, auth));
+    Path log = directory.resolve("registry.log");
+    Process process =
+        new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    LocalRegistry registry = new LocalRegistry(process, port, log);
+    registry.awaitReady();
+    return registry;
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("docker-registry exited: " + Files.readString(log));
+      }
+      try {
+        int status =
+            client
+                .send(HttpRequest.newBuilder(URI.create(baseUri() + "/v2/")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        if (status == 200 || status == 401) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("docker-registry did not answer on port " + port + ": " + Files.readString(log));
+  }
+
+  /** {@code 127.0.0.1:PORT}: the registry part of image references. */
+  String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  String baseUri() {
+    return "http://" + host();
+  }
+
+  /** How many blob uploads the registry has started for {@code repository} so far. */
+  long uploadsTo(String repository) throws IOException {
+    return uploadLines().stream()
+        .map(UPLOAD_START::matcher)
+        .filter(Matcher::find)
+        .filter(m -> m.group(1).equals(repository))
+        .count();
+  }
+
+  private List<String> uploadLines() throws IOException {
+    return Files.readAllLines(log).stream().filter(line -> line.contains("/blobs/uploads/")).toList();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package gifmachine.cli.testing;
+
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.AwsConnector;
+import gifmachine.cli.aws.AwsSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension: one {@code moto_server} (the AWS emulator, preinstalled) per test class, on a
+ * free loopback port, with {@code MOTO_ECS_SERVICE_RUNNING=1} so that ECS services report a
+ * running task. It fails the test, never skips, when moto is missing. Test parameters of type
+ * {@link MotoServer.Endpoint} get its address.
+ *
+ * <pre>{@code
+ * @ExtendWith(MotoServer.class)
+ * class GatewaysIT {
+ *   @Test void works(MotoServer.Endpoint moto) { Aws aws = moto.connect("eu-west-1"); ... }
+ * }
+ * }</pre>
+ */
+public final class MotoServer implements BeforeAllCallback, ParameterResolver {
+
+  /** Dummy credentials moto accepts; the default chain reads them from these system properties. */
+  public static final Map<String, String> CREDENTIALS =
+      Map.of("aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
+
+  /** A running moto server. */
+  public record Endpoint(URI uri, Process process) implements ExtensionContext.Store.CloseableResource {
+
+    public String url() {
+      return uri.toString();
+    }
+
+    public Aws connect(String region) {
+      return AwsConnector.connect(new AwsSettings(region, "", url()));
+    }
+
+    /** Forgets everything moto holds, between tests. */
+    public void reset() throws IOException, InterruptedException {
+      HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(uri.resolve("/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    CREDENTIALS.forEach(System::setProperty);
+    context.getStore(ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
+        .getOrComputeIfAbsent(Endpoint.class, k -> start(), Endpoint.class);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Endpoint.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return context.getStore(ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
+        .get(Endpoint.class, Endpoint.class);
+  }
+
+  public static Endpoint start() {
+    try {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Path log = Files.createTempFile("moto", ".log");
+      ProcessBuilder builder = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().put("MOTO_ECS_SERVICE_RUNNING", "1");
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw new IllegalStateException("moto_server is not installed: run scripts/install-test-tools (" + e.getMessage() + ")", e);
+      }
+      URI uri = URI.create("http://127.0.0.1:" + port);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (Instant.now().isBefore(deadline)) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+        }
+        try {
+          http.send(HttpRequest.newBuilder(uri.resolve("/moto-api/")).build(), HttpResponse.BodyHandlers.discarding());
+          return new Endpoint(uri, process);
+        } catch (IOException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      process.destroy();
+      throw new IllegalStateException("moto_server did not answer within 60 s; log in " + log);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

@@ -1,0 +1,162 @@
+package gifmachine.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class GifmachineStackTest {
+  static Template defaults;
+  static Template everyOption;
+
+  @BeforeAll
+  static void synthesize() {
+    defaults = Deployments.template(Deployments.defaultApp(), StackPart.GIFMACHINE);
+    everyOption = Deployments.template(Deployments.everyOptionApp(), StackPart.GIFMACHINE);
+  }
+
+  @Test
+  void tasks_run_in_private_subnets_without_public_ips_under_codedeploy_with_ecs_exec() {
+    defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "LaunchType", "FARGATE",
+        "DeploymentController", Map.of("Type", "CODE_DEPLOY"),
+        "EnableExecuteCommand", true,
+        "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
+            "AssignPublicIp", "DISABLED",
+            "Subnets", Match.arrayWith(List.of(Match.objectLike(Map.of("Fn::ImportValue",
+                Match.stringLikeRegexp("PrivateSubnet")))))))))));
+  }
+
+  @Test
+  void database_and_api_secrets_come_from_secrets_manager_and_tls_is_required() {
+    containerHas("gifmachine", "Environment", Map.of("Name", "DATABASE_SSLMODE", "Value", "require"));
+    containerHas("gifmachine", "Essential", true);
+    for (var entry : Map.of("DATABASE_HOST", ":host::", "DATABASE_PORT", ":port::",
+        "DATABASE_NAME", ":dbname::", "DATABASE_USER", ":username::",
+        "DATABASE_PASSWORD", ":password::").entrySet()) {
+      containerHas("gifmachine", "Secrets", Match.objectLike(Map.of("Name", entry.getKey(),
+          "ValueFrom", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+              Match.arrayWith(List.of(entry.getValue())))))))));
+    }
+    containerHas("gifmachine", "Secrets", Match.objectLike(Map.of("Name", "GIFMACHINE_PASSWORD",
+        "ValueFrom", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+            Match.arrayWith(List.of(
+                ":secret:prod-dundermiff/gifmachine/api-password")))))))));
+    assertThat(Deployments.defaultApp().stack(StackPart.GIFMACHINE).orElseThrow().templateBody())
+        .doesNotContainPattern("\"Name\":\"[A-Z_]*PASSWORD\",\"Value\"");
+  }
+
+  /** The container {@code name} has {@code value} (or, for arrays, an element like it). */
+  private static void containerHas(String name, String key, Object value) {
+    Object expected = value instanceof Boolean ? value : Match.arrayWith(List.of(value));
+    defaults.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", name, key, expected)))))));
+  }
+
+  @Test
+  void csidecar_is_non_essential_and_finds_cdepot_by_its_cloud_map_name() {
+    containerHas("csidecar", "Essential", false);
+    containerHas("csidecar", "Environment", Map.of("Name", "CDEPOT_URL",
+        "Value", "http://cdepot.prod-dundermiff.gifmachine.internal:8002"));
+    containerHas("csidecar", "Environment",
+        Map.of("Name", "CSIDECAR_APP_METRICS_PORT", "Value", "4567"));
+  }
+
+  @Test
+  void tasks_are_graviton_by_default_and_x86_by_option() {
+    defaults.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"))));
+    everyOption.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "RuntimePlatform", Map.of("CpuArchitecture", "X86_64", "OperatingSystemFamily", "LINUX"))));
+  }
+
+  @Test
+  void blue_and_green_target_groups_check_healthz() {
+    defaults.resourcePropertiesCountIs("AWS::ElasticLoadBalancingV2::TargetGroup",
+        Match.objectLike(Map.of("HealthCheckPath", "/healthz", "Port", 4567, "TargetType", "ip")),
+        2);
+  }
+
+  @Test
+  void http_serves_by_default_and_redirects_to_https_when_a_certificate_is_given() {
+    defaults.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
+        "Port", 80, "Protocol", "HTTP",
+        "DefaultActions", List.of(Match.objectLike(Map.of("Type", "forward"))))));
+    everyOption.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener",
+        Match.objectLike(Map.of(
+            "Port", 80,
+            "DefaultActions", List.of(Match.objectLike(Map.of("Type", "redirect",
+                "RedirectConfig", Match.objectLike(Map.of("Protocol", "HTTPS", "Port", "443"))))))));
+    everyOption.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener",
+        Match.objectLike(Map.of(
+            "Port", 443, "Protocol", "HTTPS",
+            "Certificates", List.of(Map.of("CertificateArn", Deployments.CERTIFICATE)))));
+  }
+
+  @Test
+  void codedeploy_shifts_between_blue_and_green_behind_a_test_listener() {
+    defaults.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
+        "Port", 8080, "Protocol", "HTTP")));
+    defaults.hasResourceProperties("AWS::CodeDeploy::DeploymentGroup", Match.objectLike(Map.of(
+        "DeploymentStyle", Map.of(
+            "DeploymentOption", "WITH_TRAFFIC_CONTROL", "DeploymentType", "BLUE_GREEN"),
+        "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true)),
+        "LoadBalancerInfo", Map.of("TargetGroupPairInfoList", List.of(Match.objectLike(Map.of(
+            "TargetGroups", List.of(Match.anyValue(), Match.anyValue()),
+            "ProdTrafficRoute", Match.anyValue(),
+            "TestTrafficRoute", Match.anyValue())))))));
+    defaults.hasResourceProperties("AWS::CodeDeploy::Application",
+        Map.of("ComputePlatform", "ECS"));
+  }
+
+  @Test
+  void the_service_scales_on_cpu_between_one_and_four_tasks() {
+    defaults.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget",
+        Match.objectLike(Map.of("MinCapacity", 1, "MaxCapacity", 4,
+            "ScalableDimension", "ecs:service:DesiredCount")));
+    defaults.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy",
+        Match.objectLike(Map.of("TargetTrackingScalingPolicyConfiguration", Match.objectLike(
+            Map.of("TargetValue", 60, "PredefinedMetricSpecification", Map.of(
+                "PredefinedMetricType", "ECSServiceAverageCPUUtilization"))))));
+  }
+
+  @Test
+  void logs_are_kept_a_month_with_saved_insights_queries() {
+    defaults.allResourcesProperties("AWS::Logs::LogGroup",
+        Match.objectLike(Map.of("RetentionInDays", 30)));
+    for (String query : LogQueries.QUERIES.keySet()) {
+      defaults.hasResourceProperties("AWS::Logs::QueryDefinition", Match.objectLike(Map.of(
+          "Name", "prod-dundermiff/" + query)));
+    }
+  }
+
+  @Test
+  void waf_guards_the_load_balancer_only_by_option_with_a_rate_limit_on_posting_gifs() {
+    defaults.resourceCountIs("AWS::WAFv2::WebACL", 0);
+    everyOption.hasResourceProperties("AWS::WAFv2::WebACL", Match.objectLike(Map.of(
+        "Scope", "REGIONAL",
+        "Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", "PostGifRateLimit",
+            "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of(
+                "Limit", 100, "AggregateKeyType", "IP"))))))))));
+    everyOption.resourceCountIs("AWS::WAFv2::WebACLAssociation", 1);
+  }
+
+  @Test
+  void outputs_are_the_ones_the_cli_reads() {
+    assertThat(Deployments.contractOutputs(defaults)).contains(
+        StackOutputs.GIFMACHINE_URL, StackOutputs.CLUSTER_NAME, StackOutputs.SERVICE_NAME,
+        StackOutputs.LOG_GROUP_NAME, StackOutputs.BLUE_TARGET_GROUP_ARN,
+        StackOutputs.GREEN_TARGET_GROUP_ARN, StackOutputs.CODE_DEPLOY_APPLICATION,
+        StackOutputs.CODE_DEPLOY_DEPLOYMENT_GROUP, StackOutputs.TASK_DEFINITION_FAMILY);
+    defaults.hasOutput(StackOutputs.TASK_DEFINITION_FAMILY,
+        Map.of("Value", "prod-dundermiff-gifmachine"));
+    everyOption.hasOutput(StackOutputs.GIFMACHINE_URL, Match.objectLike(Map.of(
+        "Value", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of("https://")))))));
+  }
+}

@@ -1,0 +1,103 @@
+package gifmachine.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class NetworkStackTest {
+  static Template defaults;
+  static Template everyOption;
+
+  @BeforeAll
+  static void synthesize() {
+    defaults = Deployments.template(Deployments.defaultApp(), StackPart.NETWORK);
+    everyOption = Deployments.template(Deployments.everyOptionApp(), StackPart.NETWORK);
+  }
+
+  @Test
+  void nat_is_one_hardened_graviton_instance_from_the_public_ssm_parameter_by_default() {
+    defaults.resourceCountIs("AWS::EC2::Instance", 1);
+    defaults.resourceCountIs("AWS::EC2::NatGateway", 0);
+    defaults.hasResourceProperties("AWS::EC2::Instance", Match.objectLike(Map.of(
+        "InstanceType", "t4g.nano",
+        "SourceDestCheck", false,
+        "MetadataOptions", Map.of("HttpTokens", "required", "HttpEndpoint", "enabled"),
+        "BlockDeviceMappings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Ebs", Match.objectLike(Map.of("Encrypted", true)))))))));
+    assertThat(defaults.toJSON().get("Parameters").toString())
+        .contains(NetworkStack.NAT_AMI_PARAMETER)
+        .doesNotContainPattern("ami-[0-9a-f]{8}");
+  }
+
+  @Test
+  void only_the_vpc_may_send_traffic_through_the_nat_instance() {
+    defaults.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of(
+        "GroupDescription", "Security Group for NAT instances",
+        "SecurityGroupIngress", List.of(Match.objectLike(Map.of(
+            "CidrIp", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Vpc"), "CidrBlock")),
+            "IpProtocol", "-1"))))));
+  }
+
+  @Test
+  void a_nat_gateway_and_interface_endpoints_come_by_option() {
+    everyOption.resourceCountIs("AWS::EC2::NatGateway", 1);
+    everyOption.resourceCountIs("AWS::EC2::Instance", 0);
+    everyOption.resourcePropertiesCountIs("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
+        "VpcEndpointType", "Interface", "PrivateDnsEnabled", true)), 5);
+    String endpoints = everyOption.findResources("AWS::EC2::VPCEndpoint").toString();
+    for (String service : List.of("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages")) {
+      assertThat(endpoints).contains("." + service + "]");
+    }
+    defaults.resourcePropertiesCountIs("AWS::EC2::VPCEndpoint",
+        Map.of("VpcEndpointType", "Interface"), 0);
+  }
+
+  @Test
+  void the_s3_gateway_endpoint_is_always_there() {
+    defaults.hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
+        "VpcEndpointType", "Gateway",
+        "ServiceName", Match.objectLike(Map.of()))));
+    assertThat(defaults.findResources("AWS::EC2::VPCEndpoint").toString()).contains(".s3");
+  }
+
+  @Test
+  void two_zones_with_public_and_private_subnets_and_no_default_group_custom_resource() {
+    defaults.resourceCountIs("AWS::EC2::Subnet", 4);
+    defaults.resourcePropertiesCountIs("AWS::EC2::Subnet",
+        Map.of("MapPublicIpOnLaunch", false), 2);
+    defaults.hasResourceProperties("AWS::EC2::FlowLog",
+        Match.objectLike(Map.of("TrafficType", "REJECT")));
+  }
+
+  @Test
+  void the_internet_reaches_only_http_and_grafana_and_https_when_a_certificate_is_given() {
+    assertThat(publicPorts(defaults)).containsExactlyInAnyOrder(80, 3000);
+    assertThat(publicPorts(everyOption)).containsExactlyInAnyOrder(80, 443, 3000);
+  }
+
+  @Test
+  void tasks_are_reached_only_from_the_load_balancer_and_monitoring() {
+    Map<String, Map<String, Object>> rules = defaults.findResources("AWS::EC2::SecurityGroupIngress");
+    assertThat(rules.values()).allSatisfy(rule ->
+        assertThat(((Map<?, ?>) rule.get("Properties")).containsKey("SourceSecurityGroupId"))
+            .as("ingress between our groups names a group, not a CIDR").isTrue());
+    assertThat(rules.values().stream()
+        .map(rule -> ((Number) ((Map<?, ?>) rule.get("Properties")).get("FromPort")).intValue())
+        .toList()).containsExactlyInAnyOrder(4567, 4567, 8080, 3000, 8002, 9090);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Integer> publicPorts(Template template) {
+    return template.findResources("AWS::EC2::SecurityGroup").values().stream()
+        .flatMap(group -> ((List<Map<String, Object>>) ((Map<String, Object>) group
+            .get("Properties")).getOrDefault("SecurityGroupIngress", List.of())).stream())
+        .filter(rule -> "0.0.0.0/0".equals(rule.get("CidrIp")))
+        .map(rule -> ((Number) rule.get("FromPort")).intValue())
+        .toList();
+  }
+}

@@ -1,0 +1,48 @@
+package gifmachine.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class RegistryStackTest {
+  static Template template;
+
+  @BeforeAll
+  static void synthesize() {
+    template = Deployments.template(Deployments.defaultApp(), StackPart.REGISTRY);
+  }
+
+  @Test
+  void every_image_has_a_repository_scanned_on_push_that_empties_itself_on_delete() {
+    for (String image : List.of("gifmachine", "csidecar", "cdepot", "prometheus", "grafana")) {
+      template.hasResource("AWS::ECR::Repository", Map.of(
+          "Properties", Match.objectLike(Map.of(
+              "RepositoryName", "prod-dundermiff/" + image,
+              "ImageScanningConfiguration", Map.of("ScanOnPush", true),
+              "EmptyOnDelete", true,
+              "LifecyclePolicy", Match.objectLike(Map.of(
+                  "LifecyclePolicyText", Match.stringLikeRegexp("untagged.*imageCountMoreThan"))))),
+          "DeletionPolicy", "Delete"));
+    }
+  }
+
+  @Test
+  void repository_uris_are_outputs_named_in_the_contract() {
+    assertThat(Deployments.contractOutputs(template)).containsExactlyInAnyOrder(
+        StackOutputs.GIFMACHINE_REPOSITORY_URI, StackOutputs.CSIDECAR_REPOSITORY_URI,
+        StackOutputs.CDEPOT_REPOSITORY_URI, StackOutputs.PROMETHEUS_REPOSITORY_URI,
+        StackOutputs.GRAFANA_REPOSITORY_URI);
+  }
+
+  @Test
+  void the_registry_depends_on_nothing_so_it_can_be_deployed_before_any_image_exists() {
+    assertThat(Deployments.defaultApp().stack(StackPart.REGISTRY).orElseThrow().dependsOn())
+        .isEmpty();
+    assertThat(Deployments.defaultApp().stacks().get(0).part()).isEqualTo(StackPart.REGISTRY);
+  }
+}
