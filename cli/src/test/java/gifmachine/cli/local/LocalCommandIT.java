@@ -135,6 +135,27 @@ class LocalCommandIT {
   }
 
   @Test
+  void a_signal_during_startup_stops_what_has_started() throws Exception {
+    child = startLocal();
+    Path stderr = dir.resolve("stderr.txt");
+    await().atMost(Duration.ofSeconds(60)).until(
+        () -> java.nio.file.Files.exists(stderr) && java.nio.file.Files.readString(stderr).contains("starting Prometheus"));
+    List<ProcessHandle> started = new ArrayList<>(child.descendants().toList());
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+        .filter(p -> p.pid() != child.pid() && !started.contains(p))
+        .forEach(started::add);
+    assertThat(started).extracting(p -> p.info().command().orElse("?")).anyMatch(c -> c.endsWith("postgres"));
+
+    child.destroy();
+
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(java.nio.file.Files.readString(stderr)).contains("stopping");
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(
+        () -> assertThat(started).filteredOn(ProcessHandle::isAlive).isEmpty());
+  }
+
+  @Test
   void without_prometheus_it_says_so_and_still_runs_the_rest() throws Exception {
     child = startLocal("--no-prometheus");
 
