@@ -59,7 +59,7 @@ SQL
 say "rows: $("${PSQL[@]}" -At -c 'SELECT count(*) FROM gifs')"
 
 APP_PID=0
-start_app() { # port -> sets APP_PID, prints ms from launch to first 200 on GET /gif
+start_app() { # port -> sets APP_PID and START_MS (launch to first 200 on GET /gif); no subshell
   local port=$1 start end
   start=$(date +%s%N)
   PORT=$port GIFMACHINE_PASSWORD=$SECRET DATABASE_URL=$DATABASE_URL DATABASE_SSLMODE=disable \
@@ -71,7 +71,7 @@ start_app() { # port -> sets APP_PID, prints ms from launch to first 200 on GET 
     sleep 0.02
   done
   end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
+  START_MS=$(( (end - start) / 1000000 ))
 }
 
 rss_watch() { # pid file: samples VmRSS (kB) every 0.5 s until killed
@@ -81,22 +81,24 @@ max_rss_mb() { sort -n "$1" | tail -1 | awk '{printf "%.0f", $1/1024}'; }
 
 bench() { # name connections url [wrk args...]
   local name=$1 conns=$2 url=$3; shift 3
-  local rss="$WORK/rss-$name"
+  local file=${name//[^A-Za-z0-9]/_}
+  local rss="$WORK/rss-$file"
   : >"$rss"
   rss_watch "$A_PID" "$rss" & local watcher=$!
-  wrk -t2 -c"$conns" -d"$DURATION" --latency "$@" "$url" >"$WORK/wrk-$name" 2>&1
+  wrk -t2 -c"$conns" -d"$DURATION" --latency "$@" "$url" >"$WORK/wrk-$file" 2>&1
   kill "$watcher" 2>/dev/null || true
   local rps p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$name")
-  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk-$name")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk-$name")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk-$file")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk-$file")
   say "$(printf '%-22s c=%-3s %10s req/s  p99 %-9s non-2xx %-6s max RSS %s MB' "$name" "$conns" "$rps" "$p99" "${non2xx:-0}" "$(max_rss_mb "$rss")")"
 }
 
-say "first start, migrating $ROWS original rows (builds the trigram indexes): $(start_app 4571) ms to first 200"
+start_app 4571
+say "first start, migrating $ROWS original rows (builds the trigram indexes): $START_MS ms to first 200"
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
-A_START=$(start_app 4571); A_PID=$APP_PID
-say "start to first 200 on GET /gif, external database: $A_START ms"
+start_app 4571; A_PID=$APP_PID
+say "start to first 200 on GET /gif, external database: $START_MS ms"
 say "RSS idle after start: $(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$A_PID/status) MB"
 
 A=http://127.0.0.1:4571
@@ -107,11 +109,12 @@ bench "GET /gif" 64 "$A/gif"
 bench "GET /history" 32 "$A/history"
 bench "GET /history?page=500" 32 "$A/history?page=500"
 bench "GET /search common" 32 "$A/search?query=user42"
-bench "GET /search rare" 32 "$A/search?query=text%20999999"
+bench "GET /search rare" 32 "$A/search?query=text%20999999"      # 11 rows; trigrams in every row
+bench "GET /search no match" 32 "$A/search?query=kangaroo"
 GIFMACHINE_PASSWORD=$SECRET bench "POST /gif" 32 "$A/gif" -s bench/gifmachine/post.lua
 
-B_START=$(start_app 4572)
-say "second instance up in $B_START ms; fan-out: $CLIENTS clients over 2 instances, $POSTS posts to the first"
+start_app 4572
+say "second instance up in $START_MS ms; fan-out: $CLIENTS clients over 2 instances, $POSTS posts to the first"
 java -Xss256k bench/gifmachine/FanOutBench.java "$SECRET" "$CLIENTS" "$POSTS" "$A" http://127.0.0.1:4572 2>&1 | tee -a "$REPORT"
 say "RSS of instance A after everything: $(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$A_PID/status) MB"
 say "report: $REPORT"

@@ -1,8 +1,10 @@
 package gifmachine.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.db.Database;
 import gifmachine.app.gif.DatabaseUnavailableException;
+import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
@@ -89,10 +91,9 @@ public final class Gifmachine implements AutoCloseable {
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
       HealthApi health = new HealthApi(store);
-      ObjectMapper errors = json;
       Javalin server =
           Javalin.create(
-              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, errors));
+              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
       feed.start();
       startServer(server, config);
       Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
@@ -130,7 +131,12 @@ public final class Gifmachine implements AutoCloseable {
           String route = route(ctx);
           int status = ctx.statusCode();
           metrics.observeRequest(ctx.method().name(), route, status, ms / 1000.0);
-          requestLog.log(ctx.method().name(), route, status, ms);
+          Gif posted = ctx.attribute(GifApi.POSTED);
+          if (posted != null) {
+            requestLog.logPosted(ctx.method().name(), route, status, ms, posted);
+          } else {
+            requestLog.log(ctx.method().name(), route, status, ms);
+          }
         });
 
     var r = cfg.routes;
@@ -198,7 +204,7 @@ public final class Gifmachine implements AutoCloseable {
     body.put("error", message);
     try {
       ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       ctx.status(status).result("{\"error\":\"internal error\"}");
     }
   }

@@ -77,6 +77,41 @@ class GifApiIT {
     assertThat(clients.get("/gif").body()).contains("https://example.com/json.gif", "\"from\"");
   }
 
+  @Test
+  void posting_multipart_or_query_parameters_works_as_sinatra_params_did() {
+    String boundary = "gifmachine-boundary";
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put("url", "https://example.com/multipart.gif");
+    fields.put("meme_top", "multi");
+    fields.put("secret", SECRET);
+    StringBuilder body = new StringBuilder();
+    fields.forEach(
+        (name, value) ->
+            body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+                .append(value).append("\r\n"));
+    body.append("--").append(boundary).append("--\r\n");
+
+    var viaMultipart =
+        clients.send(
+            HttpRequest.newBuilder(app.baseUri().resolve("/gif"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    assertThat(viaMultipart.statusCode()).isEqualTo(200);
+    assertThat(clients.get("/gif").body()).contains("multipart.gif", "\"multi\"");
+
+    var viaQuery =
+        clients.send(
+            HttpRequest.newBuilder(
+                    app.baseUri()
+                        .resolve(
+                            "/gif?url=https%3A%2F%2Fexample.com%2Fquery.gif&secret="
+                                + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(viaQuery.statusCode()).isEqualTo(200);
+    assertThat(clients.get("/gif").body()).contains("query.gif");
+  }
+
   @ParameterizedTest(name = "secret \"{0}\"")
   @ValueSource(strings = {"", "wrong", "correct horse battery stapl", "correct horse battery staple "})
   void posting_with_a_wrong_secret_is_forbidden_and_stores_nothing(String secret) {
@@ -161,6 +196,24 @@ class GifApiIT {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.body()).contains("\"error\":\"body:");
+  }
+
+  @Test
+  void chunked_bodies_over_64_kb_are_refused_with_413_too() {
+    byte[] body =
+        ("secret=" + SECRET + "&url=https%3A%2F%2Fexample.com%2Fa.gif&who=" + "x".repeat(70_000))
+            .getBytes(StandardCharsets.UTF_8);
+
+    var response =
+        clients.send(
+            HttpRequest.newBuilder(app.baseUri().resolve("/gif"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body))));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).isEqualTo("{\"error\":\"body: larger than 65536 bytes\"}");
   }
 
   @ParameterizedTest(name = "page={0}")
@@ -346,8 +399,13 @@ class GifApiIT {
                 assertThat(line)
                     .matches(
                         "\\{\"ts\":\"[^\"]+\",\"method\":\"[A-Z]+\",\"route\":\"[^\"]+\","
-                            + "\"status\":\\d{3},\"duration_ms\":[0-9.E-]+}"));
-    assertThat(log).contains("\"route\":\"/gif\",\"status\":200");
+                            + "\"status\":\\d{3},\"duration_ms\":[0-9.E-]+"
+                            + "(,\"event\":\"gif_posted\",\"gif_id\":\\d+,\"url\":\"[^\"]+\",\"who\":\"[^\"]*\")?}"));
+    assertThat(log)
+        .containsPattern(
+            "\"route\":\"/gif\",\"status\":200,\"duration_ms\":[0-9.E-]+,"
+                + "\"event\":\"gif_posted\",\"gif_id\":\\d+,"
+                + "\"url\":\"https://example.com/log.gif\",\"who\":\"bot\"}");
   }
 
   @Test

@@ -78,6 +78,40 @@ class OriginalSchemaIT {
   }
 
   @Test
+  void without_the_right_to_create_pg_trgm_search_still_works_without_its_indexes()
+      throws SQLException {
+    DatabaseSettings owned = TestPostgres.newDatabase();
+    String name = TestPostgres.databaseName(owned);
+    String role = "plain_" + name;
+    // pg_trgm is a trusted extension: only CREATE on the database allows it. This role may
+    // create tables in public, not extensions.
+    TestPostgres.execute(
+        "postgres",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
+        "GRANT CONNECT ON DATABASE " + name + " TO " + role);
+    TestPostgres.execute(name, "GRANT CREATE, USAGE ON SCHEMA public TO " + role);
+    DatabaseSettings restricted =
+        DatabaseSettings.external(TestPostgres.jdbcUrl(name), role, "pw");
+
+    try (Gifmachine app =
+        Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "s3cret", false, restricted))) {
+      Clients clients = new Clients(app.baseUri());
+      clients.postForm(
+          "/gif",
+          Map.of("url", "https://example.com/t.gif", "meme_top", "Trigram-less", "secret", "s3cret"));
+      assertThat(clients.get("/search?query=GRAM-LE").body()).contains("Trigram-less - ");
+    }
+
+    try (Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(name), "postgres", "")) {
+      assertThat(column(c, "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).isEmpty();
+      assertThat(column(c, "SELECT indexname FROM pg_indexes WHERE tablename = 'gifs'"))
+          .containsExactly("gifs_pkey");
+      assertThat(column(c, "SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
+          .containsExactly("1:true", "2:true");
+    }
+  }
+
+  @Test
   void a_new_database_gets_the_original_table_definition() throws SQLException {
     DatabaseSettings settings = TestPostgres.newDatabase();
     try (Gifmachine app =

@@ -30,7 +30,8 @@ public record DeploymentConfig(
     int maxTasks,
     String dbInstanceClass,
     boolean monitoring,
-    boolean pipeline) {
+    boolean pipeline,
+    boolean separateGrafanaTask) {
 
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
   public static final String DEPLOYMENT_TAG = "gifmachine-on-aws:deployment";
@@ -151,7 +152,10 @@ public record DeploymentConfig(
     return new Builder(environment, company, region);
   }
 
-  /** Defaults: NAT instance, no interface endpoints, ARM64 tasks, 1–4 tasks, db.t4g.micro. */
+  /**
+   * Defaults: NAT instance, no interface endpoints, ARM64 tasks, 1–4 tasks, db.t4g.micro,
+   * monitoring (Prometheus, cDepot and Grafana in one task) and the pipeline.
+   */
   public static final class Builder {
     private final String environment;
     private final String company;
@@ -168,6 +172,7 @@ public record DeploymentConfig(
     private String dbInstanceClass = "db.t4g.micro";
     private boolean monitoring = true;
     private boolean pipeline = true;
+    private boolean separateGrafanaTask = false;
 
     private Builder(String environment, String company, String region) {
       this.environment = environment;
@@ -187,11 +192,13 @@ public record DeploymentConfig(
     public Builder dbInstanceClass(String value) { this.dbInstanceClass = value; return this; }
     public Builder monitoring(boolean value) { this.monitoring = value; return this; }
     public Builder pipeline(boolean value) { this.pipeline = value; return this; }
+    /** Grafana in its own task (more isolation, ~$7/month more) instead of beside Prometheus. */
+    public Builder separateGrafanaTask(boolean value) { this.separateGrafanaTask = value; return this; }
 
     public DeploymentConfig build() {
       return new DeploymentConfig(environment, company, region, account, images, natGateway,
           interfaceEndpoints, graviton, waf, certificateArn, minTasks, maxTasks, dbInstanceClass,
-          monitoring, pipeline);
+          monitoring, pipeline, separateGrafanaTask);
     }
   }
 }

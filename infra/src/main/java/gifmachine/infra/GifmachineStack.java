@@ -156,7 +156,9 @@ public final class GifmachineStack extends Stack {
         .deploymentController(DeploymentController.builder()
             .type(DeploymentControllerType.CODE_DEPLOY).build())
         .enableExecuteCommand(true)
-        .healthCheckGracePeriod(Duration.seconds(60))
+        // The first start on an existing large database (an adopted Ruby installation) builds the
+        // search indexes before serving: about a minute at a million rows, measured.
+        .healthCheckGracePeriod(Duration.seconds(180))
         .propagateTags(PropagatedTagSource.SERVICE)
         .minHealthyPercent(100)
         .build();

@@ -9,7 +9,7 @@ import software.constructs.Construct;
 /**
  * Saved CloudWatch Logs Insights queries over the service's log group, found in the console
  * under Logs Insights → Saved queries, folder {@code {environment}-{company}}. Gifmachine logs one
- * JSON line per request ({@code method}, {@code route}, {@code status}, {@code duration}) and
+ * JSON line per request ({@code method}, {@code route}, {@code status}, {@code duration_ms}) and
  * one per posted gif ({@code event="gif_posted"}, {@code url}, {@code who}); Insights discovers
  * JSON fields by name.
  */
@@ -19,7 +19,7 @@ public final class LogQueries extends Construct {
       "top-endpoints", """
           fields method, route
           | filter ispresent(route)
-          | stats count(*) as requests, avg(duration) as avg_duration by method, route
+          | stats count(*) as requests, avg(duration_ms) as avg_duration_ms by method, route
           | sort requests desc
           | limit 20""",
       "most-posted-gifs", """

@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.EfsVolumeConfiguration;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
 import software.amazon.awscdk.services.ecs.LogDrivers;
 import software.amazon.awscdk.services.ecs.MountPoint;
 import software.amazon.awscdk.services.ecs.PortMapping;
@@ -44,16 +45,18 @@ import software.constructs.Construct;
 
 /**
  * Monitoring: Prometheus and cDepot in one Fargate task (cSidecars post heartbeats to {@code
- * cdepot.<namespace>:8002}, Prometheus reads its targets from cDepot on localhost), Grafana in
- * another, both on an encrypted EFS file system through access points. Grafana is reached
+ * cdepot.<namespace>:8002}, Prometheus reads its targets from cDepot on localhost), with Grafana
+ * in the same task by default (the cost choice: one task instead of two, ~$7/month) or in its
+ * own by option; data on an encrypted EFS file system through one access point each. Grafana is reached
  * through the Gifmachine load balancer on its own listener (3000) with a generated admin
  * password in Secrets Manager and anonymous access off; Prometheus has no listener and no
  * ingress from outside the monitoring security group.
  */
 public final class MonitoringStack extends Stack {
 
-  static final int PROMETHEUS_TASK_CPU = 256;
-  static final int PROMETHEUS_TASK_MEMORY_MIB = 1024;
+  /** One task for Prometheus + cDepot + Grafana (the default), or for the first two. */
+  static final int MONITORING_TASK_CPU = 256;
+  static final int MONITORING_TASK_MEMORY_MIB = 1024;
   static final int GRAFANA_TASK_CPU = 256;
   static final int GRAFANA_TASK_MEMORY_MIB = 512;
   static final String PROMETHEUS_RETENTION = "15d";
@@ -92,9 +95,10 @@ public final class MonitoringStack extends Stack {
         .removalPolicy(RemovalPolicy.DESTROY)
         .build();
 
-    // Prometheus + cDepot
-    FargateTaskDefinition prometheusTask = task("Prometheus", config, PROMETHEUS_TASK_CPU,
-        PROMETHEUS_TASK_MEMORY_MIB);
+    // Prometheus + cDepot (+ Grafana unless it gets its own task)
+    boolean separate = config.separateGrafanaTask();
+    FargateTaskDefinition prometheusTask = task(separate ? "Prometheus" : "Monitoring", config,
+        MONITORING_TASK_CPU, MONITORING_TASK_MEMORY_MIB);
     mount(prometheusTask, storage, "prometheus", PROMETHEUS_UID);
     ContainerDefinition prometheus = prometheusTask.addContainer("prometheus",
         ContainerDefinitionOptions.builder()
@@ -126,8 +130,8 @@ public final class MonitoringStack extends Stack {
         .grantPull(prometheusTask.obtainExecutionRole());
     registry.repository(RegistryStack.Image.CDEPOT)
         .grantPull(prometheusTask.obtainExecutionRole());
-    prometheusService = service("Prometheus", gifmachine, network, prometheusTask,
-        CloudMapOptions.builder()
+    prometheusService = service(separate ? "Prometheus" : "Monitoring", gifmachine, network,
+        prometheusTask, CloudMapOptions.builder()
             .cloudMapNamespace(namespace)
             .name("cdepot")
             .dnsRecordType(DnsRecordType.A)
@@ -144,8 +148,9 @@ public final class MonitoringStack extends Stack {
                 .build())
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
-    FargateTaskDefinition grafanaTask = task("Grafana", config, GRAFANA_TASK_CPU,
-        GRAFANA_TASK_MEMORY_MIB);
+    FargateTaskDefinition grafanaTask = separate
+        ? task("Grafana", config, GRAFANA_TASK_CPU, GRAFANA_TASK_MEMORY_MIB)
+        : prometheusTask;
     mount(grafanaTask, storage, "grafana", GRAFANA_UID);
     ContainerDefinition grafana = grafanaTask.addContainer("grafana",
         ContainerDefinitionOptions.builder()
@@ -153,9 +158,11 @@ public final class MonitoringStack extends Stack {
             .image(ContainerImage.fromRegistry(config.images().grafana()))
             .essential(true)
             .environment(Map.of(
-                // Prometheus shares cDepot's task, hence its address.
-                "PROMETHEUS_URL", "http://cdepot." + config.serviceDiscoveryNamespace() + ":"
-                    + NetworkStack.PROMETHEUS_PORT,
+                // In its own task Grafana finds Prometheus at cDepot's task (same address).
+                "PROMETHEUS_URL", separate
+                    ? "http://cdepot." + config.serviceDiscoveryNamespace() + ":"
+                        + NetworkStack.PROMETHEUS_PORT
+                    : "http://localhost:" + NetworkStack.PROMETHEUS_PORT,
                 "GF_PATHS_DATA", GRAFANA_DATA,
                 "GF_SECURITY_ADMIN_USER", "admin",
                 "GF_AUTH_ANONYMOUS_ENABLED", "false",
@@ -170,7 +177,9 @@ public final class MonitoringStack extends Stack {
     grafana.addMountPoints(MountPoint.builder()
         .sourceVolume("grafana").containerPath(GRAFANA_DATA).readOnly(false).build());
     registry.repository(RegistryStack.Image.GRAFANA).grantPull(grafanaTask.obtainExecutionRole());
-    FargateService grafanaService = service("Grafana", gifmachine, network, grafanaTask, null);
+    FargateService grafanaService = separate
+        ? service("Grafana", gifmachine, network, grafanaTask, null)
+        : prometheusService;
 
     ApplicationTargetGroup grafanaTargets = ApplicationTargetGroup.Builder.create(this,
             "GrafanaTargets")
@@ -181,7 +190,11 @@ public final class MonitoringStack extends Stack {
         .deregistrationDelay(Duration.seconds(10))
         .healthCheck(HealthCheck.builder().path("/api/health").healthyHttpCodes("200").build())
         .build();
-    grafanaService.attachToApplicationTargetGroup(grafanaTargets);
+    // Name the container: in the shared task the default one is Prometheus.
+    grafanaTargets.addTarget(grafanaService.loadBalancerTarget(LoadBalancerTargetOptions.builder()
+        .containerName("grafana")
+        .containerPort(NetworkStack.GRAFANA_PORT)
+        .build()));
     var listener = ApplicationListener.Builder.create(this, "GrafanaListener")
         .loadBalancer(gifmachine.loadBalancer())
         .port(NetworkStack.GRAFANA_PORT)

@@ -141,8 +141,10 @@ public final class NetworkStack extends Stack {
           "Prometheus scrapes cSidecar");
       monitoringSecurityGroup.addIngressRule(serviceSecurityGroup, Port.tcp(CDEPOT_PORT),
           "cSidecar heartbeats to cDepot");
-      monitoringSecurityGroup.addIngressRule(monitoringSecurityGroup, Port.tcp(PROMETHEUS_PORT),
-          "Grafana queries Prometheus");
+      if (config.separateGrafanaTask()) {
+        monitoringSecurityGroup.addIngressRule(monitoringSecurityGroup,
+            Port.tcp(PROMETHEUS_PORT), "Grafana queries Prometheus");
+      }
     }
   }
 

@@ -72,7 +72,17 @@ public final class PipelineStack extends Stack {
     for (Repository repository : registry.repositories()) {
       repository.grantPullPush(build);
     }
-    // `images push` reads the repository URIs and service settings from our stacks' outputs.
+    // `images push --deployment` reads the repository URIs and the service's names from our
+    // stacks' outputs, and the service's current task definition as the template of taskdef.json.
+    build.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:DescribeServices"))
+        .resources(List.of(gifmachine.service().getServiceArn()))
+        .build());
+    // DescribeTaskDefinition has no resource-level permissions: AWS offers nothing narrower.
+    build.addToRolePolicy(PolicyStatement.Builder.create()
+        .actions(List.of("ecs:DescribeTaskDefinition"))
+        .resources(List.of("*"))
+        .build());
     build.addToRolePolicy(PolicyStatement.Builder.create()
         .actions(List.of("cloudformation:DescribeStacks"))
         .resources(List.of(Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
@@ -164,6 +174,7 @@ public final class PipelineStack extends Stack {
   static String pushCommand(DeploymentConfig config) {
     return "java -jar " + CLI_JAR + " images push --deployment " + config.deploymentName()
         + " --region " + config.region()
+        + " --platform " + (config.graviton() ? "arm64" : "amd64")
         + " --task-definition-out taskdef.json --appspec-out appspec.yaml";
   }
 

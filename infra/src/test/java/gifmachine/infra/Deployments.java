@@ -46,7 +46,7 @@ final class Deployments {
         app.stack(part).orElseThrow().templateBody());
   }
 
-  /** Every option the other way: NAT gateway, endpoints, x86, WAF, HTTPS. */
+  /** Every option the other way: NAT gateway, endpoints, x86, WAF, HTTPS, Grafana apart. */
   static DeploymentConfig everyOption() {
     return DeploymentConfig.builder("staging", "initech", "us-east-1")
         .images(IMAGES)
@@ -57,6 +57,7 @@ final class Deployments {
         .certificateArn(CERTIFICATE)
         .minTasks(2)
         .maxTasks(6)
+        .separateGrafanaTask(true)
         .build();
   }
 

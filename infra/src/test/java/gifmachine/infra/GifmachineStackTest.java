@@ -83,6 +83,12 @@ class GifmachineStackTest {
   }
 
   @Test
+  void health_checks_wait_three_minutes_for_a_first_start_that_builds_search_indexes() {
+    defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "HealthCheckGracePeriodSeconds", 180)));
+  }
+
+  @Test
   void http_serves_by_default_and_redirects_to_https_when_a_certificate_is_given() {
     defaults.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
         "Port", 80, "Protocol", "HTTP",

@@ -15,14 +15,15 @@ class LeastPrivilegeTest {
 
   /**
    * Actions AWS grants only on {@code "*"} (no resource-level permissions), each where we use
-   * it: image pulls/pushes, ECS Exec's channels, Exec's log-group discovery, the deploy action.
+   * it: image pulls/pushes, ECS Exec's channels, Exec's log-group discovery, the deploy action,
+   * the build reading the current task definition.
    */
   static final Set<String> ONLY_ON_ANY_RESOURCE = Set.of(
       "ecr:GetAuthorizationToken",
       "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
       "logs:DescribeLogGroups",
-      "ecs:RegisterTaskDefinition");
+      "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition");
 
   static Stream<SynthesizedStack> stacks() {
     return NoBootstrapTest.stacks();

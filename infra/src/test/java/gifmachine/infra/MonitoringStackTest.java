@@ -11,10 +11,30 @@ import software.amazon.awscdk.assertions.Template;
 
 class MonitoringStackTest {
   static Template template;
+  static Template separate;
 
   @BeforeAll
   static void synthesize() {
     template = Deployments.template(Deployments.defaultApp(), StackPart.MONITORING);
+    separate = Deployments.template(Deployments.everyOptionApp(), StackPart.MONITORING);
+  }
+
+  @Test
+  void one_task_runs_prometheus_cdepot_and_grafana_unless_grafana_is_asked_apart() {
+    template.resourceCountIs("AWS::ECS::TaskDefinition", 1);
+    template.resourceCountIs("AWS::ECS::Service", 1);
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", "grafana",
+            "Environment", Match.arrayWith(List.of(
+                Map.of("Name", "PROMETHEUS_URL", "Value", "http://localhost:9090"))))))))));
+    separate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
+    separate.resourceCountIs("AWS::ECS::Service", 2);
+    separate.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+            "Name", "grafana",
+            "Environment", Match.arrayWith(List.of(Map.of("Name", "PROMETHEUS_URL",
+                "Value", "http://cdepot.staging-initech.gifmachine.internal:9090")))))))));
   }
 
   @Test
@@ -35,12 +55,12 @@ class MonitoringStackTest {
     template.hasResourceProperties("AWS::SecretsManager::Secret", Match.objectLike(Map.of(
         "GenerateSecretString", Match.objectLike(Map.of("PasswordLength", 32)))));
     template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
-        "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
             "Name", "grafana",
             "Environment", Match.arrayWith(List.of(
                 Map.of("Name", "GF_AUTH_ANONYMOUS_ENABLED", "Value", "false"))),
             "Secrets", List.of(Match.objectLike(Map.of(
-                "Name", "GF_SECURITY_ADMIN_PASSWORD")))))))));
+                "Name", "GF_SECURITY_ADMIN_PASSWORD"))))))))));
   }
 
   @Test
@@ -49,8 +69,8 @@ class MonitoringStackTest {
         "Encrypted", true)));
     template.resourceCountIs("AWS::EFS::AccessPoint", 2);
     template.allResourcesProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
-        "Volumes", List.of(Match.objectLike(Map.of("EFSVolumeConfiguration", Match.objectLike(
-            Map.of("TransitEncryption", "ENABLED"))))))));
+        "Volumes", Match.arrayWith(List.of(Match.objectLike(Map.of("EFSVolumeConfiguration", Match.objectLike(
+            Map.of("TransitEncryption", "ENABLED")))))))));
   }
 
   @Test
@@ -61,6 +81,10 @@ class MonitoringStackTest {
     template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 1);
     template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup",
         Match.objectLike(Map.of("Port", 3000)));
+    template.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "LoadBalancers", List.of(Map.of(
+            "ContainerName", "grafana", "ContainerPort", 3000,
+            "TargetGroupArn", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("Grafana"))))))));
     template.allResourcesProperties("AWS::ECS::Service", Match.objectLike(Map.of(
         "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
             "AssignPublicIp", "DISABLED"))))));

@@ -88,7 +88,7 @@ class NetworkStackTest {
             .as("ingress between our groups names a group, not a CIDR").isTrue());
     assertThat(rules.values().stream()
         .map(rule -> ((Number) ((Map<?, ?>) rule.get("Properties")).get("FromPort")).intValue())
-        .toList()).containsExactlyInAnyOrder(4567, 4567, 8080, 3000, 8002, 9090);
+        .toList()).containsExactlyInAnyOrder(4567, 4567, 8080, 3000, 8002);
   }
 
   @SuppressWarnings("unchecked")

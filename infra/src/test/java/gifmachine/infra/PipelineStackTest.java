@@ -37,7 +37,8 @@ class PipelineStackTest {
         "Environment", Match.objectLike(Map.of("PrivilegedMode", false)),
         "Source", Match.objectLike(Map.of("BuildSpec", Match.stringLikeRegexp(
             "java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push --deployment "
-                + "prod-dundermiff --region eu-west-1 --task-definition-out taskdef.json "
+                + "prod-dundermiff --region eu-west-1 --platform arm64 "
+                + "--task-definition-out taskdef.json "
                 + "--appspec-out appspec.yaml"))))));
   }
 

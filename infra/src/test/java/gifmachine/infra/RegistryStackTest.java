@@ -40,6 +40,14 @@ class RegistryStackTest {
   }
 
   @Test
+  void the_registry_template_is_the_same_before_and_after_images_exist() {
+    SynthesizedApp beforePush = Infrastructure.synthesize(DeploymentConfig
+        .builder("prod", "dundermiff", "eu-west-1").images(ImageSet.placeholders()).build());
+    assertThat(beforePush.stack(StackPart.REGISTRY).orElseThrow().templateBody())
+        .isEqualTo(Deployments.defaultApp().stack(StackPart.REGISTRY).orElseThrow().templateBody());
+  }
+
+  @Test
   void the_registry_depends_on_nothing_so_it_can_be_deployed_before_any_image_exists() {
     assertThat(Deployments.defaultApp().stack(StackPart.REGISTRY).orElseThrow().dependsOn())
         .isEmpty();

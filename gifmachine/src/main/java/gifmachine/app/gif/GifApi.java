@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.metrics.AppMetrics;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
@@ -25,6 +25,9 @@ import java.util.function.Function;
  * {@code POST /gif} also takes the same fields as a JSON object.
  */
 public final class GifApi {
+
+  /** Request attribute holding the {@link Gif} a {@code POST /gif} stored, for the request log. */
+  public static final String POSTED = "gifmachine.posted";
 
   private final GifStore store;
   private final LatestGif latest;
@@ -61,10 +64,9 @@ public final class GifApi {
     Gif stored = store.insert(gif, feed.origin());
     metrics.gifPosted();
     feed.postedHere(stored);
+    ctx.attribute(POSTED, stored);
     ctx.contentType("application/json")
-        .result(
-            json.writeValueAsBytes(
-                java.util.Map.of("id", stored.id(), "type", "gif", "url", stored.url())));
+        .result(json.writeValueAsBytes(new Posted(stored.id(), "gif", stored.url())));
   }
 
   /** {@code POST /reload}: every kiosk on every instance reloads its page. */
@@ -89,7 +91,7 @@ public final class GifApi {
       JsonNode body;
       try {
         body = json.readTree(ctx.bodyAsBytes());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new InvalidInputException("body", "not valid JSON");
       }
       if (body == null || !body.isObject()) {
@@ -112,14 +114,13 @@ public final class GifApi {
     };
   }
 
-  /** A wrong or missing secret; becomes a bare 403 as in the original, with a JSON body. */
+  /** The answer to a post: where the gif went. */
+  private record Posted(long id, String type, String url) {}
+
+  /** A wrong or missing secret; a 403 as in the original, with a JSON body. */
   public static final class ForbiddenException extends RuntimeException {
     ForbiddenException() {
       super("secret: wrong or missing", null, false, false);
-    }
-
-    public HttpStatus status() {
-      return HttpStatus.FORBIDDEN;
     }
   }
 }

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ public final class Pages {
     Optional<String> query = Optional.ofNullable(ctx.queryParam("query")).filter(q -> !q.isBlank());
     int page = pageNumber(ctx.queryParam("page"));
     GifStore.Page results =
-        query.map(q -> store.search(q, page)).orElse(new GifStore.Page(java.util.List.of(), 1, false));
+        query.map(q -> store.search(q, page)).orElse(new GifStore.Page(List.of(), 1, false));
     page(ctx).result(list("gifmachine search", query, results));
   }
 

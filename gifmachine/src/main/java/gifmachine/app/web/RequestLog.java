@@ -1,7 +1,9 @@
 package gifmachine.app.web;
 
+import gifmachine.app.gif.Gif;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -11,16 +13,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * One JSON line per request, e.g. {@code
  * {"ts":"…","method":"POST","route":"/gif","status":200,"duration_ms":1.84}}. It logs the route
- * template, never the raw path or query string (a secret can ride in either), and never bodies.
+ * template, never the raw path or query string (a secret can ride in either), and never bodies;
+ * a request that stored a gif adds {@code "event":"gif_posted"} with the gif's id, url and who,
+ * which the saved CloudWatch Logs Insights queries count (most posted gifs, top posters).
  * Lines are buffered and flushed every 200 ms: a flush per line would cap throughput.
  */
 public final class RequestLog implements AutoCloseable {
 
-  private final PrintStream out;
+  private final BufferedOutputStream out;
   private final ScheduledExecutorService flusher;
 
   public RequestLog(OutputStream target) {
-    this.out = new PrintStream(new java.io.BufferedOutputStream(target, 64 * 1024), false, StandardCharsets.UTF_8);
+    this.out = new BufferedOutputStream(target, 64 * 1024);
     this.flusher =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("gifmachine-log-flush").unstarted(r));
@@ -28,6 +32,24 @@ public final class RequestLog implements AutoCloseable {
   }
 
   public void log(String method, String route, int status, double durationMs) {
+    write(requestLine(method, route, status, durationMs).append("}\n"));
+  }
+
+  /** Like {@link #log}, for the request that stored {@code gif}. */
+  public void logPosted(String method, String route, int status, double durationMs, Gif gif) {
+    write(
+        requestLine(method, route, status, durationMs)
+            .append(",\"event\":\"gif_posted\",\"gif_id\":")
+            .append(gif.id())
+            .append(",\"url\":\"")
+            .append(jsonSafe(gif.url()))
+            .append("\",\"who\":\"")
+            .append(jsonSafe(gif.who()))
+            .append("\"}\n"));
+  }
+
+  private static StringBuilder requestLine(
+      String method, String route, int status, double durationMs) {
     StringBuilder line = new StringBuilder(128);
     line.append("{\"ts\":\"")
         .append(Instant.now())
@@ -38,20 +60,34 @@ public final class RequestLog implements AutoCloseable {
         .append("\",\"status\":")
         .append(status)
         .append(",\"duration_ms\":")
-        .append(Math.round(durationMs * 100) / 100.0)
-        .append('}');
+        .append(Math.round(durationMs * 100) / 100.0);
+    return line;
+  }
+
+  private void write(StringBuilder line) {
+    // One write per whole line: the buffer then only ever spills complete lines, so instances
+    // sharing stdout (two in one JVM, in tests and local mode) never split each other's lines.
+    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
     synchronized (out) {
-      out.println(line);
+      try {
+        out.write(bytes);
+      } catch (IOException e) {
+        // stdout gone (closed pipe): nothing sensible to do with a log line
+      }
     }
   }
 
   private void flush() {
     synchronized (out) {
-      out.flush();
+      try {
+        out.flush();
+      } catch (IOException e) {
+        // as above
+      }
     }
   }
 
-  /** Route templates and methods are ours, but a method is client-chosen: keep JSON valid. */
+  /** Methods, urls and names are client-chosen: keep the JSON valid whatever they hold. */
   private static String jsonSafe(String value) {
     StringBuilder s = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {

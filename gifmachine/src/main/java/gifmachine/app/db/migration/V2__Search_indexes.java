@@ -32,7 +32,7 @@ public class V2__Search_indexes extends BaseJavaMigration {
               + " the table. To add them later: CREATE EXTENSION pg_trgm as a privileged user,"
               + " then CREATE INDEX ... USING gin (lower(who) gin_trgm_ops) for who, meme_top"
               + " and meme_bottom",
-          e.getMessage());
+          e.getMessage().lines().findFirst().orElse(""));
       return;
     }
     try (Statement s = connection.createStatement()) {
