@@ -49,12 +49,23 @@ public final class CDepot implements AutoCloseable {
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
   private final Counter heartbeats;
   private final HttpServer server;
+  private volatile RenderedTargets renderedTargets = new RenderedTargets(-1, new byte[0]);
   private final ExecutorService handlers;
   private final ScheduledExecutorService housekeeping;
 
+  /** {@code GET /targets}'s body for one registry version: 10,000 targets are 1.4 MB of JSON. */
+  private record RenderedTargets(long version, byte[] json) {}
+
   private CDepot(CDepotConfig config) throws IOException {
     this.config = config;
-    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), System::nanoTime);
+    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), System::nanoTime,
+        group -> {
+          try {
+            return json.writeValueAsBytes(group);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a target group always serializes", e);
+          }
+        });
     this.fileSd = config.fileSdPath().map(path -> new FileSd(path, json));
     this.heartbeats =
         Counter.builder()
@@ -73,12 +84,13 @@ public final class CDepot implements AutoCloseable {
               callback.call(registry.size());
             })
         .register(metrics);
-    this.handlers =
-        config.executor() == CDepotConfig.HttpExecutor.VIRTUAL
-            ? Executors.newVirtualThreadPerTaskExecutor()
-            : Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors());
+    this.handlers = switch (config.executor()) {
+      case VIRTUAL -> Executors.newVirtualThreadPerTaskExecutor();
+      case FIXED -> Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors());
+      case INLINE -> null;
+    };
     this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
-    server.setExecutor(handlers);
+    server.setExecutor(handlers); // null: on the server's own dispatcher thread
     server.createContext("/alive", this::alive);
     server.createContext("/targets", this::targets);
     server.createContext("/metrics", this::metricsEndpoint);
@@ -103,7 +115,7 @@ public final class CDepot implements AutoCloseable {
           long every = config.fileSdInterval().toMillis();
           depot.housekeeping.scheduleWithFixedDelay(depot::writeFileSd, 0, every, TimeUnit.MILLISECONDS);
         });
-    logger.log(Level.INFO, "cDepot listening on port {0}, TTL {1}", depot.port(), config.ttl());
+    logger.log(Level.INFO, "cDepot listening on port {0}, TTL {1}", String.valueOf(depot.port()), config.ttl());
     return depot;
   }
 
@@ -192,7 +204,14 @@ public final class CDepot implements AutoCloseable {
         error(exchange, 405, "method: GET /targets");
         return;
       }
-      respond(exchange, 200, JSON, json.writeValueAsBytes(registry.targetGroups()));
+      registry.expire();
+      long version = registry.version();
+      RenderedTargets rendered = renderedTargets;
+      if (rendered.version() != version) {
+        rendered = new RenderedTargets(version, registry.renderTargetGroups());
+        renderedTargets = rendered;
+      }
+      respond(exchange, 200, JSON, rendered.json());
     }
   }
 
@@ -232,11 +251,13 @@ public final class CDepot implements AutoCloseable {
     housekeeping.shutdownNow();
     writeFileSd();
     server.stop(0);
-    handlers.shutdownNow();
-    try {
-      handlers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (handlers != null) {
+      handlers.shutdownNow();
+      try {
+        handlers.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

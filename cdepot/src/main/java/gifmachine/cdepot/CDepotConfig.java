@@ -36,7 +36,9 @@ public record CDepotConfig(
     /** One virtual thread per exchange. */
     VIRTUAL,
     /** A fixed pool of platform threads, two per core. */
-    FIXED
+    FIXED,
+    /** The server's single dispatcher thread: no hand-off, but one slow client stalls all. */
+    INLINE
   }
 
   public static final int DEFAULT_PORT = 8002;
@@ -90,7 +92,7 @@ public record CDepotConfig(
     try {
       return HttpExecutor.valueOf(value.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("CDEPOT_EXECUTOR: must be virtual or fixed, was '" + value + "'");
+      throw new IllegalArgumentException("CDEPOT_EXECUTOR: must be virtual, fixed or inline, was '" + value + "'");
     }
   }
 

@@ -49,7 +49,7 @@ class CDepotConfigTest {
         "CDEPOT_PORT | 70000 | CDEPOT_PORT: must be 0-65535, was 70000",
         "CDEPOT_TTL_SECONDS | 0 | CDEPOT_TTL_SECONDS: must be positive, was PT0S",
         "CDEPOT_MAX_TARGETS | 0 | CDEPOT_MAX_TARGETS: must be at least 1, was 0",
-        "CDEPOT_EXECUTOR | fast | CDEPOT_EXECUTOR: must be virtual or fixed, was 'fast'",
+        "CDEPOT_EXECUTOR | fast | CDEPOT_EXECUTOR: must be virtual, fixed or inline, was 'fast'",
       })
   void bad_values_name_the_variable(String name, String value, String error) {
     assertThatThrownBy(() -> CDepotConfig.fromEnvironment(Map.of(name, value)))

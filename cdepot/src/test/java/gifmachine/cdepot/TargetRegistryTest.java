@@ -2,6 +2,7 @@ package gifmachine.cdepot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +12,16 @@ class TargetRegistryTest {
 
   private final AtomicLong now = new AtomicLong(1_000);
   private final TargetRegistry registry =
-      new TargetRegistry(Duration.ofSeconds(30).toNanos(), 2, now::get);
+      new TargetRegistry(Duration.ofSeconds(30).toNanos(), 2, now::get, TargetRegistryTest::render);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static byte[] render(TargetGroup group) {
+    try {
+      return JSON.writeValueAsBytes(group);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static Heartbeat heartbeat(String localIp, String taskId) {
     return new Heartbeat("c", "f", taskId, localIp, "", "main", List.of(localIp));
@@ -46,6 +56,32 @@ class TargetRegistryTest {
     assertThat(registry.register(heartbeat("c:1", "t3"))).isEqualTo(TargetRegistry.Outcome.FULL);
     assertThat(registry.register(heartbeat("a:1", "t1"))).isEqualTo(TargetRegistry.Outcome.REFRESHED);
     assertThat(registry.size()).isEqualTo(2);
+  }
+
+  @Test
+  void the_rendered_http_sd_json_matches_the_target_groups_and_skips_expired_ones() throws Exception {
+    registry.register(heartbeat("b:1", "t2"));
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    registry.register(heartbeat("a:1", "t1"));
+    registry.register(heartbeat("a:1", "t1b"));
+    assertThat(JSON.readTree(registry.renderTargetGroups()))
+        .isEqualTo(JSON.valueToTree(registry.targetGroups()))
+        .hasSize(2);
+
+    now.addAndGet(Duration.ofSeconds(15).toNanos());
+
+    assertThat(JSON.readTree(registry.renderTargetGroups()))
+        .isEqualTo(JSON.readTree("[{\"labels\":{\"cluster\":\"c\",\"function\":\"f\",\"taskID\":\"t1b\",\"gitBranch\":\"main\"},\"targets\":[\"a:1\"]}]"));
+  }
+
+  @Test
+  void the_version_changes_only_when_targets_or_labels_do() {
+    registry.register(heartbeat("a:1", "t1"));
+    long registered = registry.version();
+    registry.register(heartbeat("a:1", "t1"));
+    assertThat(registry.version()).isEqualTo(registered);
+    registry.register(heartbeat("a:1", "t2"));
+    assertThat(registry.version()).isGreaterThan(registered);
   }
 
   @Test

@@ -175,7 +175,18 @@ public final class PipelineStack extends Stack {
     return "java -jar " + CLI_JAR + " images push --deployment " + config.deploymentName()
         + " --region " + config.region()
         + " --platform " + (config.graviton() ? "arm64" : "amd64")
+        + " --task-definition-template current-taskdef.json"
         + " --task-definition-out taskdef.json --appspec-out appspec.yaml";
+  }
+
+  /**
+   * The service's task definition, the template of the new revision's taskdef.json. The AWS CLI
+   * on the build image fetches it whole (the build role may describe task definitions).
+   */
+  static String currentTaskDefinitionCommand(DeploymentConfig config) {
+    return "aws ecs describe-task-definition --task-definition " + config.deploymentName()
+        + "-gifmachine --region " + config.region()
+        + " --query taskDefinition --output json > current-taskdef.json";
   }
 
   private static Map<String, Object> buildSpec(DeploymentConfig config) {
@@ -185,6 +196,7 @@ public final class PipelineStack extends Stack {
             "install", Map.of("runtime-versions", Map.of("java", "corretto21")),
             "build", Map.of("commands", List.of(
                 "./mvnw -B -pl cli -am package -DskipTests",
+                currentTaskDefinitionCommand(config),
                 pushCommand(config)))),
         "artifacts", Map.of("files", List.of("taskdef.json", "appspec.yaml")),
         "cache", Map.of("paths", List.of("/root/.m2/**/*")));

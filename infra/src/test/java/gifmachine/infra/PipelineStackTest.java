@@ -36,8 +36,11 @@ class PipelineStackTest {
     template.hasResourceProperties("AWS::CodeBuild::Project", Match.objectLike(Map.of(
         "Environment", Match.objectLike(Map.of("PrivilegedMode", false)),
         "Source", Match.objectLike(Map.of("BuildSpec", Match.stringLikeRegexp(
-            "java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push --deployment "
+            "aws ecs describe-task-definition --task-definition prod-dundermiff-gifmachine "
+                + "--region eu-west-1 --query taskDefinition --output json > current-taskdef.json"
+                + "[\\s\\S]*java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push --deployment "
                 + "prod-dundermiff --region eu-west-1 --platform arm64 "
+                + "--task-definition-template current-taskdef.json "
                 + "--task-definition-out taskdef.json "
                 + "--appspec-out appspec.yaml"))))));
   }

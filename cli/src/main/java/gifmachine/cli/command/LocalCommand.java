@@ -83,20 +83,9 @@ public final class LocalCommand implements Callable<Integer> {
     }
     LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, monitoringDir,
         Duration.ofSeconds(intervalSeconds));
-    LocalSystem system;
-    try {
-      system = LocalSystem.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
-        err.println(line);
-        err.flush();
-      });
-    } catch (IOException | RuntimeException e) {
-      err.println("cannot start the local system: " + describe(e));
-      err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      return FAILED;
-    }
+    // The hook is in place before anything starts, so Ctrl-C during a slow start (PostgreSQL,
+    // Prometheus) still stops what has started.
+    LocalSystem system = new LocalSystem();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       err.println("stopping…");
@@ -105,6 +94,20 @@ public final class LocalCommand implements Callable<Integer> {
       stopped.countDown();
     }, "local-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      system.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
+        err.println(line);
+        err.flush();
+      });
+    } catch (IOException | RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      err.println("cannot start the local system: " + describe(e));
+      err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    }
     system.describe().forEach(out::println);
     out.flush();
     err.println("Running. Press Ctrl-C to stop everything.");
@@ -131,9 +134,10 @@ public final class LocalCommand implements Callable<Integer> {
       Files.delete(probe);
       return "";
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      return e.getFile() + " is a file, not a directory";
-    } catch (java.nio.file.AccessDeniedException e) {
-      return e.getFile() + " is not writable";
+      return e.getFile() + " exists and is not a directory";
+    } catch (java.nio.file.FileSystemException e) {
+      String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+      return e.getFile() == null || Path.of(e.getFile()).equals(dir) ? reason : e.getFile() + ": " + reason;
     } catch (IOException e) {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -27,10 +27,14 @@ import java.util.function.Consumer;
  * in reverse order, child processes included.
  *
  * <pre>{@code
- * try (LocalSystem system = LocalSystem.start(options, System.getenv("PATH"), System.err::println)) {
+ * try (LocalSystem system = new LocalSystem()) {
+ *   system.start(options, System.getenv("PATH"), System.err::println);
  *   System.out.println(system.gifmachineUrl());
  * }
  * }</pre>
+ *
+ * <p>{@link #close()} may run while {@link #start} is still going (Ctrl-C during startup): what
+ * started is stopped, and whatever starts afterwards is stopped at once.
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -43,8 +47,9 @@ public final class LocalSystem implements AutoCloseable {
   private Optional<ExternalProcess> prometheus = Optional.empty();
   private String prometheusNote = "";
   private String grafanaNote = "";
+  private boolean closed;
 
-  private LocalSystem() {}
+  public LocalSystem() {}
 
   /**
    * Starts every component; if one fails, those already started are stopped before the error
@@ -53,16 +58,28 @@ public final class LocalSystem implements AutoCloseable {
    * @param path the {@code PATH} to look for {@code prometheus} and {@code grafana-server} on
    * @param progress where to report what is starting (stderr in the CLI)
    */
-  public static LocalSystem start(LocalOptions options, String path, Consumer<String> progress)
+  public void start(LocalOptions options, String path, Consumer<String> progress)
       throws IOException, InterruptedException {
-    LocalSystem system = new LocalSystem();
     try {
-      system.startAll(options, path, progress);
-      return system;
+      startAll(options, path, progress);
     } catch (IOException | InterruptedException | RuntimeException e) {
-      system.close();
+      close();
       throw e;
     }
+  }
+
+  /** Remembers a started component for {@link #close()}, or stops it if we are closing. */
+  private synchronized <T extends AutoCloseable> T track(T component) {
+    if (closed) {
+      try {
+        component.close();
+      } catch (Exception e) {
+        // we are stopping anyway
+      }
+      throw new IllegalStateException("stopped while starting");
+    }
+    running.push(component);
+    return component;
   }
 
   private void startAll(LocalOptions options, String path, Consumer<String> progress)
@@ -70,24 +87,21 @@ public final class LocalSystem implements AutoCloseable {
     Path dataDir = options.dataDir().toAbsolutePath();
     Files.createDirectories(dataDir);
     progress.accept("starting Gifmachine on embedded PostgreSQL in " + dataDir.resolve("gifmachine"));
-    gifmachine = Gifmachine.start(GifmachineConfig.local(dataDir.resolve("gifmachine"), options.gifmachinePort()));
-    running.push(gifmachine);
+    gifmachine = track(Gifmachine.start(GifmachineConfig.local(dataDir.resolve("gifmachine"), options.gifmachinePort())));
 
     progress.accept("starting cDepot");
-    cdepot = CDepot.start(CDepotConfig.defaults()
+    cdepot = track(CDepot.start(CDepotConfig.defaults()
         .withBindAddress("127.0.0.1")
         .withPort(options.portFor(LocalOptions.CDEPOT_PORT))
         .withTtl(options.interval().multipliedBy(3))
-        .withFileSd(dataDir.resolve("cdepot/targets.json"), options.interval()));
-    running.push(cdepot);
+        .withFileSd(dataDir.resolve("cdepot/targets.json"), options.interval())));
 
     progress.accept("starting cSidecar watching Gifmachine (process " + ProcessHandle.current().pid() + ")");
-    sidecar = CSidecar.start(CSidecarConfig.watchingThisProcess()
+    sidecar = track(CSidecar.start(CSidecarConfig.watchingThisProcess()
         .withPort("127.0.0.1", options.portFor(LocalOptions.SIDECAR_PORT))
         .withSampleInterval(options.interval())
         .withApp(gifmachine.port(), "local")
-        .withCdepot(cdepotUrl(), options.interval()));
-    running.push(sidecar);
+        .withCdepot(cdepotUrl(), options.interval())));
 
     Optional<Path> rules = Optional.of(options.monitoringDir().resolve("prometheus/rules")).filter(Files::isDirectory);
     if (!options.prometheus()) {
@@ -117,12 +131,11 @@ public final class LocalSystem implements AutoCloseable {
     Files.writeString(config, PrometheusConfig.render(cdepotUrl(), options.interval(), rules));
     int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.PROMETHEUS_PORT;
     progress.accept("starting Prometheus (" + binary + ")");
-    ExternalProcess process = ExternalProcess.start("prometheus", List.of(
+    ExternalProcess process = track(ExternalProcess.start("prometheus", List.of(
         binary.toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of());
-    running.push(process);
+        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of()));
     prometheus = Optional.of(process);
     URI url = URI.create("http://127.0.0.1:" + port + "/");
     process.awaitReady(url.resolve("/-/ready"), Duration.ofSeconds(60));
@@ -148,7 +161,7 @@ public final class LocalSystem implements AutoCloseable {
     int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.GRAFANA_PORT;
     Path home = Files.isDirectory(Path.of("/usr/share/grafana")) ? Path.of("/usr/share/grafana") : binary.getParent().getParent();
     progress.accept("starting Grafana (" + binary + ")");
-    ExternalProcess process = ExternalProcess.start("grafana", List.of(
+    ExternalProcess process = track(ExternalProcess.start("grafana", List.of(
         binary.toString(), "--homepath=" + home), dir.resolve("grafana.log"), Map.of(
             "GF_PATHS_DATA", dir.resolve("data").toString(),
             "GF_PATHS_LOGS", dir.resolve("logs").toString(),
@@ -157,8 +170,7 @@ public final class LocalSystem implements AutoCloseable {
             "GF_SERVER_HTTP_PORT", Integer.toString(port),
             "GF_AUTH_ANONYMOUS_ENABLED", "true",
             "GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer",
-            "PROMETHEUS_URL", prometheusUrl.orElseThrow().toString()));
-    running.push(process);
+            "PROMETHEUS_URL", prometheusUrl.orElseThrow().toString())));
     URI url = URI.create("http://127.0.0.1:" + port + "/");
     process.awaitReady(url.resolve("/api/health"), Duration.ofSeconds(60));
     grafanaUrl = Optional.of(url);
@@ -212,6 +224,7 @@ public final class LocalSystem implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     RuntimeException failure = null;
     while (!running.isEmpty()) {
       try {
