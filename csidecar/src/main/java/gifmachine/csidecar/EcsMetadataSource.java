@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,14 +32,13 @@ public final class EcsMetadataSource implements StatsSource {
   private static final long MIB = 1024L * 1024L;
 
   private final URI base;
-  private final HttpClient http;
+  private final PlainHttp http = new PlainHttp(Duration.ofSeconds(2));
   private final ObjectMapper json;
   private final String function;
 
-  public EcsMetadataSource(URI base, HttpClient http, ObjectMapper json, String function) {
+  public EcsMetadataSource(URI base, ObjectMapper json, String function) {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-    this.http = http;
     this.json = json;
     this.function = function;
   }
@@ -97,12 +93,10 @@ public final class EcsMetadataSource implements StatsSource {
     return new TaskSample(identity, limitCores, containers);
   }
 
-  private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(2)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + ": status " + response.statusCode());
+  private JsonNode get(String path) throws IOException {
+    PlainHttp.Response response = http.get(URI.create(base + path));
+    if (response.status() != 200) {
+      throw new IOException("GET " + path + ": status " + response.status());
     }
     JsonNode node = json.readTree(response.body());
     if (node == null || !node.isObject()) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -17,7 +16,7 @@ class EcsMetadataSourceIT {
 
   private final FakeEcsMetadata metadata = new FakeEcsMetadata();
   private final EcsMetadataSource source =
-      new EcsMetadataSource(metadata.endpoint(), HttpClient.newHttpClient(), new ObjectMapper(), "");
+      new EcsMetadataSource(metadata.endpoint(), new ObjectMapper(), "");
 
   EcsMetadataSourceIT() throws IOException {}
 
