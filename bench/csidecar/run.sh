@@ -29,6 +29,7 @@ if [[ $SOURCE == ecs ]]; then
   python3 bench/csidecar/fake_metadata.py "$METADATA_PORT" &
   PIDS+=($!)
   SOURCE_ENV=(ECS_CONTAINER_METADATA_URI_V4=http://127.0.0.1:$METADATA_PORT/v4/bench)
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$METADATA_PORT/v4/bench/task" >/dev/null && break; sleep 0.1; done
 fi
 
 LABELS=() PORTS=() SIDECARS=()
@@ -62,14 +63,15 @@ for ((t = 1; t <= SECONDS_TO_RUN; t++)); do
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-printf '%-24s %8s %10s %12s %10s\n' variant "peak MB" "steady MB" "heartbeats" threads
+printf '%-24s %8s %10s %12s %10s %9s\n' variant "peak MB" "steady MB" "heartbeats" threads stats_up
 for i in "${!SIDECARS[@]}"; do
   rss="$OUT/${LABELS[$i]}.rss"
   peak=$(sort -n "$rss" | tail -1)
   steady=$(tail -n $((SECONDS_TO_RUN / 2)) "$rss" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
   beats=$(curl -fs "http://127.0.0.1:${PORTS[$i]}/metrics" | awk '/^csidecar_heartbeats_total\{result="ok"\}/ {print $2}')
   threads=$(awk '/Threads/ {print $2}' "/proc/${SIDECARS[$i]}/status")
-  printf '%-24s %8.1f %10.1f %12s %10s\n' "${LABELS[$i]}" "$(bc <<<"scale=1; $peak/1024")" \
-    "$(bc <<<"scale=1; $steady/1024")" "${beats:-?}" "$threads"
+  up=$(curl -fs "http://127.0.0.1:${PORTS[$i]}/metrics" | awk '/^csidecar_stats_up/ {print $2}')
+  printf '%-24s %8.1f %10.1f %12s %10s %9s\n' "${LABELS[$i]}" "$(bc <<<"scale=1; $peak/1024")" \
+    "$(bc <<<"scale=1; $steady/1024")" "${beats:-?}" "$threads" "${up:-?}"
 done
 echo "per-second samples: $OUT"

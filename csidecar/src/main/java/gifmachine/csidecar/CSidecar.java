@@ -1,6 +1,5 @@
 package gifmachine.csidecar;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -50,7 +49,7 @@ public final class CSidecar implements AutoCloseable {
   private final Optional<Heartbeater> heartbeater;
   private volatile boolean sourceFailing;
 
-  private CSidecar(CSidecarConfig config, StatsSource source, ObjectMapper json) throws IOException {
+  private CSidecar(CSidecarConfig config, StatsSource source) throws IOException {
     this.source = source;
     this.advertiseHost = config.advertiseHost();
     this.taskMetrics = new TaskMetrics(registry);
@@ -61,7 +60,7 @@ public final class CSidecar implements AutoCloseable {
     server.createContext("/", exchange -> respond(exchange, 404, "application/json", "{\"error\":\"path: not found\"}"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("csidecar-scheduler").factory());
-    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, json, this::identity,
+    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, this::identity,
         server.getAddress().getPort(), config.appMetricsPort(), config.gitBranch(), config.heartbeatInterval()));
     CounterWithCallback.builder()
         .name("csidecar_heartbeats_total")
@@ -76,12 +75,11 @@ public final class CSidecar implements AutoCloseable {
 
   /** Starts the sidecar with the source its configuration names. */
   public static CSidecar start(CSidecarConfig config) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    return start(config, source(config, json), json);
+    return start(config, source(config));
   }
 
-  static CSidecar start(CSidecarConfig config, StatsSource source, ObjectMapper json) throws IOException {
-    CSidecar sidecar = new CSidecar(config, source, json);
+  static CSidecar start(CSidecarConfig config, StatsSource source) throws IOException {
+    CSidecar sidecar = new CSidecar(config, source);
     sidecar.server.start();
     sidecar.scheduler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
     sidecar.heartbeater.ifPresent(h -> sidecar.heartbeatAfter(h, Duration.ZERO));
@@ -90,11 +88,11 @@ public final class CSidecar implements AutoCloseable {
     return sidecar;
   }
 
-  private static StatsSource source(CSidecarConfig config, ObjectMapper json) throws IOException {
+  private static StatsSource source(CSidecarConfig config) throws IOException {
     long pid = ProcessHandle.current().pid();
     TaskIdentity local = new TaskIdentity("local", "local-" + pid, config.function(), config.advertiseHost());
     return switch (config.source()) {
-      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), json, config.function());
+      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), config.function());
       case CSidecarConfig.Source.CgroupPath path ->
           CgroupSource.forPath(CSidecarConfig.systemRoot(), path.path(), config.function(), local);
       case CSidecarConfig.Source.Pid p ->

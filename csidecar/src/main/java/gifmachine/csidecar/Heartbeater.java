@@ -1,6 +1,6 @@
 package gifmachine.csidecar;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -31,7 +31,6 @@ final class Heartbeater {
 
   private final URI alive;
   private final PlainHttp http = new PlainHttp(Duration.ofSeconds(3));
-  private final ObjectMapper json;
   private final Supplier<Optional<TaskIdentity>> identity;
   private final int sidecarPort;
   private final int appPort;
@@ -41,11 +40,10 @@ final class Heartbeater {
   final AtomicLong failed = new AtomicLong();
   private int failures;
 
-  Heartbeater(URI cdepot, ObjectMapper json, Supplier<Optional<TaskIdentity>> identity,
+  Heartbeater(URI cdepot, Supplier<Optional<TaskIdentity>> identity,
       int sidecarPort, int appPort, String gitBranch, Duration interval) {
     String base = cdepot.toString().replaceFirst("/+$", "");
     this.alive = URI.create(base + "/alive");
-    this.json = json;
     this.identity = identity;
     this.sidecarPort = sidecarPort;
     this.appPort = appPort;
@@ -72,7 +70,7 @@ final class Heartbeater {
       return false; // the stats source has not told us who we are yet
     }
     try {
-      byte[] body = json.writeValueAsBytes(body(task.get()));
+      byte[] body = JSON.std.asBytes(body(task.get()));
       int status = http.post(alive, "application/json", body).status();
       if (status / 100 == 2) {
         sent.incrementAndGet();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,7 +15,7 @@ class EcsMetadataSourceIT {
 
   private final FakeEcsMetadata metadata = new FakeEcsMetadata();
   private final EcsMetadataSource source =
-      new EcsMetadataSource(metadata.endpoint(), new ObjectMapper(), "");
+      new EcsMetadataSource(metadata.endpoint(), "");
 
   EcsMetadataSourceIT() throws IOException {}
 
