@@ -6,6 +6,7 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A read-only view of parsed JSON (jackson-jr's maps, lists, strings and numbers) with lenient,
@@ -62,22 +63,20 @@ record JsonValue(Object value) {
   }
 
   long asLong(long otherwise) {
-    if (value instanceof Number number) {
-      return number.longValue();
-    }
-    try {
-      return value instanceof String text ? Long.parseLong(text.strip()) : otherwise;
-    } catch (NumberFormatException e) {
-      return otherwise;
-    }
+    return number(Number::longValue, Long::parseLong, otherwise);
   }
 
   double asDouble(double otherwise) {
+    return number(Number::doubleValue, Double::parseDouble, otherwise);
+  }
+
+  /** A number, or a string holding one (as {@code JsonNode.asLong} reads it). */
+  private <T> T number(Function<Number, T> fromNumber, Function<String, T> parse, T otherwise) {
     if (value instanceof Number number) {
-      return number.doubleValue();
+      return fromNumber.apply(number);
     }
     try {
-      return value instanceof String text ? Double.parseDouble(text.strip()) : otherwise;
+      return value instanceof String text ? parse.apply(text.strip()) : otherwise;
     } catch (NumberFormatException e) {
       return otherwise;
     }
