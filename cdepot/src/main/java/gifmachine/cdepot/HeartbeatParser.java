@@ -1,8 +1,9 @@
 package gifmachine.cdepot;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Turns a {@code POST /alive} body into a {@link Heartbeat}, or says precisely which field is
  * wrong. The Go original panicked on bad JSON; this one answers 400 and keeps serving.
+ *
+ * <p>It reads the body with Jackson's streaming parser, not a tree or data binding: this is
+ * cDepot's hot path (thousands of heartbeats a second), and the streaming parse allocates only
+ * the strings it keeps. Fields are collected first and validated afterwards in a fixed order, so
+ * a body with several errors always names the same one.
  */
 final class HeartbeatParser {
 
@@ -24,9 +30,14 @@ final class HeartbeatParser {
   private static final Pattern HOST =
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
 
-  private final ObjectMapper json;
+  /** A field that is present but neither a string nor null. */
+  private static final Object NOT_TEXT = new Object();
+  /** The value of {@code targets} when it is present but not an array. */
+  private static final List<Object> NOT_AN_ARRAY = List.of();
 
-  HeartbeatParser(ObjectMapper json) {
+  private final JsonFactory json;
+
+  HeartbeatParser(JsonFactory json) {
     this.json = json;
   }
 
@@ -38,66 +49,126 @@ final class HeartbeatParser {
   }
 
   Heartbeat parse(byte[] body) throws InvalidHeartbeat {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (JacksonException e) {
-      throw new InvalidHeartbeat("body: must be a JSON object");
-    } catch (java.io.IOException e) {
-      throw new InvalidHeartbeat("body: unreadable");
-    }
-    if (root == null || !root.isObject()) {
+    Object[] labelValues = new Object[LABEL_FIELDS.length];
+    Object localIpValue = null;
+    List<Object> extra = null;
+    try (JsonParser in = json.createParser(body)) {
+      if (in.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidHeartbeat("body: must be a JSON object");
+      }
+      for (JsonToken token = in.nextToken(); token == JsonToken.FIELD_NAME; token = in.nextToken()) {
+        String field = in.currentName();
+        JsonToken value = in.nextToken();
+        int label = labelIndex(field);
+        if (label >= 0) {
+          labelValues[label] = scalar(in, value);
+        } else if ("localIP".equals(field)) {
+          localIpValue = scalar(in, value);
+        } else if ("targets".equals(field)) {
+          extra = targets(in, value);
+        } else {
+          in.skipChildren();
+        }
+        if (in.currentToken() == null) {
+          throw new IOException("truncated");
+        }
+      }
+      if (in.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("not an object");
+      }
+    } catch (IOException e) {
       throw new InvalidHeartbeat("body: must be a JSON object");
     }
     String[] labels = new String[LABEL_FIELDS.length];
     for (int i = 0; i < LABEL_FIELDS.length; i++) {
-      labels[i] = label(root, LABEL_FIELDS[i]);
+      labels[i] = label(LABEL_FIELDS[i], labelValues[i]);
     }
-    JsonNode localIpNode = root.get("localIP");
-    if (localIpNode == null || localIpNode.isNull()) {
+    if (localIpValue == null) {
       throw new InvalidHeartbeat("localIP: required (host:port)");
     }
-    if (!localIpNode.isTextual()) {
+    if (localIpValue == NOT_TEXT) {
       throw new InvalidHeartbeat("localIP: must be a string host:port");
     }
-    String localIp = address("localIP", localIpNode.textValue());
+    String localIp = address("localIP", (String) localIpValue);
     Set<String> targets = new LinkedHashSet<>();
     targets.add(localIp);
-    JsonNode extra = root.get("targets");
-    if (extra != null && !extra.isNull()) {
-      if (!extra.isArray()) {
+    if (extra != null) {
+      if (extra == NOT_AN_ARRAY) {
         throw new InvalidHeartbeat("targets: must be an array of host:port strings");
       }
       if (extra.size() > MAX_EXTRA_TARGETS) {
         throw new InvalidHeartbeat("targets: at most " + MAX_EXTRA_TARGETS + " entries");
       }
-      for (JsonNode target : extra) {
-        if (!target.isTextual()) {
+      for (Object target : extra) {
+        if (target == null || target == NOT_TEXT) {
           throw new InvalidHeartbeat("targets: must be an array of host:port strings");
         }
-        targets.add(address("targets", target.textValue()));
+        targets.add(address("targets", (String) target));
       }
     }
     return new Heartbeat(
         labels[0], labels[1], labels[2], localIp, labels[3], labels[4], new ArrayList<>(targets));
   }
 
-  private static String label(JsonNode root, String field) throws InvalidHeartbeat {
-    JsonNode node = root.get(field);
-    if (node == null || node.isNull()) {
+  private static int labelIndex(String field) {
+    for (int i = 0; i < LABEL_FIELDS.length; i++) {
+      if (LABEL_FIELDS[i].equals(field)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The string, null for JSON null, or {@link #NOT_TEXT} (after skipping any object or array). */
+  private static Object scalar(JsonParser in, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return in.getText();
+    }
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    in.skipChildren();
+    return NOT_TEXT;
+  }
+
+  /** Null for JSON null, {@link #NOT_AN_ARRAY}, or the elements (at most one more than allowed). */
+  private static List<Object> targets(JsonParser in, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (value != JsonToken.START_ARRAY) {
+      in.skipChildren();
+      return NOT_AN_ARRAY;
+    }
+    List<Object> elements = new ArrayList<>(2);
+    for (JsonToken element = in.nextToken(); element != JsonToken.END_ARRAY; element = in.nextToken()) {
+      if (element == null) {
+        throw new IOException("unterminated array");
+      }
+      Object text = element == JsonToken.VALUE_STRING ? in.getText() : NOT_TEXT;
+      in.skipChildren();
+      if (elements.size() <= MAX_EXTRA_TARGETS) {
+        elements.add(text);
+      }
+    }
+    return elements;
+  }
+
+  private static String label(String field, Object value) throws InvalidHeartbeat {
+    if (value == null) {
       return "";
     }
-    if (!node.isTextual()) {
+    if (value == NOT_TEXT) {
       throw new InvalidHeartbeat(field + ": must be a string");
     }
-    String value = node.textValue();
-    if (value.length() > MAX_LABEL_LENGTH) {
+    String text = (String) value;
+    if (text.length() > MAX_LABEL_LENGTH) {
       throw new InvalidHeartbeat(field + ": at most " + MAX_LABEL_LENGTH + " characters");
     }
-    if (hasControlCharacter(value)) {
+    if (hasControlCharacter(text)) {
       throw new InvalidHeartbeat(field + ": must not contain control characters");
     }
-    return value;
+    return text;
   }
 
   static String address(String field, String value) throws InvalidHeartbeat {

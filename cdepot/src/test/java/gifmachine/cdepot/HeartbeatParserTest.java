@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class HeartbeatParserTest {
 
-  private final HeartbeatParser parser = new HeartbeatParser(new ObjectMapper());
+  private final HeartbeatParser parser = new HeartbeatParser(new ObjectMapper().getFactory());
 
   private Heartbeat parse(String body) throws HeartbeatParser.InvalidHeartbeat {
     return parser.parse(body.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,5 @@
 package gifmachine.csidecar;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -12,12 +11,11 @@ import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Neither an unreachable cDepot nor an unreachable metadata endpoint stops it: it keeps
  * serving, retries, and reports {@code csidecar_stats_up 0} meanwhile.
+ *
+ * <p>Threads, kept few for memory: the HTTP server's dispatcher answers scrapes itself (no
+ * executor), and one scheduler thread samples and sends heartbeats.
  */
 public final class CSidecar implements AutoCloseable {
 
@@ -44,28 +45,23 @@ public final class CSidecar implements AutoCloseable {
   private final AtomicReference<TaskIdentity> identity = new AtomicReference<>();
   private final String advertiseHost;
   private final HttpServer server;
-  private final ExecutorService handlers;
-  private final ScheduledExecutorService sampler;
-  private final Optional<Thread> heartbeats;
+  private final ScheduledExecutorService scheduler;
   private final Optional<Heartbeater> heartbeater;
   private volatile boolean sourceFailing;
 
-  private CSidecar(CSidecarConfig config, StatsSource source, HttpClient http, ObjectMapper json)
-      throws IOException {
+  private CSidecar(CSidecarConfig config, StatsSource source) throws IOException {
     this.source = source;
     this.advertiseHost = config.advertiseHost();
     this.taskMetrics = new TaskMetrics(registry);
-    this.handlers = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("csidecar-http-", 0).factory());
     this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
-    server.setExecutor(handlers);
+    server.setExecutor(null); // handlers run on the server's dispatcher thread
     server.createContext("/metrics", this::metrics);
     server.createContext("/healthz", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"ok\"}"));
     server.createContext("/", exchange -> respond(exchange, 404, "application/json", "{\"error\":\"path: not found\"}"));
-    this.sampler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("csidecar-sampler").factory());
-    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, http, json, this::identity,
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("csidecar-scheduler").factory());
+    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, this::identity,
         server.getAddress().getPort(), config.appMetricsPort(), config.gitBranch(), config.heartbeatInterval()));
-    this.heartbeats = heartbeater.map(h -> Thread.ofVirtual().name("csidecar-heartbeats").unstarted(h));
     CounterWithCallback.builder()
         .name("csidecar_heartbeats_total")
         .help("Heartbeats sent to cDepot, by result (ok, failed)")
@@ -79,30 +75,24 @@ public final class CSidecar implements AutoCloseable {
 
   /** Starts the sidecar with the source its configuration names. */
   public static CSidecar start(CSidecarConfig config) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(2))
-        .executor(Executors.newVirtualThreadPerTaskExecutor())
-        .build();
-    return start(config, source(config, http, json), http, json);
+    return start(config, source(config));
   }
 
-  static CSidecar start(CSidecarConfig config, StatsSource source, HttpClient http, ObjectMapper json)
-      throws IOException {
-    CSidecar sidecar = new CSidecar(config, source, http, json);
+  static CSidecar start(CSidecarConfig config, StatsSource source) throws IOException {
+    CSidecar sidecar = new CSidecar(config, source);
     sidecar.server.start();
-    sidecar.sampler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
-    sidecar.heartbeats.ifPresent(Thread::start);
-    logger.log(Level.INFO, "cSidecar on port {0}, reading {1}, heartbeats to {2}", sidecar.port(),
+    sidecar.scheduler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
+    sidecar.heartbeater.ifPresent(h -> sidecar.heartbeatAfter(h, Duration.ZERO));
+    logger.log(Level.INFO, "cSidecar on port {0}, reading {1}, heartbeats to {2}", String.valueOf(sidecar.port()),
         source.describe(), config.cdepotUrl().map(Object::toString).orElse("nowhere"));
     return sidecar;
   }
 
-  private static StatsSource source(CSidecarConfig config, HttpClient http, ObjectMapper json) throws IOException {
+  private static StatsSource source(CSidecarConfig config) throws IOException {
     long pid = ProcessHandle.current().pid();
     TaskIdentity local = new TaskIdentity("local", "local-" + pid, config.function(), config.advertiseHost());
     return switch (config.source()) {
-      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), http, json, config.function());
+      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), config.function());
       case CSidecarConfig.Source.CgroupPath path ->
           CgroupSource.forPath(CSidecarConfig.systemRoot(), path.path(), config.function(), local);
       case CSidecarConfig.Source.Pid p ->
@@ -118,6 +108,15 @@ public final class CSidecar implements AutoCloseable {
   /** Who this task is, once the stats source has said so. */
   public Optional<TaskIdentity> identity() {
     return Optional.ofNullable(identity.get());
+  }
+
+  /** Heartbeats reschedule themselves, so that a failure can shorten the wait (backoff). */
+  private void heartbeatAfter(Heartbeater h, Duration delay) {
+    try {
+      scheduler.schedule(() -> heartbeatAfter(h, h.beatOnce()), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
   }
 
   private void sample() {
@@ -161,9 +160,7 @@ public final class CSidecar implements AutoCloseable {
 
   @Override
   public void close() {
-    heartbeats.ifPresent(Thread::interrupt);
-    sampler.shutdownNow();
+    scheduler.shutdownNow();
     server.stop(0);
-    handlers.shutdownNow();
   }
 }

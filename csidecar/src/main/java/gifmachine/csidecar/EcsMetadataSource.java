@@ -1,15 +1,9 @@
 package gifmachine.csidecar;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,15 +29,12 @@ public final class EcsMetadataSource implements StatsSource {
   private static final long MIB = 1024L * 1024L;
 
   private final URI base;
-  private final HttpClient http;
-  private final ObjectMapper json;
+  private final PlainHttp http = new PlainHttp(Duration.ofSeconds(2));
   private final String function;
 
-  public EcsMetadataSource(URI base, HttpClient http, ObjectMapper json, String function) {
+  public EcsMetadataSource(URI base, String function) {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-    this.http = http;
-    this.json = json;
     this.function = function;
   }
 
@@ -54,11 +45,11 @@ public final class EcsMetadataSource implements StatsSource {
 
   @Override
   public TaskSample read() throws IOException, InterruptedException {
-    JsonNode task = get("/task");
-    JsonNode stats = get("/task/stats");
-    Map<String, JsonNode> containersById = new java.util.HashMap<>();
+    JsonValue task = get("/task");
+    JsonValue stats = get("/task/stats");
+    Map<String, JsonValue> containersById = new java.util.HashMap<>();
     String host = "";
-    for (JsonNode container : task.path("Containers")) {
+    for (JsonValue container : task.path("Containers").values()) {
       containersById.put(container.path("DockerId").asText(), container);
       if (host.isEmpty()) {
         host = container.path("Networks").path(0).path("IPv4Addresses").path(0).asText("");
@@ -67,19 +58,18 @@ public final class EcsMetadataSource implements StatsSource {
     double taskCpu = task.path("Limits").path("CPU").asDouble(0);
     long taskMemory = task.path("Limits").path("Memory").asLong(0) * MIB;
     int onlineCpus = 0;
-    for (JsonNode s : stats) {
+    for (JsonValue s : stats.values()) {
       onlineCpus = Math.max(onlineCpus, s.path("cpu_stats").path("online_cpus").asInt(0));
     }
     // Fargate gives the task a vCPU limit; on EC2 it may have none, then the host's CPUs are it.
     double limitCores = taskCpu > 0 ? taskCpu : Math.max(1, onlineCpus);
     List<ContainerStats> containers = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = stats.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      JsonNode s = entry.getValue();
-      if (s == null || !s.isObject()) {
+    for (Map.Entry<String, JsonValue> entry : stats.fields()) {
+      JsonValue s = entry.getValue();
+      if (!s.isObject()) {
         continue; // a stopped container's stats are null
       }
-      JsonNode meta = containersById.getOrDefault(entry.getKey(), json.createObjectNode());
+      JsonValue meta = containersById.getOrDefault(entry.getKey(), JsonValue.MISSING);
       String name = meta.path("Name").asText(s.path("name").asText(entry.getKey()).replaceFirst("^/", ""));
       long containerMemory = meta.path("Limits").path("Memory").asLong(0) * MIB;
       containers.add(new ContainerStats(
@@ -97,23 +87,26 @@ public final class EcsMetadataSource implements StatsSource {
     return new TaskSample(identity, limitCores, containers);
   }
 
-  private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(2)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + ": status " + response.statusCode());
+  private JsonValue get(String path) throws IOException {
+    PlainHttp.Response response = http.get(URI.create(base + path));
+    if (response.status() != 200) {
+      throw new IOException("GET " + path + ": status " + response.status());
     }
-    JsonNode node = json.readTree(response.body());
-    if (node == null || !node.isObject()) {
+    JsonValue node;
+    try {
+      node = JsonValue.parse(response.body());
+    } catch (IOException e) {
+      throw new IOException("GET " + path + ": not JSON: " + e.getMessage(), e);
+    }
+    if (!node.isObject()) {
       throw new IOException("GET " + path + ": not a JSON object");
     }
     return node;
   }
 
-  static OptionalDouble cpuShare(JsonNode stats, double limitCores) {
-    JsonNode now = stats.path("cpu_stats");
-    JsonNode before = stats.path("precpu_stats");
+  static OptionalDouble cpuShare(JsonValue stats, double limitCores) {
+    JsonValue now = stats.path("cpu_stats");
+    JsonValue before = stats.path("precpu_stats");
     double total = now.path("cpu_usage").path("total_usage").asDouble(0);
     double system = now.path("system_cpu_usage").asDouble(0);
     double preTotal = before.path("cpu_usage").path("total_usage").asDouble(0);
@@ -130,9 +123,9 @@ public final class EcsMetadataSource implements StatsSource {
     return OptionalDouble.of(cores / limitCores);
   }
 
-  static long memoryUsed(JsonNode memory) {
+  static long memoryUsed(JsonValue memory) {
     long usage = memory.path("usage").asLong(0);
-    JsonNode stats = memory.path("stats");
+    JsonValue stats = memory.path("stats");
     // cgroup v1 reports the hierarchy's total beside the cgroup's own; v2 only has one.
     String field = stats.has("total_inactive_file") ? "total_inactive_file"
         : stats.has("inactive_file") ? "inactive_file" : "cache";
@@ -140,7 +133,7 @@ public final class EcsMetadataSource implements StatsSource {
     return Math.max(0, usage - cache);
   }
 
-  static long memoryLimit(JsonNode memory, long containerLimit, long taskLimit) {
+  static long memoryLimit(JsonValue memory, long containerLimit, long taskLimit) {
     long limit = Long.MAX_VALUE;
     for (long candidate : new long[] {memory.path("limit").asLong(0), containerLimit, taskLimit}) {
       if (candidate > 0) {
@@ -150,13 +143,13 @@ public final class EcsMetadataSource implements StatsSource {
     return limit == Long.MAX_VALUE ? 0 : limit;
   }
 
-  static Optional<ContainerStats.NetworkBytes> network(JsonNode networks) {
+  static Optional<ContainerStats.NetworkBytes> network(JsonValue networks) {
     if (!networks.isObject() || networks.isEmpty()) {
       return Optional.empty();
     }
     long received = 0;
     long sent = 0;
-    for (JsonNode nic : networks) {
+    for (JsonValue nic : networks.values()) {
       received += nic.path("rx_bytes").asLong(0);
       sent += nic.path("tx_bytes").asLong(0);
     }

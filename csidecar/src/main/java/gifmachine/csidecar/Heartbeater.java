@@ -1,12 +1,9 @@
 package gifmachine.csidecar;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,21 +16,21 @@ import java.util.function.Supplier;
 /**
  * Tells cDepot every heartbeat interval that this task is alive, announcing the sidecar's own
  * {@code /metrics} and the app's. While cDepot is away it retries with exponential backoff and
- * full jitter (1 s doubling up to the interval), and it never gives up.
+ * full jitter (1 s doubling up to the interval), and it never gives up. {@link #beatOnce()}
+ * sends one and says when to send the next; the sidecar's one scheduler thread runs it.
  *
  * <p>The body is the original Go sidecar's JSON plus {@code targets}:
  * <pre>{@code
  * {"cluster":"prod","function":"gifmachine","gitBranch":"main","taskID":"abc","localIP":"10.0.1.5:8080","publicIP":"","targets":["10.0.1.5:4567"]}
  * }</pre>
  */
-final class Heartbeater implements Runnable {
+final class Heartbeater {
 
   private static final Logger logger = System.getLogger(Heartbeater.class.getName());
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
   private final URI alive;
-  private final HttpClient http;
-  private final ObjectMapper json;
+  private final PlainHttp http = new PlainHttp(Duration.ofSeconds(3));
   private final Supplier<Optional<TaskIdentity>> identity;
   private final int sidecarPort;
   private final int appPort;
@@ -41,13 +38,12 @@ final class Heartbeater implements Runnable {
   private final Duration interval;
   final AtomicLong sent = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
+  private int failures;
 
-  Heartbeater(URI cdepot, HttpClient http, ObjectMapper json, Supplier<Optional<TaskIdentity>> identity,
+  Heartbeater(URI cdepot, Supplier<Optional<TaskIdentity>> identity,
       int sidecarPort, int appPort, String gitBranch, Duration interval) {
     String base = cdepot.toString().replaceFirst("/+$", "");
     this.alive = URI.create(base + "/alive");
-    this.http = http;
-    this.json = json;
     this.identity = identity;
     this.sidecarPort = sidecarPort;
     this.appPort = appPort;
@@ -55,18 +51,11 @@ final class Heartbeater implements Runnable {
     this.interval = interval;
   }
 
-  @Override
-  public void run() {
-    int failures = 0;
-    while (!Thread.currentThread().isInterrupted()) {
-      boolean ok = beat();
-      failures = ok ? 0 : failures + 1;
-      try {
-        Thread.sleep(ok ? interval : backoff(failures, interval));
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+  /** Sends one heartbeat; returns how long to wait before the next (the interval, or a backoff). */
+  Duration beatOnce() {
+    boolean ok = beat();
+    failures = ok ? 0 : failures + 1;
+    return ok ? interval : backoff(failures, interval);
   }
 
   /** Full jitter: a random wait up to min(interval, 1 s × 2^(failures-1)). */
@@ -81,19 +70,13 @@ final class Heartbeater implements Runnable {
       return false; // the stats source has not told us who we are yet
     }
     try {
-      byte[] body = json.writeValueAsBytes(body(task.get()));
-      HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(alive).timeout(Duration.ofSeconds(3))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() / 100 == 2) {
+      byte[] body = JSON.std.asBytes(body(task.get()));
+      int status = http.post(alive, "application/json", body).status();
+      if (status / 100 == 2) {
         sent.incrementAndGet();
         return true;
       }
-      logger.log(Level.WARNING, "cDepot answered {0} to a heartbeat", response.statusCode());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      logger.log(Level.WARNING, "cDepot answered {0} to a heartbeat", status);
     } catch (Exception e) {
       logger.log(Level.WARNING, "heartbeat to {0} failed: {1}", alive, e.toString());
     }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -17,7 +15,7 @@ class EcsMetadataSourceIT {
 
   private final FakeEcsMetadata metadata = new FakeEcsMetadata();
   private final EcsMetadataSource source =
-      new EcsMetadataSource(metadata.endpoint(), HttpClient.newHttpClient(), new ObjectMapper(), "");
+      new EcsMetadataSource(metadata.endpoint(), "");
 
   EcsMetadataSourceIT() throws IOException {}
 
