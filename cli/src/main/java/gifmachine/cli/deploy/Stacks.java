@@ -2,9 +2,9 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.StackDescription;
+import gifmachine.cli.image.ImageName;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
-import gifmachine.infra.StackOutputs;
 import gifmachine.infra.StackPart;
 import java.util.EnumMap;
 import java.util.Map;
@@ -42,16 +42,20 @@ public final class Stacks {
 
   /** Repository URIs from the registry stack's outputs, empty when it is not deployed. */
   public Optional<ImageSet> repositories() {
-    Optional<String> gifmachine = output(StackPart.REGISTRY, StackOutputs.GIFMACHINE_REPOSITORY_URI);
+    Optional<String> gifmachine = repository(ImageName.GIFMACHINE);
     if (gifmachine.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new ImageSet(
         gifmachine.get(),
-        output(StackPart.REGISTRY, StackOutputs.CSIDECAR_REPOSITORY_URI).orElse(""),
-        output(StackPart.REGISTRY, StackOutputs.CDEPOT_REPOSITORY_URI).orElse(""),
-        output(StackPart.REGISTRY, StackOutputs.PROMETHEUS_REPOSITORY_URI).orElse(""),
-        output(StackPart.REGISTRY, StackOutputs.GRAFANA_REPOSITORY_URI).orElse("")));
+        repository(ImageName.CSIDECAR).orElse(""),
+        repository(ImageName.CDEPOT).orElse(""),
+        repository(ImageName.PROMETHEUS).orElse(""),
+        repository(ImageName.GRAFANA).orElse("")));
+  }
+
+  private Optional<String> repository(ImageName image) {
+    return output(StackPart.REGISTRY, image.repositoryOutput());
   }
 
   /** Images to synthesize with when none are built (synth, plan, down): tags, not digests. */

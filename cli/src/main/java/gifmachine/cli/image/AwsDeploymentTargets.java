@@ -4,7 +4,6 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsCallException;
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.aws.StackDescription;
-import gifmachine.infra.StackOutputs;
 import gifmachine.infra.StackPart;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,13 +20,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class AwsDeploymentTargets implements DeploymentTargets {
-
-  static final Map<ImageName, String> OUTPUTS = Map.of(
-      ImageName.GIFMACHINE, StackOutputs.GIFMACHINE_REPOSITORY_URI,
-      ImageName.CSIDECAR, StackOutputs.CSIDECAR_REPOSITORY_URI,
-      ImageName.CDEPOT, StackOutputs.CDEPOT_REPOSITORY_URI,
-      ImageName.PROMETHEUS, StackOutputs.PROMETHEUS_REPOSITORY_URI,
-      ImageName.GRAFANA, StackOutputs.GRAFANA_REPOSITORY_URI);
 
   private final Aws aws;
   private final String deployment;
@@ -49,12 +41,12 @@ public final class AwsDeploymentTargets implements DeploymentTargets {
       throw new ImagePublishException(what + e.getMessage(), e);
     }
     Map<ImageName, String> repositories = new EnumMap<>(ImageName.class);
-    OUTPUTS.forEach((image, output) -> {
-      String uri = description.outputs().get(output);
+    for (ImageName image : ImageName.values()) {
+      String uri = description.outputs().get(image.repositoryOutput());
       if (uri != null && !uri.isBlank()) {
         repositories.put(image, uri);
       }
-    });
+    }
     return repositories;
   }
 

@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.StackOutputs;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -9,20 +10,27 @@ import java.util.Optional;
  * added. {@link #repositoryName()} is the last path segment of each ECR repository URI.
  */
 public enum ImageName {
-  GIFMACHINE(BaseImage.JAVA, "gifmachine", 4567),
-  CSIDECAR(BaseImage.JAVA, "csidecar", 8080),
-  CDEPOT(BaseImage.JAVA, "cdepot", 8002),
-  PROMETHEUS(BaseImage.PROMETHEUS, "monitoring", 9090),
-  GRAFANA(BaseImage.GRAFANA, "monitoring", 3000);
+  GIFMACHINE(BaseImage.JAVA, "gifmachine", 4567, StackOutputs.GIFMACHINE_REPOSITORY_URI),
+  CSIDECAR(BaseImage.JAVA, "csidecar", 8080, StackOutputs.CSIDECAR_REPOSITORY_URI),
+  CDEPOT(BaseImage.JAVA, "cdepot", 8002, StackOutputs.CDEPOT_REPOSITORY_URI),
+  PROMETHEUS(BaseImage.PROMETHEUS, "monitoring", 9090, StackOutputs.PROMETHEUS_REPOSITORY_URI),
+  GRAFANA(BaseImage.GRAFANA, "monitoring", 3000, StackOutputs.GRAFANA_REPOSITORY_URI);
 
   private final BaseImage base;
   private final String sourceDirectory;
   private final int port;
+  private final String repositoryOutput;
 
-  ImageName(BaseImage base, String sourceDirectory, int port) {
+  ImageName(BaseImage base, String sourceDirectory, int port, String repositoryOutput) {
     this.base = base;
     this.sourceDirectory = sourceDirectory;
     this.port = port;
+    this.repositoryOutput = repositoryOutput;
+  }
+
+  /** The registry stack's output that holds this image's repository URI. */
+  public String repositoryOutput() {
+    return repositoryOutput;
   }
 
   /** Which kind of base image this image is built on. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.cli.aws.Aws;
-import gifmachine.cli.image.AwsDeploymentTargetsAccess;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.cli.image.DeploymentTargets;
@@ -139,7 +138,7 @@ class ImagesCommandIT {
     try (Aws aws = moto.connect("us-east-1")) {
       StringBuilder outputs = new StringBuilder();
       for (ImageName image : ImageName.values()) {
-        String key = AwsDeploymentTargetsAccess.output(image);
+        String key = image.repositoryOutput();
         outputs.append("\"").append(key).append("\":{\"Value\":\"").append(fixtures.host())
             .append("/moto-acme/").append(image.repositoryName()).append("\"},");
       }
