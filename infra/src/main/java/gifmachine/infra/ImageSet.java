@@ -17,15 +17,4 @@ public record ImageSet(
     Objects.requireNonNull(prometheus, "prometheus");
     Objects.requireNonNull(grafana, "grafana");
   }
-
-  /**
-   * Stand-ins for a first synthesis, before anything is pushed: the registry stack does not use
-   * images, so the CLI synthesizes with these, deploys the registry, pushes, and synthesizes
-   * again with the real digests. Templates of the other stacks made with these must not be
-   * deployed (their tasks would not start).
-   */
-  public static ImageSet placeholders() {
-    return new ImageSet("unpublished/gifmachine", "unpublished/csidecar", "unpublished/cdepot",
-        "unpublished/prometheus", "unpublished/grafana");
-  }
 }
