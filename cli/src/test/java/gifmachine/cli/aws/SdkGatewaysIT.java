@@ -1,5 +1,6 @@
 package gifmachine.cli.aws;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -233,10 +234,7 @@ class SdkGatewaysIT {
 
   @Test
   void an_unreachable_endpoint_is_reported_as_unreachable() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     try (Aws nowhere = AwsConnector.connect(new AwsSettings(REGION, "", "http://127.0.0.1:" + port))) {
       assertThatThrownBy(() -> nowhere.account().identity())
           .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.kind()).isEqualTo(AwsCallException.Kind.UNREACHABLE));

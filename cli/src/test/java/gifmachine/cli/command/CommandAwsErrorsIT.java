@@ -1,10 +1,10 @@
 package gifmachine.cli.command;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.testing.MotoServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,17 +48,12 @@ class CommandAwsErrorsIT {
     return args;
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   @ParameterizedTest
   @MethodSource("awsCommands")
   void an_unreachable_endpoint_exits_3_and_says_so(String command) throws Exception {
     CliRunner.Result result = new CliRunner(dir).run(args(command, "--region", "eu-west-1",
-        "--endpoint-url", "http://127.0.0.1:" + freePort()));
+        "--endpoint-url", "http://127.0.0.1:" + FreePorts.loopback()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
     assertThat(result.err()).contains("the AWS endpoint cannot be reached", "check the network, --region and --endpoint-url")

@@ -1,13 +1,12 @@
 package gifmachine.cli.image;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gifmachine.cli.smoke.SmokeReport;
 import gifmachine.cli.smoke.SmokeTest;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,10 +54,7 @@ class ImageContentsRunIT {
       command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.replaceAll(arg -> arg.startsWith("/app/") ? filesystem.resolve(arg.substring(1)).toString() : arg);
 
-      int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = socket.getLocalPort();
-      }
+      int port = FreePorts.loopback();
       String password = "image-run-password";
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(filesystem.resolve(config.path("WorkingDir").asText().substring(1)).toFile())

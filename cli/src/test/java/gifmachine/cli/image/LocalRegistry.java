@@ -1,7 +1,7 @@
 package gifmachine.cli.image;
 
+import gifmachine.cli.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,10 +48,7 @@ final class LocalRegistry implements AutoCloseable {
       throw new IllegalStateException(
           BINARY + " is missing: install Debian's docker-registry (scripts/install-test-tools)");
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     Path storage = Files.createDirectories(directory.resolve("storage"));
     String auth = "";
     if (!htpasswdLine.isEmpty()) {

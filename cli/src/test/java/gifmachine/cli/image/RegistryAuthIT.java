@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,10 +112,7 @@ class RegistryAuthIT {
 
   @Test
   void an_unreachable_registry_fails_with_the_reason() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FreePorts.loopback();
     String uri = "127.0.0.1:" + closedPort + "/gone/cdepot";
 
     assertThatThrownBy(() -> publisher("work-gone").publish(ImageName.CDEPOT, uri, RegistryCredentials.anonymous()))

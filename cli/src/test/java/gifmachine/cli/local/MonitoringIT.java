@@ -1,5 +1,6 @@
 package gifmachine.cli.local;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import gifmachine.cdepot.CDepot;
 import gifmachine.cdepot.CDepotConfig;
 import gifmachine.csidecar.CSidecar;
 import gifmachine.csidecar.CSidecarConfig;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,10 +66,7 @@ class MonitoringIT {
         .withCdepot(cdepotUrl, Duration.ofMillis(500)));
     Files.writeString(dir.resolve("prometheus.yml"), PrometheusConfig.render(cdepotUrl, Duration.ofSeconds(1),
         Optional.of(Dashboards.MONITORING.resolve("prometheus/rules"))));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     prometheus = ExternalProcess.start("prometheus", List.of(binary.toString(),
         "--config.file=" + dir.resolve("prometheus.yml"),
         "--storage.tsdb.path=" + dir.resolve("data"),

@@ -1,5 +1,6 @@
 package gifmachine.cli.smoke;
 
+import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -8,7 +9,6 @@ import gifmachine.cli.smoke.SmokeReport.Status;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -92,10 +92,7 @@ class SmokeTestFailuresTest {
 
   @Test
   void nothing_listening_fails_with_cannot_connect() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
 
     SmokeReport report = SmokeTest.run(URI.create("http://127.0.0.1:" + port), SECRET, Duration.ofSeconds(5));
 

@@ -4,7 +4,6 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsConnector;
 import gifmachine.cli.aws.AwsSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,10 +86,7 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
 
   public static Endpoint start() {
     try {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
+      int port = FreePorts.loopback();
       Path log = Files.createTempFile("moto", ".log");
       ProcessBuilder builder = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
           .redirectErrorStream(true)
