@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 
 /**
- * A server we start as a child process (Prometheus, Grafana): started with its output in a log
- * file, awaited until a readiness URL answers, and stopped together with anything it started.
+ * A server we start as a child process (Prometheus and Grafana for {@code local}; moto and
+ * docker-registry in tests): started with its output in a log file, awaited until a readiness
+ * URL answers, and stopped together with anything it started.
  */
-final class ExternalProcess implements AutoCloseable {
+public final class ExternalProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -30,7 +32,7 @@ final class ExternalProcess implements AutoCloseable {
   }
 
   /** The executable's path when {@code command} is on the PATH. */
-  static Optional<Path> onPath(String command, String pathVariable) {
+  public static Optional<Path> onPath(String command, String pathVariable) {
     for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
       if (dir.isBlank()) {
         continue;
@@ -43,7 +45,7 @@ final class ExternalProcess implements AutoCloseable {
     return Optional.empty();
   }
 
-  static ExternalProcess start(String name, List<String> command, Path log, java.util.Map<String, String> env)
+  public static ExternalProcess start(String name, List<String> command, Path log, java.util.Map<String, String> env)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -53,7 +55,13 @@ final class ExternalProcess implements AutoCloseable {
   }
 
   /** Waits until {@code ready} answers 200; fails early if the process dies. */
-  void awaitReady(URI ready, Duration timeout) throws IOException, InterruptedException {
+  public void awaitReady(URI ready, Duration timeout) throws IOException, InterruptedException {
+    awaitReady(ready, timeout, status -> status == 200);
+  }
+
+  /** Waits until {@code ready} answers with a status {@code accepted} takes; fails early if the process dies. */
+  public void awaitReady(URI ready, Duration timeout, IntPredicate accepted)
+      throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
@@ -64,7 +72,7 @@ final class ExternalProcess implements AutoCloseable {
         HttpResponse<Void> response = http.send(
             HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
             HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
+        if (accepted.test(response.statusCode())) {
           return;
         }
       } catch (IOException e) {
@@ -75,7 +83,7 @@ final class ExternalProcess implements AutoCloseable {
     throw new IOException(name + " was not ready after " + timeout.toSeconds() + " s: see " + log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 

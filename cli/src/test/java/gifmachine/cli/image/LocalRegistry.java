@@ -1,17 +1,14 @@
 package gifmachine.cli.image;
 
+import gifmachine.cli.local.ExternalProcess;
 import gifmachine.cli.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,11 +24,11 @@ final class LocalRegistry implements AutoCloseable {
   private static final Pattern UPLOAD_START =
       Pattern.compile("\"POST /v2/(\\S+)/blobs/uploads/\\S* HTTP");
 
-  private final Process process;
+  private final ExternalProcess process;
   private final int port;
   private final Path log;
 
-  private LocalRegistry(Process process, int port, Path log) {
+  private LocalRegistry(ExternalProcess process, int port, Path log) {
     this.process = process;
     this.port = port;
     this.log = log;
@@ -72,38 +69,18 @@ final class LocalRegistry implements AutoCloseable {
             %s"""
                 .formatted(storage, port, auth));
     Path log = directory.resolve("registry.log");
-    Process process =
-        new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    ExternalProcess process = ExternalProcess.start(
+        "docker-registry", List.of(BINARY.toString(), "serve", config.toString()), log, Map.of());
     LocalRegistry registry = new LocalRegistry(process, port, log);
-    registry.awaitReady();
-    return registry;
-  }
-
-  private void awaitReady() throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("docker-registry exited: " + Files.readString(log));
-      }
-      try {
-        int status =
-            client
-                .send(HttpRequest.newBuilder(URI.create(baseUri() + "/v2/")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-        if (status == 200 || status == 401) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+    try {
+      // 401 is ready too: a registry with htpasswd auth refuses the anonymous probe.
+      process.awaitReady(URI.create(registry.baseUri() + "/v2/"), Duration.ofSeconds(20),
+          status -> status == 200 || status == 401);
+    } catch (IOException e) {
+      registry.close();
+      throw e;
     }
-    throw new IllegalStateException("docker-registry did not answer on port " + port + ": " + Files.readString(log));
+    return registry;
   }
 
   /** {@code 127.0.0.1:PORT}: the registry part of image references. */
@@ -129,10 +106,7 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+  public void close() {
+    process.close();
   }
 }

@@ -3,6 +3,7 @@ package gifmachine.cli.testing;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsConnector;
 import gifmachine.cli.aws.AwsSettings;
+import gifmachine.cli.local.ExternalProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,7 +39,7 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
       Map.of("aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
 
   /** A running moto server. */
-  public record Endpoint(URI uri, Process process) implements ExtensionContext.Store.CloseableResource {
+  public record Endpoint(URI uri, ExternalProcess process) implements ExtensionContext.Store.CloseableResource {
 
     public String url() {
       return uri.toString();
@@ -57,12 +58,7 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
 
     @Override
     public void close() {
-      process.destroy();
-      try {
-        process.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      process.close();
     }
   }
 
@@ -88,32 +84,20 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
     try {
       int port = FreePorts.loopback();
       Path log = Files.createTempFile("moto", ".log");
-      ProcessBuilder builder = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      builder.environment().put("MOTO_ECS_SERVICE_RUNNING", "1");
-      Process process;
-      try {
-        process = builder.start();
-      } catch (IOException e) {
-        throw new IllegalStateException("moto_server is not installed: run scripts/install-test-tools (" + e.getMessage() + ")", e);
+      if (ExternalProcess.onPath("moto_server", System.getenv().getOrDefault("PATH", "")).isEmpty()) {
+        throw new IllegalStateException("moto_server is not installed: run scripts/install-test-tools");
       }
+      ExternalProcess process = ExternalProcess.start("moto_server",
+          List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)), log,
+          Map.of("MOTO_ECS_SERVICE_RUNNING", "1"));
       URI uri = URI.create("http://127.0.0.1:" + port);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-      Instant deadline = Instant.now().plusSeconds(60);
-      while (Instant.now().isBefore(deadline)) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("moto_server exited: " + Files.readString(log));
-        }
-        try {
-          http.send(HttpRequest.newBuilder(uri.resolve("/moto-api/")).build(), HttpResponse.BodyHandlers.discarding());
-          return new Endpoint(uri, process);
-        } catch (IOException notYet) {
-          Thread.sleep(200);
-        }
+      try {
+        process.awaitReady(uri.resolve("/moto-api/"), Duration.ofSeconds(60), status -> true);
+      } catch (IOException e) {
+        process.close();
+        throw e;
       }
-      process.destroy();
-      throw new IllegalStateException("moto_server did not answer within 60 s; log in " + log);
+      return new Endpoint(uri, process);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
