@@ -72,7 +72,7 @@ public final class Main {
     DeploymentException failure = switch (e) {
       case DeploymentException d -> d;
       case ConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
-          "See: " + commandLine.getCommandSpec().qualifiedName() + " --help", c);
+          c.hint().isBlank() ? "See: " + commandLine.getCommandSpec().qualifiedName() + " --help" : c.hint(), c);
       case InvalidDeploymentConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
           "See: " + commandLine.getCommandSpec().qualifiedName() + " --help", c);
       case AwsCallException a -> Preflight.explain(a.operation(), a);
