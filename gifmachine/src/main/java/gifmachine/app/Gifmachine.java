@@ -90,7 +90,7 @@ public final class Gifmachine implements AutoCloseable {
       AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
-      HealthApi health = new HealthApi(store);
+      HealthApi health = new HealthApi(store, database::recoverable);
       Javalin server =
           Javalin.create(
               cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
@@ -242,6 +242,11 @@ public final class Gifmachine implements AutoCloseable {
 
   public GifmachineConfig config() {
     return config;
+  }
+
+  /** The database, for tests that crash its embedded server. */
+  Database database() {
+    return database;
   }
 
   @Override
