@@ -44,14 +44,20 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = ".gifmachine",
+  // Defaults live in the checkout the launcher names (so data survives wherever local is
+  // started from); a path the user types resolves from the user's directory.
+  @Option(names = "--data-dir", defaultValue = "${sys:gifmachine.repository:-.}/.gifmachine",
       description = "Where PostgreSQL, cDepot and Prometheus keep their data (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--no-prometheus", description = "Do not start Prometheus (nor Grafana).")
   boolean noPrometheus;
 
-  @Option(names = "--monitoring-dir", defaultValue = "monitoring",
+  @Option(names = "--prometheus-port", paramLabel = "PORT",
+      description = "Prometheus's port (default 9090; a free one with --port 0).")
+  Integer prometheusPort;
+
+  @Option(names = "--monitoring-dir", defaultValue = "${sys:gifmachine.repository:-.}/monitoring",
       description = "The repository's monitoring/ directory, for alert rules and dashboards (default ${DEFAULT-VALUE}).")
   Path monitoringDir;
 
@@ -71,8 +77,14 @@ public final class LocalCommand implements Callable<Integer> {
       err.println("Try: gifmachine-on-aws local --port 4567");
       return BAD_OPTIONS;
     }
+    if (prometheusPort != null && (prometheusPort < 0 || prometheusPort > 65535)) {
+      err.println("bad --prometheus-port " + prometheusPort + ": a port is 1-65535 (or 0 for a free port)");
+      err.println("Try: gifmachine-on-aws local --prometheus-port 9090");
+      return BAD_OPTIONS;
+    }
     if (intervalSeconds < 1 || intervalSeconds > 300) {
       err.println("bad --interval " + intervalSeconds + ": must be 1-300 seconds");
+      err.println("Try: gifmachine-on-aws local --interval 5");
       return BAD_OPTIONS;
     }
     String unusable = WritableDirectory.problem(dataDir);
@@ -81,7 +93,8 @@ public final class LocalCommand implements Callable<Integer> {
       err.println("Choose a directory you can write to, e.g. --data-dir ./.gifmachine");
       return BAD_OPTIONS;
     }
-    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, monitoringDir,
+    int prometheus = prometheusPort != null ? prometheusPort : port == 0 ? 0 : LocalOptions.PROMETHEUS_PORT;
+    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, prometheus, monitoringDir,
         Duration.ofSeconds(intervalSeconds));
     // Ctrl-C and SIGTERM are caught before anything starts, so a signal during a slow start
     // (PostgreSQL, Prometheus) still stops what has started; the shutdown hook covers the
