@@ -17,20 +17,8 @@ JAR=gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar
 [ -f "$JAR" ] || ./mvnw -B -ntp -q -pl gifmachine -am package -DskipTests
 command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/gifmachine-durability.XXXXXX)
-mkdir -p bench/gifmachine/results
-REPORT=bench/gifmachine/results/durability-$(date -u +%Y%m%dT%H%M%SZ).txt
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-say() { echo "$*" | tee -a "$REPORT"; }
-
-mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
-FLAGS+=("-XX:MaxRAM=512m")
+MAX_RAM=512m
+source bench/gifmachine/harness.sh durability-
 
 start_pg() { # name settings... -> port in $WORK/$name.port
   local name=$1; shift
