@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +187,8 @@ class CDepotIT {
       assertThat(written).hasSize(1);
       assertThat(written.get(0).get("labels").get("taskID").asText()).isEqualTo("t1");
     });
+    // Prometheus usually runs as another user: the file must be readable by everyone.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     try (var leftovers = Files.list(file.getParent())) {
       assertThat(leftovers).containsExactly(file);
     }
