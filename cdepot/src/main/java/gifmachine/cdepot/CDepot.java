@@ -124,7 +124,7 @@ public final class CDepot implements AutoCloseable {
 
   /**
    * Jetty needs an acceptor, a selector and a reserved thread of its own; the rest run handlers.
-   * Sized for the 0.25-1 vCPU cDepot gets: more threads only add stacks (measured, see the docs).
+   * Kept small for the 0.25-1 vCPU cDepot gets: each idle platform thread is a stack.
    */
   private static QueuedThreadPool threadPool(CDepotConfig.HttpExecutor executor) {
     QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
@@ -146,12 +146,11 @@ public final class CDepot implements AutoCloseable {
     depot.restore();
     try {
       depot.server.start();
-    } catch (IOException e) {
-      depot.close();
-      throw e;
     } catch (Exception e) {
-      depot.close();
-      throw new IOException("cannot start the HTTP server: " + e.getMessage(), e);
+      // Not close(): its last file write could overwrite the file of a cDepot already running.
+      depot.housekeeping.shutdownNow();
+      depot.stopServer();
+      throw e instanceof IOException io ? io : new IOException("cannot start the HTTP server: " + e.getMessage(), e);
     }
     long sweep = Math.max(100, Math.min(1000, config.ttl().toMillis() / 4));
     depot.housekeeping.scheduleWithFixedDelay(depot.registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -342,6 +341,10 @@ public final class CDepot implements AutoCloseable {
   public void close() {
     housekeeping.shutdownNow();
     writeFileSd();
+    stopServer();
+  }
+
+  private void stopServer() {
     try {
       server.stop();
     } catch (Exception e) {

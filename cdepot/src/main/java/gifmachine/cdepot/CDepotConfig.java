@@ -65,7 +65,7 @@ public record CDepotConfig(
   public static CDepotConfig defaults() {
     return new CDepotConfig(
         "0.0.0.0", DEFAULT_PORT, Duration.ofSeconds(30), Optional.empty(), Duration.ofSeconds(15),
-        10_000, HttpExecutor.FIXED);
+        10_000, HttpExecutor.INLINE);
   }
 
   /**

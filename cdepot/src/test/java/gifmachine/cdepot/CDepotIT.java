@@ -1,11 +1,13 @@
 package gifmachine.cdepot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CDepotIT {
@@ -78,6 +82,18 @@ class CDepotIT {
                 """
                 [{"labels":{"cluster":"prod","function":"gifmachine","taskID":"t1","gitBranch":"main"},
                   "targets":["127.0.0.1:8080","127.0.0.1:4567"]}]"""));
+  }
+
+  @ParameterizedTest
+  @EnumSource(CDepotConfig.HttpExecutor.class)
+  void every_executor_registers_heartbeats_and_rejects_bad_ones(CDepotConfig.HttpExecutor executor)
+      throws Exception {
+    start(CDepotConfig.defaults().withExecutor(executor));
+
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+    assertThat(post("{\"localIP\":\"h:80\"} x").statusCode()).isEqualTo(400);
+    assertThat(post("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}").statusCode()).isEqualTo(413);
+    assertThat(json.readTree(get("/targets").body())).hasSize(1);
   }
 
   @Test
@@ -200,6 +216,28 @@ class CDepotIT {
         .isEqualTo(json.readTree(Files.readString(file)));
     assertThat(json.readTree(get("/targets").body()).get(0).get("targets"))
         .hasSize(2);
+  }
+
+  @Test
+  void a_second_cdepot_on_a_taken_port_fails_to_start_and_leaves_the_file_alone() throws Exception {
+    Path file = dir.resolve("targets.json");
+    start(CDepotConfig.defaults().withFileSd(file, Duration.ofHours(1)));
+    post(HEARTBEAT);
+    Object writtenByTheRunningOne = awaitFileKey(file);
+
+    CDepotConfig taken = CDepotConfig.defaults().withFileSd(file, Duration.ofHours(1))
+        .withBindAddress("127.0.0.1").withPort(depot.port());
+
+    assertThatThrownBy(() -> CDepot.start(taken, nanoClock::get)).isInstanceOf(IOException.class);
+    // A write would have renamed a new file over it.
+    assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(writtenByTheRunningOne);
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  private static Object awaitFileKey(Path file) {
+    return await().atMost(Duration.ofSeconds(5)).until(
+        () -> Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey() : null,
+        key -> key != null);
   }
 
   @Test
