@@ -255,9 +255,9 @@ public final class Gifmachine implements AutoCloseable {
       bytes = "{\"error\":\"internal error\"}".getBytes(StandardCharsets.UTF_8);
     }
     ctx.status(status).contentType("application/json").result(bytes);
-    if ("websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
-      // A failed WebSocket upgrade (no Sec-WebSocket-Key, say) never writes ctx's result: Javalin
-      // maps the exception, then leaves the response to the upgrade, which has given up.
+    if (ctx.header("Sec-WebSocket-Version") != null) {
+      // Javalin takes a request with this header for a WebSocket upgrade; when the upgrade fails
+      // (no Sec-WebSocket-Key, say) it maps the exception but never writes ctx's result.
       try {
         ctx.res().getOutputStream().write(bytes);
       } catch (IOException | IllegalStateException e) {

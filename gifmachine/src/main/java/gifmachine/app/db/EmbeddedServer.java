@@ -87,7 +87,7 @@ final class EmbeddedServer implements AutoCloseable {
 
   /** The running postmaster, for tests that crash it. */
   synchronized Optional<ProcessHandle> postmaster() {
-    return Optional.ofNullable(postmaster).filter(ProcessHandle::isAlive);
+    return Optional.ofNullable(postmaster).filter(PidFile::running);
   }
 
   private void startServer(int onPort) throws IOException {
@@ -164,7 +164,7 @@ final class EmbeddedServer implements AutoCloseable {
   private void check() {
     try {
       synchronized (this) {
-        if (closed || (postmaster != null && postmaster.isAlive())) {
+        if (closed || (postmaster != null && PidFile.running(postmaster))) {
           return;
         }
         logger.warn("embedded PostgreSQL is not running; restarting it (failures so far: {})", failures);

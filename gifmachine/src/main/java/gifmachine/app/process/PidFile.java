@@ -14,9 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -108,7 +105,26 @@ public final class PidFile {
     if (pid.isEmpty() || pid.getAsLong() == ProcessHandle.current().pid()) {
       return Optional.empty();
     }
-    return ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
+    return ProcessHandle.of(pid.getAsLong()).filter(PidFile::running);
+  }
+
+  /**
+   * Alive and not a zombie: a server killed after its parent left is reparented to PID 1, and
+   * where PID 1 does not reap (some containers) it lingers as a zombie that {@link
+   * ProcessHandle#isAlive} still counts as alive.
+   */
+  public static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // "pid (command) S ...": the state follows the last ')', the command may hold any.
+      int end = stat.lastIndexOf(')');
+      return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+    } catch (IOException e) {
+      return process.isAlive(); // no /proc (macOS), or gone meanwhile
+    }
   }
 
   /**
@@ -126,7 +142,7 @@ public final class PidFile {
     if (pid.getAsLong() == ProcessHandle.current().pid()) {
       return Outcome.NOT_OURS;
     }
-    Optional<ProcessHandle> found = ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
+    Optional<ProcessHandle> found = ProcessHandle.of(pid.getAsLong()).filter(PidFile::running);
     if (found.isEmpty()) {
       return Outcome.NO_PROCESS;
     }
@@ -179,17 +195,23 @@ public final class PidFile {
     return Optional.of(List.copyOf(args));
   }
 
+  /**
+   * Polls rather than waiting on {@link ProcessHandle#onExit}: for a process that is not our
+   * child that polls too, and it would never see a zombie as ended.
+   */
   private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return !process.isAlive();
-    } catch (ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (running(process)) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !running(process);
+      }
     }
+    return true;
   }
 }
