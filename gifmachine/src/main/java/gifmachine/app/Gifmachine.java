@@ -9,6 +9,8 @@ import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.gif.SearchIndexes;
+import gifmachine.app.gif.SearchText;
 import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
@@ -50,6 +52,7 @@ public final class Gifmachine implements AutoCloseable {
   private final GifmachineConfig config;
   private final Database database;
   private final ClusterFeed feed;
+  private final SearchIndexes indexes;
   private final RequestLog requestLog;
   private final Javalin server;
 
@@ -57,11 +60,13 @@ public final class Gifmachine implements AutoCloseable {
       GifmachineConfig config,
       Database database,
       ClusterFeed feed,
+      SearchIndexes indexes,
       RequestLog requestLog,
       Javalin server) {
     this.config = config;
     this.database = database;
     this.feed = feed;
+    this.indexes = indexes;
     this.requestLog = requestLog;
     this.server = server;
   }
@@ -80,9 +85,11 @@ public final class Gifmachine implements AutoCloseable {
     Database database = Database.open(config.database());
     RequestLog requestLog = new RequestLog(requestLogTo);
     ClusterFeed feed = null;
+    SearchIndexes indexes = null;
     try {
       ObjectMapper json = new ObjectMapper();
-      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL);
+      SearchText searchText = SearchText.detect(database.dataSource());
+      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL, searchText);
       LatestGif latest = new LatestGif(json);
       store.latest().ifPresent(latest::offer);
       LiveHub hub = new LiveHub(() -> latest.get().json());
@@ -96,10 +103,16 @@ public final class Gifmachine implements AutoCloseable {
               cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
       feed.start();
       startServer(server, config);
-      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
+      // After the server is up: builds on an adopted database take a while, search works meanwhile.
+      indexes = new SearchIndexes(database::openDedicated, searchText);
+      indexes.start();
+      Gifmachine app = new Gifmachine(config, database, feed, indexes, requestLog, server);
       logger.info("gifmachine listening on {}", app.baseUri());
       return app;
     } catch (RuntimeException e) {
+      if (indexes != null) {
+        indexes.close();
+      }
       if (feed != null) {
         feed.close();
       }
@@ -247,6 +260,7 @@ public final class Gifmachine implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    indexes.close();
     feed.close();
     requestLog.close();
     database.close();
