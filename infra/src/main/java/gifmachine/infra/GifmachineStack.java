@@ -158,7 +158,7 @@ public final class GifmachineStack extends Stack {
         .enableExecuteCommand(true)
         // The first start on an existing large database (an adopted Ruby installation) builds the
         // search indexes before serving: about a minute at a million rows, measured.
-        .healthCheckGracePeriod(Duration.seconds(180))
+        .healthCheckGracePeriod(Duration.seconds(60))
         .propagateTags(PropagatedTagSource.SERVICE)
         .minHealthyPercent(100)
         .build();

