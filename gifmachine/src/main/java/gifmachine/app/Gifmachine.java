@@ -15,6 +15,7 @@ import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
 import gifmachine.app.metrics.AppMetrics;
+import gifmachine.app.web.LatestGifFastPath;
 import gifmachine.app.web.Pages;
 import gifmachine.app.web.RequestLog;
 import io.javalin.Javalin;
@@ -82,6 +83,7 @@ public final class Gifmachine implements AutoCloseable {
 
   /** As {@link #start(GifmachineConfig)}, with the request log written to {@code requestLogTo}. */
   public static Gifmachine start(GifmachineConfig config, OutputStream requestLogTo) {
+    Preload.start(); // the web server's classes load on another core while the database opens
     Database database = Database.open(config.database());
     RequestLog requestLog = new RequestLog(requestLogTo);
     ClusterFeed feed = null;
@@ -100,7 +102,11 @@ public final class Gifmachine implements AutoCloseable {
       HealthApi health = new HealthApi(store);
       Javalin server =
           Javalin.create(
-              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
+              cfg -> {
+                configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json);
+                cfg.jetty.modifyServer(
+                    jetty -> jetty.setHandler(new LatestGifFastPath(latest, metrics, requestLog)));
+              });
       feed.start();
       startServer(server, config);
       // After the server is up: builds on an adopted database take a while, search works meanwhile.

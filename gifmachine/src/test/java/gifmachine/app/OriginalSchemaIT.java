@@ -3,6 +3,7 @@ package gifmachine.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import gifmachine.app.db.Database;
 import gifmachine.app.db.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +112,22 @@ class OriginalSchemaIT {
       assertThat(column(c, "SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
           .containsExactly("1:true", "2:true");
     }
+  }
+
+  @Test
+  void the_migration_a_start_checks_for_to_skip_flyway_is_the_newest_one() {
+    DatabaseSettings settings = TestPostgres.newDatabase();
+    Database.open(settings).close();
+    String newest =
+        Flyway.configure()
+            .dataSource(TestPostgres.jdbcUrl(TestPostgres.databaseName(settings)), "postgres", "")
+            .locations("classpath:gifmachine/app/db/migration")
+            .load()
+            .info()
+            .current()
+            .getVersion()
+            .getVersion();
+    assertThat(Database.NEWEST_MIGRATION).isEqualTo(newest);
   }
 
   @Test
