@@ -92,10 +92,20 @@ public final class SearchIndexes implements AutoCloseable {
         if (!worker.running()) {
           return;
         }
+        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        if (e instanceof SQLException sql && String.valueOf(sql.getSQLState()).startsWith("42")) {
+          // Class 42, e.g. not the table's owner: retrying will not help.
+          logger.warn(
+              "search indexes not built: {}; search works without them, slower. Let the"
+                  + " database user own the gifs table, or build them as its owner: {}",
+              why,
+              indexes.stream().map(Index::create).toList());
+          return;
+        }
         logger.warn(
             "search indexes: not built yet, retrying in {} s (search works meanwhile, slower): {}",
             backoff.toSeconds(),
-            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            why);
         ConnectionWorker.sleep(backoff);
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
