@@ -93,6 +93,7 @@ public record DeploymentConfig(
       throw invalid("database instance class \"" + dbInstanceClass + "\"",
           "not an RDS class like db.t4g.micro");
     }
+    ConnectionBudget.of(dbInstanceClass, maxTasks);
   }
 
   private static void requireName(String field, String value) {
