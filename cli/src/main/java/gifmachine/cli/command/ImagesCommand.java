@@ -126,8 +126,8 @@ public final class ImagesCommand {
     List<String> images = new ArrayList<>();
 
     @Option(names = "--repository-root", paramLabel = "DIR",
-        description = "Checkout with built jars and monitoring/ (default: the working directory)")
-    Path repositoryRoot = Path.of(".");
+        description = "Checkout with built jars and monitoring/ (default: the launcher's checkout, else the working directory)")
+    Path repositoryRoot = CliContext.repositoryRoot();
 
     @Option(names = "--revision", description = "One source revision for every image's label and tag, "
         + "for a source tree without .git (default: per image, the last commit that touched its sources)")
