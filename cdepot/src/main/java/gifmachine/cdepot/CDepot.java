@@ -27,11 +27,13 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -56,6 +58,9 @@ public final class CDepot implements AutoCloseable {
 
   private static final Logger logger = System.getLogger(CDepot.class.getName());
   static final int MAX_BODY_BYTES = 16 * 1024;
+  private static final int MAX_QUEUED_TASKS = 1024;
+  /** Connections beyond one per target: Prometheus, health checks, operators. */
+  private static final int EXTRA_CONNECTIONS = 100;
   private static final String JSON = "application/json";
 
   private final CDepotConfig config;
@@ -114,6 +119,9 @@ public final class CDepot implements AutoCloseable {
     connector.setPort(config.port());
     connector.setAcceptQueueSize(1024);
     server.addConnector(connector);
+    // Every sidecar needs at most one connection; beyond the cap Jetty stops accepting and new
+    // connections wait in the listen backlog instead of growing memory without bound.
+    server.addBean(new NetworkConnectionLimit(config.maxTargets() + EXTRA_CONNECTIONS, connector));
     server.setHandler(new Routes(config.executor() == CDepotConfig.HttpExecutor.INLINE
         ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING));
     server.setErrorHandler(new JsonErrors());
@@ -127,7 +135,10 @@ public final class CDepot implements AutoCloseable {
    * Kept small for the 0.25-1 vCPU cDepot gets: each idle platform thread is a stack.
    */
   private static QueuedThreadPool threadPool(CDepotConfig.HttpExecutor executor) {
-    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
+    // Bounded like every queue here: a task Jetty cannot queue is refused and its connection
+    // closed, rather than queued without limit behind a stalled pool.
+    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2,
+        60_000, new BlockingArrayQueue<>(64, 64, MAX_QUEUED_TASKS));
     threads.setName("cdepot-http");
     if (executor == CDepotConfig.HttpExecutor.VIRTUAL) {
       threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("cdepot-handler"));
