@@ -33,7 +33,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -58,7 +57,6 @@ public final class CDepot implements AutoCloseable {
 
   private static final Logger logger = System.getLogger(CDepot.class.getName());
   static final int MAX_BODY_BYTES = 16 * 1024;
-  private static final int MAX_QUEUED_TASKS = 1024;
   /** Connections beyond one per target: Prometheus, health checks, operators. */
   private static final int EXTRA_CONNECTIONS = 100;
   private static final String JSON = "application/json";
@@ -120,7 +118,8 @@ public final class CDepot implements AutoCloseable {
     connector.setAcceptQueueSize(1024);
     server.addConnector(connector);
     // Every sidecar needs at most one connection; beyond the cap Jetty stops accepting and new
-    // connections wait in the listen backlog instead of growing memory without bound.
+    // connections wait in the listen backlog instead of growing memory and queued work without
+    // bound.
     server.addBean(new NetworkConnectionLimit(config.maxTargets() + EXTRA_CONNECTIONS, connector));
     server.setHandler(new Routes(config.executor() == CDepotConfig.HttpExecutor.INLINE
         ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING));
@@ -135,10 +134,10 @@ public final class CDepot implements AutoCloseable {
    * Kept small for the 0.25-1 vCPU cDepot gets: each idle platform thread is a stack.
    */
   private static QueuedThreadPool threadPool(CDepotConfig.HttpExecutor executor) {
-    // Bounded like every queue here: a task Jetty cannot queue is refused and its connection
-    // closed, rather than queued without limit behind a stalled pool.
-    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2,
-        60_000, new BlockingArrayQueue<>(64, 64, MAX_QUEUED_TASKS));
+    // The task queue stays Jetty's own: Jetty 12 warns at start that a bounded one "can lead to
+    // unexpected behavior" (its I/O work goes through it too). What bounds it is the connection
+    // limit: over HTTP/1.1 a connection has at most one request in progress.
+    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
     threads.setName("cdepot-http");
     if (executor == CDepotConfig.HttpExecutor.VIRTUAL) {
       threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("cdepot-handler"));
