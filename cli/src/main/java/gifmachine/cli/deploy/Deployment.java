@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -128,7 +129,13 @@ public final class Deployment {
         .map(StackNode::of)
         .toList();
     StackProbe follower = follower(config, deployed);
-    results.addAll(deploy(rest, request.method(), follower));
+    ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));
+    if (!phases.second().isEmpty()) {
+      step("updating " + String.join(", ", phases.second().stream().map(StackNode::stackName).toList())
+          + " last: other stacks still import exports it drops");
+    }
+    results.addAll(deploy(phases.first(), request.method(), follower));
+    results.addAll(deploy(phases.second(), request.method(), follower));
     List<ServiceGateway.ServiceDeployment> followed = follower instanceof ServiceDeploymentFollower f ? f.seen() : List.of();
 
     Stacks after = Stacks.read(aws, config);
@@ -230,6 +237,16 @@ public final class Deployment {
     }
     step("deleting the stacks of parts switched off: " + String.join(", ", off.stream().map(StackNode::stackName).toList()));
     return checked(engine.delete(off));
+  }
+
+  /** The deployed template of each stack that exists (one GetTemplate per stack). */
+  private Map<String, String> deployedTemplates(List<StackNode> nodes) {
+    Map<String, String> templates = new java.util.HashMap<>();
+    for (StackNode node : nodes) {
+      Preflight.guard("reading template " + node.stackName(), () -> aws.cloudFormation().template(node.stackName()))
+          .ifPresent(t -> templates.put(node.stackName(), t));
+    }
+    return templates;
   }
 
   /** Follows ECS's deployments of an existing service; a new service has none worth showing. */

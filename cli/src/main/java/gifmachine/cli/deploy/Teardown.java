@@ -69,7 +69,7 @@ public final class Teardown {
     Set<String> logGroups = new LinkedHashSet<>();
     deployed.output(StackPart.GIFMACHINE, StackOutputs.LOG_GROUP_NAME).ifPresent(logGroups::add);
 
-    List<StackResult> results = engine.delete(stacks);
+    List<StackResult> results = engine.delete(withSwitchedOff(config, stacks, deployed));
 
     step(force ? "deleting secret " + config.apiPasswordSecretName() + " now"
         : "scheduling secret " + config.apiPasswordSecretName() + " for deletion in 7 days");
@@ -89,8 +89,10 @@ public final class Teardown {
         () -> aws.tagging().resourcesTagged(DeploymentConfig.DEPLOYMENT_TAG, config.deploymentName()));
     List<String> snapshots = remaining.stream().filter(Teardown::isDatabaseSnapshot).toList();
     // A deleted revision is DELETE_IN_PROGRESS until no task uses it; it is gone, not left.
+    // The API password secret, when not deleted with force, waits out its recovery window by design.
     List<String> leftovers = remaining.stream()
         .filter(arn -> !isDatabaseSnapshot(arn))
+        .filter(arn -> force || !arn.contains(":secret:" + config.apiPasswordSecretName() + "-"))
         .filter(arn -> !deletedRevisions.contains(arn))
         .toList();
     return new Report(results, images, objects, deletedGroups, true, deletedRevisions.size(), snapshots, leftovers);
@@ -129,6 +131,21 @@ public final class Teardown {
   /** The final snapshot RDS takes on deletion (the DB stack's snapshot removal policy). */
   static boolean isDatabaseSnapshot(String arn) {
     return arn.startsWith("arn:") && arn.contains(":rds:") && arn.contains(":snapshot:");
+  }
+
+  /**
+   * The stacks to delete plus any deployed part the configuration no longer has (monitoring
+   * switched off by hand, say). Such a part only imports from the others, so it goes first.
+   */
+  private static List<StackNode> withSwitchedOff(DeploymentConfig config, List<StackNode> stacks, Stacks deployed) {
+    List<String> listed = stacks.stream().map(StackNode::stackName).toList();
+    List<StackNode> all = new ArrayList<>(stacks);
+    for (StackPart part : deployed.all().keySet()) {
+      if (!listed.contains(config.stackName(part))) {
+        all.add(StackNode.named(config.stackName(part), listed));
+      }
+    }
+    return all;
   }
 
   /** {@code arn:aws:logs:eu-west-1:123:log-group:NAME[:*]} to NAME. */

@@ -49,6 +49,8 @@ public final class SimulatedAws {
   private final String region;
   private final Supplier<Instant> clock;
   private final List<String> violations = new ArrayList<>();
+  private final List<String> outages = new ArrayList<>();
+  private final List<String> leavingWindows = new ArrayList<>();
   private final Map<String, Stack> stacks = new LinkedHashMap<>();
   private final Map<String, Stack> stacksById = new HashMap<>();
   private final Map<String, Set<String>> images = new LinkedHashMap<>();
@@ -72,7 +74,7 @@ public final class SimulatedAws {
   private static final class Stack {
     final String name;
     final String id;
-    String status;
+    String status = "CREATE_IN_PROGRESS";
     String reason = "";
     String template = "";
     Map<String, String> tags = Map.of();
@@ -201,30 +203,52 @@ public final class SimulatedAws {
   }
 
   /**
+   * Moments during stack updates when a listener rule the update replaces or removes still
+   * forwarded to a group without tasks, before CloudFormation's cleanup phase deleted it.
+   */
+  public List<String> leavingRuleWindows() {
+    return List.copyOf(leavingWindows);
+  }
+
+  /** Moments during stack updates when production traffic was not served, and why. */
+  public List<String> outages() {
+    return List.copyOf(outages);
+  }
+
+  /**
    * Why production traffic would not be served, per blue/green service: the production rule is
    * gone, or it sends traffic to a target group without tasks.
    */
   public List<String> trafficProblems() {
     List<String> problems = new ArrayList<>();
+    Set<String> testListeners = new HashSet<>();
+    Set<String> serviceGroups = new HashSet<>();
     for (Service service : services.values()) {
       if (service.productionRule.isBlank()) {
         continue;
       }
+      Optional.ofNullable(rules.get(service.testRule)).ifPresent(r -> testListeners.add(r.listener()));
+      serviceGroups.add(service.targetGroup);
+      serviceGroups.add(service.alternate);
       Rule rule = rules.get(service.productionRule);
       if (rule == null) {
         problems.add("production rule " + service.productionRule + " of " + service.pid + " does not exist");
-        continue;
-      }
-      if (rule.weights().values().stream().noneMatch(w -> w > 0)) {
+      } else if (rule.weights().values().stream().noneMatch(w -> w > 0)) {
         problems.add("production rule " + service.productionRule + " forwards nothing");
       }
+    }
+    // Every rule clients reach (any listener but the test listener) that forwards to a service's
+    // groups, including one the service does not name yet (a new HTTPS listener's rule).
+    rules.forEach((id, rule) -> {
+      if (testListeners.contains(rule.listener())) {
+        return;
+      }
       rule.weights().forEach((group, weight) -> {
-        if (weight > 0 && targets.getOrDefault(group, Set.of()).isEmpty()) {
-          problems.add("production rule " + service.productionRule + " sends " + weight + " to " + group
-              + ", which has no targets");
+        if (weight > 0 && serviceGroups.contains(group) && targets.getOrDefault(group, Set.of()).isEmpty()) {
+          problems.add("rule " + id + " sends " + weight + " to " + group + ", which has no targets");
         }
       });
-    }
+    });
     return problems;
   }
 
@@ -415,6 +439,12 @@ public final class SimulatedAws {
 
     List<String> order = new ArrayList<>(types.keySet());
     order.sort(java.util.Comparator.comparingInt((String l) -> rank(types.get(l))).thenComparing(l -> l));
+    Set<String> leavingRules = new HashSet<>();
+    stack.pids.forEach((logical, pid) -> {
+      if (!pid.equals(pids.get(logical)) && "AWS::ElasticLoadBalancingV2::ListenerRule".equals(stack.types.get(logical))) {
+        leavingRules.add(pid);
+      }
+    });
     for (String logical : order) {
       String pid = pids.get(logical);
       JsonNode old = stack.resolved.get(logical);
@@ -426,6 +456,12 @@ public final class SimulatedAws {
       } else if (!changes.isEmpty()) {
         updateResource(types.get(logical), pid, resolved.get(logical), changes);
         event(stack, logical, types.get(logical), "UPDATE_COMPLETE", "");
+      }
+      // Traffic must be served at every moment of the update, not only once it is done. A rule
+      // this update removes still forwards until the cleanup phase deletes it: kept apart.
+      for (String problem : trafficProblems()) {
+        boolean leaving = leavingRules.stream().anyMatch(r -> problem.startsWith("rule " + r + " "));
+        (leaving ? leavingWindows : outages).add(stack.name + " after " + logical + ": " + problem);
       }
     }
     // Cleanup: what the new template no longer has, and what was replaced.
