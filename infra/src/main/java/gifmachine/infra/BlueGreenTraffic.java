@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListene
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
+import software.amazon.awscdk.services.elasticloadbalancingv2.CfnListenerRule;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
@@ -165,6 +166,10 @@ public final class BlueGreenTraffic extends Construct {
         .conditions(List.of(ListenerCondition.pathPatterns(List.of("/*"))))
         .action(weighted(rollout.live().other()))
         .build();
+    // Rules need no tags, and the CloudFormation schema cfn-lint checks has none for them.
+    for (ApplicationListenerRule rule : List.of(productionRule, testRule)) {
+      ((CfnListenerRule) rule.getNode().getDefaultChild()).addPropertyDeletionOverride("Tags");
+    }
     service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
             .containerName(GifmachineStack.APP_CONTAINER)
             .containerPort(NetworkStack.APP_PORT)
