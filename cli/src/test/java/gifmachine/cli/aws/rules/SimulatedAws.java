@@ -60,6 +60,7 @@ public final class SimulatedAws {
   private final Map<String, Set<String>> targets = new LinkedHashMap<>();
   private final List<String> snapshots = new ArrayList<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
+  private final Set<String> serviceLinkedRoles = new HashSet<>();
   private int ids;
   private String failNextDeploymentAt = "";
   private String failureReason = "";
@@ -832,6 +833,18 @@ public final class SimulatedAws {
     @Override
     public List<String> availabilityZones() {
       return List.of(region + "a", region + "b", region + "c");
+    }
+
+    @Override
+    public List<String> zonesOffering(String instanceType) {
+      return availabilityZones();
+    }
+
+    @Override
+    public boolean createServiceLinkedRole(String service) {
+      synchronized (SimulatedAws.this) {
+        return serviceLinkedRoles.add(service);
+      }
     }
   }
 
