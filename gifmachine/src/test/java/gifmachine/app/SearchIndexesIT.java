@@ -112,18 +112,13 @@ class SearchIndexesIT {
       throws SQLException {
     DatabaseSettings settings = TestPostgres.newDatabase();
     String name = TestPostgres.databaseName(settings);
-    String role = "tenant_" + name;
     TestPostgres.execute(name, ORIGINAL_TABLE, ROWS);
-    TestPostgres.execute(
-        "postgres",
-        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
-        "GRANT CONNECT ON DATABASE " + name + " TO " + role);
+    DatabaseSettings tenant = TestPostgres.newRole("tenant", name);
+    String role = ((DatabaseSettings.External) tenant).user();
     TestPostgres.execute(
         name,
-        "GRANT CREATE, USAGE ON SCHEMA public TO " + role,
         "GRANT SELECT, INSERT ON gifs TO " + role,
         "GRANT USAGE ON SEQUENCE gifs_id_seq TO " + role);
-    DatabaseSettings tenant = DatabaseSettings.external(TestPostgres.jdbcUrl(name), role, "pw");
     Database.open(tenant).close(); // migrations as that user: baseline, no pg_trgm
 
     SearchIndexes indexes =
