@@ -115,7 +115,10 @@ public final class GifmachineStack extends Stack {
         .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
         .environment(Map.of(
             "PORT", Integer.toString(NetworkStack.APP_PORT),
-            "DATABASE_SSLMODE", "require"))
+            "DATABASE_SSLMODE", "require",
+            // Every task of both blue/green task sets must fit under the instance's max_connections.
+            "DATABASE_POOL_SIZE", Integer.toString(
+                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask())))
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
             "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),

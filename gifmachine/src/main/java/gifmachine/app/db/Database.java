@@ -67,7 +67,8 @@ public final class Database implements AutoCloseable {
     config.setPoolName("gifmachine");
     config.setJdbcUrl(jdbcUrl);
     config.setDataSourceProperties(credentials);
-    config.setMaximumPoolSize(16);
+    config.setMaximumPoolSize(settings instanceof DatabaseSettings.External x
+        ? x.maximumPoolSize() : DatabaseSettings.DEFAULT_POOL_SIZE);
     config.setMinimumIdle(2);
     // Fail fast while the database is down: callers answer 503 instead of queueing up.
     config.setConnectionTimeout(1500);
