@@ -9,6 +9,7 @@ import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.health.Drain;
 import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,18 +54,30 @@ public final class Gifmachine implements AutoCloseable {
   private final ClusterFeed feed;
   private final RequestLog requestLog;
   private final Javalin server;
+  private final Drain drain;
+  private final LiveHub hub;
+
+  /**
+   * How long stopping waits for requests in flight (Jetty's graceful stop) and for kiosks to
+   * answer their close frames, after the drain period.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private Gifmachine(
       GifmachineConfig config,
       Database database,
       ClusterFeed feed,
       RequestLog requestLog,
-      Javalin server) {
+      Javalin server,
+      Drain drain,
+      LiveHub hub) {
     this.config = config;
     this.database = database;
     this.feed = feed;
     this.requestLog = requestLog;
     this.server = server;
+    this.drain = drain;
+    this.hub = hub;
   }
 
   /**
@@ -90,13 +104,17 @@ public final class Gifmachine implements AutoCloseable {
       AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
-      HealthApi health = new HealthApi(store);
+      Drain drain = new Drain();
+      HealthApi health = new HealthApi(store, drain);
       Javalin server =
           Javalin.create(
-              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
+              cfg -> {
+                configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json);
+                drainGracefully(cfg, drain);
+              });
       feed.start();
       startServer(server, config);
-      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
+      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server, drain, hub);
       logger.info("gifmachine listening on {}", app.baseUri());
       return app;
     } catch (RuntimeException e) {
@@ -182,6 +200,25 @@ public final class Gifmachine implements AutoCloseable {
         });
   }
 
+  /**
+   * While draining, every response asks its client (the load balancer) to close the connection,
+   * so no idle pooled connection is left to be reused when the server stops; stopping waits for
+   * requests in flight (Jetty's {@link GracefulHandler}).
+   */
+  private static void drainGracefully(JavalinConfig cfg, Drain drain) {
+    cfg.jetty.modifyServer(
+        jetty -> {
+          jetty.setHandler(new GracefulHandler());
+          jetty.setStopTimeout(STOP_GRACE.toMillis());
+        });
+    cfg.routes.before(
+        ctx -> {
+          if (drain.draining()) {
+            ctx.header("Connection", "close");
+          }
+        });
+  }
+
   private static void refuseLargeBodies(Context ctx) {
     long length = ctx.contentLength();
     if (length > MAX_BODY_BYTES) {
@@ -242,6 +279,48 @@ public final class Gifmachine implements AutoCloseable {
 
   public GifmachineConfig config() {
     return config;
+  }
+
+  /** Pauses the calling thread: the drain period's clock seam. */
+  @FunctionalInterface
+  interface Pause {
+    void pause(Duration duration) throws InterruptedException;
+  }
+
+  /**
+   * What SIGTERM does: {@code /readyz} fails at once, everything else keeps serving for {@code
+   * drainPeriod}, then every kiosk gets a close frame (1012, service restart) and the server stops
+   * after its requests in flight.
+   */
+  public void drainAndClose(Duration drainPeriod) {
+    drainAndClose(drainPeriod, duration -> Thread.sleep(duration));
+  }
+
+  void drainAndClose(Duration drainPeriod, Pause pause) {
+    drain.begin();
+    logger.info("draining: /readyz fails, serving {} s more", drainPeriod.toSeconds());
+    try {
+      pause.pause(drainPeriod);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    hub.closeAll(Drain.SERVICE_RESTART, "service restart");
+    awaitSocketsClosed();
+    logger.info("drained: stopping");
+    close();
+  }
+
+  /** Close handshakes take a round trip; a kiosk that never answers is not waited for long. */
+  private void awaitSocketsClosed() {
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    while (hub.clientCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override

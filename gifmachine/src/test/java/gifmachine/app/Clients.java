@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,8 @@ final class Clients {
 
   static final class Socket implements WebSocket.Listener, AutoCloseable {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    /** The status code of the server's close frame; never completes if the connection is cut. */
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket webSocket;
 
@@ -89,6 +92,12 @@ final class Clients {
         partial.setLength(0);
       }
       ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeCode.complete(statusCode);
       return null;
     }
 

@@ -67,6 +67,18 @@ public final class GifmachineStack extends Stack {
   static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
   static final String APP_CONTAINER = "gifmachine";
   static final String SIDECAR_CONTAINER = "csidecar";
+  /**
+   * After SIGTERM Gifmachine keeps serving this long (readiness failing) before it closes its
+   * kiosks' WebSockets: longer than the health check needs to notice (15 s x 3). The target
+   * groups' deregistration delay is the same, so the load balancer drains for as long as the app.
+   */
+  static final Duration DRAIN = Duration.seconds(50);
+  /**
+   * SIGKILL follows SIGTERM after this: the drain, then up to 10 s for requests in flight and
+   * close handshakes, and a margin. Fargate allows at most 120 s.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+   */
+  static final Duration STOP_TIMEOUT = Duration.seconds(65);
 
   private final ApplicationLoadBalancer loadBalancer;
   private final EcsDeploymentGroup deploymentGroup;
@@ -115,7 +127,9 @@ public final class GifmachineStack extends Stack {
         .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
         .environment(Map.of(
             "PORT", Integer.toString(NetworkStack.APP_PORT),
-            "DATABASE_SSLMODE", "require"))
+            "DATABASE_SSLMODE", "require",
+            "GIFMACHINE_DRAIN_SECONDS", Long.toString((long) DRAIN.toSeconds())))
+        .stopTimeout(STOP_TIMEOUT)
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
             "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
@@ -273,7 +287,7 @@ public final class GifmachineStack extends Stack {
         .port(NetworkStack.APP_PORT)
         .protocol(ApplicationProtocol.HTTP)
         .targetType(TargetType.IP)
-        .deregistrationDelay(Duration.seconds(30))
+        .deregistrationDelay(DRAIN)
         .healthCheck(HealthCheck.builder()
             .path(HEALTH_PATH)
             .healthyHttpCodes("200")
