@@ -128,7 +128,7 @@ public final class GifmachineStack extends Stack {
         .environment(Map.of(
             "PORT", Integer.toString(NetworkStack.APP_PORT),
             "DATABASE_SSLMODE", "require",
-            "GIFMACHINE_DRAIN_SECONDS", Long.toString((long) DRAIN.toSeconds())))
+            "GIFMACHINE_DRAIN_SECONDS", Integer.toString(DRAIN.toSeconds().intValue())))
         .stopTimeout(STOP_TIMEOUT)
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
