@@ -81,6 +81,8 @@ final class Clients {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     /** The status code of the server's close frame; never completes if the connection is cut. */
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** Completes when the connection broke without a close frame. */
+    final CompletableFuture<Throwable> error = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket webSocket;
 
@@ -99,6 +101,11 @@ final class Clients {
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
       closeCode.complete(statusCode);
       return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable e) {
+      error.complete(e);
     }
 
     /** The next message, or fails the test after {@code seconds}. */
