@@ -26,11 +26,21 @@ final class AppProcess implements AutoCloseable {
 
   /** Starts Main on {@code port} with {@code env}; the classpath is this test JVM's. */
   static AppProcess start(int port, Map<String, String> env, Path log) throws Exception {
+    return start(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()),
+        port, env, log);
+  }
+
+  /** Starts a runnable jar, e.g. an earlier build for a before-and-after comparison. */
+  static AppProcess startJar(Path jar, int port, Map<String, String> env, Path log)
+      throws Exception {
+    return start(List.of("-jar", jar.toString()), port, env, log);
+  }
+
+  private static AppProcess start(
+      List<String> what, int port, Map<String, String> env, Path log) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command =
-        new ArrayList<>(
-            List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    command.addAll(what);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
