@@ -232,6 +232,18 @@ public final class GifmachineStack extends Stack {
         .open(false)
         .build());
     traffic.attach(service, production, test);
+    // The hook checks the new revision through the test listener before production moves.
+    config.hookCode().ifPresent(key -> {
+      ValidationHookFunction hook = new ValidationHookFunction(this, "ValidationHook",
+          new ValidationHookFunction.Props(network.vpc(), network.privateSubnets(),
+              network.loadBalancerSecurityGroup(), NetworkStack.TEST_LISTENER_PORT,
+              "http://" + loadBalancer.getLoadBalancerDnsName() + ":"
+                  + NetworkStack.TEST_LISTENER_PORT + "/",
+              software.amazon.awscdk.Fn.importValue(RegistryStack.artifactsExport(config)),
+              key, config.graviton()));
+      traffic.addValidationHook(hook.function());
+      output(StackOutputs.VALIDATION_HOOK_LOG_GROUP, hook.logGroup().getLogGroupName());
+    });
 
     service.autoScaleTaskCount(EnableScalingProps.builder()
             .minCapacity(config.minTasks())
