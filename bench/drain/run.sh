@@ -22,6 +22,7 @@ REPORT="bench/drain/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; before: $BEFORE_REF; after: $(git rev-parse --short HEAD)"
   echo "load at start: $(uptime)"
   (cd gifmachine && java -cp "target/test-classes:target/classes:$(cat "$WORK/classpath.txt")" \
-    gifmachine.app.ZeroDowntimeBench "$BEFORE_JAR" "$AFTER_JAR" "$ROUNDS" 2>&1 | grep -E '^(before|after) round')
+    gifmachine.app.ZeroDowntimeBench "$BEFORE_JAR" "$AFTER_JAR" "$ROUNDS" 2>"$WORK/bench.err" \
+    | grep --line-buffered -E '^(before|after) round|^zero-downtime')
   echo "load at end: $(uptime)"
 } | tee "$REPORT"

@@ -21,13 +21,19 @@ public final class ZeroDowntimeBench {
     for (int round = 1; round <= rounds; round++) {
       for (Path jar : new Path[] {before, after}) {
         String name = jar.equals(before) ? "before" : "after";
-        ZeroDowntimeScenario.Result result =
+        ZeroDowntimeScenario.Result result;
+        try {
+          result =
             new ZeroDowntimeScenario(
                     (port, env, log) -> AppProcess.startJar(jar, port, env, log),
                     Duration.ofSeconds(3),
                     false,
                     Path.of("target", "zero-downtime-bench", name + "-" + round))
                 .run();
+        } catch (Exception | AssertionError e) {
+          System.out.printf("%s round %d: the scenario broke off: %s%n", name, round, e);
+          continue;
+        }
         System.out.printf(
             "%s round %d: GETs %d ok %d failed; POSTs %d ok %d failed; acknowledged but missing"
                 + " %d; kiosks on A %d: %d closed with a frame %s, %d cut; all got the next gif:"
