@@ -16,7 +16,7 @@ fi
 ./mvnw -B -ntp -q -pl gifmachine -am package -DskipTests
 ./mvnw -B -ntp -q -pl gifmachine dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$WORK/classpath.txt"
-AFTER_JAR="$(ls gifmachine/target/gifmachine-*-all.jar)"
+AFTER_JAR="$(ls "$PWD"/gifmachine/target/gifmachine-*-all.jar)"
 REPORT="bench/drain/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; before: $BEFORE_REF; after: $(git rev-parse --short HEAD)"
