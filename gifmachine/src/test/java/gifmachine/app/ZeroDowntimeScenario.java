@@ -186,11 +186,13 @@ final class ZeroDowntimeScenario {
       List<Integer> codes = new ArrayList<>();
       List<Clients.Socket> connected = new ArrayList<>();
       for (Clients.Socket kiosk : kiosks) {
-        if (kiosk.closeCode.isDone()) {
+        // 1006 is what the client reports when the connection ended without a close frame.
+        boolean framed = kiosk.closeCode.isDone() && kiosk.closeCode.join() != 1006;
+        if (framed) {
           closedWithFrame++;
           codes.add(kiosk.closeCode.join());
           connected.add(viaProxy.socket());
-        } else if (kiosk.error.isDone()) {
+        } else if (kiosk.closeCode.isDone() || kiosk.error.isDone()) {
           cut++;
           connected.add(viaProxy.socket());
         } else {

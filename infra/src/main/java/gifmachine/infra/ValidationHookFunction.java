@@ -73,7 +73,7 @@ public final class ValidationHookFunction extends Construct {
     // Outbound only to the load balancer's test listener: no internet, no other service.
     securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
         .vpc(props.vpc())
-        .description("Validation hook: reaches only the load balancer's test listener")
+        .description("Validation hook: reaches only the load balancer test listener")
         .allowAllOutbound(false)
         .build();
     securityGroup.addEgressRule(props.loadBalancerSecurityGroup(),
