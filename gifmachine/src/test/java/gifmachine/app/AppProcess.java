@@ -1,97 +1,99 @@
 package gifmachine.app;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Gifmachine in a JVM of its own, started as the container starts it ({@link Main}, environment
- * variables), so a test can stop it the way ECS does: SIGTERM to its pid.
+ * {@link Main} in a JVM of its own, as the image runs it: for tests that kill the app, or that
+ * need its heap limited and separate from the test's.
  */
-final class AppProcess implements AutoCloseable {
-  private final Process process;
-  private final int port;
+record AppProcess(Process process, URI base) implements AutoCloseable {
+  private static final Pattern SERVING = Pattern.compile("gifmachine: serving (http://\\S+)");
 
-  private AppProcess(Process process, int port) {
-    this.process = process;
-    this.port = port;
+  /** Starts {@code Main} with {@code env} (on top of ours, without any DATABASE_*) and waits until it serves. */
+  static AppProcess start(Map<String, String> env, String... jvmFlags) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmFlags));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return launch(command, env);
   }
 
-  /** Starts Main on {@code port} with {@code env}; the classpath is this test JVM's. */
-  static AppProcess start(int port, Map<String, String> env, Path log) throws Exception {
-    return start(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()),
-        port, env, log);
+  /** As {@link #start}, from a runnable jar: e.g. an earlier build, for a before and after. */
+  static AppProcess startJar(Path jar, Map<String, String> env) throws IOException {
+    return launch(
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-jar", jar.toString()),
+        env);
   }
 
-  /** Starts a runnable jar, e.g. an earlier build for a before-and-after comparison. */
-  static AppProcess startJar(Path jar, int port, Map<String, String> env, Path log)
-      throws Exception {
-    return start(List.of("-jar", jar.toString()), port, env, log);
-  }
-
-  private static AppProcess start(
-      List<String> what, int port, Map<String, String> env, Path log) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
-    command.addAll(what);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+  private static AppProcess launch(List<String> command, Map<String, String> env)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_"));
+    builder.environment().put("PORT", "0");
     builder.environment().putAll(env);
-    builder.environment().put("PORT", Integer.toString(port));
-    return new AppProcess(builder.start(), port);
-  }
-
-  /** Waits until it answers {@code /healthz}. */
-  AppProcess awaitServing(Clients clients) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .untilAsserted(
+    Process process = builder.start();
+    CompletableFuture<URI> serving = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .start(
             () -> {
-              assertThat(process.isAlive()).as("gifmachine exited").isTrue();
-              assertThat(clients.get("/healthz").statusCode()).isEqualTo(200);
+              // Reads the output to the end, so a chatty app never blocks on a full pipe.
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                  Matcher m = SERVING.matcher(line);
+                  if (m.find()) {
+                    serving.complete(URI.create(m.group(1)));
+                  }
+                }
+                serving.completeExceptionally(new AssertionError("app exited before serving"));
+              } catch (IOException e) {
+                serving.completeExceptionally(e);
+              }
             });
-    return this;
+    try {
+      return new AppProcess(process, serving.orTimeout(60, TimeUnit.SECONDS).join());
+    } catch (RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
-  URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port + "/");
-  }
-
-  int port() {
-    return port;
-  }
-
-  long pid() {
-    return process.pid();
-  }
-
-  /** SIGTERM, as ECS sends when it stops a task. */
+  /** SIGTERM to its pid, as ECS sends when it stops a task. */
   void terminate() {
-    assertThat(ProcessHandle.of(process.pid()).orElseThrow().destroy()).isTrue();
+    if (!ProcessHandle.of(process.pid()).orElseThrow().destroy()) {
+      throw new AssertionError("SIGTERM to " + process.pid() + " was not sent");
+    }
   }
 
   /** Waits for the process to exit and returns its exit code. */
-  int awaitExit(Duration atMost) throws InterruptedException {
-    assertThat(process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS))
-        .as("gifmachine still running %s after SIGTERM", atMost)
-        .isTrue();
+  int awaitExit(java.time.Duration atMost) throws InterruptedException {
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("gifmachine still running " + atMost + " after SIGTERM");
+    }
     return process.exitValue();
   }
 
+  /** SIGTERM, so the shutdown hook stops the app (and its PostgreSQL); SIGKILL if it hangs. */
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
     }
   }
 }

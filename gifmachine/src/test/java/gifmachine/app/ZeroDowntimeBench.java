@@ -25,7 +25,7 @@ public final class ZeroDowntimeBench {
         try {
           result =
             new ZeroDowntimeScenario(
-                    (port, env, log) -> AppProcess.startJar(jar, port, env, log),
+                    env -> AppProcess.startJar(jar, env),
                     Duration.ofSeconds(3),
                     false,
                     Path.of("target", "zero-downtime-bench", name + "-" + round))

@@ -21,7 +21,7 @@ class ZeroDowntimeIT {
     Duration drain = Duration.ofSeconds(3);
     ZeroDowntimeScenario.Result result =
         new ZeroDowntimeScenario(
-                (port, env, log) -> AppProcess.start(port, env, log),
+                env -> AppProcess.start(env, "-Xmx256m", "-XX:TieredStopAtLevel=1"),
                 drain,
                 true,
                 Path.of("target", "zero-downtime"))

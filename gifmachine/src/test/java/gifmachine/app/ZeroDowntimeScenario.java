@@ -77,9 +77,9 @@ final class ZeroDowntimeScenario {
       Duration sigtermToExit,
       int exitCode) {}
 
-  /** How to start one instance: port, environment and log file to a running process. */
+  /** How to start one instance from its environment; returns once it serves. */
   interface Launcher {
-    AppProcess launch(int port, Map<String, String> env, Path log) throws Exception;
+    AppProcess launch(Map<String, String> env) throws Exception;
   }
 
   private final Launcher launcher;
@@ -125,17 +125,15 @@ final class ZeroDowntimeScenario {
     try {
       // One after the other, as ECS starts a new task beside a running one: the second finds
       // the database migrated.
-      AppProcess a = launcher.launch(Haproxy.freePort(), env, dir.resolve("a.log"));
+      AppProcess a = launcher.launch(env);
       toClose.add(a);
-      Clients onA = new Clients(a.baseUri());
-      a.awaitServing(onA);
-      AppProcess b = launcher.launch(Haproxy.freePort(), env, dir.resolve("b.log"));
+      Clients onA = new Clients(a.base());
+      AppProcess b = launcher.launch(env);
       toClose.add(b);
-      Clients onB = new Clients(b.baseUri());
-      b.awaitServing(onB);
+      Clients onB = new Clients(b.base());
       phase("both instances serving");
       Haproxy proxy =
-          Haproxy.start(Map.of("a", a.port(), "b", b.port()), Set.of("b"), dir);
+          Haproxy.start(Map.of("a", a.base().getPort(), "b", b.base().getPort()), Set.of("b"), dir);
       toClose.add(proxy);
       await().atMost(Duration.ofSeconds(10)).until(() -> proxy.status("a").equals("UP"));
       URI front = URI.create("http://127.0.0.1:" + proxy.port() + "/");
