@@ -377,6 +377,7 @@ public final class Gifmachine implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
+    }
   }
 
   /** The database, for tests that crash its embedded server. */
