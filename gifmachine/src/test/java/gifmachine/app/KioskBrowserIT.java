@@ -12,20 +12,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -78,48 +69,46 @@ class KioskBrowserIT {
                   "meme_bottom", "<b>not bold</b> & fine", "secret", "pw"));
       assertThat(posted.statusCode()).isEqualTo(200);
 
-      {
-        String probe =
-            "JSON.stringify({src: document.getElementById('gif').src,"
-                + " width: document.getElementById('gif').naturalWidth,"
-                + " innerWidth: window.innerWidth, innerHeight: window.innerHeight,"
-                + " shownWidth: document.getElementById('gif').clientWidth,"
-                + " top: document.getElementById('meme-top').textContent,"
-                + " bottom: document.getElementById('meme-bottom').textContent,"
-                + " bold: document.querySelectorAll('b').length,"
-                + " topWidth: document.getElementById('meme-top').scrollWidth,"
-                + " font: getComputedStyle(document.getElementById('meme-top')).fontFamily,"
-                + " fontSize: parseFloat(getComputedStyle(document.getElementById('meme-top')).fontSize)})";
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(() -> assertThat(page.evaluate(probe)).contains(gifUrl));
-        JsonNode state = JSON.readTree(page.evaluate(probe));
+      String probe =
+          "JSON.stringify({src: document.getElementById('gif').src,"
+              + " width: document.getElementById('gif').naturalWidth,"
+              + " innerWidth: window.innerWidth, innerHeight: window.innerHeight,"
+              + " shownWidth: document.getElementById('gif').clientWidth,"
+              + " top: document.getElementById('meme-top').textContent,"
+              + " bottom: document.getElementById('meme-bottom').textContent,"
+              + " bold: document.querySelectorAll('b').length,"
+              + " topWidth: document.getElementById('meme-top').scrollWidth,"
+              + " font: getComputedStyle(document.getElementById('meme-top')).fontFamily,"
+              + " fontSize: parseFloat(getComputedStyle(document.getElementById('meme-top')).fontSize)})";
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertThat(page.evaluate(probe)).contains(gifUrl));
+      JsonNode state = JSON.readTree(page.evaluate(probe));
 
-        assertThat(state.path("src").asText()).isEqualTo(gifUrl);
-        assertThat(state.path("width").asInt()).isEqualTo(320);
-        // As large as the window allows at the gif's aspect ratio (small gifs are scaled up).
-        int innerWidth = state.path("innerWidth").asInt();
-        int innerHeight = state.path("innerHeight").asInt();
-        int fitted = (int) Math.floor(320 * Math.min(innerWidth / 320.0, innerHeight / 240.0));
-        assertThat(state.path("shownWidth").asInt()).isBetween(fitted - 1, fitted).isGreaterThan(320);
-        assertThat(state.path("top").asText()).isEqualTo("hello kiosk");
-        assertThat(state.path("bottom").asText()).isEqualTo("<b>not bold</b> & fine");
-        assertThat(state.path("bold").asInt()).isZero();
-        assertThat(state.path("font").asText()).contains("Impact");
-        assertThat(state.path("fontSize").asDouble()).isBetween(20.0, 144.0);
-        assertThat(state.path("topWidth").asInt()).isLessThanOrEqualTo(fitted);
-        assertThat(gifRequests.get()).isGreaterThanOrEqualTo(1);
+      assertThat(state.path("src").asText()).isEqualTo(gifUrl);
+      assertThat(state.path("width").asInt()).isEqualTo(320);
+      // As large as the window allows at the gif's aspect ratio (small gifs are scaled up).
+      int innerWidth = state.path("innerWidth").asInt();
+      int innerHeight = state.path("innerHeight").asInt();
+      int fitted = (int) Math.floor(320 * Math.min(innerWidth / 320.0, innerHeight / 240.0));
+      assertThat(state.path("shownWidth").asInt()).isBetween(fitted - 1, fitted).isGreaterThan(320);
+      assertThat(state.path("top").asText()).isEqualTo("hello kiosk");
+      assertThat(state.path("bottom").asText()).isEqualTo("<b>not bold</b> & fine");
+      assertThat(state.path("bold").asInt()).isZero();
+      assertThat(state.path("font").asText()).contains("Impact");
+      assertThat(state.path("fontSize").asDouble()).isBetween(20.0, 144.0);
+      assertThat(state.path("topWidth").asInt()).isLessThanOrEqualTo(fitted);
+      assertThat(gifRequests.get()).isGreaterThanOrEqualTo(1);
 
-        byte[] png = page.screenshot();
-        Files.write(Path.of("target", "kiosk.png"), png);
-        assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
-        BufferedImage shot = ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertThat(shot.getWidth()).isEqualTo(innerWidth);
-        // The centre of the screen shows the test gif's colour, not the black background.
-        Color centre = new Color(shot.getRGB(innerWidth / 2, innerHeight / 4));
-        assertThat(centre.getBlue()).isGreaterThan(150);
-      }
+      byte[] png = page.screenshot();
+      Files.write(Path.of("target", "kiosk.png"), png);
+      assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+      BufferedImage shot = ImageIO.read(new java.io.ByteArrayInputStream(png));
+      assertThat(shot.getWidth()).isEqualTo(innerWidth);
+      // The centre of the screen shows the test gif's colour, not the black background.
+      Color centre = new Color(shot.getRGB(innerWidth / 2, innerHeight / 4));
+      assertThat(centre.getBlue()).isGreaterThan(150);
     } finally {
       if (chromium != null) {
         chromium.close();
