@@ -9,12 +9,15 @@ import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.gif.SearchIndexes;
+import gifmachine.app.gif.SearchText;
 import gifmachine.app.health.Drain;
 import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
 import gifmachine.app.metrics.AppMetrics;
 import gifmachine.app.web.JsonErrorHandler;
+import gifmachine.app.web.LatestGifFastPath;
 import gifmachine.app.web.Pages;
 import gifmachine.app.web.RequestLog;
 import io.javalin.Javalin;
@@ -57,6 +60,7 @@ public final class Gifmachine implements AutoCloseable {
   private final GifmachineConfig config;
   private final Database database;
   private final ClusterFeed feed;
+  private final SearchIndexes indexes;
   private final RequestLog requestLog;
   private final Javalin server;
   private final Drain drain;
@@ -72,6 +76,7 @@ public final class Gifmachine implements AutoCloseable {
       GifmachineConfig config,
       Database database,
       ClusterFeed feed,
+      SearchIndexes indexes,
       RequestLog requestLog,
       Javalin server,
       Drain drain,
@@ -79,6 +84,7 @@ public final class Gifmachine implements AutoCloseable {
     this.config = config;
     this.database = database;
     this.feed = feed;
+    this.indexes = indexes;
     this.requestLog = requestLog;
     this.server = server;
     this.drain = drain;
@@ -96,12 +102,15 @@ public final class Gifmachine implements AutoCloseable {
 
   /** As {@link #start(GifmachineConfig)}, with the request log written to {@code requestLogTo}. */
   public static Gifmachine start(GifmachineConfig config, OutputStream requestLogTo) {
+    Preload.start(); // the web server's classes load on another core while the database opens
     Database database = Database.open(config.database());
     RequestLog requestLog = new RequestLog(requestLogTo);
     ClusterFeed feed = null;
+    SearchIndexes indexes = null;
     try {
       ObjectMapper json = new ObjectMapper();
-      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL);
+      SearchText searchText = SearchText.detect(database.dataSource());
+      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL, searchText);
       LatestGif latest = new LatestGif(json);
       store.latest().ifPresent(latest::offer);
       LiveHub hub = new LiveHub(() -> latest.get().json());
@@ -115,14 +124,23 @@ public final class Gifmachine implements AutoCloseable {
           Javalin.create(
               cfg -> {
                 configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json);
+                cfg.jetty.modifyServer(
+                    jetty -> jetty.setHandler(new LatestGifFastPath(latest, metrics, requestLog)));
                 drainGracefully(cfg, drain);
               });
       feed.start();
       startServer(server, config);
-      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server, drain, hub);
+      // After the server is up: builds on an adopted database take a while, search works meanwhile.
+      indexes = new SearchIndexes(database::openDedicated, searchText);
+      indexes.start();
+      Gifmachine app =
+          new Gifmachine(config, database, feed, indexes, requestLog, server, drain, hub);
       logger.info("gifmachine listening on {}", app.baseUri());
       return app;
     } catch (RuntimeException e) {
+      if (indexes != null) {
+        indexes.close();
+      }
       if (feed != null) {
         feed.close();
       }
@@ -225,7 +243,12 @@ public final class Gifmachine implements AutoCloseable {
   private static void drainGracefully(JavalinConfig cfg, Drain drain) {
     cfg.jetty.modifyServer(
         jetty -> {
-          jetty.setHandler(new GracefulHandler());
+          // Outermost, around whatever is there (the GET /gif fast path), so it counts every
+          // request in flight; Javalin puts its servlet context inside the innermost wrapper.
+          jetty.setHandler(
+              jetty.getHandler() == null
+                  ? new GracefulHandler()
+                  : new GracefulHandler(jetty.getHandler()));
           jetty.setStopTimeout(STOP_GRACE.toMillis());
         });
     cfg.routes.before(
@@ -388,6 +411,7 @@ public final class Gifmachine implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    indexes.close();
     feed.close();
     requestLog.close();
     database.close();

@@ -123,6 +123,9 @@ public final class GifmachineStack extends Stack {
         .environment(Map.of(
             "PORT", Integer.toString(NetworkStack.APP_PORT),
             "DATABASE_SSLMODE", "require",
+            // Every task of both blue/green task sets must fit under the instance's max_connections.
+            "DATABASE_POOL_SIZE", Integer.toString(
+                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask()),
             "GIFMACHINE_DRAIN_SECONDS", Integer.toString(DRAIN.toSeconds().intValue())))
         .stopTimeout(STOP_TIMEOUT)
         .secrets(Map.of(
@@ -186,7 +189,7 @@ public final class GifmachineStack extends Stack {
         .enableExecuteCommand(true)
         // The first start on an existing large database (an adopted Ruby installation) builds the
         // search indexes before serving: about a minute at a million rows, measured.
-        .healthCheckGracePeriod(Duration.seconds(180))
+        .healthCheckGracePeriod(Duration.seconds(60))
         .propagateTags(PropagatedTagSource.SERVICE)
         .minHealthyPercent(100)
         .build();

@@ -26,7 +26,7 @@ final class Deployments {
   static final String HOOK_KEY = "hook/" + "f".repeat(64) + ".jar";
 
   static final String CERTIFICATE =
-      "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+      "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
   /** The defaults: NAT instance, ARM tasks, monitoring and pipeline, no WAF, HTTP only. */
   static DeploymentConfig defaults() {
