@@ -803,6 +803,16 @@ public final class SimulatedAws {
   }
 
   private final class Account implements AccountGateway {
+    /** Service-linked roles the account has; a second create reports it exists (as IAM does). */
+    private final Set<String> linkedRoles = new HashSet<>();
+
+    @Override
+    public boolean createServiceLinkedRole(String service) {
+      synchronized (SimulatedAws.this) {
+        return linkedRoles.add(service);
+      }
+    }
+
     @Override
     public Identity identity() {
       return new Identity(ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":user/operator");
