@@ -827,6 +827,11 @@ public final class SimulatedAws {
     public List<String> availabilityZones() {
       return List.of(region + "a", region + "b", region + "c");
     }
+
+    @Override
+    public List<String> zonesOffering(String instanceType) {
+      return availabilityZones();
+    }
   }
 
   private final class Secrets implements SecretsGateway {
