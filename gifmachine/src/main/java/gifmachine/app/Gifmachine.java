@@ -11,6 +11,7 @@ import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
 import gifmachine.app.gif.SearchIndexes;
 import gifmachine.app.gif.SearchText;
+import gifmachine.app.health.Drain;
 import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,14 @@ public final class Gifmachine implements AutoCloseable {
   private final SearchIndexes indexes;
   private final RequestLog requestLog;
   private final Javalin server;
+  private final Drain drain;
+  private final LiveHub hub;
+
+  /**
+   * How long stopping waits for requests in flight (Jetty's graceful stop) and for kiosks to
+   * answer their close frames, after the drain period.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private Gifmachine(
       GifmachineConfig config,
@@ -68,13 +78,17 @@ public final class Gifmachine implements AutoCloseable {
       ClusterFeed feed,
       SearchIndexes indexes,
       RequestLog requestLog,
-      Javalin server) {
+      Javalin server,
+      Drain drain,
+      LiveHub hub) {
     this.config = config;
     this.database = database;
     this.feed = feed;
     this.indexes = indexes;
     this.requestLog = requestLog;
     this.server = server;
+    this.drain = drain;
+    this.hub = hub;
   }
 
   /**
@@ -104,20 +118,23 @@ public final class Gifmachine implements AutoCloseable {
       AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
-      HealthApi health = new HealthApi(store, database::recoverable);
+      Drain drain = new Drain();
+      HealthApi health = new HealthApi(store, database::recoverable, drain);
       Javalin server =
           Javalin.create(
               cfg -> {
                 configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json);
                 cfg.jetty.modifyServer(
                     jetty -> jetty.setHandler(new LatestGifFastPath(latest, metrics, requestLog)));
+                drainGracefully(cfg, drain);
               });
       feed.start();
       startServer(server, config);
       // After the server is up: builds on an adopted database take a while, search works meanwhile.
       indexes = new SearchIndexes(database::openDedicated, searchText);
       indexes.start();
-      Gifmachine app = new Gifmachine(config, database, feed, indexes, requestLog, server);
+      Gifmachine app =
+          new Gifmachine(config, database, feed, indexes, requestLog, server, drain, hub);
       logger.info("gifmachine listening on {}", app.baseUri());
       return app;
     } catch (RuntimeException e) {
@@ -215,6 +232,30 @@ public final class Gifmachine implements AutoCloseable {
           }
           logger.error("{} {} failed", ctx.method(), route(ctx), e);
           error(ctx, json, 500, "internal error");
+        });
+  }
+
+  /**
+   * While draining, every response asks its client (the load balancer) to close the connection,
+   * so no idle pooled connection is left to be reused when the server stops; stopping waits for
+   * requests in flight (Jetty's {@link GracefulHandler}).
+   */
+  private static void drainGracefully(JavalinConfig cfg, Drain drain) {
+    cfg.jetty.modifyServer(
+        jetty -> {
+          // Outermost, around whatever is there (the GET /gif fast path), so it counts every
+          // request in flight; Javalin puts its servlet context inside the innermost wrapper.
+          jetty.setHandler(
+              jetty.getHandler() == null
+                  ? new GracefulHandler()
+                  : new GracefulHandler(jetty.getHandler()));
+          jetty.setStopTimeout(STOP_GRACE.toMillis());
+        });
+    cfg.routes.before(
+        ctx -> {
+          if (drain.draining()) {
+            ctx.header("Connection", "close");
+          }
         });
   }
 
@@ -318,6 +359,48 @@ public final class Gifmachine implements AutoCloseable {
 
   public GifmachineConfig config() {
     return config;
+  }
+
+  /** Pauses the calling thread: the drain period's clock seam. */
+  @FunctionalInterface
+  interface Pause {
+    void pause(Duration duration) throws InterruptedException;
+  }
+
+  /**
+   * What SIGTERM does: {@code /readyz} fails at once, everything else keeps serving for {@code
+   * drainPeriod}, then every kiosk gets a close frame (1012, service restart) and the server stops
+   * after its requests in flight.
+   */
+  public void drainAndClose(Duration drainPeriod) {
+    drainAndClose(drainPeriod, duration -> Thread.sleep(duration));
+  }
+
+  void drainAndClose(Duration drainPeriod, Pause pause) {
+    drain.begin();
+    logger.info("draining: /readyz fails, serving {} s more", drainPeriod.toSeconds());
+    try {
+      pause.pause(drainPeriod);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    hub.closeAll(Drain.SERVICE_RESTART, "service restart");
+    awaitSocketsClosed();
+    logger.info("drained: stopping");
+    close();
+  }
+
+  /** Close handshakes take a round trip; a kiosk that never answers is not waited for long. */
+  private void awaitSocketsClosed() {
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    while (hub.clientCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** The database, for tests that crash its embedded server. */

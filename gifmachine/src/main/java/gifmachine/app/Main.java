@@ -1,6 +1,8 @@
 package gifmachine.app;
 
+import gifmachine.app.health.Drain;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -28,8 +30,10 @@ public final class Main {
 
   static int run(Map<String, String> env, PrintStream err) {
     Gifmachine app;
+    Duration drainPeriod;
     try {
       GifmachineConfig config = GifmachineConfig.fromEnvironment(env);
+      drainPeriod = Drain.periodFromEnvironment(env, config.localMode());
       app = Gifmachine.start(config);
     } catch (GifmachineStartupException e) {
       err.println("gifmachine: " + e.getMessage());
@@ -42,7 +46,9 @@ public final class Main {
               + app.password());
     }
     err.println("gifmachine: serving " + app.baseUri());
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "gifmachine-shutdown"));
+    // SIGTERM (ECS stopping the task) drains; the JVM keeps serving while this hook runs.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> app.drainAndClose(drainPeriod), "gifmachine-shutdown"));
     return 0;
   }
 }

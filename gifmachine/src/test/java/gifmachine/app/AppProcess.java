@@ -27,6 +27,19 @@ record AppProcess(Process process, URI base) implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmFlags));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return launch(command, env);
+  }
+
+  /** As {@link #start}, from a runnable jar: e.g. an earlier build, for a before and after. */
+  static AppProcess startJar(Path jar, Map<String, String> env) throws IOException {
+    return launch(
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-jar", jar.toString()),
+        env);
+  }
+
+  private static AppProcess launch(List<String> command, Map<String, String> env)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("DATABASE_"));
     builder.environment().put("PORT", "0");
@@ -58,6 +71,21 @@ record AppProcess(Process process, URI base) implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
+  }
+
+  /** SIGTERM to its pid, as ECS sends when it stops a task. */
+  void terminate() {
+    if (!ProcessHandle.of(process.pid()).orElseThrow().destroy()) {
+      throw new AssertionError("SIGTERM to " + process.pid() + " was not sent");
+    }
+  }
+
+  /** Waits for the process to exit and returns its exit code. */
+  int awaitExit(java.time.Duration atMost) throws InterruptedException {
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("gifmachine still running " + atMost + " after SIGTERM");
+    }
+    return process.exitValue();
   }
 
   /** SIGTERM, so the shutdown hook stops the app (and its PostgreSQL); SIGKILL if it hangs. */

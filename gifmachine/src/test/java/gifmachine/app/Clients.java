@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,10 @@ final class Clients {
 
   static final class Socket implements WebSocket.Listener, AutoCloseable {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    /** The status code of the server's close frame; never completes if the connection is cut. */
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** Completes when the connection broke without a close frame. */
+    final CompletableFuture<Throwable> error = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket webSocket;
 
@@ -90,6 +95,17 @@ final class Clients {
       }
       ws.request(1);
       return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeCode.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable e) {
+      error.complete(e);
     }
 
     /** The next message, or fails the test after {@code seconds}. */

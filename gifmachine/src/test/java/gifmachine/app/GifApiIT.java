@@ -414,7 +414,7 @@ class GifApiIT {
 
     assertThat(kiosk.statusCode()).isEqualTo(200);
     assertThat(kiosk.body()).contains("data-mode=\"kiosk\"", "id=\"gif-next\"", "/gif.js");
-    assertThat(clients.get("/gif.js").body()).contains("new WebSocket", "3000");
+    assertThat(clients.get("/gif.js").body()).contains("new WebSocket", "onclose", "reconnectDelay");
     assertThat(clients.get("/style.css").body()).contains("Impact");
   }
 }

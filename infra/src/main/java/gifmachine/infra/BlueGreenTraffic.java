@@ -92,7 +92,7 @@ public final class BlueGreenTraffic extends Construct {
         .port(NetworkStack.APP_PORT)
         .protocol(ApplicationProtocol.HTTP)
         .targetType(TargetType.IP)
-        .deregistrationDelay(Duration.seconds(30))
+        .deregistrationDelay(GifmachineStack.DRAIN)
         .healthCheck(HealthCheck.builder()
             .path(GifmachineStack.HEALTH_PATH)
             .healthyHttpCodes("200")

@@ -32,7 +32,8 @@ public record DeploymentConfig(
     boolean monitoring,
     boolean pipeline,
     boolean separateGrafanaTask,
-    Rollout rollout) {
+    Rollout rollout,
+    String hookCodeKey) {
 
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
   public static final String DEPLOYMENT_TAG = "gifmachine-on-aws:deployment";
@@ -47,6 +48,7 @@ public record DeploymentConfig(
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(dbInstanceClass, "dbInstanceClass");
     rollout = rollout == null ? Rollout.defaults() : rollout;
+    hookCodeKey = hookCodeKey == null ? "" : hookCodeKey;
     account = account == null ? "" : account;
     certificateArn = certificateArn == null ? "" : certificateArn;
     validate(environment, company, region, account, certificateArn, minTasks, maxTasks,
@@ -132,6 +134,11 @@ public record DeploymentConfig(
     return deploymentName() + "/gifmachine/api-password";
   }
 
+  /** The validation hook's jar key in the artifacts bucket, when there is a hook. */
+  public Optional<String> hookCode() {
+    return hookCodeKey.isEmpty() ? Optional.empty() : Optional.of(hookCodeKey);
+  }
+
   public Optional<String> certificate() {
     return Optional.of(certificateArn).filter(arn -> !arn.isBlank());
   }
@@ -181,6 +188,7 @@ public record DeploymentConfig(
     private boolean pipeline = true;
     private boolean separateGrafanaTask = false;
     private Rollout rollout = Rollout.defaults();
+    private String hookCodeKey = "";
 
     private Builder(String environment, String company, String region) {
       this.environment = environment;
@@ -203,11 +211,16 @@ public record DeploymentConfig(
     /** Grafana in its own task (more isolation, ~$7/month more) instead of beside Prometheus. */
     public Builder separateGrafanaTask(boolean value) { this.separateGrafanaTask = value; return this; }
     public Builder rollout(Rollout value) { this.rollout = value; return this; }
+    /**
+     * The validation hook's jar in the registry stack's artifacts bucket (uploaded by the CLI);
+     * empty: no hook, e.g. when synthesizing before anything was uploaded.
+     */
+    public Builder hookCodeKey(String value) { this.hookCodeKey = value; return this; }
 
     public DeploymentConfig build() {
       return new DeploymentConfig(environment, company, region, account, images, natGateway,
           interfaceEndpoints, graviton, waf, certificateArn, minTasks, maxTasks, dbInstanceClass,
-          monitoring, pipeline, separateGrafanaTask, rollout);
+          monitoring, pipeline, separateGrafanaTask, rollout, hookCodeKey);
     }
   }
 }

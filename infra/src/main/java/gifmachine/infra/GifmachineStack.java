@@ -62,6 +62,18 @@ public final class GifmachineStack extends Stack {
   static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
   static final String APP_CONTAINER = "gifmachine";
   static final String SIDECAR_CONTAINER = "csidecar";
+  /**
+   * After SIGTERM Gifmachine keeps serving this long (readiness failing) before it closes its
+   * kiosks' WebSockets: longer than the health check needs to notice (15 s x 3). The target
+   * groups' deregistration delay is the same, so the load balancer drains for as long as the app.
+   */
+  static final Duration DRAIN = Duration.seconds(50);
+  /**
+   * SIGKILL follows SIGTERM after this: the drain, then up to 10 s for requests in flight and
+   * close handshakes, and a margin. Fargate allows at most 120 s.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+   */
+  static final Duration STOP_TIMEOUT = Duration.seconds(65);
 
   private final ApplicationLoadBalancer loadBalancer;
   private final BlueGreenTraffic traffic;
@@ -113,7 +125,9 @@ public final class GifmachineStack extends Stack {
             "DATABASE_SSLMODE", "require",
             // Every task of both blue/green task sets must fit under the instance's max_connections.
             "DATABASE_POOL_SIZE", Integer.toString(
-                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask())))
+                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask()),
+            "GIFMACHINE_DRAIN_SECONDS", Integer.toString(DRAIN.toSeconds().intValue())))
+        .stopTimeout(STOP_TIMEOUT)
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
             "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
@@ -221,6 +235,18 @@ public final class GifmachineStack extends Stack {
         .open(false)
         .build());
     traffic.attach(service, production, test);
+    // The hook checks the new revision through the test listener before production moves.
+    config.hookCode().ifPresent(key -> {
+      ValidationHookFunction hook = new ValidationHookFunction(this, "ValidationHook",
+          new ValidationHookFunction.Props(network.vpc(), network.privateSubnets(),
+              network.loadBalancerSecurityGroup(), NetworkStack.TEST_LISTENER_PORT,
+              "http://" + loadBalancer.getLoadBalancerDnsName() + ":"
+                  + NetworkStack.TEST_LISTENER_PORT + "/",
+              software.amazon.awscdk.Fn.importValue(RegistryStack.artifactsExport(config)),
+              key, config.graviton()));
+      traffic.addValidationHook(hook.function());
+      output(StackOutputs.VALIDATION_HOOK_LOG_GROUP, hook.logGroup().getLogGroupName());
+    });
 
     service.autoScaleTaskCount(EnableScalingProps.builder()
             .minCapacity(config.minTasks())

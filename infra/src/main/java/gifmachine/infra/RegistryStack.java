@@ -11,6 +11,9 @@ import software.amazon.awscdk.services.ecr.LifecycleRule;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.TagMutability;
 import software.amazon.awscdk.services.ecr.TagStatus;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.constructs.Construct;
 
 /**
@@ -64,6 +67,7 @@ public final class RegistryStack extends Stack {
   public static final int KEPT_IMAGES = 10;
 
   private final Map<Image, Repository> repositories = new EnumMap<>(Image.class);
+  private final Bucket artifacts;
 
   public RegistryStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
     super(scope, id, props);
@@ -92,6 +96,37 @@ public final class RegistryStack extends Stack {
       repositories.put(image, repository);
       CfnOutput.Builder.create(this, image.output).value(repository.getRepositoryUri()).build();
     }
+    // What the CLI uploads before the stacks that use it, like the images: the validation
+    // hook's jar (key = content hash). Deployed first, so the service stack can reference it.
+    artifacts = Bucket.Builder.create(this, "Artifacts")
+        .versioned(true)
+        .encryption(BucketEncryption.S3_MANAGED)
+        .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+        .enforceSsl(true)
+        .lifecycleRules(java.util.List.of(software.amazon.awscdk.services.s3.LifecycleRule.builder()
+            .noncurrentVersionExpiration(Duration.days(30))
+            .abortIncompleteMultipartUploadAfter(Duration.days(1))
+            .build()))
+        // Emptied by `down` (no autoDeleteObjects: that is a custom resource).
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+    // Exported under a fixed name that the service stack imports whether or not it has a hook
+    // yet: a CDK cross-stack reference would add an export only once a hook exists, and the
+    // registry template must not change between the first synthesis and later ones.
+    CfnOutput.Builder.create(this, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET)
+        .value(artifacts.getBucketName())
+        .exportName(artifactsExport(config))
+        .build();
+  }
+
+  /** Where the CLI uploads the validation hook's jar. */
+  public Bucket artifacts() {
+    return artifacts;
+  }
+
+  /** The export name of the artifacts bucket's name. */
+  static String artifactsExport(DeploymentConfig config) {
+    return config.deploymentName() + "-" + StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET;
   }
 
   public Repository repository(Image image) {

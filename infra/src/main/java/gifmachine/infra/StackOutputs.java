@@ -13,6 +13,8 @@ public final class StackOutputs {
   public static final String CDEPOT_REPOSITORY_URI = "CdepotRepositoryUri";
   public static final String PROMETHEUS_REPOSITORY_URI = "PrometheusRepositoryUri";
   public static final String GRAFANA_REPOSITORY_URI = "GrafanaRepositoryUri";
+  /** Registry stack: where the CLI uploads the validation hook's jar. */
+  public static final String DEPLOYMENT_ARTIFACTS_BUCKET = "DeploymentArtifactsBucket";
 
   // db
   public static final String DATABASE_ENDPOINT = "DatabaseEndpoint";
@@ -28,6 +30,8 @@ public final class StackOutputs {
   /** The rule whose weights ECS moves: which target group serves production now. */
   public static final String PRODUCTION_LISTENER_RULE_ARN = "ProductionListenerRuleArn";
   public static final String TASK_DEFINITION_FAMILY = "TaskDefinitionFamily";
+  /** Gifmachine stack, with a validation hook: its log group (one line per call). */
+  public static final String VALIDATION_HOOK_LOG_GROUP = "ValidationHookLogGroup";
 
   // monitoring
   public static final String GRAFANA_URL = "GrafanaUrl";

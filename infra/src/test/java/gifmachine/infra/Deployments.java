@@ -22,6 +22,9 @@ final class Deployments {
       "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/prometheus@sha256:" + "d".repeat(64),
       "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/grafana@sha256:" + "e".repeat(64));
 
+  /** The validation hook's jar as the CLI names it: by its content hash. */
+  static final String HOOK_KEY = "hook/" + "f".repeat(64) + ".jar";
+
   static final String CERTIFICATE =
       "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
@@ -31,7 +34,8 @@ final class Deployments {
   }
 
   static DeploymentConfig.Builder defaultsBuilder() {
-    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES);
+    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES)
+        .hookCodeKey(HOOK_KEY);
   }
 
   /** Output names other than the exports CDK adds for cross-stack references. */

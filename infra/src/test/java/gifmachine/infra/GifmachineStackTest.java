@@ -57,10 +57,21 @@ class GifmachineStackTest {
 
   /** The container {@code name} has {@code value} (or, for arrays, an element like it). */
   private static void containerHas(String name, String key, Object value) {
-    Object expected = value instanceof Boolean ? value : Match.arrayWith(List.of(value));
+    Object expected = value instanceof Boolean || value instanceof Integer
+        ? value : Match.arrayWith(List.of(value));
     defaults.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
         "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
             "Name", name, key, expected)))))));
+  }
+
+  @Test
+  void the_app_drains_as_long_as_the_target_groups_and_is_stopped_after_its_drain() {
+    containerHas("gifmachine", "Environment",
+        Map.of("Name", "GIFMACHINE_DRAIN_SECONDS", "Value", "50"));
+    containerHas("gifmachine", "StopTimeout", 65);
+    defaults.resourcePropertiesCountIs("AWS::ElasticLoadBalancingV2::TargetGroup",
+        Match.objectLike(Map.of("TargetGroupAttributes", Match.arrayWith(List.of(Map.of(
+            "Key", "deregistration_delay.timeout_seconds", "Value", "50"))))), 2);
   }
 
   @Test

@@ -23,7 +23,9 @@ class LeastPrivilegeTest {
       "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
       "logs:DescribeLogGroups",
-      "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition");
+      "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition",
+      // A Lambda function in a VPC (the validation hook) describes its subnets and interfaces.
+      "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets");
 
   static Stream<SynthesizedStack> stacks() {
     return NoBootstrapTest.stacks();

@@ -46,10 +46,16 @@ class NoBootstrapTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stacks")
-  void lambda_functions_if_any_carry_inline_code(SynthesizedStack stack) {
+  void lambda_functions_carry_inline_code_or_code_the_cli_uploaded_to_our_own_bucket(
+      SynthesizedStack stack) {
     Deployments.json(stack).path("Resources").forEach(resource -> {
       if (resource.path("Type").asText().equals("AWS::Lambda::Function")) {
-        assertThat(resource.path("Properties").path("Code").has("ZipFile")).isTrue();
+        JsonNode code = resource.path("Properties").path("Code");
+        if (!code.has("ZipFile")) {
+          assertThat(code.path("S3Bucket").path("Fn::ImportValue").asText())
+              .isEqualTo("prod-dundermiff-" + StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
+          assertThat(code.path("S3Key").asText()).matches("hook/[0-9a-f]{64}\\.jar");
+        }
       }
     });
   }

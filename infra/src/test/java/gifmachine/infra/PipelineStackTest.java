@@ -32,6 +32,16 @@ class PipelineStackTest {
   }
 
   @Test
+  void the_maven_repository_is_cached_in_s3_between_builds() {
+    template.hasResourceProperties("AWS::CodeBuild::Project", Match.objectLike(Map.of(
+        "Cache", Match.objectLike(Map.of("Type", "S3")),
+        "Source", Match.objectLike(Map.of("BuildSpec", Match.stringLikeRegexp(
+            "\"cache\":\\s*\\{\\s*\"paths\":\\s*\\[\\s*\"/root/\\.m2/\\*\\*/\\*\""))))));
+    assertThat(Deployments.JSON.valueToTree(template.findResources("AWS::CodeBuild::Project"))
+        .toString()).contains("\"" + PipelineStack.CACHE_PREFIX + "\"");
+  }
+
+  @Test
   void codebuild_runs_without_docker_and_pushes_with_the_cli() {
     template.hasResourceProperties("AWS::CodeBuild::Project", Match.objectLike(Map.of(
         "Environment", Match.objectLike(Map.of("PrivilegedMode", false)),

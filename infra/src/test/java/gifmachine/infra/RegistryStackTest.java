@@ -39,7 +39,7 @@ class RegistryStackTest {
     assertThat(Deployments.contractOutputs(template)).containsExactlyInAnyOrder(
         StackOutputs.GIFMACHINE_REPOSITORY_URI, StackOutputs.CSIDECAR_REPOSITORY_URI,
         StackOutputs.CDEPOT_REPOSITORY_URI, StackOutputs.PROMETHEUS_REPOSITORY_URI,
-        StackOutputs.GRAFANA_REPOSITORY_URI);
+        StackOutputs.GRAFANA_REPOSITORY_URI, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
   }
 
   @Test

@@ -2,7 +2,9 @@ package gifmachine.cli.aws;
 
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
@@ -13,6 +15,27 @@ public final class SdkBucketGateway implements BucketGateway {
 
   public SdkBucketGateway(S3Client client) {
     this.client = client;
+  }
+
+  @Override
+  public boolean putIfAbsent(String bucket, String key, byte[] bytes) {
+    try {
+      try {
+        client.headObject(r -> r.bucket(bucket).key(key));
+        return false;
+      } catch (NoSuchKeyException e) {
+        // not there yet
+      } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        if (e.statusCode() != 404) {
+          throw e;
+        }
+      }
+      client.putObject(r -> r.bucket(bucket).key(key).contentType("application/java-archive"),
+          RequestBody.fromBytes(bytes));
+      return true;
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw AwsErrors.translate("S3.PutObject", e);
+    }
   }
 
   @Override

@@ -10,21 +10,28 @@ public final class Configs {
   private Configs() {}
 
   public static DeploymentConfig withImages(DeploymentConfig c, ImageSet images) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), c.account(), images, c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), c.rollout());
+    return copy(c, c.account(), images, c.rollout(), c.hookCodeKey());
   }
 
   public static DeploymentConfig withAccount(DeploymentConfig c, String account) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), account, c.images(), c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), c.rollout());
+    return copy(c, account, c.images(), c.rollout(), c.hookCodeKey());
   }
 
   public static DeploymentConfig withRollout(DeploymentConfig c, Rollout rollout) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), c.account(), c.images(), c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), rollout);
+    return copy(c, c.account(), c.images(), rollout, c.hookCodeKey());
+  }
+
+  /** With the validation hook's jar key in the artifacts bucket (empty: no hook). */
+  public static DeploymentConfig withHookCode(DeploymentConfig c, String hookCodeKey) {
+    return copy(c, c.account(), c.images(), c.rollout(), hookCodeKey);
+  }
+
+  private static DeploymentConfig copy(DeploymentConfig c, String account, ImageSet images,
+      Rollout rollout, String hookCodeKey) {
+    return new DeploymentConfig(c.environment(), c.company(), c.region(), account, images,
+        c.natGateway(), c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(),
+        c.minTasks(), c.maxTasks(), c.dbInstanceClass(), c.monitoring(), c.pipeline(),
+        c.separateGrafanaTask(), rollout, hookCodeKey);
   }
 
   public static ImageSet withGifmachine(ImageSet images, String gifmachine) {

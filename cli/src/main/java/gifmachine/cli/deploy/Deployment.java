@@ -87,6 +87,25 @@ public final class Deployment {
     this.serviceTimeout = serviceTimeout;
   }
 
+  /**
+   * Uploads the validation hook's jar to the registry stack's artifacts bucket (once per content:
+   * the key is its hash) and names it in the config, so the service stack gets the hook. A
+   * registry stack from before the bucket existed gives no hook.
+   */
+  private DeploymentConfig withValidationHook(DeploymentConfig config, Stacks deployed) {
+    Optional<String> bucket =
+        deployed.output(StackPart.REGISTRY, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
+    if (bucket.isEmpty()) {
+      return config;
+    }
+    HookJar jar = HookJar.fromClasspath();
+    boolean uploaded = Preflight.guard("uploading the validation hook",
+        () -> aws.buckets().putIfAbsent(bucket.get(), jar.key(), jar.bytes()));
+    step(uploaded ? "validation hook uploaded: s3://" + bucket.get() + "/" + jar.key()
+        : "validation hook unchanged: " + jar.key());
+    return Configs.withHookCode(config, jar.key());
+  }
+
   public Result up(Request request) {
     DeploymentConfig requested = request.config();
     List<String> names = java.util.Arrays.stream(StackPart.values()).map(requested::stackName).toList();
@@ -118,8 +137,9 @@ public final class Deployment {
       throw new DeploymentException(Exit.FAILED, "pushing images: " + e.getMessage(), "run up again with --verbose for details", e);
     }
 
+    DeploymentConfig hooked = withValidationHook(config, deployed);
     Rollout rollout = config.rollout().withLive(liveTargetGroup(deployed));
-    SynthesizedApp app = synthesize(Configs.withRollout(Configs.withImages(config, built), rollout));
+    SynthesizedApp app = synthesize(Configs.withRollout(Configs.withImages(hooked, built), rollout));
     if (!request.monitoringOnly()) {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }

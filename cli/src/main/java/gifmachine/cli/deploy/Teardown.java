@@ -59,8 +59,12 @@ public final class Teardown {
       }
     }
     int objects = 0;
-    for (String output : List.of(StackOutputs.SOURCE_BUCKET_NAME, StackOutputs.ARTIFACT_BUCKET_NAME)) {
-      Optional<String> bucket = deployed.output(StackPart.PIPELINE, output);
+    List<Optional<String>> buckets = List.of(
+        deployed.output(StackPart.PIPELINE, StackOutputs.SOURCE_BUCKET_NAME),
+        deployed.output(StackPart.PIPELINE, StackOutputs.ARTIFACT_BUCKET_NAME),
+        // The validation hook's jars, uploaded by up.
+        deployed.output(StackPart.REGISTRY, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET));
+    for (Optional<String> bucket : buckets) {
       if (bucket.isPresent()) {
         step("emptying bucket " + bucket.get());
         objects += Preflight.guard("emptying bucket " + bucket.get(), () -> aws.buckets().empty(bucket.get()));

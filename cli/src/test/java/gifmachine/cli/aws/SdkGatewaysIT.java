@@ -165,6 +165,23 @@ class SdkGatewaysIT {
   }
 
   @Test
+  void an_object_is_uploaded_once_and_left_alone_when_its_key_exists() {
+    try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
+      s3.createBucket(r -> r.bucket("test-acme-hooks"));
+
+      assertThat(aws.buckets().putIfAbsent("test-acme-hooks", "hook/abc.jar", new byte[] {1, 2}))
+          .isTrue();
+      assertThat(aws.buckets().putIfAbsent("test-acme-hooks", "hook/abc.jar", new byte[] {9}))
+          .isFalse();
+
+      assertThat(s3.getObjectAsBytes(r -> r.bucket("test-acme-hooks").key("hook/abc.jar"))
+          .asByteArray()).containsExactly(1, 2);
+      assertThat(aws.buckets().empty("test-acme-hooks")).isEqualTo(1);
+      s3.deleteBucket(r -> r.bucket("test-acme-hooks"));
+    }
+  }
+
+  @Test
   void s3_buckets_are_emptied_of_every_version_and_delete_marker() {
     try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
       s3.createBucket(r -> r.bucket("test-acme-artifacts"));

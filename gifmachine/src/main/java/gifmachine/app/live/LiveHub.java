@@ -74,6 +74,22 @@ public final class LiveHub {
     }
   }
 
+  /**
+   * Closes every connection with a close frame ({@code code}, e.g. 1012 "service restart"), so
+   * kiosks reconnect, through the load balancer, to an instance that stays. Each client leaves
+   * {@link #clientCount()} when its close handshake completes.
+   */
+  public void closeAll(int code, String reason) {
+    for (WsContext client : clients.keySet()) {
+      try {
+        client.closeSession(code, reason);
+      } catch (RuntimeException e) {
+        clients.remove(client);
+        logger.debug("WebSocket client {} was gone: {}", client.sessionId(), e.toString());
+      }
+    }
+  }
+
   public int clientCount() {
     return clients.size();
   }

@@ -10,6 +10,7 @@
   var bottom = document.getElementById('meme-bottom');
   var pending = null;
   var socket = null;
+  var attempts = 0;
 
   function httpUrl(url) {
     return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : '';
@@ -82,9 +83,25 @@
     }
   }
 
+  // After any close (an instance draining sends 1012, a network cut sends nothing) try again:
+  // first within half a second, then backing off to 15 s, each wait jittered so that a hundred
+  // kiosks cut at once do not come back at once. The server greets every new connection with the
+  // latest gif, so the kiosk shows it again without asking.
+  function reconnectDelay() {
+    var ceiling = Math.min(15000, 500 * Math.pow(2, attempts));
+    attempts += 1;
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  }
+
   function connect() {
     var scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     socket = new WebSocket(scheme + '//' + window.location.host + '/');
+    socket.onopen = function () {
+      attempts = 0;
+    };
+    socket.onclose = function () {
+      window.setTimeout(connect, reconnectDelay());
+    };
     socket.onmessage = function (event) {
       var message;
       try {
@@ -111,11 +128,5 @@
     });
   } else {
     connect();
-    // Reconnect every 3 s while the connection is down (server restarts, deploys).
-    window.setInterval(function () {
-      if (!socket || socket.readyState === WebSocket.CLOSED) {
-        connect();
-      }
-    }, 3000);
   }
 })();

@@ -742,8 +742,28 @@ public final class SimulatedAws {
 
   /** The CLI's gateways on this model (CloudFormation direct create/update only: no change sets). */
   public Aws gateways() {
-    return new Aws(new CloudFormation(), new Account(), new Secrets(), new Registry(), bucket -> 0, new Services(),
+    return new Aws(new CloudFormation(), new Account(), new Secrets(), new Registry(), new Buckets(), new Services(),
         new Logs(), (key, value) -> tagged(), () -> { });
+  }
+
+  /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar). */
+  private final Map<String, Set<String>> objects = new HashMap<>();
+
+  private final class Buckets implements gifmachine.cli.aws.BucketGateway {
+    @Override
+    public boolean putIfAbsent(String bucket, String key, byte[] bytes) {
+      synchronized (SimulatedAws.this) {
+        return objects.computeIfAbsent(bucket, b -> new HashSet<>()).add(key);
+      }
+    }
+
+    @Override
+    public int empty(String bucket) {
+      synchronized (SimulatedAws.this) {
+        Set<String> keys = objects.remove(bucket);
+        return keys == null ? 0 : keys.size();
+      }
+    }
   }
 
   private synchronized List<String> tagged() {
@@ -820,6 +840,16 @@ public final class SimulatedAws {
   }
 
   private final class Account implements AccountGateway {
+    /** Service-linked roles the account has; a second create reports it exists (as IAM does). */
+    private final Set<String> linkedRoles = new HashSet<>();
+
+    @Override
+    public boolean createServiceLinkedRole(String service) {
+      synchronized (SimulatedAws.this) {
+        return linkedRoles.add(service);
+      }
+    }
+
     @Override
     public Identity identity() {
       return new Identity(ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":user/operator");
