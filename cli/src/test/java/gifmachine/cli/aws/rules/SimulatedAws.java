@@ -60,7 +60,6 @@ public final class SimulatedAws {
   private final Map<String, Set<String>> targets = new LinkedHashMap<>();
   private final List<String> snapshots = new ArrayList<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
-  private final Set<String> serviceLinkedRoles = new HashSet<>();
   private int ids;
   private String failNextDeploymentAt = "";
   private String failureReason = "";
@@ -868,13 +867,6 @@ public final class SimulatedAws {
     @Override
     public List<String> zonesOffering(String instanceType) {
       return availabilityZones();
-    }
-
-    @Override
-    public boolean createServiceLinkedRole(String service) {
-      synchronized (SimulatedAws.this) {
-        return serviceLinkedRoles.add(service);
-      }
     }
   }
 
