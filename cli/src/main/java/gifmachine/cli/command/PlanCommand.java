@@ -5,6 +5,7 @@ import gifmachine.cli.aws.ResourceChange;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Configs;
 import gifmachine.cli.deploy.DeployedImages;
+import gifmachine.cli.deploy.Deployment;
 import gifmachine.cli.deploy.LiveTraffic;
 import gifmachine.cli.deploy.Preflight;
 import gifmachine.cli.deploy.ProgressListener;
@@ -35,7 +36,10 @@ public final class PlanCommand extends AwsCommand {
       DeploymentConfig config = Configs.withAccount(resolved.config(),
           Preflight.guard("checking credentials", () -> aws.account().identity()).account());
       config = Configs.withImages(config, deployedImages(aws, config));
-      config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, Stacks.read(aws, config))));
+      Stacks deployed = Stacks.read(aws, config);
+      config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, deployed)));
+      // up names the validation hook's jar when the registry stack has its bucket: so does plan.
+      config = Deployment.withPlannedValidationHook(config, deployed);
       List<StackPlan> plans = engine(aws, ProgressListener.NONE, new Cancellation())
           .plan(nodes(context.synthesizer().apply(config)));
       int add = 0;

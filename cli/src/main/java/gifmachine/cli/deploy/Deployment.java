@@ -93,8 +93,7 @@ public final class Deployment {
    * registry stack from before the bucket existed gives no hook.
    */
   private DeploymentConfig withValidationHook(DeploymentConfig config, Stacks deployed) {
-    Optional<String> bucket =
-        deployed.output(StackPart.REGISTRY, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
+    Optional<String> bucket = artifactsBucket(deployed);
     if (bucket.isEmpty()) {
       return config;
     }
@@ -104,6 +103,19 @@ public final class Deployment {
     step(uploaded ? "validation hook uploaded: s3://" + bucket.get() + "/" + jar.key()
         : "validation hook unchanged: " + jar.key());
     return Configs.withHookCode(config, jar.key());
+  }
+
+  /**
+   * The config naming the validation hook's jar as {@code up} would (same content-hash key), without
+   * uploading it: {@code plan} compares against what {@code up} deploys, hook included.
+   */
+  public static DeploymentConfig withPlannedValidationHook(DeploymentConfig config, Stacks deployed) {
+    return artifactsBucket(deployed).isEmpty()
+        ? config : Configs.withHookCode(config, HookJar.fromClasspath().key());
+  }
+
+  private static Optional<String> artifactsBucket(Stacks deployed) {
+    return deployed.output(StackPart.REGISTRY, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
   }
 
   public Result up(Request request) {

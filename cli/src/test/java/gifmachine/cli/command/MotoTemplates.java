@@ -57,9 +57,6 @@ final class MotoTemplates {
       "AWS::WAFv2::",
       "AWS::Logs::QueryDefinition",
       "AWS::CodeBuild::",
-      // moto runs Lambda functions only through Docker: the validation hook is left out (its
-      // code upload is still exercised: up puts the jar into moto's S3).
-      "AWS::Lambda::",
       "AWS::CodeDeploy::",
       "AWS::CodePipeline::",
       "AWS::EC2::SecurityGroupEgress",

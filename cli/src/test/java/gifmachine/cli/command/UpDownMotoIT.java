@@ -154,7 +154,7 @@ class UpDownMotoIT {
       // exits 1, as it must: here exactly those, no task definition, secret or log group.
       assertThat(down.exitCode()).as(down.toString()).isEqualTo(1);
       assertThat(down.out()).contains("Task definition revisions deleted: ");
-      assertThat(leftovers(down.out())).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
+      assertThat(leftovers(down.out())).as(down.toString()).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
       assertThat(down.err()).contains("resource(s) of test-acme are left");
       try (Aws aws = moto.connect("us-east-1")) {
         for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "pipeline")) {
