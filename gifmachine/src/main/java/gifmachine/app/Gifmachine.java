@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -244,19 +245,33 @@ public final class Gifmachine implements AutoCloseable {
     cfg.jetty.modifyServer(
         jetty -> {
           // Outermost, around whatever is there (the GET /gif fast path), so it counts every
-          // request in flight; Javalin puts its servlet context inside the innermost wrapper.
-          jetty.setHandler(
-              jetty.getHandler() == null
-                  ? new GracefulHandler()
-                  : new GracefulHandler(jetty.getHandler()));
+          // request in flight and closes connections on the fast path too, which Javalin's
+          // before-handlers never see; Javalin puts its servlet context inside the innermost
+          // wrapper.
+          Handler.Wrapper closing = new CloseWhileDraining(drain, jetty.getHandler());
+          jetty.setHandler(new GracefulHandler(closing));
           jetty.setStopTimeout(STOP_GRACE.toMillis());
         });
-    cfg.routes.before(
-        ctx -> {
-          if (drain.draining()) {
-            ctx.header("Connection", "close");
-          }
-        });
+  }
+
+  /** Asks every client to close its connection while the instance drains. */
+  private static final class CloseWhileDraining extends Handler.Wrapper {
+    private final Drain drain;
+
+    CloseWhileDraining(Drain drain, Handler inner) {
+      super(inner);
+      this.drain = drain;
+    }
+
+    @Override
+    public boolean handle(
+        org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+        org.eclipse.jetty.util.Callback callback) throws Exception {
+      if (drain.draining()) {
+        response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
+      }
+      return super.handle(request, response, callback);
+    }
   }
 
   /** The 4xx status an exception or one of its causes carries, or 0. */

@@ -51,6 +51,8 @@ class DrainIT {
     assertThat(posted.statusCode()).isEqualTo(200);
     // Pooled connections to a draining instance are not kept for reuse.
     assertThat(posted.headers().firstValue("Connection")).hasValue("close");
+    // GET /gif is served by the Jetty fast path, outside Javalin: it closes connections too.
+    assertThat(clients.get("/gif").headers().firstValue("Connection")).hasValue("close");
     assertThat(kiosk.nextContaining("still here", 10)).contains("a.gif");
     assertThat(clients.get("/healthz").statusCode()).isEqualTo(200);
     assertThat(kiosk.closeCode).isNotDone();
