@@ -9,6 +9,7 @@ import gifmachine.cli.deploy.Configs;
 import gifmachine.cli.deploy.StackDeployer;
 import gifmachine.cli.deploy.Stacks;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.Edge;
 import gifmachine.infra.ImageSet;
 import java.net.URI;
 import java.util.EnumMap;
@@ -60,10 +61,20 @@ public final class DeployOptions {
   String graviton;
 
   @Option(names = "--waf", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-      description = "AWS WAF in front of the load balancer (default false).")
+      description = "AWS WAF: on the CloudFront distribution (a web ACL in us-east-1), or on the load balancer with --edge alb (default false).")
   String waf;
 
-  @Option(names = "--certificate-arn", paramLabel = "ARN", description = "ACM certificate for HTTPS on 443.")
+  @Option(names = "--edge", paramLabel = "cloudfront|alb",
+      description = "cloudfront (default): HTTPS on https://<id>.cloudfront.net, internal load balancer; "
+          + "alb: the internet-facing load balancer of old (HTTPS only with --certificate-arn).")
+  String edge;
+
+  @Option(names = "--domain", paramLabel = "NAME",
+      description = "Own name for the CloudFront edge, e.g. gifs.example.com (needs --certificate-arn in us-east-1).")
+  String domain;
+
+  @Option(names = "--certificate-arn", paramLabel = "ARN",
+      description = "ACM certificate: in us-east-1 for --domain on CloudFront; in the deployment's region for --edge alb.")
   String certificateArn;
 
   @Option(names = "--min-tasks", paramLabel = "N", description = "Fewest Gifmachine tasks (default 1).")
@@ -78,6 +89,10 @@ public final class DeployOptions {
   @Option(names = "--monitoring", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       description = "Deploy Prometheus and Grafana (default true).")
   String monitoring;
+
+  @Option(names = "--monitoring-spot", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Run the monitoring task on Fargate Spot (default true; false for on-demand).")
+  String monitoringSpot;
 
   @Option(names = "--pipeline", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       description = "Deploy the CodePipeline delivery pipeline (default true).")
@@ -104,6 +119,9 @@ public final class DeployOptions {
     put(flags, Setting.DB_INSTANCE_CLASS, dbInstanceClass);
     put(flags, Setting.MONITORING, monitoring);
     put(flags, Setting.PIPELINE, pipeline);
+    put(flags, Setting.EDGE, edge);
+    put(flags, Setting.DOMAIN, domain);
+    put(flags, Setting.MONITORING_SPOT, monitoringSpot);
     return flags;
   }
 
@@ -141,6 +159,12 @@ public final class DeployOptions {
       default -> throw new ConfigException("method \"" + settings.get(Setting.METHOD) + "\" (from "
           + settings.source(Setting.METHOD) + "): must be changeset or direct");
     };
+    Edge edge = switch (settings.get(Setting.EDGE).trim().toLowerCase(Locale.ROOT)) {
+      case "cloudfront" -> Edge.CLOUDFRONT;
+      case "alb" -> Edge.ALB;
+      default -> throw new ConfigException("edge \"" + settings.get(Setting.EDGE) + "\" (from "
+          + settings.source(Setting.EDGE) + "): must be cloudfront or alb");
+    };
     ImageSet pending = new ImageSet("pending", "pending", "pending", "pending", "pending");
     DeploymentConfig config = DeploymentConfig.builder(
             settings.get(Setting.ENVIRONMENT), settings.get(Setting.COMPANY), settings.get(Setting.REGION))
@@ -155,6 +179,9 @@ public final class DeployOptions {
         .dbInstanceClass(settings.get(Setting.DB_INSTANCE_CLASS))
         .monitoring(settings.flag(Setting.MONITORING))
         .pipeline(settings.flag(Setting.PIPELINE))
+        .edge(edge)
+        .domain(settings.get(Setting.DOMAIN).trim().toLowerCase(Locale.ROOT))
+        .monitoringSpot(settings.flag(Setting.MONITORING_SPOT))
         .build();
     config = Configs.withImages(config, Stacks.placeholderImages(config));
     AwsSettings aws = new AwsSettings(settings.get(Setting.REGION), settings.get(Setting.PROFILE), endpoint);

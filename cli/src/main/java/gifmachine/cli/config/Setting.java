@@ -26,7 +26,10 @@ public enum Setting {
   MAX_TASKS("max-tasks", "GIFMACHINE_MAX_TASKS", "4"),
   DB_INSTANCE_CLASS("db-instance-class", "GIFMACHINE_DB_INSTANCE_CLASS", "db.t4g.micro"),
   MONITORING("monitoring", "GIFMACHINE_MONITORING", "true"),
-  PIPELINE("pipeline", "GIFMACHINE_PIPELINE", "true");
+  PIPELINE("pipeline", "GIFMACHINE_PIPELINE", "true"),
+  EDGE("edge", "GIFMACHINE_EDGE", "cloudfront"),
+  DOMAIN("domain", "GIFMACHINE_DOMAIN", ""),
+  MONITORING_SPOT("monitoring-spot", "GIFMACHINE_MONITORING_SPOT", "true");
 
   private final String key;
   private final String environmentVariable;

@@ -142,7 +142,7 @@ class UpDownMotoIT {
       long downMillis = (System.nanoTime() - t2) / 1_000_000;
       assertThat(down.exitCode()).as(down.toString()).isZero();
       try (Aws aws = moto.connect("us-east-1")) {
-        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "pipeline")) {
+        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "edge", "pipeline")) {
           assertThat(aws.cloudFormation().describe("test-acme-" + part)).as(part).isEmpty();
         }
         assertThat(aws.secrets().describe("test-acme/gifmachine/api-password")).isEmpty();
