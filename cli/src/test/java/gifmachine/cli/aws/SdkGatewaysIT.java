@@ -69,6 +69,13 @@ class SdkGatewaysIT {
   }
 
   @Test
+  void ec2_finds_cloudfronts_origin_facing_prefix_list_by_name_and_nothing_for_an_unknown_name() {
+    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.origin-facing"))
+        .hasValueSatisfying(id -> assertThat(id).matches("pl-[0-9a-f]{8,17}"));
+    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.nothing")).isEmpty();
+  }
+
+  @Test
   void cloudformation_stacks_are_created_updated_described_and_deleted() {
     CloudFormationGateway cfn = aws.cloudFormation();
     assertThat(cfn.describe("test-acme-registry")).isEmpty();
