@@ -137,6 +137,9 @@ public final class NetworkStack extends Stack {
       // by the CLI (EC2 DescribeManagedPrefixLists), not by a custom resource.
       // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
       // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list
+      // A prefix list counts as its maximum entries (55 for this one) against the 60 inbound
+      // rules a security group may have, so this group takes no other inbound rule.
+      // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
       loadBalancerSecurityGroup.addIngressRule(Peer.prefixList(config.prefixListOrPlaceholder()),
           Port.tcp(80), "HTTP from CloudFront (VPC origin)");
     } else {
