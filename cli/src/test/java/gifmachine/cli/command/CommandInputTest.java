@@ -82,6 +82,9 @@ class CommandInputTest {
           "is in us-east-1, but an Application Load Balancer uses certificates from its own region"));
       cases.add(Arguments.of(command, with(args(command, "--domain", "gifs.example.com"), VALID),
           "domain \"gifs.example.com\": needs --certificate-arn"));
+      cases.add(Arguments.of(command, with(args(command, "--domain", "gifs_example.com",
+          "--certificate-arn", virginianCertificate), VALID),
+          "domain \"gifs_example.com\": not a lowercase DNS name like gifs.example.com"));
       cases.add(Arguments.of(command, with(args(command, "--certificate-arn", virginianCertificate), VALID),
           "with the CloudFront edge a certificate needs --domain"));
       cases.add(Arguments.of(command, with(args(command, "--monitoring-spot", "sometimes"), VALID),
