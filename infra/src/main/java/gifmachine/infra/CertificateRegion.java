@@ -1,38 +1,42 @@
 package gifmachine.infra;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * Checks that an ACM certificate ARN is in the region its user requires: CloudFront takes
- * certificates from us-east-1 only
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html#https-requirements-aws-region),
- * an Application Load Balancer from its own region
- * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html).
- * The region is the fourth field of the ARN, so no AWS call is needed.
+ * An ACM certificate can be used only by services in its own region: an Application Load
+ * Balancer needs one from the load balancer's region, CloudFront one from us-east-1
+ * (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html). Checked before
+ * anything is deployed, so the mistake is not found by a failed stack update.
  *
  * <pre>{@code
- * CertificateRegion.require(arn, "us-east-1", "CloudFront uses certificates from us-east-1 only");
+ * CertificateRegion.require(config.certificateArn(), config.region(), "the load balancer");
+ * CertificateRegion.require(cloudFrontCertificateArn, "us-east-1", "CloudFront");
  * }</pre>
  */
 public final class CertificateRegion {
+
+  private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:acm:([a-z0-9-]+):\\d{12}:certificate/.+");
+
   private CertificateRegion() {}
 
-  /** The region field of an ARN ({@code arn:partition:service:region:account:resource}). */
-  public static String of(String arn) {
-    String[] fields = arn.split(":", 6);
-    if (fields.length < 6 || !fields[0].equals("arn") || !fields[2].equals("acm")) {
-      throw new InvalidDeploymentConfigException("certificate \"" + arn
+  /**
+   * @param certificateArn an ACM certificate ARN
+   * @param requiredRegion the region the certificate's user needs it in
+   * @param usedBy who uses it, for the message: "the load balancer", "CloudFront"
+   * @throws InvalidDeploymentConfigException when the ARN is not an ACM ARN or is elsewhere
+   */
+  public static void require(String certificateArn, String requiredRegion, String usedBy) {
+    Matcher matcher = ARN.matcher(certificateArn);
+    if (!matcher.matches()) {
+      throw new InvalidDeploymentConfigException("certificate \"" + certificateArn
           + "\": not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
     }
-    return fields[3];
-  }
-
-  /** @throws InvalidDeploymentConfigException naming both regions and what to do */
-  public static void require(String arn, String requiredRegion, String why) {
-    String region = of(arn);
+    String region = matcher.group(1);
     if (!region.equals(requiredRegion)) {
-      throw new InvalidDeploymentConfigException("certificate \"" + arn + "\": is in " + region
-          + ", but " + why + "; request or import the certificate in " + requiredRegion
-          + " (ACM console or aws acm request-certificate --region " + requiredRegion
-          + ") and pass that ARN");
+      throw new InvalidDeploymentConfigException("certificate \"" + certificateArn + "\": it is in " + region
+          + ", but " + usedBy + " can use only a certificate from " + requiredRegion
+          + "; request or import one in " + requiredRegion + " (ACM certificates do not cross regions)");
     }
   }
 }

@@ -97,9 +97,10 @@ public record DeploymentConfig(
     }
     if (!certificateArn.isBlank()) {
       String required = edge == Edge.CLOUDFRONT ? CLOUDFRONT_REGION : region;
+      // The distribution uses it with the CloudFront edge, the load balancer's listeners with
+      // the ALB edge (validateEdge runs after validate, which checked the ARN's form).
       CertificateRegion.require(certificateArn, required,
-          edge == Edge.CLOUDFRONT ? "CloudFront uses certificates from us-east-1 only"
-              : "an Application Load Balancer uses certificates from its own region");
+          edge == Edge.CLOUDFRONT ? "CloudFront" : "the load balancer in " + region);
       if (edge == Edge.CLOUDFRONT && domain.isEmpty()) {
         throw invalid("certificate \"" + certificateArn + "\"",
             "with the CloudFront edge a certificate needs --domain, the name it is for");
@@ -156,6 +157,7 @@ public record DeploymentConfig(
       throw invalid("database instance class \"" + dbInstanceClass + "\"",
           "not an RDS class like db.t4g.micro");
     }
+    ConnectionBudget.of(dbInstanceClass, maxTasks);
   }
 
   private static void requireName(String field, String value) {

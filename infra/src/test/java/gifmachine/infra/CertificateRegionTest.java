@@ -1,43 +1,39 @@
 package gifmachine.infra;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
 
 class CertificateRegionTest {
-  static final String ARN = "arn:aws:acm:%s:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
-  @ParameterizedTest
-  @CsvSource({"us-east-1", "eu-west-1", "ap-southeast-2"})
-  void the_region_is_the_fourth_field_of_the_arn(String region) {
-    assertThat(CertificateRegion.of(ARN.formatted(region))).isEqualTo(region);
+  static final String IN_DUBLIN = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+
+  @Test
+  void a_certificate_from_the_required_region_is_accepted() {
+    assertThatCode(() -> CertificateRegion.require(IN_DUBLIN, "eu-west-1", "the load balancer"))
+        .doesNotThrowAnyException();
   }
 
-  @ParameterizedTest
-  @CsvSource({
-      "eu-west-1, us-east-1, 'is in eu-west-1, but CloudFront needs us-east-1; request or import the certificate in us-east-1'",
-      "us-east-1, eu-west-1, 'is in us-east-1, but CloudFront needs us-east-1; request or import the certificate in eu-west-1'"})
-  void a_certificate_in_another_region_is_refused_naming_both_regions_and_the_fix(
-      String actual, String required, String message) {
-    assertThatThrownBy(() -> CertificateRegion.require(ARN.formatted(actual), required, "CloudFront needs us-east-1"))
+  @Test
+  void a_certificate_from_another_region_is_refused_naming_both_regions_and_the_user() {
+    assertThatThrownBy(() -> CertificateRegion.require(IN_DUBLIN, "us-east-1", "CloudFront"))
         .isInstanceOf(InvalidDeploymentConfigException.class)
-        .hasMessageContaining(message)
-        .hasMessageContaining("aws acm request-certificate --region " + required);
+        .hasMessage("certificate \"" + IN_DUBLIN + "\": it is in eu-west-1, but CloudFront can use only a "
+            + "certificate from us-east-1; request or import one in us-east-1 (ACM certificates do not cross regions)");
   }
 
-  @ParameterizedTest
-  @CsvSource({"us-east-1", "eu-west-1"})
-  void a_certificate_in_the_required_region_passes(String region) {
-    assertThatCode(() -> CertificateRegion.require(ARN.formatted(region), region, "")).doesNotThrowAnyException();
+  @Test
+  void the_deployment_refuses_a_load_balancer_certificate_from_another_region_before_anything_is_deployed() {
+    assertThatThrownBy(() -> Deployments.defaultsBuilder().edge(Edge.ALB).certificateArn(
+            "arn:aws:acm:us-east-1:123456789012:certificate/abc").build())
+        .hasMessageContaining("it is in us-east-1, but the load balancer in eu-west-1 can use only a certificate from eu-west-1");
   }
 
-  @ParameterizedTest
-  @CsvSource({"arn:aws:s3:::bucket", "not-an-arn", "arn:aws:iam::123456789012:role/x"})
-  void anything_but_an_acm_arn_is_refused(String arn) {
-    assertThatThrownBy(() -> CertificateRegion.of(arn)).isInstanceOf(InvalidDeploymentConfigException.class)
-        .hasMessageContaining("not an ACM certificate ARN");
+  @Test
+  void the_cloudfront_edge_refuses_a_certificate_from_outside_us_east_1_before_anything_is_deployed() {
+    assertThatThrownBy(() -> Deployments.defaultsBuilder().domain("gifs.example.com")
+            .certificateArn(IN_DUBLIN).build())
+        .hasMessageContaining("it is in eu-west-1, but CloudFront can use only a certificate from us-east-1");
   }
 }

@@ -75,11 +75,11 @@ class CommandInputTest {
           "edge \"nginx\" (from flag --edge): must be cloudfront or alb"));
       cases.add(Arguments.of(command, with(args(command, "--domain", "gifs.example.com",
           "--certificate-arn", irishCertificate), VALID),
-          "is in eu-west-1, but CloudFront uses certificates from us-east-1 only; request or import"
-              + " the certificate in us-east-1"));
+          "it is in eu-west-1, but CloudFront can use only a certificate from us-east-1; request or"
+              + " import one in us-east-1"));
       cases.add(Arguments.of(command, with(args(command, "--edge", "alb",
           "--certificate-arn", virginianCertificate), VALID),
-          "is in us-east-1, but an Application Load Balancer uses certificates from its own region"));
+          "it is in us-east-1, but the load balancer in eu-west-1 can use only a certificate from eu-west-1"));
       cases.add(Arguments.of(command, with(args(command, "--domain", "gifs.example.com"), VALID),
           "domain \"gifs.example.com\": needs --certificate-arn"));
       cases.add(Arguments.of(command, with(args(command, "--domain", "gifs_example.com",

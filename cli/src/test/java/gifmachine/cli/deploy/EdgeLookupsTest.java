@@ -35,6 +35,16 @@ class EdgeLookupsTest {
     }
 
     @Override
+    public List<String> zonesOffering(String instanceType) {
+      return availabilityZones();
+    }
+
+    @Override
+    public boolean createServiceLinkedRole(String service) {
+      return false;
+    }
+
+    @Override
     public Optional<String> managedPrefixListId(String name) {
       asked.add(name);
       return Optional.ofNullable(lists.get(name));
