@@ -194,6 +194,7 @@ public final class GifmachineStack extends Stack {
         .build();
 
     ApplicationListener production;
+    ApplicationListener http;
     if (!cloudFront && config.certificate().isPresent()) {
       production = loadBalancer.addListener("Https", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
@@ -204,7 +205,7 @@ public final class GifmachineStack extends Stack {
           .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
-      loadBalancer.addListener("Http", software.amazon.awscdk.services
+      http = loadBalancer.addListener("Http", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(80)
           .protocol(ApplicationProtocol.HTTP)
@@ -215,17 +216,24 @@ public final class GifmachineStack extends Stack {
           .build());
       scheme = "https";
     } else {
-      production = loadBalancer.addListener("Http", software.amazon.awscdk.services
+      http = loadBalancer.addListener("Http", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(80)
           .protocol(ApplicationProtocol.HTTP)
           .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
+      production = http;
       scheme = "http";
     }
     productionListener = production;
     new InternalEndpoints(this, "Internal", production);
+    // Grafana's rule (monitoring stack) imports the production listener. The port-80 listener
+    // keeps its export whether or not it is production, so adding a certificate (production
+    // moves to 443) adds an export without dropping one the monitoring stack still imports;
+    // removing one drops the 443 export only after monitoring moved back (ExportOrder)
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html).
+    exportValue(http.getListenerArn());
     // ECS sends the new revision's test traffic here before production moves (the validation
     // hook checks it); nobody outside the load balancer's security group reaches this port.
     ApplicationListener test = loadBalancer.addListener("Test", software.amazon.awscdk.services

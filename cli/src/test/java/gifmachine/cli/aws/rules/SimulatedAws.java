@@ -576,7 +576,11 @@ public final class SimulatedAws {
       }
     }
     ElbRules.weightsAreFrom0To999(weights);
-    ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    // Only a forward action names target groups; a fixed-response rule (InternalEndpoints'
+    // 404 for /metrics) or a redirect has none.
+    if (actionTypes.contains("forward")) {
+      ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    }
     String listener = props.path("ListenerArn").asText();
     int priority = props.path("Priority").asInt();
     Map<Integer, String> byPriority = new HashMap<>();
