@@ -32,8 +32,8 @@ import software.constructs.Construct;
 /**
  * Delivery: CodePipeline with an S3 source ({@code source.zip} of the repository, uploaded by
  * the CLI, which then starts the pipeline), a Docker-free CodeBuild step that builds the CLI and
- * runs {@code images push} (jib straight to ECR, writing {@code taskdef.json} and {@code
- * appspec.yaml}). Its deploy stage is being rebuilt on ECS's own blue/green (issue 10).
+ * runs {@code images push} (jib straight to ECR). Its deploy stage is being rebuilt on ECS's own
+ * blue/green (issue 10).
  */
 public final class PipelineStack extends Stack {
 
@@ -69,17 +69,8 @@ public final class PipelineStack extends Stack {
     for (Repository repository : registry.repositories()) {
       repository.grantPullPush(build);
     }
-    // `images push --deployment` reads the repository URIs and the service's names from our
-    // stacks' outputs, and the service's current task definition as the template of taskdef.json.
-    build.addToRolePolicy(PolicyStatement.Builder.create()
-        .actions(List.of("ecs:DescribeServices"))
-        .resources(List.of(gifmachine.service().getServiceArn()))
-        .build());
-    // DescribeTaskDefinition has no resource-level permissions: AWS offers nothing narrower.
-    build.addToRolePolicy(PolicyStatement.Builder.create()
-        .actions(List.of("ecs:DescribeTaskDefinition"))
-        .resources(List.of("*"))
-        .build());
+    // `images push --deployment` reads the repository URIs from our stacks' outputs; it no
+    // longer writes taskdef.json, so the build needs nothing from ECS.
     build.addToRolePolicy(PolicyStatement.Builder.create()
         .actions(List.of("cloudformation:DescribeStacks"))
         .resources(List.of(Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
@@ -90,7 +81,6 @@ public final class PipelineStack extends Stack {
         .build());
 
     Artifact sourceOutput = new Artifact("Source");
-    Artifact buildOutput = new Artifact("Build");
     Pipeline pipeline = Pipeline.Builder.create(this, "Pipeline")
         .pipelineType(PipelineType.V2)
         .artifactBucket(artifacts)
@@ -113,7 +103,6 @@ public final class PipelineStack extends Stack {
                     .actionName("Images")
                     .project(build)
                     .input(sourceOutput)
-                    .outputs(List.of(buildOutput))
                     .build())).build()))
         // No CodeDeploy stage: CodeDeploy cannot deploy a service under ECS's own blue/green
         // controller. The Deploy stage that runs `up` is issue 10's (delivery).
@@ -127,23 +116,14 @@ public final class PipelineStack extends Stack {
         .value(artifacts.getBucketName()).build();
   }
 
-  /** The build: the CLI from source, then its Docker-free image push. */
+  /**
+   * The build: the CLI from source, then its Docker-free image push, with only the options
+   * {@code ImagesCommand} has (registry removed the task-definition and appspec outputs).
+   */
   static String pushCommand(DeploymentConfig config) {
     return "java -jar " + CLI_JAR + " images push --deployment " + config.deploymentName()
         + " --region " + config.region()
-        + " --platform " + (config.graviton() ? "arm64" : "amd64")
-        + " --task-definition-template current-taskdef.json"
-        + " --task-definition-out taskdef.json --appspec-out appspec.yaml";
-  }
-
-  /**
-   * The service's task definition, the template of the new revision's taskdef.json. The AWS CLI
-   * on the build image fetches it whole (the build role may describe task definitions).
-   */
-  static String currentTaskDefinitionCommand(DeploymentConfig config) {
-    return "aws ecs describe-task-definition --task-definition " + config.deploymentName()
-        + "-gifmachine --region " + config.region()
-        + " --query taskDefinition --output json > current-taskdef.json";
+        + " --platform " + (config.graviton() ? "arm64" : "amd64");
   }
 
   private static Map<String, Object> buildSpec(DeploymentConfig config) {
@@ -153,9 +133,7 @@ public final class PipelineStack extends Stack {
             "install", Map.of("runtime-versions", Map.of("java", "corretto21")),
             "build", Map.of("commands", List.of(
                 "./mvnw -B -pl cli -am package -DskipTests",
-                currentTaskDefinitionCommand(config),
                 pushCommand(config)))),
-        "artifacts", Map.of("files", List.of("taskdef.json", "appspec.yaml")),
         "cache", Map.of("paths", List.of("/root/.m2/**/*")));
   }
 
