@@ -91,6 +91,40 @@ public final class Infrastructure {
     }
   }
 
+  /**
+   * The execution-role stack of {@code config}'s deployment, {@code
+   * {environment}-{company}-deployer}: synthesized on its own because an administrator deploys
+   * it once ({@code iam-policy --bootstrap}) and CloudFormation then deploys every other stack
+   * with its role.
+   */
+  public static SynthesizedStack synthesizeExecutionRole(DeploymentConfig config) {
+    Path outdir = createTempDirectory();
+    try {
+      App app = new App(AppProps.builder()
+          .outdir(outdir.toString())
+          .analyticsReporting(false)
+          .build());
+      String name = config.deploymentName() + "-" + EXECUTION_ROLE_SUFFIX;
+      Stack stack = new ExecutionRoleStack(app, EXECUTION_ROLE_SUFFIX, StackProps.builder()
+          .stackName(name)
+          .description("gifmachine-on-aws " + config.deploymentName()
+              + ": the role CloudFormation deploys the other stacks with")
+          .synthesizer(new BootstraplessSynthesizer())
+          .build(), config);
+      config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
+      app.synth();
+      return new SynthesizedStack(name, StackPart.REGISTRY,
+          Files.readString(outdir.resolve(stack.getTemplateFile())), List.of(), config.tags());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the synthesized execution-role template", e);
+    } finally {
+      deleteRecursively(outdir);
+    }
+  }
+
+  /** Last word of the execution-role stack's name. */
+  public static final String EXECUTION_ROLE_SUFFIX = "deployer";
+
   private static StackProps props(DeploymentConfig config, StackPart part, String what) {
     return StackProps.builder()
         .stackName(config.stackName(part))
