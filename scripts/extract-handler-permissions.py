@@ -149,9 +149,20 @@ def known_action(action):
         return False
 
 
+READ_ONLY_WILDCARD = re.compile(r"^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*\*$")
+
+
+def allowed(action):
+    """An IAM action, or a schema's read-only wildcard such as `ec2:Describe*`; nothing wider."""
+    return ":" in action and known_action(action) and (
+        "*" not in action or READ_ONLY_WILDCARD.match(action) is not None)
+
+
 def clean(handlers):
-    return {h: sorted({a for a in actions if ":" in a and known_action(a)})
-            for h, actions in sorted(handlers.items())}
+    dropped = {a for actions in handlers.values() for a in actions if not allowed(a)}
+    if any("*" in a and known_action(a) for a in dropped):
+        raise SystemExit(f"a schema asks for a wildcard wider than read-only: {sorted(dropped)}")
+    return {h: sorted({a for a in actions if allowed(a)}) for h, actions in sorted(handlers.items())}
 
 
 def main():

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -40,6 +41,14 @@ public final class Infrastructure {
    * @throws InvalidDeploymentConfigException never for a built config (it validates itself)
    */
   public static SynthesizedApp synthesize(DeploymentConfig config) {
+    return synthesize(config, app -> {});
+  }
+
+  /**
+   * {@link #synthesize(DeploymentConfig)}, with {@code beforeSynthesis} called on the app once
+   * every stack is in it: the seam through which tests add aspects such as cdk-nag's rules.
+   */
+  static SynthesizedApp synthesize(DeploymentConfig config, Consumer<App> beforeSynthesis) {
     Path outdir = createTempDirectory();
     try {
       App app = new App(AppProps.builder()
@@ -47,6 +56,9 @@ public final class Infrastructure {
           .analyticsReporting(false)
           .build());
       Map<StackPart, Stack> stacks = new LinkedHashMap<>();
+      stacks.put(StackPart.EXECUTION_ROLE, new ExecutionRoleStack(app,
+          StackPart.EXECUTION_ROLE.suffix(), props(config, StackPart.EXECUTION_ROLE,
+              "the role CloudFormation deploys the other stacks with"), config));
       RegistryStack registry = new RegistryStack(app, StackPart.REGISTRY.suffix(),
           props(config, StackPart.REGISTRY, "ECR repositories"), config);
       stacks.put(StackPart.REGISTRY, registry);
@@ -72,6 +84,7 @@ public final class Infrastructure {
       }
       config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
 
+      beforeSynthesis.accept(app);
       app.synth();
       List<SynthesizedStack> result = new ArrayList<>();
       for (Map.Entry<StackPart, Stack> entry : stacks.entrySet()) {
@@ -90,40 +103,6 @@ public final class Infrastructure {
       deleteRecursively(outdir);
     }
   }
-
-  /**
-   * The execution-role stack of {@code config}'s deployment, {@code
-   * {environment}-{company}-deployer}: synthesized on its own because an administrator deploys
-   * it once ({@code iam-policy --bootstrap}) and CloudFormation then deploys every other stack
-   * with its role.
-   */
-  public static SynthesizedStack synthesizeExecutionRole(DeploymentConfig config) {
-    Path outdir = createTempDirectory();
-    try {
-      App app = new App(AppProps.builder()
-          .outdir(outdir.toString())
-          .analyticsReporting(false)
-          .build());
-      String name = config.deploymentName() + "-" + EXECUTION_ROLE_SUFFIX;
-      Stack stack = new ExecutionRoleStack(app, EXECUTION_ROLE_SUFFIX, StackProps.builder()
-          .stackName(name)
-          .description("gifmachine-on-aws " + config.deploymentName()
-              + ": the role CloudFormation deploys the other stacks with")
-          .synthesizer(new BootstraplessSynthesizer())
-          .build(), config);
-      config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
-      app.synth();
-      return new SynthesizedStack(name, StackPart.REGISTRY,
-          Files.readString(outdir.resolve(stack.getTemplateFile())), List.of(), config.tags());
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the synthesized execution-role template", e);
-    } finally {
-      deleteRecursively(outdir);
-    }
-  }
-
-  /** Last word of the execution-role stack's name. */
-  public static final String EXECUTION_ROLE_SUFFIX = "deployer";
 
   private static StackProps props(DeploymentConfig config, StackPart part, String what) {
     return StackProps.builder()
