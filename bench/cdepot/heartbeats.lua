@@ -23,6 +23,7 @@ end
 
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("heartbeats/s: %.0f  errors: %d  p50: %.2f ms  p99: %.2f ms\n",
-    summary.requests / (summary.duration / 1e6), errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("heartbeats/s: %.0f  errors: %d  p50: %.2f ms  p99: %.2f ms  requests: %d\n",
+    summary.requests / (summary.duration / 1e6), errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests))
 end

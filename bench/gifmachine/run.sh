@@ -19,21 +19,7 @@ for tool in wrk psql curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing: apt-get install -y wrk postgresql-client curl" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/gifmachine-bench.XXXXXX)
-mkdir -p bench/gifmachine/results
-REPORT=bench/gifmachine/results/$(date -u +%Y%m%dT%H%M%SZ).txt
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-say() { echo "$*" | tee -a "$REPORT"; }
-
-# JVM flags exactly as the image uses them, plus the container size.
-mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
-FLAGS+=("-XX:MaxRAM=$MAX_RAM")
+source bench/gifmachine/harness.sh ""
 
 say "# Gifmachine benchmark $(date -u +%FT%TZ)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,8 +1,7 @@
 package gifmachine.cdepot;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -10,18 +9,34 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * cDepot, the heartbeat registry: sidecars {@code POST /alive}, Prometheus discovers their
@@ -32,8 +47,10 @@ import java.util.concurrent.TimeUnit;
  * curl localhost:8002/targets
  * }</pre>
  *
- * <p>Started by {@link #start(CDepotConfig)}; {@link #close()} writes the file a last time and
- * stops the server.
+ * <p>It serves HTTP with Jetty's core {@link Handler} API (no servlets): the JDK's
+ * {@code com.sun.net.httpserver} spent most of each heartbeat in two thread hand-offs and ~17 KB
+ * of garbage (docs/benchmarks.md). Started by {@link #start(CDepotConfig)}; {@link #close()} writes
+ * the file a last time and stops the server.
  */
 public final class CDepot implements AutoCloseable {
 
@@ -48,31 +65,30 @@ public final class CDepot implements AutoCloseable {
   private final Optional<FileSd> fileSd;
   private final PrometheusRegistry metrics = new PrometheusRegistry();
   private final PrometheusTextFormatWriter metricsWriter = PrometheusTextFormatWriter.create();
-  private final Counter heartbeats;
   // The data points, looked up once: a label lookup per heartbeat showed in the profile.
   private final CounterDataPoint accepted;
   private final CounterDataPoint rejected;
   private final CounterDataPoint full;
-  private final HttpServer server;
+  private final Server server;
+  private final ServerConnector connector;
   private volatile RenderedTargets renderedTargets = new RenderedTargets(-1, new byte[0]);
-  private final ExecutorService handlers;
   private final ScheduledExecutorService housekeeping;
 
   /** {@code GET /targets}'s body for one registry version: 10,000 targets are 1.4 MB of JSON. */
   private record RenderedTargets(long version, byte[] json) {}
 
-  private CDepot(CDepotConfig config) throws IOException {
+  private CDepot(CDepotConfig config, LongSupplier nanoClock) {
     this.config = config;
-    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), System::nanoTime,
+    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), nanoClock,
         group -> {
           try {
             return json.writeValueAsBytes(group);
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          } catch (JsonProcessingException e) {
             throw new IllegalStateException("a target group always serializes", e);
           }
         });
     this.fileSd = config.fileSdPath().map(path -> new FileSd(path, json));
-    this.heartbeats =
+    Counter heartbeats =
         Counter.builder()
             .name("cdepot_heartbeats_total")
             .help("Heartbeats received, by result (accepted, rejected, full)")
@@ -89,30 +105,53 @@ public final class CDepot implements AutoCloseable {
               callback.call(registry.size());
             })
         .register(metrics);
-    this.handlers = switch (config.executor()) {
-      case VIRTUAL -> Executors.newVirtualThreadPerTaskExecutor();
-      case FIXED -> Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors());
-      case INLINE -> null;
-    };
-    this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
-    server.setExecutor(handlers); // null: on the server's own dispatcher thread
-    server.createContext("/alive", this::alive);
-    server.createContext("/targets", this::targets);
-    server.createContext("/metrics", this::metricsEndpoint);
-    server.createContext("/healthz", this::healthz);
-    server.createContext("/", exchange -> error(exchange, 404, "path: not found"));
+    this.server = new Server(threadPool(config.executor()));
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(config.bindAddress());
+    connector.setPort(config.port());
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+    server.setHandler(new Routes(config.executor() == CDepotConfig.HttpExecutor.INLINE
+        ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING));
+    server.setErrorHandler(new JsonErrors());
+    server.setStopTimeout(0);
     this.housekeeping =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cdepot-housekeeping").factory());
   }
 
+  /**
+   * Jetty needs an acceptor, a selector and a reserved thread of its own; the rest run handlers.
+   * Kept small for the 0.25-1 vCPU cDepot gets: each idle platform thread is a stack.
+   */
+  private static QueuedThreadPool threadPool(CDepotConfig.HttpExecutor executor) {
+    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
+    threads.setName("cdepot-http");
+    if (executor == CDepotConfig.HttpExecutor.VIRTUAL) {
+      threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("cdepot-handler"));
+    }
+    return threads;
+  }
+
   /** Starts cDepot: restores the last file_sd file, then listens and keeps the file fresh. */
   public static CDepot start(CDepotConfig config) throws IOException {
-    // Without TCP_NODELAY a keep-alive client waits for delayed ACKs between requests. The
-    // JDK server reads this property once, so it has to be set before the first server exists.
-    System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
-    CDepot depot = new CDepot(config);
+    return start(config, System::nanoTime);
+  }
+
+  /** As {@link #start(CDepotConfig)}, with the clock the TTL is measured on (tests drive it). */
+  static CDepot start(CDepotConfig config, LongSupplier nanoClock) throws IOException {
+    CDepot depot = new CDepot(config, nanoClock);
     depot.restore();
-    depot.server.start();
+    try {
+      depot.server.start();
+    } catch (Exception e) {
+      // Not close(): its last file write could overwrite the file of a cDepot already running.
+      depot.housekeeping.shutdownNow();
+      depot.stopServer();
+      throw e instanceof IOException io ? io : new IOException("cannot start the HTTP server: " + e.getMessage(), e);
+    }
     long sweep = Math.max(100, Math.min(1000, config.ttl().toMillis() / 4));
     depot.housekeeping.scheduleWithFixedDelay(depot.registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
     depot.fileSd.ifPresent(
@@ -125,7 +164,7 @@ public final class CDepot implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   private void restore() {
@@ -153,110 +192,148 @@ public final class CDepot implements AutoCloseable {
         });
   }
 
-  private void alive(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        error(exchange, 405, "method: POST /alive");
-        return;
+  /** The routes: exact paths, as the original had. */
+  private final class Routes extends Handler.Abstract {
+
+    Routes(InvocationType invocationType) {
+      super(invocationType);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      switch (Request.getPathInContext(request)) {
+        case "/alive" -> alive(request, response, callback);
+        case "/targets" -> targets(request, response, callback);
+        case "/metrics" -> metricsEndpoint(response, callback);
+        case "/healthz" -> respond(response, callback, 200, JSON, HEALTHY);
+        default -> error(response, callback, 404, "path: not found");
       }
-      Optional<byte[]> body = readBody(exchange);
-      if (body.isEmpty()) {
-        rejected.inc();
-        error(exchange, 413, "body: at most " + MAX_BODY_BYTES + " bytes");
-        return;
-      }
-      Heartbeat heartbeat;
-      try {
-        heartbeat = parser.parse(body.get());
-      } catch (HeartbeatParser.InvalidHeartbeat e) {
-        rejected.inc();
-        error(exchange, 400, e.getMessage());
-        return;
-      }
-      if (registry.register(heartbeat) == TargetRegistry.Outcome.FULL) {
-        full.inc();
-        error(exchange, 503, "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
-        return;
-      }
-      accepted.inc();
-      exchange.sendResponseHeaders(204, -1);
+      return true;
     }
   }
 
-  /** The body, or empty when it is larger than {@link #MAX_BODY_BYTES}. */
-  private static Optional<byte[]> readBody(HttpExchange exchange) throws IOException {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    long length = -1;
-    if (declared != null) {
-      try {
-        length = Long.parseLong(declared.strip());
-        if (length > MAX_BODY_BYTES) {
-          return Optional.empty();
-        }
-      } catch (NumberFormatException e) {
-        // Let the server's own framing decide; the read below enforces the limit anyway.
-      }
+  private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+  private void alive(Request request, Response response, Callback callback) {
+    if (!HttpMethod.POST.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      error(response, callback, 405, "method: POST /alive");
+      return;
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      if (length >= 0) {
-        // The usual case: read exactly the declared bytes into an array of that size, rather
-        // than through readNBytes's 16 KB buffers (an allocation per heartbeat).
-        byte[] body = new byte[(int) length];
-        int read = in.readNBytes(body, 0, body.length);
-        return Optional.of(read == body.length ? body : java.util.Arrays.copyOf(body, read));
-      }
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+    if (request.getLength() > MAX_BODY_BYTES) {
+      tooLarge(response, callback);
+      return;
     }
+    // Usually the body came with the headers and this completes at once, on this thread; the
+    // work after it never blocks, so Jetty may run it on its selector thread if it must wait.
+    Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES, Promise.Invocable.from(
+        InvocationType.NON_BLOCKING,
+        body -> heartbeat(body, response, callback),
+        failure -> {
+          // Jetty's overflow failure ("Max size exceeded") for a body without Content-Length;
+          // I/O failures (a client gone mid-body) go to Jetty.
+          if (failure instanceof IllegalStateException) {
+            tooLarge(response, callback);
+          } else {
+            callback.failed(failure);
+          }
+        }));
   }
 
-  private void targets(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        error(exchange, 405, "method: GET /targets");
-        return;
-      }
-      registry.expire();
-      long version = registry.version();
-      RenderedTargets rendered = renderedTargets;
-      if (rendered.version() != version) {
-        rendered = new RenderedTargets(version, registry.renderTargetGroups());
-        renderedTargets = rendered;
-      }
-      respond(exchange, 200, JSON, rendered.json());
-    }
+  private void tooLarge(Response response, Callback callback) {
+    rejected.inc();
+    error(response, callback, 413, "body: at most " + MAX_BODY_BYTES + " bytes");
   }
 
-  private void metricsEndpoint(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+  private void heartbeat(byte[] body, Response response, Callback callback) {
+    Heartbeat heartbeat;
+    try {
+      heartbeat = parser.parse(body);
+    } catch (HeartbeatParser.InvalidHeartbeat e) {
+      rejected.inc();
+      error(response, callback, 400, e.getMessage());
+      return;
+    }
+    if (registry.register(heartbeat) == TargetRegistry.Outcome.FULL) {
+      full.inc();
+      error(response, callback, 503, "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
+      return;
+    }
+    accepted.inc();
+    response.setStatus(204);
+    callback.succeeded();
+  }
+
+  private void targets(Request request, Response response, Callback callback) {
+    if (!HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      error(response, callback, 405, "method: GET /targets");
+      return;
+    }
+    registry.expire();
+    long version = registry.version();
+    RenderedTargets rendered = renderedTargets;
+    if (rendered.version() != version) {
+      rendered = new RenderedTargets(version, registry.renderTargetGroups());
+      renderedTargets = rendered;
+    }
+    respond(response, callback, 200, JSON, rendered.json());
+  }
+
+  private void metricsEndpoint(Response response, Callback callback) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
       metricsWriter.write(out, metrics.scrape());
-      respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory does not fail", e);
+    }
+    respond(response, callback, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+  }
+
+  private void error(Response response, Callback callback, int status, String message) {
+    // Jetty reads and discards a rejected request's unread body (or closes the connection when
+    // it is too large), so no bytes are left behind for the next request.
+    respond(response, callback, status, JSON, errorJson(message));
+  }
+
+  private byte[] errorJson(String message) {
+    try {
+      return json.writeValueAsBytes(Map.of("error", message));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a string always serializes", e);
     }
   }
 
-  private void healthz(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      respond(exchange, 200, JSON, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
-    }
+  private static void respond(Response response, Callback callback, int status, String contentType, byte[] body) {
+    response.setStatus(status);
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, contentType);
+    headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 
-  private void error(HttpExchange exchange, int status, String message) throws IOException {
-    // The server drains an unread request body on close (or drops the connection if it is
-    // too large), so a rejected request never leaves bytes behind for the next one.
-    try (exchange) {
-      respond(exchange, status, JSON, json.writeValueAsBytes(Map.of("error", message)));
-    }
-  }
+  /**
+   * Errors Jetty raises itself (a malformed request line, headers over 8 KB, a handler failure)
+   * in cDepot's JSON shape, {@code {"error":"http: Bad Request"}}, never an HTML page.
+   */
+  private final class JsonErrors extends ErrorHandler {
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+      Object message = request.getAttribute(ERROR_MESSAGE);
+      respond(response, callback, status, JSON, errorJson(http(status, message)));
+      return true;
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, JSON);
+      return ByteBuffer.wrap(errorJson(http(status, reason)));
+    }
+
+    private static String http(int status, Object message) {
+      return "http: " + (message == null ? HttpStatus.getMessage(status) : message.toString());
     }
   }
 
@@ -264,15 +341,14 @@ public final class CDepot implements AutoCloseable {
   public void close() {
     housekeeping.shutdownNow();
     writeFileSd();
-    server.stop(0);
-    if (handlers != null) {
-      handlers.shutdownNow();
-      try {
-        handlers.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    stopServer();
   }
 
+  private void stopServer() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      logger.log(Level.WARNING, "cannot stop the HTTP server: {0}", e.toString());
+    }
+  }
 }

@@ -31,13 +31,16 @@ public record CDepotConfig(
     int maxTargets,
     HttpExecutor executor) {
 
-  /** The threads that run request handlers. */
+  /** The threads that run request handlers (Jetty's thread pool in every case). */
   public enum HttpExecutor {
-    /** One virtual thread per exchange. */
+    /** Handlers on virtual threads, one per request. */
     VIRTUAL,
-    /** A fixed pool of platform threads, two per core. */
+    /** Handlers on Jetty's pool of platform threads: a hand-off per request. */
     FIXED,
-    /** The server's single dispatcher thread: no hand-off, but one slow client stalls all. */
+    /**
+     * Handlers declared non-blocking (none of cDepot's waits), so Jetty runs each on the thread
+     * that read the request: no hand-off.
+     */
     INLINE
   }
 
@@ -62,7 +65,7 @@ public record CDepotConfig(
   public static CDepotConfig defaults() {
     return new CDepotConfig(
         "0.0.0.0", DEFAULT_PORT, Duration.ofSeconds(30), Optional.empty(), Duration.ofSeconds(15),
-        10_000, HttpExecutor.FIXED);
+        10_000, HttpExecutor.INLINE);
   }
 
   /**

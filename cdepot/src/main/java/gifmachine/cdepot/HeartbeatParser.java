@@ -76,6 +76,11 @@ final class HeartbeatParser {
       if (in.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("not an object");
       }
+      // One object and nothing after it but whitespace, as the docs promise: a second value
+      // or garbage would otherwise be ignored silently.
+      if (in.nextToken() != null) {
+        throw new IOException("trailing content");
+      }
     } catch (IOException e) {
       throw new InvalidHeartbeat("body: must be a JSON object");
     }

@@ -21,6 +21,7 @@ class CDepotConfigTest {
     assertThat(config.fileSdPath()).isEmpty();
     assertThat(config.fileSdInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(config.maxTargets()).isEqualTo(10_000);
+    assertThat(config.executor()).isEqualTo(CDepotConfig.HttpExecutor.INLINE);
   }
 
   @Test

@@ -1,21 +1,29 @@
 package gifmachine.cdepot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CDepotIT {
@@ -27,6 +35,8 @@ class CDepotIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
+  // cDepot's clock for the TTL, moved by the tests: expiry never races the real clock.
+  private final AtomicLong nanoClock = new AtomicLong(1_000_000_000L);
   private CDepot depot;
 
   @TempDir Path dir;
@@ -39,7 +49,7 @@ class CDepotIT {
   }
 
   private CDepot start(CDepotConfig config) throws Exception {
-    depot = CDepot.start(config.withBindAddress("127.0.0.1").withPort(0));
+    depot = CDepot.start(config.withBindAddress("127.0.0.1").withPort(0), nanoClock::get);
     return depot;
   }
 
@@ -74,19 +84,37 @@ class CDepotIT {
                   "targets":["127.0.0.1:8080","127.0.0.1:4567"]}]"""));
   }
 
+  @ParameterizedTest
+  @EnumSource(CDepotConfig.HttpExecutor.class)
+  void every_executor_registers_heartbeats_and_rejects_bad_ones(CDepotConfig.HttpExecutor executor)
+      throws Exception {
+    start(CDepotConfig.defaults().withExecutor(executor));
+
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+    assertThat(post("{\"localIP\":\"h:80\"} x").statusCode()).isEqualTo(400);
+    assertThat(post("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}").statusCode()).isEqualTo(413);
+    assertThat(json.readTree(get("/targets").body())).hasSize(1);
+  }
+
   @Test
-  void a_target_disappears_after_the_ttl_without_heartbeats() throws Exception {
-    start(CDepotConfig.defaults().withTtl(Duration.ofMillis(600)));
+  void a_target_lives_for_the_ttl_after_its_last_heartbeat_and_then_disappears() throws Exception {
+    start(CDepotConfig.defaults().withTtl(Duration.ofSeconds(30)));
     post(HEARTBEAT);
+    nanoClock.addAndGet(Duration.ofSeconds(20).toNanos());
+    post(HEARTBEAT);
+
+    nanoClock.addAndGet(Duration.ofSeconds(30).toNanos());
     assertThat(json.readTree(get("/targets").body())).hasSize(1);
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(
-        () -> assertThat(json.readTree(get("/targets").body())).isEmpty());
+    nanoClock.addAndGet(1);
+    assertThat(json.readTree(get("/targets").body())).isEmpty();
     assertThat(get("/metrics").body()).contains("cdepot_targets 0.0");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"localIP\":\"nope\"}", "{\"localIP\":\"h:80\",\"cluster\":[]}"})
+  @ValueSource(strings = {
+    "{", "{\"localIP\":\"nope\"}", "{\"localIP\":\"h:80\",\"cluster\":[]}",
+    "{\"localIP\":\"h:80\"} trailing garbage"})
   void bad_heartbeats_get_a_json_400_and_the_server_keeps_serving(String body) throws Exception {
     start(CDepotConfig.defaults());
 
@@ -107,6 +135,36 @@ class CDepotIT {
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(json.readTree(response.body()).get("error").asText()).startsWith("body: at most 16384 bytes");
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void a_chunked_body_over_16_kb_is_rejected_with_413() throws Exception {
+    start(CDepotConfig.defaults());
+    byte[] big = ("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+    // No Content-Length: the limit is enforced while reading, not from the header.
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(uri("/alive"))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("body: at most 16384 bytes");
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void errors_the_http_server_raises_itself_are_json_too() throws Exception {
+    start(CDepotConfig.defaults());
+
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(uri("/targets")).header("X-Big", "b".repeat(9_000)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(431);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("http: ");
   }
 
   @Test
@@ -145,6 +203,8 @@ class CDepotIT {
       assertThat(written).hasSize(1);
       assertThat(written.get(0).get("labels").get("taskID").asText()).isEqualTo("t1");
     });
+    // Prometheus usually runs as another user: the file must be readable by everyone.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     try (var leftovers = Files.list(file.getParent())) {
       assertThat(leftovers).containsExactly(file);
     }
@@ -156,6 +216,28 @@ class CDepotIT {
         .isEqualTo(json.readTree(Files.readString(file)));
     assertThat(json.readTree(get("/targets").body()).get(0).get("targets"))
         .hasSize(2);
+  }
+
+  @Test
+  void a_second_cdepot_on_a_taken_port_fails_to_start_and_leaves_the_file_alone() throws Exception {
+    Path file = dir.resolve("targets.json");
+    start(CDepotConfig.defaults().withFileSd(file, Duration.ofHours(1)));
+    post(HEARTBEAT);
+    Object writtenByTheRunningOne = awaitFileKey(file);
+
+    CDepotConfig taken = CDepotConfig.defaults().withFileSd(file, Duration.ofHours(1))
+        .withBindAddress("127.0.0.1").withPort(depot.port());
+
+    assertThatThrownBy(() -> CDepot.start(taken, nanoClock::get)).isInstanceOf(IOException.class);
+    // A write would have renamed a new file over it.
+    assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(writtenByTheRunningOne);
+    assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+  }
+
+  private static Object awaitFileKey(Path file) {
+    return await().atMost(Duration.ofSeconds(5)).until(
+        () -> Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey() : null,
+        key -> key != null);
   }
 
   @Test

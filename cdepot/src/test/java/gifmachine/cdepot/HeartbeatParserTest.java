@@ -64,9 +64,19 @@ class HeartbeatParserTest {
         "{\"localIP\":\"h:80\",\"targets\":\"h:81\"} | targets: must be an array of host:port strings",
         "{\"localIP\":\"h:80\",\"targets\":[81]} | targets: must be an array of host:port strings",
         "{\"localIP\":\"h:80\",\"targets\":[\"h:99999\"]} | targets: port must be a number 1-65535",
+        "{\"localIP\":\"h:80\"}x | body: must be a JSON object",
+        "{\"localIP\":\"h:80\"}} | body: must be a JSON object",
+        "{\"localIP\":\"h:80\"}{\"localIP\":\"h:81\"} | body: must be a JSON object",
+        "{\"localIP\":\"h:80\"} 7 | body: must be a JSON object",
+        "{\"localIP\":\"h:80\"}[] | body: must be a JSON object",
       })
   void malformed_heartbeats_are_rejected_naming_the_field(String body, String error) {
     assertThatThrownBy(() -> parse(body)).hasMessage(error);
+  }
+
+  @Test
+  void whitespace_after_the_object_is_fine() throws Exception {
+    assertThat(parse("{\"localIP\":\"h:80\"} \r\n\t ").localIP()).isEqualTo("h:80");
   }
 
   @Test

@@ -5,9 +5,11 @@ import gifmachine.cli.command.CliContext;
 import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.Preflight;
+import gifmachine.cli.term.CdkOutput;
 import gifmachine.infra.InvalidDeploymentConfigException;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,6 +47,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    // Before any command runs: the CDK's node process starts on the first synthesis.
+    CdkOutput.Streams streams = CdkOutput.route(System.out, System.err, List.of(args).contains("--verbose"));
+    System.setOut(streams.out());
+    System.setErr(streams.err());
     System.exit(commandLine().execute(args));
   }
 
@@ -73,7 +79,7 @@ public final class Main {
     DeploymentException failure = switch (e) {
       case DeploymentException d -> d;
       case ConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
-          "See: " + commandLine.getCommandSpec().qualifiedName() + " --help", c);
+          c.hint().isBlank() ? "See: " + commandLine.getCommandSpec().qualifiedName() + " --help" : c.hint(), c);
       case InvalidDeploymentConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
           "See: " + commandLine.getCommandSpec().qualifiedName() + " --help", c);
       case AwsCallException a -> Preflight.explain(a.operation(), a);

@@ -13,6 +13,7 @@ import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
 import gifmachine.app.metrics.AppMetrics;
+import gifmachine.app.web.JsonErrorHandler;
 import gifmachine.app.web.Pages;
 import gifmachine.app.web.RequestLog;
 import io.javalin.Javalin;
@@ -23,11 +24,15 @@ import io.javalin.router.Endpoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +95,7 @@ public final class Gifmachine implements AutoCloseable {
       AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
       Pages pages = new Pages(store);
-      HealthApi health = new HealthApi(store);
+      HealthApi health = new HealthApi(store, database::recoverable);
       Javalin server =
           Javalin.create(
               cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
@@ -126,6 +131,10 @@ public final class Gifmachine implements AutoCloseable {
     cfg.jetty.host = config.host();
     cfg.jetty.port = config.port();
     cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setIdleTimeout(Duration.ofMinutes(5)));
+    // Jetty answers some requests itself (malformed, too large, a failed upgrade): in JSON too.
+    JsonErrorHandler jettyErrors = new JsonErrorHandler(json);
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+    cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
     cfg.requestLogger.http(
         (ctx, ms) -> {
           String route = route(ctx);
@@ -141,6 +150,7 @@ public final class Gifmachine implements AutoCloseable {
 
     var r = cfg.routes;
     r.before(ctx -> refuseLargeBodies(ctx));
+    r.before(ctx -> refuseUnstorableQueries(ctx));
     r.ws("/", hub::configure);
     r.get("/", pages::kiosk);
     r.get("/gif.js", pages::script);
@@ -177,15 +187,51 @@ public final class Gifmachine implements AutoCloseable {
     r.exception(
         Exception.class,
         (e, ctx) -> {
+          // Jetty and Javalin signal a bad request (a multipart body without a boundary, a
+          // malformed form) by exceptions that carry their status: the client's fault, not ours.
+          int status = clientErrorStatus(e);
+          if (status != 0) {
+            error(ctx, json, status, JsonErrorHandler.message(status));
+            return;
+          }
           logger.error("{} {} failed", ctx.method(), route(ctx), e);
           error(ctx, json, 500, "internal error");
         });
   }
 
+  /** The 4xx status an exception or one of its causes carries, or 0. */
+  private static int clientErrorStatus(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      int status =
+          switch (t) {
+            case HttpException http -> http.getCode();
+            case HttpResponseException javalin -> javalin.getStatus();
+            default -> 0;
+          };
+      if (status >= 400 && status <= 499) {
+        return status;
+      }
+    }
+    return 0;
+  }
+
   private static void refuseLargeBodies(Context ctx) {
-    long length = ctx.contentLength();
-    if (length > MAX_BODY_BYTES) {
+    // The header itself, not ctx.contentLength(): that is an int, and -1 above 2^31 - 1.
+    String length = ctx.header("Content-Length");
+    if (length != null
+        && length.matches("[0-9]+")
+        && (length.length() > 9 || Long.parseLong(length) > MAX_BODY_BYTES)) {
       throw new HttpResponseException(413, "body too large");
+    }
+  }
+
+  /** PostgreSQL cannot store NUL in text: a query holding one is the client's mistake, a 400. */
+  private static void refuseUnstorableQueries(Context ctx) {
+    for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+      InvalidInputException.requireStorable("query parameter name", param.getKey());
+      for (String value : param.getValue()) {
+        InvalidInputException.requireStorable(param.getKey(), value);
+      }
     }
   }
 
@@ -202,10 +248,21 @@ public final class Gifmachine implements AutoCloseable {
   private static void error(Context ctx, ObjectMapper json, int status, String message) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("error", message);
+    byte[] bytes;
     try {
-      ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+      bytes = json.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
-      ctx.status(status).result("{\"error\":\"internal error\"}");
+      bytes = "{\"error\":\"internal error\"}".getBytes(StandardCharsets.UTF_8);
+    }
+    ctx.status(status).contentType("application/json").result(bytes);
+    if (ctx.header("Sec-WebSocket-Version") != null) {
+      // Javalin takes a request with this header for a WebSocket upgrade; when the upgrade fails
+      // (no Sec-WebSocket-Key, say) it maps the exception but never writes ctx's result.
+      try {
+        ctx.res().getOutputStream().write(bytes);
+      } catch (IOException | IllegalStateException e) {
+        logger.debug("could not answer a failed WebSocket upgrade: {}", e.toString());
+      }
     }
   }
 
@@ -242,6 +299,11 @@ public final class Gifmachine implements AutoCloseable {
 
   public GifmachineConfig config() {
     return config;
+  }
+
+  /** The database, for tests that crash its embedded server. */
+  Database database() {
+    return database;
   }
 
   @Override

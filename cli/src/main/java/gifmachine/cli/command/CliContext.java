@@ -73,18 +73,32 @@ public record CliContext(
       }
     };
     Path workingDirectory = Path.of("").toAbsolutePath();
+    Path repository = repositoryRoot();
     return new CliContext(
         System.getenv(),
         workingDirectory,
         AwsConnector::connect,
         Infrastructure::synthesize,
-        new JibImagePublishing(new ImageSources(workingDirectory), BaseImages.official(),
-            workingDirectory.resolve(".gifmachine/image-cache"), false, Pacer.system()),
+        new JibImagePublishing(new ImageSources(repository), BaseImages.official(),
+            repository.resolve(".gifmachine/image-cache"), false, Pacer.system()),
         CliContext::smokeTest,
         Pacer.system(),
         EngineSettings.defaults(),
         terminal,
         ShutdownHook::register);
+  }
+
+  /** The system property the launcher sets to the checkout it runs from. */
+  public static final String REPOSITORY_PROPERTY = "gifmachine.repository";
+
+  /**
+   * The checkout whose jars, {@code monitoring/} and {@code .gifmachine/} the commands use: the
+   * launcher names it ({@value #REPOSITORY_PROPERTY}) and stays in the user's directory, so that
+   * paths the user types resolve where the user stands; without the launcher, the working
+   * directory.
+   */
+  public static Path repositoryRoot() {
+    return Path.of(System.getProperty(REPOSITORY_PROPERTY, "")).toAbsolutePath().normalize();
   }
 
   /** The {@code image} engineer's smoke test: health, a posted gif read back and seen on the WebSocket. */

@@ -133,8 +133,8 @@ public final class ImagesCommand {
     List<String> images = new ArrayList<>();
 
     @Option(names = "--repository-root", paramLabel = "DIR",
-        description = "Checkout with built jars and monitoring/ (default: the working directory)")
-    Path repositoryRoot = Path.of(".");
+        description = "Checkout with built jars and monitoring/ (default: the launcher's checkout, else the working directory)")
+    Path repositoryRoot = CliContext.repositoryRoot();
 
     @Option(names = "--revision", description = "Source revision for the image label and tag "
         + "(default: $CODEBUILD_RESOLVED_SOURCE_VERSION, else git rev-parse HEAD)")

@@ -4,11 +4,9 @@ import gifmachine.cli.local.LocalOptions;
 import gifmachine.cli.local.LocalSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +20,8 @@ import picocli.CommandLine.Spec;
  * gifmachine-on-aws local --port 4567 --data-dir ./.gifmachine
  * }</pre>
  *
- * <p>Exit codes: 0 stopped normally, 1 a component failed to start, 2 bad options.
+ * <p>Exit codes: 0 stopped (Ctrl-C or SIGTERM, also during startup), 1 a component failed to
+ * start, 2 bad options.
  */
 @Command(
     name = "local",
@@ -35,6 +34,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:stopped", "1:a component failed to start", "2:bad options"})
 public final class LocalCommand implements Callable<Integer> {
 
+  static final int STOPPED = 0;
   static final int BAD_OPTIONS = 2;
   static final int FAILED = 1;
 
@@ -44,14 +44,20 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = ".gifmachine",
+  // Defaults live in the checkout the launcher names (so data survives wherever local is
+  // started from); a path the user types resolves from the user's directory.
+  @Option(names = "--data-dir", defaultValue = "${sys:gifmachine.repository:-.}/.gifmachine",
       description = "Where PostgreSQL, cDepot and Prometheus keep their data (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--no-prometheus", description = "Do not start Prometheus (nor Grafana).")
   boolean noPrometheus;
 
-  @Option(names = "--monitoring-dir", defaultValue = "monitoring",
+  @Option(names = "--prometheus-port", paramLabel = "PORT",
+      description = "Prometheus's port (default 9090; a free one with --port 0).")
+  Integer prometheusPort;
+
+  @Option(names = "--monitoring-dir", defaultValue = "${sys:gifmachine.repository:-.}/monitoring",
       description = "The repository's monitoring/ directory, for alert rules and dashboards (default ${DEFAULT-VALUE}).")
   Path monitoringDir;
 
@@ -71,49 +77,91 @@ public final class LocalCommand implements Callable<Integer> {
       err.println("Try: gifmachine-on-aws local --port 4567");
       return BAD_OPTIONS;
     }
-    if (intervalSeconds < 1 || intervalSeconds > 300) {
-      err.println("bad --interval " + intervalSeconds + ": must be 1-300 seconds");
+    if (prometheusPort != null && (prometheusPort < 0 || prometheusPort > 65535)) {
+      err.println("bad --prometheus-port " + prometheusPort + ": a port is 1-65535 (or 0 for a free port)");
+      err.println("Try: gifmachine-on-aws local --prometheus-port 9090");
       return BAD_OPTIONS;
     }
-    String unusable = unusableDirectory(dataDir);
+    if (intervalSeconds < 1 || intervalSeconds > 300) {
+      err.println("bad --interval " + intervalSeconds + ": must be 1-300 seconds");
+      err.println("Try: gifmachine-on-aws local --interval 5");
+      return BAD_OPTIONS;
+    }
+    String unusable = WritableDirectory.problem(dataDir);
     if (!unusable.isEmpty()) {
       err.println("cannot use --data-dir " + dataDir + ": " + unusable);
       err.println("Choose a directory you can write to, e.g. --data-dir ./.gifmachine");
       return BAD_OPTIONS;
     }
-    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, monitoringDir,
+    int prometheus = prometheusPort != null ? prometheusPort : port == 0 ? 0 : LocalOptions.PROMETHEUS_PORT;
+    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, prometheus, monitoringDir,
         Duration.ofSeconds(intervalSeconds));
-    // The hook is in place before anything starts, so Ctrl-C during a slow start (PostgreSQL,
-    // Prometheus) still stops what has started.
+    // Ctrl-C and SIGTERM are caught before anything starts, so a signal during a slow start
+    // (PostgreSQL, Prometheus) still stops what has started; the shutdown hook covers the
+    // other ways a JVM ends (SIGHUP when the terminal closes).
     LocalSystem system = new LocalSystem();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      err.println("stopping…");
-      err.flush();
-      system.close();
-      stopped.countDown();
-    }, "local-shutdown");
+    Thread hook = new Thread(system::close, "local-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      system.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
-        err.println(line);
+    try (StopSignals signals = StopSignals.install()) {
+      Thread stopper = Thread.ofPlatform().name("local-stop").start(() -> {
+        try {
+          signals.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        err.println("stopping (" + signals.name() + ")…");
         err.flush();
+        stopQuietly(system, err);
       });
-    } catch (IOException | RuntimeException e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      err.println("cannot start the local system: " + describe(e));
-      err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
+      try {
+        system.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
+          err.println(line);
+          err.flush();
+        });
+      } catch (IOException | RuntimeException e) {
+        if (signals.received()) {
+          stopper.join();
+          err.println("stopped while starting.");
+          return STOPPED;
+        }
+        stopper.interrupt();
+        err.println("cannot start the local system: " + describe(e));
+        err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
+        if (verbose) {
+          e.printStackTrace(err);
+        }
+        return FAILED;
+      }
+      system.describe().forEach(out::println);
+      out.flush();
+      err.println("Running. Press Ctrl-C to stop everything.");
+      err.flush();
+      stopper.join();
+      err.println("stopped.");
+      err.flush();
+      return STOPPED;
+    } finally {
+      removeHook(hook);
+    }
+  }
+
+  private void stopQuietly(LocalSystem system, PrintWriter err) {
+    try {
+      system.close();
+    } catch (RuntimeException e) {
+      err.println("stopping the local system: " + describe(e));
       if (verbose) {
         e.printStackTrace(err);
       }
-      return FAILED;
     }
-    system.describe().forEach(out::println);
-    out.flush();
-    err.println("Running. Press Ctrl-C to stop everything.");
-    err.flush();
-    stopped.await();
-    return 0;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting for another reason: the hook stops the system.
+    }
   }
 
   private static String describe(Exception e) {
@@ -121,25 +169,5 @@ public final class LocalCommand implements Callable<Integer> {
     return e.getCause() != null && e.getCause().getMessage() != null && !message.contains(e.getCause().getMessage())
         ? message + ": " + e.getCause().getMessage()
         : message;
-  }
-
-  /**
-   * Why {@code dir} cannot hold the data, or an empty string when it can. It really creates the
-   * directory and a file in it: permission bits alone say nothing when running as root.
-   */
-  static String unusableDirectory(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Path probe = Files.createTempFile(dir, ".probe", ".tmp");
-      Files.delete(probe);
-      return "";
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      return e.getFile() + " exists and is not a directory";
-    } catch (java.nio.file.FileSystemException e) {
-      String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
-      return e.getFile() == null || Path.of(e.getFile()).equals(dir) ? reason : e.getFile() + ": " + reason;
-    } catch (IOException e) {
-      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
   }
 }

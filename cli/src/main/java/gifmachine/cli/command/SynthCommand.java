@@ -1,5 +1,7 @@
 package gifmachine.cli.command;
 
+import gifmachine.cli.config.ConfigException;
+import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.infra.SynthesizedApp;
 import gifmachine.infra.SynthesizedStack;
 import java.nio.file.Files;
@@ -30,16 +32,24 @@ public final class SynthCommand extends AwsCommand {
   @Override
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     Path dir = context.workingDirectory().resolve(out);
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new gifmachine.cli.config.ConfigException("out " + out + ": exists and is not a folder");
+    // Checked before synthesis, which takes seconds, by really writing there.
+    String problem = WritableDirectory.problem(dir);
+    if (!problem.isEmpty()) {
+      throw new ConfigException("out " + out + ": cannot write templates there (" + problem + ")",
+          "Choose a folder you can write to, e.g. --out build/templates");
     }
     Instant start = Instant.now();
     SynthesizedApp app = context.synthesizer().apply(resolved.config());
     Duration took = Duration.between(start, Instant.now());
-    Files.createDirectories(dir);
     for (SynthesizedStack stack : app.stacks()) {
       Path file = dir.resolve(stack.stackName() + ".template.json");
-      Files.writeString(file, stack.templateBody());
+      try {
+        Files.writeString(file, stack.templateBody());
+      } catch (java.io.IOException e) {
+        throw new DeploymentException(DeploymentException.Exit.FAILED, "writing " + file + ": "
+            + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString()),
+            "Check the free space and permissions of " + dir + ", then run synth again.", e);
+      }
       out().println(file);
     }
     err().printf("Synthesized %d stacks in %.1f s.%n", app.stacks().size(), took.toMillis() / 1000.0);

@@ -1,5 +1,7 @@
 package gifmachine.cli.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -75,8 +77,13 @@ public final class ConfigResolver {
   private Optional<Path> configFile(String given) {
     if (!given.isBlank()) {
       Path path = workingDirectory.resolve(given);
+      if (Files.isDirectory(path)) {
+        throw new ConfigException("config file " + given + ": is a directory, not a file",
+            "Give the file itself, e.g. --config " + Path.of(given).resolve(DEFAULT_FILES.getFirst()));
+      }
       if (!Files.isRegularFile(path)) {
-        throw new ConfigException("config file " + given + ": not found");
+        throw new ConfigException("config file " + given + ": not found in " + workingDirectory,
+            "Check the name, or leave --config out to use ./" + DEFAULT_FILES.getFirst() + " when it exists.");
       }
       return Optional.of(path);
     }
@@ -85,12 +92,25 @@ public final class ConfigResolver {
 
   static Map<Setting, String> read(Path file) {
     String name = file.getFileName().toString();
+    String text;
     try {
-      String text = Files.readString(file);
-      return name.endsWith(".yml") || name.endsWith(".yaml") ? yaml(file, text) : keyValue(file, text);
+      // Strict UTF-8 (readString's default): a binary file fails here instead of parsing as noise.
+      text = Files.readString(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw notText(file);
     } catch (IOException e) {
-      throw new ConfigException("config file " + file + ": cannot be read (" + e.getMessage() + ")");
+      throw new ConfigException("config file " + file + ": cannot be read ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
     }
+    if (text.indexOf('\0') >= 0) {
+      throw notText(file);
+    }
+    return name.endsWith(".yml") || name.endsWith(".yaml") ? yaml(file, text) : keyValue(file, text);
+  }
+
+  private static ConfigException notText(Path file) {
+    return new ConfigException("config file " + file + ": not a text file (it has bytes that are not UTF-8 text)",
+        "Give a YAML file (\"region: eu-west-1\" lines) or KEY=VALUE lines like config/aws-config.txt.");
   }
 
   private static Map<Setting, String> yaml(Path file, String text) {
@@ -98,6 +118,8 @@ public final class ConfigResolver {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(text);
+    } catch (JsonProcessingException e) {
+      throw invalidYaml(file, e);
     } catch (IOException e) {
       throw new ConfigException("config file " + file + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
@@ -117,6 +139,15 @@ public final class ConfigResolver {
       values.put(setting, entry.getValue().asText());
     }
     return values;
+  }
+
+  /** {@code config file F line L, column C: not valid YAML (problem)}, the place as an editor counts it. */
+  private static ConfigException invalidYaml(Path file, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String problem = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("").strip();
+    return new ConfigException("config file " + file + where + ": not valid YAML (" + problem + ")",
+        "Fix the file at that place; a config file is \"key: value\" lines such as \"region: eu-west-1\".");
   }
 
   private static Map<Setting, String> keyValue(Path file, String text) {

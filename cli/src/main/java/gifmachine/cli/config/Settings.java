@@ -32,12 +32,19 @@ public record Settings(Map<Setting, String> values, Map<Setting, String> sources
     };
   }
 
-  public int number(Setting setting) {
+  /** The setting as a whole number in {@code min..max}; the message names the range either way. */
+  public int number(Setting setting, int min, int max) {
+    long value;
     try {
-      return Integer.parseInt(get(setting).trim());
+      value = Long.parseLong(get(setting).trim());
     } catch (NumberFormatException e) {
-      throw new ConfigException(setting.key() + " \"" + get(setting) + "\" (from " + source(setting)
-          + "): must be a whole number");
+      value = Long.MIN_VALUE;
     }
+    if (value < min || value > max) {
+      throw new ConfigException(setting.key() + " \"" + get(setting) + "\" (from " + source(setting)
+          + "): must be a whole number from " + min + " to " + max,
+          "Give e.g. " + setting.flag() + " " + Math.max(min, Math.min(max, Integer.parseInt(setting.defaultValue()))));
+    }
+    return (int) value;
   }
 }

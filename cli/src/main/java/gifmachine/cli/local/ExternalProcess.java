@@ -24,11 +24,22 @@ public final class ExternalProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final Runnable afterClose;
 
-  private ExternalProcess(String name, Process process, Path log) {
+  private ExternalProcess(String name, Process process, Path log, Runnable afterClose) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.afterClose = afterClose;
+  }
+
+  /** The same process, with {@code action} run once it has been stopped (say, removing its pid file). */
+  public ExternalProcess onClose(Runnable action) {
+    Runnable before = afterClose;
+    return new ExternalProcess(name, process, log, () -> {
+      before.run();
+      action.run();
+    });
   }
 
   /** The executable's path when {@code command} is on the PATH. */
@@ -51,7 +62,7 @@ public final class ExternalProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    return new ExternalProcess(name, builder.start(), log);
+    return new ExternalProcess(name, builder.start(), log, () -> {});
   }
 
   /** Waits until {@code ready} answers 200; fails early if the process dies. */
@@ -100,5 +111,8 @@ public final class ExternalProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     children.forEach(ProcessHandle::destroyForcibly);
+    if (!process.isAlive()) {
+      afterClose.run();
+    }
   }
 }

@@ -9,12 +9,13 @@ import java.time.Duration;
  * @param dataDir where PostgreSQL, cDepot's file and Prometheus's data live
  * @param gifmachinePort Gifmachine's port; 0 makes every component take a free port
  * @param prometheus whether to start Prometheus when a {@code prometheus} binary is on the PATH
+ * @param prometheusPort Prometheus's port; 0 for a free one
  * @param monitoringDir the repository's {@code monitoring/} directory, for alert rules and
  *     dashboards when it exists
  * @param interval how often sidecars beat and Prometheus scrapes (short, for a lively demo)
  */
 public record LocalOptions(
-    Path dataDir, int gifmachinePort, boolean prometheus, Path monitoringDir, Duration interval) {
+    Path dataDir, int gifmachinePort, boolean prometheus, int prometheusPort, Path monitoringDir, Duration interval) {
 
   public static final int CDEPOT_PORT = 8002;
   public static final int SIDECAR_PORT = 8080;

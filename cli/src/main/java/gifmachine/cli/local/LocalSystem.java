@@ -2,6 +2,7 @@ package gifmachine.cli.local;
 
 import gifmachine.app.Gifmachine;
 import gifmachine.app.GifmachineConfig;
+import gifmachine.app.process.PidFile;
 import gifmachine.cdepot.CDepot;
 import gifmachine.cdepot.CDepotConfig;
 import gifmachine.csidecar.CSidecar;
@@ -18,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -33,10 +35,18 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
+ * <p>A start first ends what a killed earlier run of the same data directory left behind: its
+ * Prometheus and Grafana by the pid files this class writes, its PostgreSQL by PostgreSQL's own
+ * {@code postmaster.pid} (in Gifmachine's embedded database); never a process it did not start.
+ *
  * <p>{@link #close()} may run while {@link #start} is still going (Ctrl-C during startup): what
  * started is stopped, and whatever starts afterwards is stopped at once.
  */
 public final class LocalSystem implements AutoCloseable {
+
+  /** In each child's directory: the pid of the child a run started, for the next run to check. */
+  static final String PID_FILE = "pid";
+  private static final Duration STALE_GRACE = Duration.ofSeconds(10);
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private Gifmachine gifmachine;
@@ -128,14 +138,16 @@ public final class LocalSystem implements AutoCloseable {
       Consumer<String> progress) throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("data"));
     Path config = dir.resolve("prometheus.yml");
+    String configFlag = "--config.file=" + config;
+    endStale("Prometheus", dir, configFlag, progress);
     Files.writeString(config, PrometheusConfig.render(cdepotUrl(), options.interval(), rules));
-    int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.PROMETHEUS_PORT;
+    int port = options.prometheusPort() == 0 ? freePort() : requireFree("Prometheus", options.prometheusPort(), "--prometheus-port");
     progress.accept("starting Prometheus (" + binary + ")");
-    ExternalProcess process = track(ExternalProcess.start("prometheus", List.of(
+    ExternalProcess process = track(started(dir, ExternalProcess.start("prometheus", List.of(
         binary.toString(),
-        "--config.file=" + config,
+        configFlag,
         "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of()));
+        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of())));
     prometheus = Optional.of(process);
     URI url = URI.create("http://127.0.0.1:" + port + "/");
     process.awaitReady(url.resolve("/-/ready"), Duration.ofSeconds(60));
@@ -158,11 +170,15 @@ public final class LocalSystem implements AutoCloseable {
         providers:
           - {name: gifmachine, folder: Gifmachine, type: file, options: {path: "%s"}}
         """.formatted(dashboards.toString().replace("\"", "\\\"")));
-    int port = options.gifmachinePort() == 0 ? freePort() : LocalOptions.GRAFANA_PORT;
+    // Grafana's own packaging passes its paths as cfg: arguments too; here that also puts our
+    // data directory on its command line, which is how a later start knows the process is ours.
+    String dataArgument = "cfg:default.paths.data=" + dir.resolve("data");
+    endStale("Grafana", dir, dataArgument, progress);
+    int port = options.gifmachinePort() == 0 ? freePort() : requireFree("Grafana", LocalOptions.GRAFANA_PORT, "--port 0");
     Path home = Files.isDirectory(Path.of("/usr/share/grafana")) ? Path.of("/usr/share/grafana") : binary.getParent().getParent();
     progress.accept("starting Grafana (" + binary + ")");
-    ExternalProcess process = track(ExternalProcess.start("grafana", List.of(
-        binary.toString(), "--homepath=" + home), dir.resolve("grafana.log"), Map.of(
+    ExternalProcess process = track(started(dir, ExternalProcess.start("grafana", List.of(
+        binary.toString(), "--homepath=" + home, dataArgument), dir.resolve("grafana.log"), Map.of(
             "GF_PATHS_DATA", dir.resolve("data").toString(),
             "GF_PATHS_LOGS", dir.resolve("logs").toString(),
             "GF_PATHS_PROVISIONING", provisioning.toString(),
@@ -170,10 +186,43 @@ public final class LocalSystem implements AutoCloseable {
             "GF_SERVER_HTTP_PORT", Integer.toString(port),
             "GF_AUTH_ANONYMOUS_ENABLED", "true",
             "GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer",
-            "PROMETHEUS_URL", prometheusUrl.orElseThrow().toString())));
+            "PROMETHEUS_URL", prometheusUrl.orElseThrow().toString()))));
     URI url = URI.create("http://127.0.0.1:" + port + "/");
     process.awaitReady(url.resolve("/api/health"), Duration.ofSeconds(60));
     grafanaUrl = Optional.of(url);
+  }
+
+  /**
+   * Ends the server a previous {@code local} of this data directory left running when it was
+   * killed (kill -9, an out-of-memory kill): the pid file it wrote names the process, and only a
+   * live process whose command line carries {@code ourArgument} (a path in this data directory)
+   * is signalled. Anything else, such as a pid the system has since reused, is left alone.
+   */
+  private static void endStale(String name, Path dir, String ourArgument, Consumer<String> progress) {
+    PidFile pids = new PidFile(dir.resolve(PID_FILE));
+    OptionalLong pid = pids.pid();
+    PidFile.Outcome outcome = pids.endStale(args -> args.contains(ourArgument), STALE_GRACE);
+    if (outcome == PidFile.Outcome.ENDED) {
+      progress.accept("ended " + name + " (process " + pid.orElse(0) + ") left running by an earlier local");
+    }
+    pids.delete();
+  }
+
+  /** Records the child's pid for {@link #endStale}; the file goes when the child is stopped. */
+  private static ExternalProcess started(Path dir, ExternalProcess process) {
+    PidFile pids = new PidFile(dir.resolve(PID_FILE));
+    pids.write(process.pid());
+    return process.onClose(pids::delete);
+  }
+
+  /** {@code port} when nothing listens on it on loopback; else a message saying what to do. */
+  private static int requireFree(String name, int port, String option) throws IOException {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return port;
+    } catch (java.net.BindException e) {
+      throw new IOException(name + ": port " + port + " is in use by a program local did not start; stop it, or choose "
+          + "another port with " + option);
+    }
   }
 
   private static int freePort() throws IOException {

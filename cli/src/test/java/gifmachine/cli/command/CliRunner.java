@@ -45,6 +45,7 @@ final class CliRunner {
   SmokeCheck smoke = (url, secret, timeout) -> {
     throw new AssertionError("this test does not run the smoke test");
   };
+  Pacer pacer = Pacer.system();
 
   CliRunner(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
@@ -70,7 +71,7 @@ final class CliRunner {
       }
     };
     return new CliContext(Map.copyOf(environment), workingDirectory, AwsConnector::connect, synthesizer,
-        images, smoke, Pacer.system(),
+        images, smoke, pacer,
         new EngineSettings(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(5), new Random()),
         terminal, action -> () -> {});
   }

@@ -88,6 +88,50 @@ class CommandInputTest {
     assertThat(result.out()).isEmpty();
   }
 
+  /**
+   * Files and paths a user can get wrong: the message says what and why, the next line what to
+   * do, and nothing of it is an exception's name.
+   */
+  static Stream<Arguments> badFiles() {
+    return Stream.of(
+        Arguments.of("a directory as --config", List.of("status", "--config", "conf"),
+            "config file conf: is a directory, not a file", "Give the file itself, e.g. --config conf/gifmachine-on-aws.yml"),
+        Arguments.of("a binary file as --config", List.of("status", "--config", "binary.yml"),
+            "binary.yml: not a text file", "Give a YAML file"),
+        Arguments.of("a binary key=value file", List.of("status", "--config", "binary.txt"),
+            "binary.txt: not a text file", "Give a YAML file"),
+        Arguments.of("invalid YAML", List.of("status", "--config", "broken.yml"),
+            "broken.yml line 2, column 14: not valid YAML (mapping values are not allowed here)", "Fix the file at that place"),
+        Arguments.of("a count beyond int", with(List.of("status", "--min-tasks", "99999999999"), VALID),
+            "min-tasks \"99999999999\" (from flag --min-tasks): must be a whole number from 1 to 20", "Give e.g. --min-tasks 1"),
+        Arguments.of("a negative count", with(List.of("status", "--max-tasks", "-3"), VALID),
+            "max-tasks \"-3\" (from flag --max-tasks): must be a whole number from 1 to 20", "Give e.g. --max-tasks 4"),
+        Arguments.of("synth into /proc", with(List.of("synth", "--out", "/proc/x"), VALID),
+            "out /proc/x: cannot write templates there (", "Choose a folder you can write to"),
+        Arguments.of("synth into a file", with(List.of("synth", "--out", "binary.txt"), VALID),
+            "out binary.txt: cannot write templates there (", "Choose a folder you can write to"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFiles")
+  void a_bad_file_or_path_is_explained_with_what_to_do_and_exit_code_2(String what, List<String> args, String message,
+      String advice) throws Exception {
+    Files.createDirectories(dir.resolve("conf"));
+    byte[] binary = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, (byte) 0xc3, 0x28, (byte) 0xff, (byte) 0xfe};
+    Files.write(dir.resolve("binary.yml"), binary);
+    Files.write(dir.resolve("binary.txt"), binary);
+    Files.writeString(dir.resolve("broken.yml"), "environment: test\ncompany: acme: corp\n");
+
+    CliRunner.Result result = new CliRunner(dir).run(args);
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err().lines().toList()).as(result.toString()).hasSize(2);
+    assertThat(result.err().lines().findFirst().orElseThrow()).as(result.toString()).contains(message);
+    assertThat(result.err()).as(result.toString()).contains("\n" + advice)
+        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(result.out()).isEmpty();
+  }
+
   @Test
   void a_yaml_config_file_with_an_unknown_key_is_rejected_naming_the_key_and_the_known_ones() throws Exception {
     Files.writeString(dir.resolve("gifmachine-on-aws.yml"), "environment: test\ncompany: acme\nregoin: eu-west-1\n");

@@ -3,12 +3,17 @@ package gifmachine.cli.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.deploy.Pacer;
 import gifmachine.cli.testing.MotoServer;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,17 +57,66 @@ class LogsCommandIT {
       assertThat(once.out()).contains("gifmachine/app/1 POST /gif 201 just now")
           .doesNotContain("two hours ago", "healthz");
 
-      CompletableFuture<CliRunner.Result> following = CompletableFuture.supplyAsync(() -> new CliRunner(dir).run(
+      // The follower polls, then sleeps through the pacer; the new line is posted only once it
+      // sleeps, so only a second poll can print it.
+      HeldPacer pacer = new HeldPacer();
+      CliRunner follower = new CliRunner(dir);
+      follower.pacer = pacer;
+      CompletableFuture<CliRunner.Result> following = CompletableFuture.supplyAsync(() -> follower.run(
           "logs", "-e", "test", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", moto.url(),
-          "--since", "1m", "--filter", "POST", "--follow", "--follow-for", "PT6S"));
-      Thread.sleep(2500);
+          "--since", "1m", "--filter", "POST", "--follow", "--follow-for", "PT3S"));
+      pacer.awaitFirstSleep(following);
       logs.putLogEvents(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("gifmachine/app/1").logEvents(
           e -> e.timestamp(Instant.now().toEpochMilli()).message("POST /gif 201 while following")));
+      pacer.release();
       CliRunner.Result followed = following.get();
 
       assertThat(followed.exitCode()).as(followed.toString()).isZero();
       assertThat(followed.out()).contains("POST /gif 201 just now", "POST /gif 201 while following");
       assertThat(followed.out().split("just now", -1)).hasSize(2);
+      assertThat(pacer.slept()).as("time the follower waited between polls: it stops after --follow-for")
+          .isEqualTo(Duration.ofSeconds(4));
+    }
+  }
+
+  /**
+   * Time for the follower: it starts at the real time (the log events carry real timestamps),
+   * moves only when the command sleeps, and holds the first sleep until the test releases it.
+   */
+  static final class HeldPacer implements Pacer {
+
+    private final Instant start = Instant.now();
+    private final AtomicReference<Duration> slept = new AtomicReference<>(Duration.ZERO);
+    private final CountDownLatch firstSleep = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    @Override
+    public Instant now() {
+      return start.plus(slept.get());
+    }
+
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+      slept.updateAndGet(d -> d.plus(duration));
+      firstSleep.countDown();
+      released.await();
+    }
+
+    /** Returns once the command sleeps after its first poll; fails if it ends without sleeping. */
+    void awaitFirstSleep(CompletableFuture<CliRunner.Result> command) throws Exception {
+      while (!firstSleep.await(100, TimeUnit.MILLISECONDS)) {
+        if (command.isDone()) {
+          throw new AssertionError("logs --follow ended without waiting for new lines:\n" + command.get());
+        }
+      }
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    Duration slept() {
+      return slept.get();
     }
   }
 }

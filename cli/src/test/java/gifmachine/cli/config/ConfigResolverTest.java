@@ -25,8 +25,8 @@ class ConfigResolverTest {
     assertThat(settings.get(Setting.ENVIRONMENT)).isEqualTo("flag");
     assertThat(settings.get(Setting.COMPANY)).isEqualTo("env");
     assertThat(settings.source(Setting.COMPANY)).isEqualTo("environment GIFMACHINE_COMPANY");
-    assertThat(settings.number(Setting.MIN_TASKS)).isEqualTo(3);
-    assertThat(settings.number(Setting.MAX_TASKS)).isEqualTo(4);
+    assertThat(settings.number(Setting.MIN_TASKS, 1, 20)).isEqualTo(3);
+    assertThat(settings.number(Setting.MAX_TASKS, 1, 20)).isEqualTo(4);
     assertThat(settings.source(Setting.MAX_TASKS)).isEqualTo("default");
   }
 

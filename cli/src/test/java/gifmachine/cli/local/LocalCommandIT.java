@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.cli.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,16 +50,24 @@ class LocalCommandIT {
       child.descendants().forEach(ProcessHandle::destroyForcibly);
       child.destroyForcibly();
     }
+    // What a killed run left: only processes of this test's own temporary directory.
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   private Process startLocal(String... extra) throws IOException {
+    return startLocal(dir.resolve("stderr.txt"), extra);
+  }
+
+  private Process startLocal(Path stderr, String... extra) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "gifmachine.cli.Main", "local", "--port", "0", "--data-dir", dir.resolve("data").toString(),
         "--monitoring-dir", Dashboards.MONITORING.toString(), "--interval", "1"));
     command.addAll(List.of(extra));
-    return new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+    return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
   }
 
   /** Reads stdout until the six component lines are there: name -> URL or note. */
@@ -125,6 +138,7 @@ class LocalCommandIT {
     child.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
 
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the command exits").isTrue();
+    assertThat(child.exitValue()).as("stopped is a normal end").isZero();
     for (String name : List.of("Gifmachine", "cDepot", "cSidecar", "Prometheus")) {
       assertThat(listening(URI.create(urls.get(name)))).as(name + " port closed").isFalse();
     }
@@ -150,21 +164,86 @@ class LocalCommandIT {
     child.destroy();
 
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(java.nio.file.Files.readString(stderr)).contains("stopping");
+    assertThat(child.exitValue()).isZero();
+    assertThat(java.nio.file.Files.readString(stderr)).contains("stopping (SIGTERM)");
     await().atMost(Duration.ofSeconds(15)).untilAsserted(
         () -> assertThat(started).filteredOn(ProcessHandle::isAlive).isEmpty());
   }
 
   @Test
-  void without_prometheus_it_says_so_and_still_runs_the_rest() throws Exception {
+  void without_prometheus_it_says_so_runs_the_rest_and_ctrl_c_ends_it_with_exit_code_0() throws Exception {
     child = startLocal("--no-prometheus");
 
     Map<String, String> urls = readUrls(child);
 
     assertThat(urls.get("Prometheus")).isEqualTo("not started (--no-prometheus)");
     assertThat(status(urls.get("Gifmachine") + "healthz")).isEqualTo(200);
-    child.destroy();
+    // Ctrl-C in a terminal sends SIGINT; Process.destroy sends SIGTERM, so send it by hand.
+    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor()).isZero();
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as("the documented exit code after Ctrl-C").isZero();
+    assertThat(java.nio.file.Files.readString(dir.resolve("stderr.txt"))).contains("stopping (SIGINT)", "stopped.");
     assertThat(listening(URI.create(urls.get("Gifmachine")))).isFalse();
+  }
+
+  @Test
+  void after_local_is_killed_the_next_local_of_its_data_directory_ends_what_it_left_and_starts_normally()
+      throws Exception {
+    int prometheusPort = FreePorts.loopback();
+    Instant firstStart = Instant.now();
+    child = startLocal(dir.resolve("first.txt"), "--prometheus-port", Integer.toString(prometheusPort));
+    Map<String, String> first = readUrls(child);
+    // Times are printed for the record (docs/benchmarks.md), not asserted: no test races the clock.
+    System.out.println("first start took " + Duration.between(firstStart, Instant.now()).toMillis() + " ms");
+    assertThat(first.get("Prometheus")).isEqualTo("http://127.0.0.1:" + prometheusPort + "/");
+    ProcessHandle prometheus = child.descendants().filter(p -> p.info().command().orElse("").endsWith("prometheus"))
+        .findFirst().orElseThrow();
+
+    child.destroyForcibly(); // kill -9: no shutdown hook runs
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(prometheus.isAlive()).as("the killed run left its Prometheus on the port").isTrue();
+    assertThat(ourPostgres()).as("and its PostgreSQL").isNotEmpty();
+
+    Instant start = Instant.now();
+    child = startLocal(dir.resolve("second.txt"), "--prometheus-port", Integer.toString(prometheusPort));
+    Map<String, String> second = readUrls(child);
+    System.out.println("second start after kill -9 took " + Duration.between(start, Instant.now()).toMillis() + " ms");
+
+    assertThat(second.get("Prometheus")).as(Files.readString(dir.resolve("second.txt")))
+        .isEqualTo("http://127.0.0.1:" + prometheusPort + "/");
+    assertThat(prometheus.isAlive()).isFalse();
+    assertThat(Files.readString(dir.resolve("second.txt")))
+        .contains("ended Prometheus (process " + prometheus.pid() + ") left running by an earlier local");
+    assertThat(status(second.get("Gifmachine") + "healthz")).isEqualTo(200);
+    assertThat(status(second.get("Prometheus") + "-/ready")).isEqualTo(200);
+  }
+
+  @Test
+  void processes_local_did_not_start_are_left_alone_and_a_taken_port_is_explained() throws Exception {
+    Process stranger = new ProcessBuilder("sleep", "300").start();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // A pid file naming a process that is not ours, as after the system reused the pid.
+      Files.createDirectories(dir.resolve("data/prometheus"));
+      Files.writeString(dir.resolve("data/prometheus/pid"), stranger.pid() + "\n");
+
+      child = startLocal("--prometheus-port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String err = Files.readString(dir.resolve("stderr.txt"));
+      assertThat(child.exitValue()).as(err).isEqualTo(1);
+      assertThat(err).contains("Prometheus: port " + taken.getLocalPort()
+          + " is in use by a program local did not start; stop it, or choose another port with --prometheus-port");
+      assertThat(stranger.isAlive()).as("the process the stale pid file named").isTrue();
+    } finally {
+      stranger.destroyForcibly();
+    }
+  }
+
+  /** PostgreSQL processes of this test's data directory (pg_ctl detaches them from local). */
+  private List<ProcessHandle> ourPostgres() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("postgres"))
+        .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+        .toList();
   }
 }

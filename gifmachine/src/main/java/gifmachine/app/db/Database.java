@@ -3,10 +3,6 @@ package gifmachine.app.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import gifmachine.app.GifmachineStartupException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,8 +12,6 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, the migrations, and (in local mode) the embedded PostgreSQL server.
@@ -26,15 +20,14 @@ import org.slf4j.LoggerFactory;
  * ar_internal_metadata} alone.
  */
 public final class Database implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(Database.class);
 
-  private final Optional<EmbeddedPostgres> embedded;
+  private final Optional<EmbeddedServer> embedded;
   private final HikariDataSource pool;
   private final String jdbcUrl;
   private final Properties credentials;
 
   private Database(
-      Optional<EmbeddedPostgres> embedded,
+      Optional<EmbeddedServer> embedded,
       HikariDataSource pool,
       String jdbcUrl,
       Properties credentials) {
@@ -50,14 +43,14 @@ public final class Database implements AutoCloseable {
    * @throws GifmachineStartupException if the database cannot be reached or migrated
    */
   public static Database open(DatabaseSettings settings) {
-    Optional<EmbeddedPostgres> embedded = Optional.empty();
+    Optional<EmbeddedServer> embedded = Optional.empty();
     String jdbcUrl;
     Properties credentials = new Properties();
     switch (settings) {
       case DatabaseSettings.Embedded e -> {
-        EmbeddedPostgres pg = startEmbedded(e.dataDir());
+        EmbeddedServer pg = EmbeddedServer.start(e.dataDir(), e.supervision());
         embedded = Optional.of(pg);
-        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres";
         credentials.setProperty("user", "postgres");
       }
       case DatabaseSettings.External x -> {
@@ -95,6 +88,20 @@ public final class Database implements AutoCloseable {
     return database;
   }
 
+  /**
+   * False once the embedded PostgreSQL has died and failed to restart too often in a row: the
+   * app cannot recover by itself, so {@code /healthz} fails and the platform restarts it. Always
+   * true for an external server, which the app neither runs nor can restart.
+   */
+  public boolean recoverable() {
+    return embedded.map(pg -> !pg.lost()).orElse(true);
+  }
+
+  /** The embedded server's postmaster while it runs, for tests that crash it. */
+  public Optional<ProcessHandle> embeddedPostmaster() {
+    return embedded.flatMap(EmbeddedServer::postmaster);
+  }
+
   public DataSource dataSource() {
     return pool;
   }
@@ -129,27 +136,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres startEmbedded(Path dataDir) {
-    try {
-      Files.createDirectories(dataDir);
-      Path data = dataDir.toAbsolutePath().resolve("postgres");
-      logger.info("starting embedded PostgreSQL with its data in {}", data);
-      return EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(false)
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .setPGStartupWait(Duration.ofSeconds(30))
-          .start();
-    } catch (IOException | RuntimeException e) {
-      throw new GifmachineStartupException(
-          "embedded PostgreSQL did not start: " + rootMessage(e),
-          "check that " + dataDir.toAbsolutePath() + " is writable and not used by another"
-              + " Gifmachine, or set DATABASE_URL to use an external server");
-    }
-  }
-
   /** The most telling message in a cause chain: the innermost SQL error's first sentence. */
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable chosen = null;
     Throwable innermost = e;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -167,13 +155,6 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
-    embedded.ifPresent(
-        pg -> {
-          try {
-            pg.close();
-          } catch (IOException e) {
-            logger.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-          }
-        });
+    embedded.ifPresent(EmbeddedServer::close);
   }
 }

@@ -25,7 +25,11 @@ public sealed interface DatabaseSettings {
   }
 
   static DatabaseSettings embedded(Path dataDir) {
-    return new Embedded(dataDir);
+    return new Embedded(dataDir, EmbeddedSupervision.DEFAULT);
+  }
+
+  static DatabaseSettings embedded(Path dataDir, EmbeddedSupervision supervision) {
+    return new Embedded(dataDir, supervision);
   }
 
   static DatabaseSettings external(String jdbcUrl, String user, String password) {
@@ -40,8 +44,11 @@ public sealed interface DatabaseSettings {
     }
   }
 
-  /** PostgreSQL started by the app itself, data kept in {@code dataDir} across restarts. */
-  record Embedded(Path dataDir) implements DatabaseSettings {}
+  /**
+   * PostgreSQL started by the app itself, data kept in {@code dataDir} across restarts, and
+   * restarted by the app when it dies.
+   */
+  record Embedded(Path dataDir, EmbeddedSupervision supervision) implements DatabaseSettings {}
 
   /**
    * Reads {@code DATABASE_URL} ({@code postgres://user:pass@host:port/db} or a {@code

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -84,8 +85,22 @@ public final class GifApi {
     }
   }
 
-  /** Form fields (or query parameters, which Sinatra's params also held), or a JSON object. */
+  /**
+   * Form fields (or query parameters, which Sinatra's params also held), or a JSON object; each
+   * value checked to be storable. A field given twice counts by its last value, as in the
+   * original: Rack's parser overwrote {@code params[name]} with each repeat, Sinatra's params
+   * let the body's value win over the query string's, and a JSON object's last duplicate wins.
+   */
   private Function<String, String> fields(Context ctx) {
+    Function<String, String> raw = rawFields(ctx);
+    return name -> {
+      String value = raw.apply(name);
+      InvalidInputException.requireStorable(name, value);
+      return value;
+    };
+  }
+
+  private Function<String, String> rawFields(Context ctx) {
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (type.startsWith("application/json")) {
       JsonNode body;
@@ -109,8 +124,9 @@ public final class GifApi {
       };
     }
     return name -> {
-      String value = ctx.formParam(name);
-      return value != null ? value : ctx.queryParam(name);
+      List<String> form = ctx.formParams(name);
+      List<String> query = form.isEmpty() ? ctx.queryParams(name) : form;
+      return query.isEmpty() ? null : query.getLast();
     };
   }
 

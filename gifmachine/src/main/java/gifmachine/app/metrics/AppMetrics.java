@@ -10,6 +10,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -19,6 +20,13 @@ import java.util.function.IntSupplier;
  * <pre>{@code curl -s localhost:4567/metrics | grep gifmachine_}</pre>
  */
 public final class AppMetrics {
+
+  /**
+   * The methods that get a label value of their own; anything else a client sends counts as
+   * {@code other}, so made-up methods cannot grow the series set (RFC 9110 section 9 plus PATCH).
+   */
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
   private final PrometheusRegistry registry;
   private final Counter requests;
@@ -66,10 +74,16 @@ public final class AppMetrics {
     this.writer = ExpositionFormats.init().getPrometheusTextFormatWriter();
   }
 
+  /**
+   * Counts a request. Every label value comes from a closed set: {@code method} is one of the
+   * known methods or {@code other}, {@code route} a route template or {@code unmatched} (the
+   * caller's job), the status a three-digit code.
+   */
   public void observeRequest(String method, String route, int status, double seconds) {
-    String code = Integer.toString(status);
-    requests.labelValues(method, route, code).inc();
-    duration.labelValues(method, route, code).observe(seconds);
+    String code = status >= 100 && status <= 599 ? Integer.toString(status) : "other";
+    String knownMethod = KNOWN_METHODS.contains(method) ? method : "other";
+    requests.labelValues(knownMethod, route, code).inc();
+    duration.labelValues(knownMethod, route, code).observe(seconds);
   }
 
   public void gifPosted() {

@@ -238,6 +238,10 @@ public final class Pages {
   }
 
   private static Optional<Long> parseId(String raw) {
+    // ASCII digits only: Long.parseLong also reads other scripts' digits ("１" is 1).
+    if (!raw.matches("[0-9]{1,18}")) {
+      return Optional.empty();
+    }
     try {
       long id = Long.parseLong(raw);
       return id > 0 ? Optional.of(id) : Optional.empty();

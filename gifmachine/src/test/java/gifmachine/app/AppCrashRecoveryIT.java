@@ -1,0 +1,50 @@
+package gifmachine.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gifmachine.app.process.PidFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The app in local mode dies without stopping its embedded PostgreSQL (kill -9, an OOM kill):
+ * the next start on the same data directory ends the stale postmaster and serves, quickly.
+ */
+class AppCrashRecoveryIT {
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void endLeftovers() {
+    // Whatever a failed test left: only a postgres on this test's own data directory.
+    new PidFile(dir.resolve("postgres").resolve("postmaster.pid"))
+        .endStale(args -> args.contains(dir.resolve("postgres").toString()), Duration.ofSeconds(10));
+  }
+
+  @Test
+  void a_start_after_a_kill_9_of_the_app_ends_the_stale_postgres_and_serves_within_15_s()
+      throws Exception {
+    Map<String, String> local =
+        Map.of("GIFMACHINE_DATA_DIR", dir.toString(), "GIFMACHINE_PASSWORD", "pw");
+    AppProcess first = AppProcess.start(local);
+    ProcessHandle stalePostmaster =
+        new PidFile(dir.resolve("postgres").resolve("postmaster.pid")).liveProcess().orElseThrow();
+
+    first.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+    first.process().waitFor();
+    assertThat(stalePostmaster.isAlive()).as("postgres outlives the killed app").isTrue();
+
+    long launched = System.nanoTime();
+    try (AppProcess second = AppProcess.start(local)) {
+      Duration took = Duration.ofNanos(System.nanoTime() - launched);
+
+      assertThat(took).isLessThan(Duration.ofSeconds(15));
+      assertThat(stalePostmaster.isAlive()).isFalse();
+      assertThat(new Clients(second.base()).get("/gif").statusCode()).isEqualTo(200);
+    }
+  }
+}
