@@ -9,6 +9,7 @@ import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublisher;
+import gifmachine.cli.image.ImageRevisions;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.image.PublishedImage;
 import gifmachine.cli.image.RegistryCredentials;
@@ -87,9 +88,10 @@ public class ImagePushBench {
 
   static String run(String name, Path root, BaseImages bases, Path cache, Map<ImageName, String> repositories)
       throws Exception {
-    ImagePublisher.Options options = ImagePublisher.Options.defaults(ImagePlatform.AMD64, cache)
-        .withRevision("bench").withInsecureRegistries(true);
-    ImagePublisher publisher = new ImagePublisher(new ImageSources(root), bases, options, System.err::println);
+    ImageSources sources = new ImageSources(root);
+    ImagePublisher.Options options = ImagePublisher.Options.defaults(ImagePlatform.AMD64, cache, sources)
+        .withRevisions(ImageRevisions.fixed("bench")).withInsecureRegistries(true);
+    ImagePublisher publisher = new ImagePublisher(sources, bases, options, System.err::println);
     List<String> perImage = new ArrayList<>();
     int blobs = 0;
     long start = System.nanoTime();

@@ -9,11 +9,14 @@ import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.gif.SearchIndexes;
+import gifmachine.app.gif.SearchText;
 import gifmachine.app.health.HealthApi;
 import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.live.LiveHub;
 import gifmachine.app.metrics.AppMetrics;
 import gifmachine.app.web.JsonErrorHandler;
+import gifmachine.app.web.LatestGifFastPath;
 import gifmachine.app.web.Pages;
 import gifmachine.app.web.RequestLog;
 import io.javalin.Javalin;
@@ -55,6 +58,7 @@ public final class Gifmachine implements AutoCloseable {
   private final GifmachineConfig config;
   private final Database database;
   private final ClusterFeed feed;
+  private final SearchIndexes indexes;
   private final RequestLog requestLog;
   private final Javalin server;
 
@@ -62,11 +66,13 @@ public final class Gifmachine implements AutoCloseable {
       GifmachineConfig config,
       Database database,
       ClusterFeed feed,
+      SearchIndexes indexes,
       RequestLog requestLog,
       Javalin server) {
     this.config = config;
     this.database = database;
     this.feed = feed;
+    this.indexes = indexes;
     this.requestLog = requestLog;
     this.server = server;
   }
@@ -82,12 +88,15 @@ public final class Gifmachine implements AutoCloseable {
 
   /** As {@link #start(GifmachineConfig)}, with the request log written to {@code requestLogTo}. */
   public static Gifmachine start(GifmachineConfig config, OutputStream requestLogTo) {
+    Preload.start(); // the web server's classes load on another core while the database opens
     Database database = Database.open(config.database());
     RequestLog requestLog = new RequestLog(requestLogTo);
     ClusterFeed feed = null;
+    SearchIndexes indexes = null;
     try {
       ObjectMapper json = new ObjectMapper();
-      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL);
+      SearchText searchText = SearchText.detect(database.dataSource());
+      GifStore store = new GifStore(database.dataSource(), ClusterFeed.CHANNEL, searchText);
       LatestGif latest = new LatestGif(json);
       store.latest().ifPresent(latest::offer);
       LiveHub hub = new LiveHub(() -> latest.get().json());
@@ -98,13 +107,23 @@ public final class Gifmachine implements AutoCloseable {
       HealthApi health = new HealthApi(store, database::recoverable);
       Javalin server =
           Javalin.create(
-              cfg -> configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json));
+              cfg -> {
+                configure(cfg, config, hub, gifs, pages, health, metrics, requestLog, json);
+                cfg.jetty.modifyServer(
+                    jetty -> jetty.setHandler(new LatestGifFastPath(latest, metrics, requestLog)));
+              });
       feed.start();
       startServer(server, config);
-      Gifmachine app = new Gifmachine(config, database, feed, requestLog, server);
+      // After the server is up: builds on an adopted database take a while, search works meanwhile.
+      indexes = new SearchIndexes(database::openDedicated, searchText);
+      indexes.start();
+      Gifmachine app = new Gifmachine(config, database, feed, indexes, requestLog, server);
       logger.info("gifmachine listening on {}", app.baseUri());
       return app;
     } catch (RuntimeException e) {
+      if (indexes != null) {
+        indexes.close();
+      }
       if (feed != null) {
         feed.close();
       }
@@ -309,6 +328,7 @@ public final class Gifmachine implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    indexes.close();
     feed.close();
     requestLog.close();
     database.close();

@@ -3,21 +3,32 @@ package gifmachine.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.app.db.DatabaseSettings;
+import gifmachine.app.gif.GifStore;
+import gifmachine.app.gif.NewGif;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** Two instances on one database, as behind a load balancer. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FanOutIT {
   private Gifmachine a;
   private Gifmachine b;
+  private DatabaseSettings db;
 
   @BeforeAll
   void start() {
-    DatabaseSettings db = TestPostgres.newDatabase();
+    db = TestPostgres.newDatabase();
     a = Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "shared", false, db));
     b = Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "shared", false, db));
   }
@@ -75,5 +86,64 @@ class FanOutIT {
       assertThat(socket.next(5)).contains("once.gif");
       assertThat(socket.messages.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isNull();
     }
+  }
+
+  @Test
+  void gifs_at_the_notify_size_limit_reach_the_other_instance_whole_or_by_id() throws Exception {
+    Clients onA = new Clients(a.baseUri());
+    Clients onB = new Clients(b.baseUri());
+    // Three-byte characters fill the payload towards PostgreSQL's limit within the field limits.
+    String url = "https://example.com/" + "€".repeat(1500) + ".gif";
+    String wide = "€".repeat(500);
+    try (Connection listen =
+            DriverManager.getConnection(
+                ((DatabaseSettings.External) db).jdbcUrl(), "postgres", "");
+        Clients.Socket socket = onA.socket()) {
+      listen.createStatement().execute("LISTEN gifmachine");
+      socket.next(5);
+      long id;
+      String probe;
+      do { // three posts follow: their ids must print with as many digits
+        id = postedId(onB.postForm("/gif", gif(url, wide, "")));
+        probe = nextPayload(listen);
+        socket.nextContaining("meme_bottom\":\"\"", 5);
+      } while (Long.toString(id).length() != Long.toString(id + 2).length());
+      int room = GifStore.NOTIFY_PAYLOAD_LIMIT - 1 - utf8Length(probe);
+      assertThat(probe).contains("\"url\"");
+      assertThat(room).isBetween(1, NewGif.MAX_TEXT_LENGTH - 1);
+
+      postedId(onB.postForm("/gif", gif(url, wide, "b".repeat(room))));
+      String largest = nextPayload(listen);
+      assertThat(utf8Length(largest)).isEqualTo(GifStore.NOTIFY_PAYLOAD_LIMIT - 1);
+      assertThat(largest).contains("\"url\"", "b".repeat(room));
+      assertThat(socket.nextContaining("b".repeat(room), 5)).contains(url, wide);
+
+      long byId = postedId(onB.postForm("/gif", gif(url, wide, "c".repeat(room + 1))));
+      String tooLarge = nextPayload(listen);
+      assertThat(tooLarge).doesNotContain("\"url\"").contains("\"id\" : " + byId);
+      assertThat(socket.nextContaining("c".repeat(room + 1), 5)).contains(url, wide);
+    }
+  }
+
+  private static Map<String, String> gif(String url, String text, String bottom) {
+    return Map.of(
+        "url", url, "who", text, "meme_top", text, "meme_bottom", bottom, "secret", "shared");
+  }
+
+  private static long postedId(java.net.http.HttpResponse<String> posted) {
+    assertThat(posted.statusCode()).isEqualTo(200);
+    Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(posted.body());
+    assertThat(id.find()).isTrue();
+    return Long.parseLong(id.group(1));
+  }
+
+  private static String nextPayload(Connection listen) throws SQLException {
+    PGNotification[] notifications = listen.unwrap(PGConnection.class).getNotifications(5000);
+    assertThat(notifications).hasSize(1);
+    return notifications[0].getParameter();
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 }

@@ -51,6 +51,17 @@ class GifmachineConfigTest {
     assertThat(config.database().toString()).doesNotContain("p@ss").doesNotContain("pw,");
   }
 
+  @org.junit.jupiter.api.Test
+  void the_pool_size_the_deployment_gives_each_task_is_read_from_the_environment() {
+    var env = Map.of("DATABASE_HOST", "rds.example", "DATABASE_POOL_SIZE", "8", "GIFMACHINE_PASSWORD", "x");
+
+    assertThat(GifmachineConfig.fromEnvironment(env).database())
+        .isEqualTo(new DatabaseSettings.External(
+            "jdbc:postgresql://rds.example:5432/gifmachine?sslmode=prefer", "", "", 8));
+    assertThat(GifmachineConfig.fromEnvironment(Map.of("DATABASE_URL", "postgres://u@db/g", "GIFMACHINE_PASSWORD", "x"))
+        .database()).extracting(settings -> ((DatabaseSettings.External) settings).maximumPoolSize()).isEqualTo(16);
+  }
+
   static Stream<Arguments> badEnvironments() {
     return Stream.of(
         Arguments.of(Map.of("DATABASE_URL", "postgres://u:p@db/g"), "GIFMACHINE_PASSWORD is not set"),
@@ -65,7 +76,13 @@ class GifmachineConfigTest {
             "DATABASE_USER is set but DATABASE_HOST is not"),
         Arguments.of(
             Map.of("DATABASE_HOST", "db", "DATABASE_PORT", "five", "GIFMACHINE_PASSWORD", "x"),
-            "DATABASE_PORT is not a port number"));
+            "DATABASE_PORT is not a port number"),
+        Arguments.of(
+            Map.of("DATABASE_HOST", "db", "DATABASE_POOL_SIZE", "0", "GIFMACHINE_PASSWORD", "x"),
+            "DATABASE_POOL_SIZE is not a pool size"),
+        Arguments.of(
+            Map.of("DATABASE_HOST", "db", "DATABASE_POOL_SIZE", "lots", "GIFMACHINE_PASSWORD", "x"),
+            "DATABASE_POOL_SIZE is not a pool size"));
   }
 
   @ParameterizedTest

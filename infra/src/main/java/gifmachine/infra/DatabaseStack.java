@@ -36,6 +36,8 @@ public final class DatabaseStack extends Stack {
   static final int BACKUP_DAYS = 7;
   static final int STORAGE_GB = 20;
   static final int PORT = 5432;
+  /** Minor versions come from RDS's automatic minor upgrades, never from the template. */
+  static final String POSTGRES_MAJOR_VERSION = "17";
 
   private final DatabaseInstance instance;
   private final ISecret secret;
@@ -43,8 +45,12 @@ public final class DatabaseStack extends Stack {
   public DatabaseStack(Construct scope, String id, StackProps props, DeploymentConfig config,
       NetworkStack network) {
     super(scope, id, props);
+    // The major version only: RDS picks its current minor at creation, and after an automatic
+    // minor upgrade the template still says "17", so no later update asks to go back to an older
+    // (or retired) minor.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion
     IInstanceEngine engine = DatabaseInstanceEngine.postgres(PostgresInstanceEngineProps.builder()
-        .version(PostgresEngineVersion.VER_17_9)
+        .version(PostgresEngineVersion.of(POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSION))
         .build());
 
     SecurityGroup securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")

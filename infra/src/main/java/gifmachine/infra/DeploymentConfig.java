@@ -85,6 +85,10 @@ public record DeploymentConfig(
       throw invalid("certificate \"" + certificateArn + "\"",
           "not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
     }
+    if (!certificateArn.isBlank()) {
+      // The load balancer's listeners use it: it must be in the deployment's region.
+      CertificateRegion.require(certificateArn, region, "the load balancer in " + region);
+    }
     if (minTasks < 1 || maxTasks < minTasks || maxTasks > MAX_TASKS) {
       throw invalid("tasks " + minTasks + ".." + maxTasks,
           "need 1 <= min <= max <= " + MAX_TASKS);
@@ -93,6 +97,7 @@ public record DeploymentConfig(
       throw invalid("database instance class \"" + dbInstanceClass + "\"",
           "not an RDS class like db.t4g.micro");
     }
+    ConnectionBudget.of(dbInstanceClass, maxTasks);
   }
 
   private static void requireName(String field, String value) {

@@ -115,7 +115,10 @@ public final class GifmachineStack extends Stack {
         .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
         .environment(Map.of(
             "PORT", Integer.toString(NetworkStack.APP_PORT),
-            "DATABASE_SSLMODE", "require"))
+            "DATABASE_SSLMODE", "require",
+            // Every task of both blue/green task sets must fit under the instance's max_connections.
+            "DATABASE_POOL_SIZE", Integer.toString(
+                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask())))
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
             "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
@@ -158,7 +161,7 @@ public final class GifmachineStack extends Stack {
         .enableExecuteCommand(true)
         // The first start on an existing large database (an adopted Ruby installation) builds the
         // search indexes before serving: about a minute at a million rows, measured.
-        .healthCheckGracePeriod(Duration.seconds(180))
+        .healthCheckGracePeriod(Duration.seconds(60))
         .propagateTags(PropagatedTagSource.SERVICE)
         .minHealthyPercent(100)
         .build();

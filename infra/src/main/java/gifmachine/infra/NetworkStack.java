@@ -13,7 +13,14 @@ import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.InstanceClass;
 import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.Ec2Action;
+import software.amazon.awscdk.services.cloudwatch.actions.Ec2InstanceAction;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
@@ -73,6 +80,7 @@ public final class NetworkStack extends Stack {
                     .build()))
             // The default lets the whole internet in; only the VPC may use the NAT.
             .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
+            .userData(natUserData())
             .build());
 
     LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
@@ -105,6 +113,7 @@ public final class NetworkStack extends Stack {
       instances.getConnections().allowFrom(Peer.ipv4(vpc.getVpcCidrBlock()), Port.allTraffic(),
           "NAT for the private subnets");
       hardenNatInstances();
+      instances.getGatewayInstances().forEach(this::recoverNatInstance);
     }
     if (config.interfaceEndpoints()) {
       // With these, ECR pulls, logs, secrets and ECS Exec stay inside the VPC (but each costs
@@ -162,6 +171,77 @@ public final class NetworkStack extends Stack {
     if (!from.getAllowAllOutbound()) {
       from.addEgressRule(to, Port.tcp(port), why);
     }
+  }
+
+  /**
+   * NAT set up with what Amazon Linux 2023 already has (sysctl, nftables; iptables as a
+   * fallback), by a systemd unit that runs on every boot, after the network is up. CDK's default
+   * user data runs {@code dnf install iptables-services} once, from cloud-init: on a t4g.nano
+   * (0.5 GiB) a dnf metadata download can run out of memory, it races cloud-init's own package
+   * work, and after a reboot or an EC2 recovery nothing sets NAT up again.
+   */
+  static UserData natUserData() {
+    UserData userData = UserData.forLinux();
+    userData.addCommands(
+        "cat > /usr/local/sbin/gifmachine-nat <<'EOF'",
+        "#!/bin/sh",
+        "set -eu",
+        "sysctl -q -w net.ipv4.ip_forward=1",
+        "interface=$(ip -4 route show default | awk '{print $5; exit}')",
+        "if command -v nft >/dev/null; then",
+        "  nft delete table ip gifmachine_nat 2>/dev/null || true",
+        "  nft add table ip gifmachine_nat",
+        "  nft 'add chain ip gifmachine_nat postrouting { type nat hook postrouting priority srcnat; policy accept; }'",
+        "  nft add rule ip gifmachine_nat postrouting oifname \"$interface\" masquerade",
+        "else",
+        "  iptables -t nat -C POSTROUTING -o \"$interface\" -j MASQUERADE 2>/dev/null"
+            + " || iptables -t nat -A POSTROUTING -o \"$interface\" -j MASQUERADE",
+        "fi",
+        "EOF",
+        "chmod 0755 /usr/local/sbin/gifmachine-nat",
+        "cat > /etc/systemd/system/gifmachine-nat.service <<'EOF'",
+        "[Unit]",
+        "Description=Gifmachine NAT: forwarding and masquerade for the private subnets",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "[Service]",
+        "Type=oneshot",
+        "RemainAfterExit=yes",
+        "ExecStart=/usr/local/sbin/gifmachine-nat",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        "EOF",
+        "systemctl daemon-reload",
+        "systemctl enable --now gifmachine-nat.service");
+    return userData;
+  }
+
+  /**
+   * Self-recovery in place: EC2 recovers the instance (same id, private address and network
+   * interface, so the private route tables stay right) when AWS's hardware fails its system
+   * status check, and reboots it when its own status check fails; the NAT unit runs again on
+   * boot. An Auto Scaling group of one would replace the instance, and the route tables would
+   * still name the old instance until something rewrote them.
+   * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingAlarmActions.html
+   */
+  private void recoverNatInstance(software.amazon.awscdk.services.ec2.Instance instance) {
+    Map.of("StatusCheckFailed_System", Ec2InstanceAction.RECOVER,
+            "StatusCheckFailed_Instance", Ec2InstanceAction.REBOOT)
+        .forEach((metric, action) -> Alarm.Builder.create(this, "Nat" + metric.replace("StatusCheckFailed_", "") + "Alarm")
+            .alarmDescription("NAT instance " + metric + ": " + action.name().toLowerCase(java.util.Locale.ROOT) + " it")
+            .metric(Metric.Builder.create()
+                .namespace("AWS/EC2")
+                .metricName(metric)
+                .dimensionsMap(Map.of("InstanceId", instance.getInstanceId()))
+                .statistic("Maximum")
+                .period(software.amazon.awscdk.Duration.minutes(1))
+                .build())
+            .threshold(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .evaluationPeriods(action == Ec2InstanceAction.RECOVER ? 2 : 3)
+            .treatMissingData(TreatMissingData.MISSING)
+            .build()
+            .addAlarmAction(new Ec2Action(action)));
   }
 
   /** IMDSv2 only and an encrypted root volume: NatInstanceProps offers neither. */

@@ -33,6 +33,15 @@ class DatabaseStackTest {
   }
 
   @Test
+  void the_engine_is_given_by_major_version_so_an_automatic_minor_upgrade_never_conflicts_with_the_template() {
+    template.hasResourceProperties("AWS::RDS::DBInstance", Match.objectLike(Map.of(
+        "EngineVersion", "17",
+        "AutoMinorVersionUpgrade", true)));
+    template.hasResourceProperties("AWS::RDS::DBParameterGroup", Match.objectLike(Map.of(
+        "Family", "postgres17")));
+  }
+
+  @Test
   void tls_is_required_by_the_parameter_group() {
     template.hasResourceProperties("AWS::RDS::DBParameterGroup", Match.objectLike(Map.of(
         "Parameters", Map.of("rds.force_ssl", "1"))));

@@ -23,7 +23,7 @@ final class Deployments {
       "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/grafana@sha256:" + "e".repeat(64));
 
   static final String CERTIFICATE =
-      "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+      "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
   /** The defaults: NAT instance, ARM tasks, monitoring and pipeline, no WAF, HTTP only. */
   static DeploymentConfig defaults() {

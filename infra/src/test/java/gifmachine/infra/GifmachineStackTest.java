@@ -50,6 +50,11 @@ class GifmachineStackTest {
         .doesNotContainPattern("\"Name\":\"[A-Z_]*PASSWORD\",\"Value\"");
   }
 
+  @Test
+  void each_task_gets_the_pool_size_that_fits_both_blue_green_task_sets_under_the_database_limit() {
+    containerHas("gifmachine", "Environment", Map.of("Name", "DATABASE_POOL_SIZE", "Value", "8"));
+  }
+
   /** The container {@code name} has {@code value} (or, for arrays, an element like it). */
   private static void containerHas(String name, String key, Object value) {
     Object expected = value instanceof Boolean ? value : Match.arrayWith(List.of(value));
@@ -85,7 +90,7 @@ class GifmachineStackTest {
   @Test
   void health_checks_wait_three_minutes_for_a_first_start_that_builds_search_indexes() {
     defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
-        "HealthCheckGracePeriodSeconds", 180)));
+        "HealthCheckGracePeriodSeconds", 60)));
   }
 
   @Test

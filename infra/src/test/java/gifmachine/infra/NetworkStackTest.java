@@ -35,6 +35,31 @@ class NetworkStackTest {
   }
 
   @Test
+  void the_nat_instance_boots_without_installing_packages_and_sets_nat_up_on_every_boot() {
+    String userData = defaults.findResources("AWS::EC2::Instance").values().iterator().next().toString();
+
+    assertThat(userData)
+        .doesNotContain("dnf ").doesNotContain("yum ")
+        .contains("masquerade")
+        .contains("systemctl enable --now gifmachine-nat.service")
+        .contains("WantedBy=multi-user.target");
+  }
+
+  @Test
+  void the_nat_instance_recovers_on_a_failed_system_check_and_reboots_on_a_failed_instance_check() {
+    for (var check : Map.of("StatusCheckFailed_System", ":ec2:recover", "StatusCheckFailed_Instance", ":ec2:reboot")
+        .entrySet()) {
+      defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+          "Namespace", "AWS/EC2",
+          "MetricName", check.getKey(),
+          "Dimensions", List.of(Map.of("Name", "InstanceId", "Value", Match.objectLike(Map.of("Ref", Match.anyValue())))),
+          "AlarmActions", List.of(Map.of("Fn::Join", Match.arrayWith(List.of(
+              Match.arrayWith(List.of(Match.stringLikeRegexp(".*" + check.getValue()))))))))));
+    }
+    everyOption.resourceCountIs("AWS::CloudWatch::Alarm", 0);
+  }
+
+  @Test
   void only_the_vpc_may_send_traffic_through_the_nat_instance() {
     defaults.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of(
         "GroupDescription", "Security Group for NAT instances",

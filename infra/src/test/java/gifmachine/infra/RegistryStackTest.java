@@ -18,15 +18,18 @@ class RegistryStackTest {
   }
 
   @Test
-  void every_image_has_a_repository_scanned_on_push_that_empties_itself_on_delete() {
+  void every_image_has_a_repository_with_immutable_tags_scanned_on_push_that_empties_itself_on_delete() {
     for (String image : List.of("gifmachine", "csidecar", "cdepot", "prometheus", "grafana")) {
       template.hasResource("AWS::ECR::Repository", Map.of(
           "Properties", Match.objectLike(Map.of(
               "RepositoryName", "prod-dundermiff/" + image,
               "ImageScanningConfiguration", Map.of("ScanOnPush", true),
+              "ImageTagMutability", "IMMUTABLE",
               "EmptyOnDelete", true,
               "LifecyclePolicy", Match.objectLike(Map.of(
-                  "LifecyclePolicyText", Match.stringLikeRegexp("untagged.*imageCountMoreThan"))))),
+                  "LifecyclePolicyText", Match.stringLikeRegexp(
+                      "\"tagStatus\":\"any\",\"countType\":\"imageCountMoreThan\",\"countNumber\":"
+                          + RegistryStack.KEPT_IMAGES + "}"))))),
           "DeletionPolicy", "Delete"));
     }
   }

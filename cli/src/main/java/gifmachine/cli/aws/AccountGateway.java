@@ -3,8 +3,9 @@ package gifmachine.cli.aws;
 import java.util.List;
 
 /**
- * Who we are and where we can deploy: STS caller identity, EC2 regions and availability zones.
- * The pre-flight checks use these before anything is created.
+ * Who we are and where we can deploy: STS caller identity, EC2 regions, availability zones and
+ * the instance types they offer, and the account's service-linked roles. The pre-flight checks
+ * use these before anything is created.
  */
 public interface AccountGateway {
 
@@ -18,4 +19,13 @@ public interface AccountGateway {
 
   /** Availability zones in the client's region that are {@code available}. */
   List<String> availabilityZones();
+
+  /** The zones of the client's region that offer {@code instanceType} (e.g. {@code t4g.nano}). */
+  List<String> zonesOffering(String instanceType);
+
+  /**
+   * Creates the service-linked role of {@code service} (e.g. {@code ecs.amazonaws.com});
+   * returns false when the account already has it.
+   */
+  boolean createServiceLinkedRole(String service);
 }

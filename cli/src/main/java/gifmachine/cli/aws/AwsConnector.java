@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -54,6 +55,8 @@ public final class AwsConnector {
     Ec2Client ec2 = factory.build(Ec2Client.builder());
     // Regions are listed from us-east-1: in an unknown region there is no endpoint to ask.
     Ec2Client ec2Home = factory.build(Ec2Client.builder(), Region.US_EAST_1);
+    // IAM is global: its endpoint is signed for us-east-1 whatever the deployment's region.
+    IamClient iam = factory.build(IamClient.builder(), Region.AWS_GLOBAL);
     SecretsManagerClient secrets = factory.build(SecretsManagerClient.builder());
     EcrClient ecr = factory.build(EcrClient.builder());
     S3Client s3 = factory.build(S3Client.builder().forcePathStyle(settings.endpointOverride().isPresent()));
@@ -65,7 +68,7 @@ public final class AwsConnector {
 
     return new Aws(
         new SdkCloudFormationGateway(cloudFormation),
-        new SdkAccountGateway(sts, ec2, ec2Home),
+        new SdkAccountGateway(sts, ec2, ec2Home, iam),
         new SdkSecretsGateway(secrets),
         new SdkRegistryGateway(ecr),
         new SdkBucketGateway(s3),

@@ -122,19 +122,6 @@ public final class DeployOptions {
             + required.environmentVariable() + ", or put " + required.legacyKey() + " in config/aws-config.txt");
       }
     }
-    String endpoint = settings.get(Setting.ENDPOINT_URL);
-    if (!endpoint.isBlank()) {
-      URI uri;
-      try {
-        uri = URI.create(endpoint);
-      } catch (IllegalArgumentException e) {
-        uri = null;
-      }
-      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new ConfigException("endpoint-url \"" + endpoint + "\" (from " + settings.source(Setting.ENDPOINT_URL)
-            + "): must be an http(s) URL such as http://127.0.0.1:5000");
-      }
-    }
     StackDeployer.Method method = switch (settings.get(Setting.METHOD).toLowerCase(Locale.ROOT)) {
       case "changeset" -> StackDeployer.Method.CHANGESET;
       case "direct" -> StackDeployer.Method.DIRECT;
@@ -157,8 +144,25 @@ public final class DeployOptions {
         .pipeline(settings.flag(Setting.PIPELINE))
         .build();
     config = Configs.withImages(config, Stacks.placeholderImages(config));
-    AwsSettings aws = new AwsSettings(settings.get(Setting.REGION), settings.get(Setting.PROFILE), endpoint);
-    return new Resolved(settings, config, aws, method);
+    return new Resolved(settings, config, awsSettings(settings), method);
+  }
+
+  /** Region, profile and a checked emulator endpoint: how to reach AWS, for every AWS command. */
+  static AwsSettings awsSettings(Settings settings) {
+    String endpoint = settings.get(Setting.ENDPOINT_URL);
+    if (!endpoint.isBlank()) {
+      URI uri;
+      try {
+        uri = URI.create(endpoint);
+      } catch (IllegalArgumentException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new ConfigException("endpoint-url \"" + endpoint + "\" (from " + settings.source(Setting.ENDPOINT_URL)
+            + "): must be an http(s) URL such as http://127.0.0.1:5000");
+      }
+    }
+    return new AwsSettings(settings.get(Setting.REGION), settings.get(Setting.PROFILE), endpoint);
   }
 
   /** The outcome of {@link #resolve}. */

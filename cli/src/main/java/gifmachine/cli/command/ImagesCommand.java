@@ -2,17 +2,21 @@ package gifmachine.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gifmachine.cli.aws.AwsConnector;
+import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsSettings;
+import gifmachine.cli.config.ConfigException;
+import gifmachine.cli.config.ConfigResolver;
+import gifmachine.cli.config.Setting;
+import gifmachine.cli.config.Settings;
 import gifmachine.cli.image.AwsDeploymentTargets;
 import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
-import gifmachine.cli.image.DeploymentFiles;
 import gifmachine.cli.image.DeploymentTargets;
 import gifmachine.cli.image.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublishException;
 import gifmachine.cli.image.ImagePublisher;
+import gifmachine.cli.image.ImageRevisions;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.image.PublishedImage;
 import gifmachine.cli.image.RegistryCredentials;
@@ -22,17 +26,16 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,18 +44,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gifmachine-on-aws images push}: builds the five images with Jib (no Docker) from a
- * checkout whose jars are built, and pushes them. CodeBuild runs it in the pipeline; it is
- * useful alone too, e.g. against a local registry:
+ * checkout whose jars are built, and pushes them, each under its own immutable revision tag
+ * ({@link gifmachine.cli.image.ImageRevision}). {@code up} does the same on its own; this
+ * command is for a registry of your choice or a deployment's repositories without deploying:
  *
  * <pre>{@code
  * ./mvnw -B -pl cli -am package -DskipTests
  * java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push \
  *     --registry 127.0.0.1:5000/dev --insecure-registry --platform amd64 --output json
- * aws ecr get-login-password | java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push \
- *     --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-acme --username AWS --password-stdin
+ * java -jar cli/target/cli-0.1.0-SNAPSHOT-all.jar images push -e prod -c acme --region eu-west-1 --profile ops
  * }</pre>
  *
- * <p>Exit codes: 0 pushed, 1 a build or push failed, 2 bad usage.
+ * <p>With a deployment it reaches AWS like every other AWS command: through {@link CliContext}'s
+ * connector, with {@code --profile}, {@code --endpoint-url}, {@code --config} and the
+ * environment resolved the same way. Exit codes: 0 pushed, 1 a lookup, build or push failed, 2
+ * bad usage.
  */
 @Command(
     name = "images",
@@ -61,35 +67,18 @@ import picocli.CommandLine.Spec;
     subcommands = {ImagesCommand.Push.class})
 public final class ImagesCommand {
 
-  /**
-   * {@code --deployment} in production: the CLI's AWS gateways, with the SDK's default
-   * credential chain and {@code AWS_ENDPOINT_URL} for emulators.
-   */
-  static DeploymentTargets.Factory aws(Map<String, String> environment) {
-    return (deployment, region) -> new AwsDeploymentTargets(
-        AwsConnector.connect(new AwsSettings(region, environment.getOrDefault("AWS_PROFILE", ""),
-            environment.getOrDefault("AWS_ENDPOINT_URL", ""))),
-        deployment);
-  }
-
+  private final CliContext context;
   private final InputStream stdin;
-  private final Map<String, String> environment;
-  private final DeploymentTargets.Factory deployments;
   private final BaseImages bases;
 
-  /** What production runs: standard input, the process environment, the official bases. */
-  public ImagesCommand() {
-    this(System.in, System.getenv(), aws(System.getenv()), BaseImages.official());
+  /** What production runs: standard input and the pinned base images. */
+  public ImagesCommand(CliContext context) {
+    this(context, System.in, BaseImages.official());
   }
 
-  public ImagesCommand(
-      InputStream stdin,
-      Map<String, String> environment,
-      DeploymentTargets.Factory deployments,
-      BaseImages bases) {
+  public ImagesCommand(CliContext context, InputStream stdin, BaseImages bases) {
+    this.context = context;
     this.stdin = stdin;
-    this.environment = Map.copyOf(environment);
-    this.deployments = deployments;
     this.bases = bases;
   }
 
@@ -100,7 +89,10 @@ public final class ImagesCommand {
       description = {
         "Build every image and push it to a registry; print the digests.",
         "Repositories: --registry PREFIX (PREFIX/gifmachine, PREFIX/csidecar, …) or "
-            + "--deployment ENV-COMPANY --region REGION (the registry stack's outputs)."
+            + "-e ENV -c COMPANY --region REGION, or --deployment ENV-COMPANY --region REGION "
+            + "(the registry stack's outputs).",
+        "Each image is tagged <last commit of its own sources>-<arch>; an image whose tag is "
+            + "already in the repository is neither rebuilt nor pushed."
       })
   static final class Push implements java.util.concurrent.Callable<Integer> {
 
@@ -112,11 +104,11 @@ public final class ImagesCommand {
     String registry = "";
 
     @Option(names = "--deployment", paramLabel = "ENV-COMPANY",
-        description = "Take repositories and credentials from this deployment's stacks")
+        description = "Take repositories and credentials from this deployment's registry stack "
+            + "(default with no --registry: --environment-company)")
     String deployment = "";
 
-    @Option(names = "--region", description = "AWS region of --deployment")
-    String region = "";
+    @Mixin DeployOptions aws;
 
     @Option(names = "--username", description = "Registry user (ECR: AWS); default: anonymous")
     String username = "";
@@ -125,8 +117,9 @@ public final class ImagesCommand {
     boolean passwordStdin;
 
     @Option(names = "--platform", paramLabel = "arm64|amd64",
-        description = "CPU architecture of the tasks (Graviton: arm64); default: this machine's")
-    String platform = System.getProperty("os.arch");
+        description = "CPU architecture of the tasks (Graviton: arm64); default: the deployment's "
+            + "(--graviton), with --registry this machine's")
+    String platform = "";
 
     @Option(names = "--images", split = ",", paramLabel = "NAME",
         description = "Which images (default: all): gifmachine, csidecar, cdepot, prometheus, grafana")
@@ -136,12 +129,9 @@ public final class ImagesCommand {
         description = "Checkout with built jars and monitoring/ (default: the launcher's checkout, else the working directory)")
     Path repositoryRoot = CliContext.repositoryRoot();
 
-    @Option(names = "--revision", description = "Source revision for the image label and tag "
-        + "(default: $CODEBUILD_RESOLVED_SOURCE_VERSION, else git rev-parse HEAD)")
+    @Option(names = "--revision", description = "One source revision for every image's label and tag, "
+        + "for a source tree without .git (default: per image, the last commit that touched its sources)")
     String revision = "";
-
-    @Option(names = "--tag", description = "Tags to push (default: the revision and latest)")
-    List<String> tags = new ArrayList<>();
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
         description = "Layer cache between runs (default: ~/.cache/gifmachine-on-aws/images)")
@@ -155,100 +145,99 @@ public final class ImagesCommand {
     @Option(names = "--insecure-registry", description = "Allow a plain-HTTP registry (local tests only)")
     boolean insecureRegistry;
 
-    @Option(names = "--task-definition-template", paramLabel = "FILE",
-        description = "Task definition JSON to update, as aws ecs describe-task-definition prints it")
-    Path taskDefinitionTemplate;
-
-    @Option(names = "--task-definition-out", paramLabel = "FILE",
-        description = "Write the task definition with the new gifmachine and csidecar digests")
-    Path taskDefinitionOut;
-
-    @Option(names = "--appspec-out", paramLabel = "FILE", description = "Write CodeDeploy's ECS appspec")
-    Path appSpecOut;
-
     @Option(names = "--output", paramLabel = "text|json", description = "Output format (default: text)")
     String output = "text";
-
-    @Option(names = "--verbose", description = "Show stack traces of failures")
-    boolean verbose;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Settings settings = validate();
+      Choice choice = validate();
       try {
         Map<ImageName, String> repositories = new EnumMap<>(ImageName.class);
-        RegistryCredentials credentials;
-        String template = "";
-        if (deployment.isEmpty()) {
-          settings.images().forEach(image -> repositories.put(image, stripSlash(registry) + "/" + image.repositoryName()));
-          credentials = settings.credentials();
-          if (taskDefinitionOut != null) {
-            template = readTemplate();
-          }
+        RegistryCredentials credentials = choice.credentials();
+        ImagePlatform target = choice.platform();
+        if (choice.deployment().isEmpty()) {
+          choice.images().forEach(image -> repositories.put(image, stripSlash(registry) + "/" + image.repositoryName()));
         } else {
-          try (DeploymentTargets targets = parent.deployments.open(deployment, region)) {
-            Map<ImageName, String> known = targets.repositories();
-            for (ImageName image : settings.images()) {
-              repositories.put(image, java.util.Optional.ofNullable(known.get(image)).orElseThrow(() ->
-                  new ImagePublishException("looking up the " + image.repositoryName() + " repository failed: the "
-                      + deployment + "-registry stack has no output for it; run gifmachine-on-aws up first")));
-            }
-            credentials = targets.credentials();
-            if (taskDefinitionOut != null) {
-              template = taskDefinitionTemplate == null ? targets.currentTaskDefinition() : readTemplate();
-            }
-          } catch (ImagePublishException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new ImagePublishException("closing the AWS clients failed: " + e.getMessage(), e);
-          }
+          credentials = lookUp(choice, repositories, err);
         }
-
-        String sourceRevision = revision.isEmpty() ? detectRevision() : revision;
-        List<String> pushTags = tags.isEmpty() ? defaultTags(sourceRevision) : tags;
-        ImagePublisher publisher = new ImagePublisher(
-            new ImageSources(repositoryRoot), settings.bases(),
-            new ImagePublisher.Options(settings.platform(), cacheDirectory, sourceRevision, pushTags, insecureRegistry),
+        ImageSources sources = new ImageSources(repositoryRoot);
+        ImageRevisions revisions = revision.isEmpty()
+            ? ImageRevisions.git(sources, Clock.systemUTC())
+            : ImageRevisions.fixed(revision);
+        ImagePublisher publisher = new ImagePublisher(sources, choice.bases(),
+            new ImagePublisher.Options(target, cacheDirectory, revisions, insecureRegistry),
             line -> err.println(line));
-        err.println("images: building " + repositories.size() + " image(s) for " + settings.platform().label()
-            + " from " + repositoryRoot.toAbsolutePath().normalize());
+        err.println("images: building " + repositories.size() + " image(s) for " + target.label()
+            + " from " + sources.repositoryRoot());
         Map<ImageName, PublishedImage> published = publisher.publishAll(repositories, credentials);
-
-        if (taskDefinitionOut != null) {
-          Map<String, String> containers = new LinkedHashMap<>();
-          for (ImageName image : List.of(ImageName.GIFMACHINE, ImageName.CSIDECAR)) {
-            if (published.containsKey(image)) {
-              containers.put(image.repositoryName(), published.get(image).reference());
-            }
-          }
-          write(taskDefinitionOut, DeploymentFiles.taskDefinition(template, containers));
-        }
-        if (appSpecOut != null) {
-          write(appSpecOut, DeploymentFiles.appSpec(ImageName.GIFMACHINE.repositoryName(), ImageName.GIFMACHINE.port()));
-        }
-        print(out, settings.platform(), published);
-        err.println("images: done. Next: gifmachine-on-aws up (or let the pipeline deploy taskdef.json)");
+        print(out, target, published);
+        err.println("images: done. Next: gifmachine-on-aws up");
         return 0;
       } catch (ImagePublishException e) {
         err.println(e.getMessage());
-        if (verbose) {
+        if (aws.verbose) {
           e.printStackTrace(err);
         }
         return 1;
       }
     }
 
-    private record Settings(
-        ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials, BaseImages bases) {}
-
-    private Settings validate() {
-      if (registry.isEmpty() == deployment.isEmpty()) {
-        throw usage("images push: no repositories: give either --registry PREFIX or --deployment ENV-COMPANY --region REGION");
+    /** Repository URIs and an ECR login from the deployment's stacks, through the context's AWS. */
+    private RegistryCredentials lookUp(Choice choice, Map<ImageName, String> repositories, PrintWriter err)
+        throws ImagePublishException {
+      Aws connection = parent.context.connector().apply(choice.aws());
+      try {
+        DeploymentTargets targets = new AwsDeploymentTargets(connection, choice.deployment());
+        Map<ImageName, String> known = targets.repositories();
+        for (ImageName image : choice.images()) {
+          String uri = known.get(image);
+          if (uri == null) {
+            throw new ImagePublishException("looking up the " + image.repositoryName() + " repository failed: the "
+                + choice.deployment() + "-registry stack has no output for it; run gifmachine-on-aws up first");
+          }
+          repositories.put(image, uri);
+        }
+        return targets.credentials();
+      } finally {
+        try {
+          connection.close();
+        } catch (Exception e) {
+          // The lookups are done; a client that does not close cleanly changes nothing pushed.
+          err.println("images: closing the AWS clients failed: " + e.getMessage());
+        }
       }
-      if (!deployment.isEmpty() && region.isEmpty()) {
-        throw usage("images push: --deployment needs --region: the repositories live in one region");
+    }
+
+    /** What to push where: validated input, before anything is built or AWS is called. */
+    private record Choice(
+        ImagePlatform platform, List<ImageName> images, RegistryCredentials credentials, BaseImages bases,
+        String deployment, AwsSettings aws) {}
+
+    private Choice validate() {
+      if (!registry.isEmpty() && !deployment.isEmpty()) {
+        throw usage("images push: no repositories: give either --registry PREFIX or --deployment ENV-COMPANY, not both");
+      }
+      String target = "";
+      AwsSettings connection = null;
+      Settings settings = null;
+      if (registry.isEmpty()) {
+        try {
+          settings = new ConfigResolver(parent.context.workingDirectory())
+              .resolve(aws.flags(), parent.context.environment(), aws.config);
+          target = deployment.isEmpty() ? deploymentName(settings) : deployment;
+          if (!target.isEmpty() && settings.get(Setting.REGION).isBlank()) {
+            throw usage("images push: the deployment " + target + " needs --region: its repositories live in one region");
+          }
+          connection = target.isEmpty() ? null : DeployOptions.awsSettings(settings);
+        } catch (ConfigException e) {
+          throw usage("images push: " + e.getMessage());
+        }
+      }
+      if (registry.isEmpty() == target.isEmpty()) {
+        throw usage("images push: no repositories: give either --registry PREFIX, or a deployment: "
+            + "-e ENV -c COMPANY --region REGION (or --deployment ENV-COMPANY --region REGION)");
       }
       if (!registry.isEmpty() && (registry.contains("://") || registry.contains("@") || registry.isBlank())) {
         throw usage("images push: --registry '" + registry + "' is not a repository prefix: "
@@ -257,8 +246,7 @@ public final class ImagesCommand {
       if (!output.equals("text") && !output.equals("json")) {
         throw usage("images push: --output '" + output + "' is not a format: use text or json");
       }
-      ImagePlatform chosen = ImagePlatform.parse(platform).orElseThrow(() ->
-          usage("images push: --platform '" + platform + "' is not supported: use arm64 (Graviton) or amd64"));
+      ImagePlatform chosen = chosenPlatform(settings);
       List<ImageName> chosenImages = new ArrayList<>();
       for (String name : images) {
         ImageName image = ImageName.fromRepositoryName(name).orElseThrow(() ->
@@ -268,12 +256,8 @@ public final class ImagesCommand {
       if (chosenImages.isEmpty()) {
         chosenImages.addAll(List.of(ImageName.values()));
       }
-      if (taskDefinitionOut != null && deployment.isEmpty() && taskDefinitionTemplate == null) {
-        throw usage("images push: --task-definition-out needs --task-definition-template FILE with --registry "
-            + "(with --deployment the service's current task definition is used)");
-      }
-      if (!deployment.isEmpty() && (passwordStdin || !username.isEmpty())) {
-        throw usage("images push: --username/--password-stdin go with --registry; --deployment uses ECR's token");
+      if (!target.isEmpty() && (passwordStdin || !username.isEmpty())) {
+        throw usage("images push: --username/--password-stdin go with --registry; a deployment uses ECR's token");
       }
       if (passwordStdin && username.isEmpty()) {
         throw usage("images push: --password-stdin needs --username (for ECR: AWS)");
@@ -285,7 +269,29 @@ public final class ImagesCommand {
         }
         credentials = new RegistryCredentials(username, readPassword());
       }
-      return new Settings(chosen, List.copyOf(chosenImages), credentials, bases());
+      return new Choice(chosen, List.copyOf(chosenImages), credentials, bases(), target, connection);
+    }
+
+    private static String deploymentName(Settings settings) {
+      String environment = settings.get(Setting.ENVIRONMENT);
+      String company = settings.get(Setting.COMPANY);
+      return environment.isBlank() || company.isBlank() ? "" : environment + "-" + company;
+    }
+
+    /** --platform, else the deployment's --graviton, else (a plain registry) this machine's. */
+    private ImagePlatform chosenPlatform(Settings settings) {
+      if (platform.isEmpty()) {
+        if (settings != null) {
+          try {
+            return ImagePlatform.forDeployment(settings.flag(Setting.GRAVITON));
+          } catch (ConfigException e) {
+            throw usage("images push: " + e.getMessage());
+          }
+        }
+        return ImagePlatform.parse(System.getProperty("os.arch")).orElse(ImagePlatform.AMD64);
+      }
+      return ImagePlatform.parse(platform).orElseThrow(() ->
+          usage("images push: --platform '" + platform + "' is not supported: use arm64 (Graviton) or amd64"));
     }
 
     private BaseImages bases() {
@@ -317,42 +323,6 @@ public final class ImagesCommand {
       }
     }
 
-    private String readTemplate() throws ImagePublishException {
-      try {
-        return Files.readString(taskDefinitionTemplate);
-      } catch (IOException e) {
-        throw new ImagePublishException("reading " + taskDefinitionTemplate + " failed: " + e.getMessage());
-      }
-    }
-
-    private String detectRevision() {
-      String fromBuild = parent.environment.getOrDefault("CODEBUILD_RESOLVED_SOURCE_VERSION", "");
-      if (!fromBuild.isBlank()) {
-        return fromBuild.strip();
-      }
-      try {
-        Process git = new ProcessBuilder("git", "-C", repositoryRoot.toString(), "rev-parse", "HEAD")
-            .redirectErrorStream(true).start();
-        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && head.matches("[0-9a-f]{40}")) {
-          return head;
-        }
-      } catch (IOException e) {
-        // no git: the source zip of the pipeline has no .git either
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "unknown";
-    }
-
-    private static List<String> defaultTags(String revision) {
-      // The revision tag keeps each pushed image tagged, so ECR's untagged-image expiry never
-      // removes an image a task definition still names by digest.
-      return revision.equals("unknown")
-          ? List.of("latest")
-          : List.of(revision.substring(0, Math.min(12, revision.length())), "latest");
-    }
-
     private void print(PrintWriter out, ImagePlatform chosen, Map<ImageName, PublishedImage> published) {
       if (output.equals("json")) {
         ObjectMapper json = new ObjectMapper();
@@ -374,18 +344,6 @@ public final class ImagesCommand {
             result.reference(), result.layersPushed() ? "pushed" : "unchanged"));
       }
       out.flush();
-    }
-
-    private void write(Path file, String content) throws ImagePublishException {
-      try {
-        Path parentDirectory = file.toAbsolutePath().getParent();
-        if (parentDirectory != null) {
-          Files.createDirectories(parentDirectory);
-        }
-        Files.writeString(file, content);
-      } catch (IOException e) {
-        throw new ImagePublishException("writing " + file + " failed: " + e.getMessage());
-      }
     }
 
     private ParameterException usage(String message) {

@@ -38,7 +38,7 @@ public final class JibImagePublishing implements ImagePublishing {
   public ImageSet publish(ImageSet repositories, RegistryGateway.Login login, boolean arm64, ProgressListener progress)
       throws Exception {
     ImagePublisher.Options options = ImagePublisher.Options
-        .defaults(ImagePlatform.forDeployment(arm64), workDirectory)
+        .defaults(ImagePlatform.forDeployment(arm64), workDirectory, sources)
         .withInsecureRegistries(insecureRegistries);
     ImagePublisher publisher = new ImagePublisher(sources, bases, options,
         line -> progress.on(new ProgressEvent.Step(line, pacer.now())));

@@ -11,10 +11,26 @@ import java.util.Optional;
 
 /**
  * Checks before anything is created: the credentials work (STS), the region exists for the
- * account and has at least two availability zones, and no stack with one of our names belongs to
- * someone else (our stacks carry {@link DeploymentConfig#DEPLOYMENT_TAG}).
+ * account and has at least two availability zones, the service-linked roles our stacks need
+ * exist (created here when missing), and no stack with one of our names belongs to someone else
+ * (our stacks carry {@link DeploymentConfig#DEPLOYMENT_TAG}).
  */
 public final class Preflight {
+
+  /**
+   * Services whose service-linked role a stack of ours needs. AWS creates most of them on first
+   * use, but not reliably inside a CloudFormation deployment on a fresh account: the first ECS
+   * cluster or service can fail on "Unable to assume the service linked role". Creating them
+   * first costs nothing when they exist.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
+   */
+  public static final List<String> SERVICE_LINKED_ROLES = List.of(
+      "ecs.amazonaws.com",
+      "elasticloadbalancing.amazonaws.com",
+      "rds.amazonaws.com",
+      "ecs.application-autoscaling.amazonaws.com",
+      "autoscaling.amazonaws.com");
 
   private Preflight() {}
 
@@ -32,6 +48,9 @@ public final class Preflight {
       throw new DeploymentException(Exit.CONFIG,
           "region " + config.region() + ": has " + zones.size() + " available zone(s), the network needs 2",
           "choose another region");
+    }
+    for (String service : SERVICE_LINKED_ROLES) {
+      guard("creating the service-linked role of " + service, () -> aws.account().createServiceLinkedRole(service));
     }
     for (String stackName : stackNames) {
       Optional<StackDescription> stack = guard("looking for stack " + stackName,

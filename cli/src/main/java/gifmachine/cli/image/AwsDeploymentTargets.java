@@ -11,11 +11,11 @@ import java.util.Map;
 /**
  * {@link DeploymentTargets} from AWS through the CLI's gateways: repository URIs from the
  * {@code ENV-COMPANY-registry} stack's outputs, push credentials from ECR's authorization
- * token (user {@code AWS}, valid 12 hours).
+ * token (user {@code AWS}, valid 12 hours). The caller owns, and closes, the connection.
  *
  * <pre>{@code
- * try (DeploymentTargets targets = new AwsDeploymentTargets(AwsConnector.connect(settings), "prod-acme")) {
- *   targets.repositories().get(ImageName.GIFMACHINE);
+ * try (Aws aws = AwsConnector.connect(settings)) {
+ *   new AwsDeploymentTargets(aws, "prod-acme").repositories().get(ImageName.GIFMACHINE);
  * }
  * }</pre>
  */
@@ -58,19 +58,5 @@ public final class AwsDeploymentTargets implements DeploymentTargets {
     } catch (AwsCallException e) {
       throw new ImagePublishException("getting an ECR login for " + deployment + " failed: " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public String currentTaskDefinition() throws ImagePublishException {
-    // The CLI's ServiceGateway returns images and registers revisions, but not a whole task
-    // definition; CodeBuild has the AWS CLI, which does.
-    throw new ImagePublishException("reading the current task definition of " + deployment + " failed: "
-        + "this CLI cannot fetch a whole task definition yet; pass --task-definition-template FILE, e.g. from "
-        + "aws ecs describe-task-definition --task-definition " + deployment + "-gifmachine --query taskDefinition");
-  }
-
-  @Override
-  public void close() throws Exception {
-    aws.close();
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where each image's base comes from: the seam between releases, which use the official images
- * from Docker Hub, and tests, which reach no public registry and supply their own base (an
+ * Where each image's base comes from: the seam between releases, which use the pinned images of
+ * {@link #OFFICIAL}, and tests, which reach no public registry and supply their own base (an
  * image they pushed to a local registry, or {@code Jib.fromScratch()} plus a layer).
  *
  * <pre>{@code
@@ -21,17 +21,37 @@ import java.util.Objects;
 @FunctionalInterface
 public interface BaseImages {
 
-  /** Pinned release bases. Temurin, Prometheus and Grafana all publish amd64 and arm64. */
+  /**
+   * The release bases, each pinned by the digest of its multi-architecture index (Jib picks the
+   * linux/arm64 or linux/amd64 manifest out of it), so a rebuild of Temurin upstream never
+   * changes our digests behind our back. This is the one place the pins live; a change here is
+   * a change to every image's sources ({@link ImageSources#sourcePaths}), so each image gets a
+   * new revision and tag. Bumping a pin: {@code crane digest public.ecr.aws/docker/library/eclipse-temurin:21-jre}.
+   *
+   * <p>Registries: anonymous Docker Hub pulls hit its rate limits from CodeBuild's shared
+   * addresses ({@code toomanyrequests}). Temurin comes from ECR Public's copy of the Docker
+   * official images (https://gallery.ecr.aws/docker/library/eclipse-temurin, no pull limit from
+   * AWS), Prometheus from its upstream's own Quay repository. Grafana publishes only to Docker
+   * Hub; it stays there, pinned, and is pulled only when {@code monitoring/grafana} or this
+   * package changes (an image whose tag is already pushed is not rebuilt), or give a mirror with
+   * {@code images push --base-image grafana=REF}.
+   */
   Map<BaseImage, String> OFFICIAL =
       Map.of(
-          BaseImage.JAVA, "eclipse-temurin:21-jre",
-          BaseImage.PROMETHEUS, "prom/prometheus:v3.5.0",
-          BaseImage.GRAFANA, "grafana/grafana-oss:12.1.1");
+          BaseImage.JAVA,
+          "public.ecr.aws/docker/library/eclipse-temurin:21-jre"
+              + "@sha256:242219ed78dc9c09cef8a34808d18d93977dfd3a4cda3c3f18aba44fde444ea7",
+          BaseImage.PROMETHEUS,
+          "quay.io/prometheus/prometheus:v3.5.0"
+              + "@sha256:63805ebb8d2b3920190daf1cb14a60871b16fd38bed42b857a3182bc621f4996",
+          BaseImage.GRAFANA,
+          "docker.io/grafana/grafana-oss:12.1.1"
+              + "@sha256:a1701c2180249361737a99a01bc770db39381640e4d631825d38ff4535efa47d");
 
   /** A fresh container builder starting from the base image of {@code kind}. */
   JibContainerBuilder from(BaseImage kind) throws InvalidImageReferenceException, IOException;
 
-  /** The official images of {@link #OFFICIAL}, pulled anonymously. */
+  /** The pinned images of {@link #OFFICIAL}, pulled anonymously. */
   static BaseImages official() {
     return references(OFFICIAL);
   }

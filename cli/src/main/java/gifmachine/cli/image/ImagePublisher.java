@@ -39,9 +39,9 @@ import java.util.function.Consumer;
  * one module's code uploads that module's application layer and config.
  *
  * <pre>{@code
- * ImagePublisher publisher = new ImagePublisher(
- *     new ImageSources(Path.of(".")), BaseImages.official(),
- *     ImagePublisher.Options.defaults(ImagePlatform.ARM64, cacheDir), System.err::println);
+ * ImageSources sources = new ImageSources(Path.of("."));
+ * ImagePublisher publisher = new ImagePublisher(sources, BaseImages.official(),
+ *     ImagePublisher.Options.defaults(ImagePlatform.ARM64, cacheDir, sources), System.err::println);
  * PublishedImage image = publisher.publish(ImageName.GIFMACHINE,
  *     "1234.dkr.ecr.eu-west-1.amazonaws.com/prod-acme/gifmachine", credentials);
  * image.reference(); // …/gifmachine@sha256:…
@@ -51,6 +51,11 @@ import java.util.function.Consumer;
  * {@code /app/<module>.jar} (another), entrypoint {@code java <jvm-flags.txt> -jar
  * /app/<module>.jar}, user {@code 65532}, the service port exposed, an OCI revision label, and
  * Jib's fixed timestamps so the same inputs always give the same digest.
+ *
+ * <p>Tags: each image is pushed under one tag, {@link ImageRevision#tag}, never a moving one
+ * such as {@code latest}: the repositories have immutable tags. When that tag is already in the
+ * repository (the image's sources have not changed since it was pushed) nothing is built or
+ * uploaded and the existing digest is returned.
  */
 public final class ImagePublisher {
 
@@ -71,41 +76,33 @@ public final class ImagePublisher {
    *
    * @param platform the CPU architecture of the tasks that run the images
    * @param workDirectory where split jars and Jib's layer caches live between runs
-   * @param revision the source revision, put in the {@code org.opencontainers.image.revision} label
-   * @param tags the tags to push the manifest under (the first is required by Jib)
+   * @param revisions each image's source revision: its {@code org.opencontainers.image.revision}
+   *     label and the tag it is pushed under ({@link ImageRevision#tag})
    * @param allowInsecureRegistries plain-HTTP registries (tests on loopback); never for ECR
    */
   public record Options(
       ImagePlatform platform,
       Path workDirectory,
-      String revision,
-      List<String> tags,
+      ImageRevisions revisions,
       boolean allowInsecureRegistries) {
 
     public Options {
       Objects.requireNonNull(platform, "platform");
       Objects.requireNonNull(workDirectory, "workDirectory");
-      Objects.requireNonNull(revision, "revision");
-      tags = List.copyOf(tags);
-      if (tags.isEmpty()) {
-        throw new IllegalArgumentException("at least one tag is needed");
-      }
+      Objects.requireNonNull(revisions, "revisions");
     }
 
-    public static Options defaults(ImagePlatform platform, Path workDirectory) {
-      return new Options(platform, workDirectory, "unknown", List.of("latest"), false);
+    /** Revisions from git in {@code sources}' checkout, secure registries only. */
+    public static Options defaults(ImagePlatform platform, Path workDirectory, ImageSources sources) {
+      return new Options(platform, workDirectory, ImageRevisions.git(sources, java.time.Clock.systemUTC()), false);
     }
 
-    public Options withRevision(String value) {
-      return new Options(platform, workDirectory, value, tags, allowInsecureRegistries);
-    }
-
-    public Options withTags(List<String> value) {
-      return new Options(platform, workDirectory, revision, value, allowInsecureRegistries);
+    public Options withRevisions(ImageRevisions value) {
+      return new Options(platform, workDirectory, value, allowInsecureRegistries);
     }
 
     public Options withInsecureRegistries(boolean value) {
-      return new Options(platform, workDirectory, revision, tags, value);
+      return new Options(platform, workDirectory, revisions, value);
     }
   }
 
@@ -150,9 +147,23 @@ public final class ImagePublisher {
     Instant started = Instant.now();
     AtomicInteger attempts = new AtomicInteger();
     AtomicInteger skipped = new AtomicInteger();
+    ImageRevision revision = options.revisions().of(image);
+    String tag = revision.tag(options.platform());
     try {
-      JibContainerBuilder builder = containerFor(image);
-      RegistryImage target = RegistryImage.named(repositoryUri + ":" + options.tags().getFirst());
+      if (revision.reusable()) {
+        // ECR refuses a second push of a tag in an immutable repository even with the same
+        // content (https://github.com/aws/containers-roadmap/issues/2380), and the same
+        // committed revision builds the same image: so an existing tag is the image.
+        java.util.Optional<String> existing = existingDigest(repositoryUri, tag, credentials);
+        if (existing.isPresent()) {
+          PublishedImage result = new PublishedImage(image, repositoryUri, existing.get(), 0, List.of(tag));
+          progress.accept(String.format("%s: %s (%s, tag %s already pushed, nothing built)",
+              image.repositoryName(), result.reference(), options.platform().label(), tag));
+          return result;
+        }
+      }
+      JibContainerBuilder builder = containerFor(image, revision);
+      RegistryImage target = RegistryImage.named(repositoryUri + ":" + tag);
       if (!credentials.isAnonymous()) {
         target.addCredential(credentials.username(), credentials.password());
       }
@@ -180,14 +191,11 @@ public final class ImagePublisher {
                       skipped.incrementAndGet();
                     }
                   });
-      for (String tag : options.tags().subList(1, options.tags().size())) {
-        containerizer.withAdditionalTag(tag);
-      }
       JibContainer container = builder.containerize(containerizer);
       int pushed = Math.max(0, attempts.get() - skipped.get());
       PublishedImage result =
           new PublishedImage(
-              image, repositoryUri, container.getDigest().toString(), pushed, options.tags());
+              image, repositoryUri, container.getDigest().toString(), pushed, List.of(tag));
       progress.accept(
           String.format(
               "%s: %s (%s, %d of %d blobs uploaded, %.1f s)",
@@ -207,14 +215,47 @@ public final class ImagePublisher {
     }
   }
 
-  private JibContainerBuilder containerFor(ImageName image)
+  /**
+   * The digest {@code tag} names in the repository, if it is there: a HEAD on its manifest over
+   * the Registry API, with the credentials the push uses.
+   */
+  private java.util.Optional<String> existingDigest(
+      String repositoryUri, String tag, RegistryCredentials credentials)
+      throws IOException, RegistryException, InvalidImageReferenceException {
+    com.google.cloud.tools.jib.api.ImageReference reference =
+        com.google.cloud.tools.jib.api.ImageReference.parse(repositoryUri + ":" + tag);
+    com.google.cloud.tools.jib.http.FailoverHttpClient http =
+        new com.google.cloud.tools.jib.http.FailoverHttpClient(
+            options.allowInsecureRegistries(),
+            com.google.cloud.tools.jib.global.JibSystemProperties.sendCredentialsOverHttp(), event -> {});
+    try {
+      com.google.cloud.tools.jib.registry.RegistryClient.Factory factory =
+          com.google.cloud.tools.jib.registry.RegistryClient.factory(
+              com.google.cloud.tools.jib.event.EventHandlers.NONE,
+              reference.getRegistry(), reference.getRepository(), http);
+      if (!credentials.isAnonymous()) {
+        factory.setCredential(
+            com.google.cloud.tools.jib.api.Credential.from(credentials.username(), credentials.password()));
+      }
+      com.google.cloud.tools.jib.registry.RegistryClient client = factory.newRegistryClient();
+      // ECR answers with a Basic challenge, token registries with a Bearer one.
+      if (!client.doPullBearerAuth() && !credentials.isAnonymous()) {
+        client.configureBasicAuth();
+      }
+      return client.checkManifest(tag).map(found -> found.getDigest().toString());
+    } finally {
+      http.shutDown();
+    }
+  }
+
+  private JibContainerBuilder containerFor(ImageName image, ImageRevision revision)
       throws InvalidImageReferenceException, IOException, ImagePublishException {
     JibContainerBuilder builder =
         bases.from(image.base())
             .setPlatforms(Set.of(options.platform().toJib()))
             .setCreationTime(Instant.EPOCH)
             .addLabel("org.opencontainers.image.title", image.repositoryName())
-            .addLabel("org.opencontainers.image.revision", options.revision())
+            .addLabel("org.opencontainers.image.revision", revision.label())
             .addLabel("org.opencontainers.image.source", "gifmachine-on-aws")
             .setExposedPorts(Set.of(Port.tcp(image.port())));
     return switch (image.base()) {

@@ -39,6 +39,24 @@ public record ImageSources(Path repositoryRoot) {
     return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
   }
 
+  /** Where the code that builds images, and the base image pins ({@link BaseImages}), live. */
+  static final String BUILDER_SOURCES = "cli/src/main/java/gifmachine/cli/image";
+
+  /**
+   * The git pathspecs of everything that goes into {@code image}: its module (without its
+   * tests) or its monitoring files, the root {@code pom.xml} (dependency versions), and the
+   * image builder with the pinned base images. The image's revision is the last commit that
+   * touched one of these, so a change elsewhere leaves its digest, and its service, alone.
+   */
+  public List<String> sourcePaths(ImageName image) {
+    List<String> own = switch (image.base()) {
+      case JAVA -> List.of(image.sourceDirectory(), ":(exclude)" + image.sourceDirectory() + "/src/test", "pom.xml");
+      case PROMETHEUS -> List.of("monitoring/prometheus");
+      case GRAFANA -> List.of("monitoring/grafana");
+    };
+    return java.util.stream.Stream.concat(own.stream(), java.util.stream.Stream.of(BUILDER_SOURCES)).toList();
+  }
+
   /** {@code <module>/jvm-flags.txt}: one flag per line, {@code #} comments. */
   public Path jvmFlagsFile(ImageName image) {
     return repositoryRoot.resolve(image.sourceDirectory()).resolve("jvm-flags.txt");

@@ -69,6 +69,20 @@ class SdkGatewaysIT {
   }
 
   @Test
+  void a_service_linked_role_is_created_once_and_a_second_create_is_not_an_error() {
+    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isTrue();
+    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isFalse();
+  }
+
+  @Test
+  void the_zones_offering_an_instance_type_are_zones_of_the_region() {
+    List<String> zones = aws.account().zonesOffering("t4g.nano");
+
+    assertThat(zones).isNotEmpty().allMatch(zone -> zone.startsWith(REGION));
+    assertThat(aws.account().availabilityZones()).containsAll(zones);
+  }
+
+  @Test
   void cloudformation_stacks_are_created_updated_described_and_deleted() {
     CloudFormationGateway cfn = aws.cloudFormation();
     assertThat(cfn.describe("test-acme-registry")).isEmpty();

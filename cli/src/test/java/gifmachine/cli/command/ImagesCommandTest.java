@@ -8,9 +8,10 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,18 +22,14 @@ class ImagesCommandTest {
 
   record Run(int exitCode, String out, String err) {}
 
-  static final gifmachine.cli.image.DeploymentTargets.Factory UNREACHABLE = (deployment, region) -> {
-    throw new gifmachine.cli.image.ImagePublishException("looking up the repositories of " + deployment
-        + " failed: cannot reach CloudFormation in " + region);
-  };
+  @TempDir static Path directory;
 
   static Run run(String stdin, String... args) {
     BaseImages noBases = kind -> {
       throw new AssertionError("bad input must fail before any image is built");
     };
-    CommandLine command = new CommandLine(new ImagesCommand(
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Map.of(),
-        UNREACHABLE, noBases));
+    CommandLine command = new CommandLine(new ImagesCommand(new CliRunner(directory).context(),
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), noBases));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     command.setOut(new PrintWriter(out, true));
@@ -43,10 +40,16 @@ class ImagesCommandTest {
 
   static Stream<Arguments> badInput() {
     return Stream.of(
-        Arguments.of(new String[] {"push"}, "", "no repositories: give either --registry PREFIX or --deployment"),
+        Arguments.of(new String[] {"push"}, "", "no repositories: give either --registry PREFIX, or a deployment: -e ENV"),
+        Arguments.of(new String[] {"push", "-e", "prod"}, "", "no repositories: give either"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--deployment", "prod-acme", "--region", "eu-west-1"},
             "", "no repositories: give either"),
-        Arguments.of(new String[] {"push", "--deployment", "prod-acme"}, "", "--deployment needs --region"),
+        Arguments.of(new String[] {"push", "--deployment", "prod-acme"}, "", "the deployment prod-acme needs --region"),
+        Arguments.of(new String[] {"push", "-e", "prod", "-c", "acme"}, "", "the deployment prod-acme needs --region"),
+        Arguments.of(new String[] {"push", "-e", "prod", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", "ftp://x"},
+            "", "endpoint-url \"ftp://x\" (from flag"),
+        Arguments.of(new String[] {"push", "-e", "prod", "-c", "acme", "--region", "eu-west-1", "--graviton", "maybe"},
+            "", "graviton \"maybe\""),
         Arguments.of(new String[] {"push", "--registry", "https://r.example/x"}, "", "is not a repository prefix"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--platform", "sparc"}, "",
             "--platform 'sparc' is not supported: use arm64 (Graviton) or amd64"),
@@ -61,9 +64,9 @@ class ImagesCommandTest {
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--username", "AWS", "--password-stdin"}, "",
             "--password-stdin read no password"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--task-definition-out", "t.json"}, "",
-            "--task-definition-out needs --task-definition-template FILE with --registry"),
+            "--task-definition-out"),
         Arguments.of(new String[] {"push", "--deployment", "prod-acme", "--region", "eu-west-1", "--username", "AWS",
-            "--password-stdin"}, "pw\n", "--deployment uses ECR's token"),
+            "--password-stdin"}, "pw\n", "a deployment uses ECR's token"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--base-image", "python=python:3"}, "",
             "--base-image 'python' is not a base: use java, prometheus or grafana"),
         Arguments.of(new String[] {"push", "--registry", "r.example/x", "--base-image", "java="}, "",
@@ -82,11 +85,13 @@ class ImagesCommandTest {
   }
 
   @Test
-  void a_failed_deployment_lookup_exits_1_with_the_reason_and_no_stack_trace() {
-    Run run = run("", "push", "--deployment", "prod-acme", "--region", "eu-west-1");
+  void a_failed_deployment_lookup_exits_1_naming_the_lookup_that_failed_and_no_stack_trace() throws Exception {
+    String closed = "http://127.0.0.1:" + gifmachine.cli.testing.FreePorts.loopback();
+    Run run = run("", "push", "-e", "prod", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", closed);
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("looking up the repositories of prod-acme failed: cannot reach CloudFormation in eu-west-1")
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("looking up the repositories of prod-acme failed: ")
+        .doesNotContain("closing the AWS clients")
         .doesNotContain("\tat ");
   }
 

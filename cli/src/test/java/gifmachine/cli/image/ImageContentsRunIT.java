@@ -36,7 +36,8 @@ class ImageContentsRunIT {
     try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(directory.resolve("registry")))) {
       BaseImages bases = ImageFixtures.pushBases(registry, ImagePlatform.AMD64, Files.createDirectories(directory.resolve("bases")));
       ImagePublisher publisher = new ImagePublisher(new ImageSources(root), bases,
-          ImagePublisher.Options.defaults(ImagePlatform.AMD64, directory.resolve("work")).withInsecureRegistries(true),
+          ImagePublisher.Options.defaults(ImagePlatform.AMD64, directory.resolve("work"), new ImageSources(root))
+              .withRevisions(ImageRevisions.fixed("0123abc")).withInsecureRegistries(true),
           message -> {});
       PublishedImage image = publisher.publish(ImageName.GIFMACHINE, registry.host() + "/run/gifmachine",
           RegistryCredentials.anonymous());

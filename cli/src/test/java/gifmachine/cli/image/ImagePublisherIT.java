@@ -47,10 +47,14 @@ class ImagePublisherIT {
   }
 
   private static ImagePublisher publisher(ImageSources sources, Path workDirectory, ImagePlatform platform) {
+    return publisher(sources, workDirectory, platform, ImageRevisions.fixed("0123abc"));
+  }
+
+  private static ImagePublisher publisher(
+      ImageSources sources, Path workDirectory, ImagePlatform platform, ImageRevisions revisions) {
     ImagePublisher.Options options =
-        ImagePublisher.Options.defaults(platform, workDirectory)
-            .withRevision("0123abc")
-            .withTags(List.of("latest", "0123abc"))
+        ImagePublisher.Options.defaults(platform, workDirectory, sources)
+            .withRevisions(revisions)
             .withInsecureRegistries(true);
     return new ImagePublisher(sources, bases, options, progress::add);
   }
@@ -83,7 +87,8 @@ class ImagePublisherIT {
       assertThat(stored.digest()).as("digest of the manifest bytes").isEqualTo(image.digest());
       assertThat(image.reference()).isEqualTo(image.repository() + "@" + image.digest());
       assertThat(image.layersPushed()).isTrue();
-      assertThat(reader.image(repositoryPath(image), "0123abc").digest()).isEqualTo(image.digest());
+      assertThat(image.tags()).containsExactly("0123abc-amd64");
+      assertThat(reader.image(repositoryPath(image), "0123abc-amd64").digest()).isEqualTo(image.digest());
       assertThat(stored.config().path("architecture").asText()).isEqualTo("amd64");
       assertThat(stored.config().path("os").asText()).isEqualTo("linux");
       JsonNode labels = stored.containerConfig().path("Labels");
@@ -146,36 +151,61 @@ class ImagePublisherIT {
   }
 
   @Test
-  void an_unchanged_rebuild_uploads_nothing_even_with_an_empty_local_cache() throws Exception {
+  void a_committed_revision_already_in_the_registry_is_neither_built_nor_pushed_again() throws Exception {
     Map<ImageName, String> repository = Map.of(ImageName.CSIDECAR, repositories("again").get(ImageName.CSIDECAR));
     String path = "again/csidecar";
     PublishedImage first = publisher(directory.resolve("work-again-1"), ImagePlatform.AMD64)
         .publishAll(repository, RegistryCredentials.anonymous()).get(ImageName.CSIDECAR);
     long uploadsAfterFirst = registry.uploadsTo(path);
+    long manifestsAfterFirst = registry.manifestPushesTo(path);
     assertThat(uploadsAfterFirst).isEqualTo(first.blobsPushed()).isPositive();
 
-    PublishedImage warm = publisher(directory.resolve("work-again-1"), ImagePlatform.AMD64)
-        .publishAll(repository, RegistryCredentials.anonymous()).get(ImageName.CSIDECAR);
-    PublishedImage cold = publisher(directory.resolve("work-again-2"), ImagePlatform.AMD64)
+    PublishedImage again = publisher(directory.resolve("work-again-2"), ImagePlatform.AMD64)
         .publishAll(repository, RegistryCredentials.anonymous()).get(ImageName.CSIDECAR);
 
-    for (PublishedImage again : List.of(warm, cold)) {
-      assertThat(again.digest()).isEqualTo(first.digest());
-      assertThat(again.layersPushed()).isFalse();
-      assertThat(again.blobsPushed()).isZero();
-    }
-    assertThat(registry.uploadsTo(path)).as("uploads the registry saw").isEqualTo(uploadsAfterFirst);
+    assertThat(again.digest()).isEqualTo(first.digest());
+    assertThat(again.blobsPushed()).isZero();
+    assertThat(registry.uploadsTo(path)).as("blob uploads the registry saw").isEqualTo(uploadsAfterFirst);
+    assertThat(registry.manifestPushesTo(path))
+        .as("no second push of the tag, which an immutable ECR repository refuses")
+        .isEqualTo(manifestsAfterFirst);
+  }
+
+  @Test
+  void an_uncommitted_rebuild_gets_a_new_tag_but_the_same_digest_and_uploads_nothing_even_with_an_empty_cache()
+      throws Exception {
+    Map<ImageName, String> repository = Map.of(ImageName.CDEPOT, repositories("dirty").get(ImageName.CDEPOT));
+    ImageSources sources = new ImageSources(root);
+    java.time.Instant nine = java.time.Instant.parse("2026-12-01T09:00:00Z");
+    PublishedImage first = publisher(sources, directory.resolve("work-dirty-1"), ImagePlatform.AMD64,
+            image -> ImageRevision.uncommitted("0123abc", nine))
+        .publishAll(repository, RegistryCredentials.anonymous()).get(ImageName.CDEPOT);
+    long uploadsAfterFirst = registry.uploadsTo("dirty/cdepot");
+
+    PublishedImage second = publisher(sources, directory.resolve("work-dirty-2"), ImagePlatform.AMD64,
+            image -> ImageRevision.uncommitted("0123abc", nine.plusSeconds(60)))
+        .publishAll(repository, RegistryCredentials.anonymous()).get(ImageName.CDEPOT);
+
+    assertThat(first.tags()).containsExactly("0123abc-dirty-20261201T090000Z-amd64");
+    assertThat(second.tags()).containsExactly("0123abc-dirty-20261201T090100Z-amd64");
+    assertThat(second.digest()).isEqualTo(first.digest());
+    assertThat(second.blobsPushed()).isZero();
+    assertThat(registry.uploadsTo("dirty/cdepot")).isEqualTo(uploadsAfterFirst);
+    assertThat(reader.image("dirty/cdepot", "0123abc-dirty-20261201T090100Z-amd64").digest()).isEqualTo(first.digest());
   }
 
   @Test
   void a_changed_application_jar_uploads_only_the_application_layer_and_the_config() throws Exception {
     ImageSources sources = new ImageSources(root);
     String uri = repositories("change").get(ImageName.CDEPOT);
-    ImagePublisher publisher = publisher(sources, directory.resolve("work-change"), ImagePlatform.AMD64);
+    java.util.concurrent.atomic.AtomicReference<String> commit = new java.util.concurrent.atomic.AtomicReference<>("1111aaa");
+    ImagePublisher publisher = publisher(sources, directory.resolve("work-change"), ImagePlatform.AMD64,
+        image -> ImageRevision.committed(commit.get()));
     PublishedImage before = publisher.publish(ImageName.CDEPOT, uri, RegistryCredentials.anonymous());
     long uploadsBefore = registry.uploadsTo("change/cdepot");
 
     ImageFixtures.changeApplication(sources, ImageName.CDEPOT, "One");
+    commit.set("2222bbb");
     PublishedImage after = publisher.publish(ImageName.CDEPOT, uri, RegistryCredentials.anonymous());
 
     assertThat(after.digest()).isNotEqualTo(before.digest());
@@ -191,14 +221,15 @@ class ImagePublisherIT {
   void a_graviton_deployment_gets_arm64_images() throws Exception {
     Path work = Files.createDirectories(directory.resolve("work-arm"));
     BaseImages armBases = ImageFixtures.pushBases(registry, ImagePlatform.ARM64, work);
-    ImagePublisher.Options options = ImagePublisher.Options.defaults(ImagePlatform.forDeployment(true), work)
+    ImagePublisher.Options options = ImagePublisher.Options.defaults(ImagePlatform.forDeployment(true), work, new ImageSources(root))
+        .withRevisions(ImageRevisions.fixed("0123abc"))
         .withInsecureRegistries(true);
     PublishedImage image = new ImagePublisher(new ImageSources(root), armBases, options, progress::add)
         .publish(ImageName.CDEPOT, registry.host() + "/arm/cdepot", RegistryCredentials.anonymous());
 
     assertThat(reader.image("arm/cdepot", image.digest()).config().path("architecture").asText())
         .isEqualTo("arm64");
-    assertThat(reader.image("arm/cdepot", "latest").digest()).isEqualTo(image.digest());
+    assertThat(reader.image("arm/cdepot", "0123abc-arm64").digest()).isEqualTo(image.digest());
   }
 
   @Test
@@ -209,7 +240,8 @@ class ImagePublisherIT {
     assertThat(list.path("manifests")).as("the base is a manifest list").hasSize(2);
 
     for (ImagePlatform platform : ImagePlatform.values()) {
-      ImagePublisher.Options options = ImagePublisher.Options.defaults(platform, work.resolve(platform.name()))
+      ImagePublisher.Options options = ImagePublisher.Options.defaults(platform, work.resolve(platform.name()), new ImageSources(root))
+          .withRevisions(ImageRevisions.fixed("0123abc"))
           .withInsecureRegistries(true);
       PublishedImage image = new ImagePublisher(new ImageSources(root), multi, options, progress::add)
           .publish(ImageName.CSIDECAR, registry.host() + "/multi/csidecar-" + platform.architecture(),

@@ -24,6 +24,9 @@ final class LocalRegistry implements AutoCloseable {
   private static final Pattern UPLOAD_START =
       Pattern.compile("\"POST /v2/(\\S+)/blobs/uploads/\\S* HTTP");
 
+  private static final Pattern MANIFEST_PUT =
+      Pattern.compile("\"PUT /v2/(\\S+)/manifests/\\S+ HTTP");
+
   private final ExternalProcess process;
   private final int port;
   private final Path log;
@@ -96,6 +99,15 @@ final class LocalRegistry implements AutoCloseable {
   long uploadsTo(String repository) throws IOException {
     return uploadLines().stream()
         .map(UPLOAD_START::matcher)
+        .filter(Matcher::find)
+        .filter(m -> m.group(1).equals(repository))
+        .count();
+  }
+
+  /** How many manifests (tags or digests) have been pushed to {@code repository} so far. */
+  long manifestPushesTo(String repository) throws IOException {
+    return Files.readAllLines(log).stream()
+        .map(MANIFEST_PUT::matcher)
         .filter(Matcher::find)
         .filter(m -> m.group(1).equals(repository))
         .count();

@@ -61,9 +61,11 @@ class RegistryAuthIT {
   private static ImagePublisher publisher(String work) {
     Path workDirectory = directory.resolve(work);
     BaseImages scratch = kind -> ImageFixtures.scratchBase(kind, ImagePlatform.AMD64, workDirectory);
+    ImageSources sources = new ImageSources(directory.resolve("checkout"));
     return new ImagePublisher(
-        new ImageSources(directory.resolve("checkout")), scratch,
-        ImagePublisher.Options.defaults(ImagePlatform.AMD64, workDirectory).withInsecureRegistries(true),
+        sources, scratch,
+        ImagePublisher.Options.defaults(ImagePlatform.AMD64, workDirectory, sources)
+            .withRevisions(ImageRevisions.fixed("0123abc")).withInsecureRegistries(true),
         message -> {});
   }
 

@@ -32,12 +32,19 @@ public sealed interface DatabaseSettings {
     return new Embedded(dataDir, supervision);
   }
 
+  /** Connections in the pool unless {@code DATABASE_POOL_SIZE} says otherwise. */
+  int DEFAULT_POOL_SIZE = 16;
+
   static DatabaseSettings external(String jdbcUrl, String user, String password) {
-    return new External(jdbcUrl, user, password);
+    return new External(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
   }
 
-  /** A server we connect to; {@code user} and {@code password} may be empty for URL-only auth. */
-  record External(String jdbcUrl, String user, String password) implements DatabaseSettings {
+  /**
+   * A server we connect to; {@code user} and {@code password} may be empty for URL-only auth.
+   * {@code maximumPoolSize} is what the deployment gives each task of the server's connections.
+   */
+  record External(String jdbcUrl, String user, String password, int maximumPoolSize)
+      implements DatabaseSettings {
     @Override
     public String toString() {
       return "External[" + jdbcUrl + ", user=" + user + "]";
@@ -52,13 +59,16 @@ public sealed interface DatabaseSettings {
 
   /**
    * Reads {@code DATABASE_URL} ({@code postgres://user:pass@host:port/db} or a {@code
-   * jdbc:postgresql://} URL), else {@code DATABASE_HOST} and friends. Empty when none is set.
+   * jdbc:postgresql://} URL), else {@code DATABASE_HOST} and friends, and {@code
+   * DATABASE_POOL_SIZE}. Empty when no server is set.
    */
   static Optional<DatabaseSettings> fromEnvironment(Map<String, String> env) {
     String sslMode = value(env, "DATABASE_SSLMODE").orElse("prefer");
+    int poolSize = poolSize(env);
     Optional<String> url = value(env, "DATABASE_URL");
     if (url.isPresent()) {
-      return Optional.of(fromUrl(url.get(), sslMode));
+      External external = (External) fromUrl(url.get(), sslMode);
+      return Optional.of(new External(external.jdbcUrl(), external.user(), external.password(), poolSize));
     }
     Optional<String> host = value(env, "DATABASE_HOST");
     if (host.isEmpty()) {
@@ -85,12 +95,24 @@ public sealed interface DatabaseSettings {
         new External(
             jdbcUrl,
             value(env, "DATABASE_USER").orElse(""),
-            value(env, "DATABASE_PASSWORD").orElse("")));
+            value(env, "DATABASE_PASSWORD").orElse(""),
+            poolSize));
+  }
+
+  private static int poolSize(Map<String, String> env) {
+    String size = value(env, "DATABASE_POOL_SIZE").orElse(Integer.toString(DEFAULT_POOL_SIZE));
+    if (!size.matches("\\d{1,3}") || Integer.parseInt(size) < 1) {
+      throw new GifmachineStartupException(
+          "DATABASE_POOL_SIZE is not a pool size: got \"" + size + "\"",
+          "set DATABASE_POOL_SIZE to the connections one task may open, 1 to 999 (default "
+              + DEFAULT_POOL_SIZE + "), or unset it");
+    }
+    return Integer.parseInt(size);
   }
 
   private static DatabaseSettings fromUrl(String url, String sslMode) {
     if (url.startsWith("jdbc:postgresql:")) {
-      return new External(withSslMode(url, sslMode), "", "");
+      return external(withSslMode(url, sslMode), "", "");
     }
     if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
       throw badUrl("it must start with postgres://, postgresql:// or jdbc:postgresql://");
@@ -119,7 +141,7 @@ public sealed interface DatabaseSettings {
             + (uri.getPort() == -1 ? 5432 : uri.getPort())
             + database
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    return new External(withSslMode(jdbcUrl, sslMode), user, password);
+    return external(withSslMode(jdbcUrl, sslMode), user, password);
   }
 
   private static String withSslMode(String jdbcUrl, String sslMode) {

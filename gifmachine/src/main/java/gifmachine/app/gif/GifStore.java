@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.PGStatement;
@@ -29,30 +28,50 @@ public final class GifStore {
 
   private final DataSource dataSource;
   private final String notifyChannel;
+  private final SearchText searchText;
 
   /**
    * @param notifyChannel the LISTEN/NOTIFY channel told about each insert, in the same
    *     transaction, so other instances learn of a gif exactly when it is committed
+   * @param searchText how {@link #search} lower-cases, the same as {@link SearchIndexes}
    */
-  public GifStore(DataSource dataSource, String notifyChannel) {
+  public GifStore(DataSource dataSource, String notifyChannel, SearchText searchText) {
     this.dataSource = dataSource;
     this.notifyChannel = notifyChannel;
+    this.searchText = searchText;
   }
 
   /** A page of gifs, newest first, and whether an older page exists. */
   public record Page(List<Gif> gifs, int number, boolean hasNext) {}
 
   /**
+   * PostgreSQL refuses a NOTIFY payload of this many bytes or more ("must be shorter than 8000
+   * bytes" in the default configuration): https://www.postgresql.org/docs/17/sql-notify.html
+   */
+  public static final int NOTIFY_PAYLOAD_LIMIT = 8000;
+
+  /**
    * Stores a gif with {@code when} = now and notifies {@code notifyChannel} with {@code
-   * {"origin":…,"type":"gif","id":…}}.
+   * {"origin":…,"type":"gif","id":…,"url":…,"who":…,"when":…,"meme_top":…,"meme_bottom":…}}, the
+   * whole gif, so receivers need no query. The fields' length limits ({@link NewGif}) keep that
+   * under {@link #NOTIFY_PAYLOAD_LIMIT} for any ordinary text; only text dense in characters
+   * JSON escapes six-fold (control characters) can exceed it, and then the payload carries the
+   * id alone and receivers read the row.
    */
   public Gif insert(NewGif gif, String origin) {
     Instant now = Instant.now();
     String sql =
         "WITH g AS (INSERT INTO gifs (url, who, \"when\", meme_top, meme_bottom)"
-            + " VALUES (?, ?, ?, ?, ?) RETURNING id)"
-            + " SELECT g.id, pg_notify(?, json_build_object('origin', ?::text, 'type', 'gif',"
-            + " 'id', g.id)::text) FROM g";
+            + " VALUES (?, ?, ?, ?, ?) RETURNING *),"
+            + " m AS (SELECT g.id, json_build_object('origin', CAST(? AS text), 'type', 'gif',"
+            + " 'id', g.id, 'url', g.url, 'who', g.who,"
+            // Always six digits of seconds' fractions: a payload's length depends on the text only.
+            + " 'when', to_char(g.\"when\", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'),"
+            + " 'meme_top', g.meme_top, 'meme_bottom', g.meme_bottom)::text AS whole FROM g)"
+            + " SELECT m.id, pg_notify(?, CASE WHEN octet_length(m.whole) < "
+            + NOTIFY_PAYLOAD_LIMIT
+            + " THEN m.whole ELSE json_build_object('origin', CAST(? AS text), 'type', 'gif',"
+            + " 'id', m.id)::text END) FROM m";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, gif.url());
@@ -60,8 +79,9 @@ public final class GifStore {
       s.setObject(3, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
       s.setString(4, gif.memeTop());
       s.setString(5, gif.memeBottom());
-      s.setString(6, notifyChannel);
-      s.setString(7, origin);
+      s.setString(6, origin);
+      s.setString(7, notifyChannel);
+      s.setString(8, origin);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return new Gif(rs.getLong(1), gif.url(), gif.who(), now, gif.memeTop(), gif.memeBottom());
@@ -103,26 +123,48 @@ public final class GifStore {
 
   /**
    * Page {@code number} of gifs whose who, meme_top or meme_bottom contain {@code query}, case
-   * insensitively. Unlike the original, {@code %} and {@code _} in the query match themselves.
+   * insensitively, newest first. Unlike the original, {@code %} and {@code _} in the query match
+   * themselves. Both sides are lower-cased by PostgreSQL ({@link SearchText}).
+   *
+   * <p>The ids are found first, ordered by {@code -id}: only {@code gifs_search_walk} (see {@link
+   * SearchIndexes}) yields that order, so for a common term the planner walks that index
+   * newest-first, reading the lower-cased text from the index itself and stopping after a page;
+   * for a rare term it takes the trigram index and sorts the few matches. (Ordered by {@code id},
+   * the primary key would also qualify, and the planner, not knowing that the covering index
+   * spares it the table and the lower-casing, picks the key.) Then the page's rows are read by id.
    */
   public Page search(String query, int number) {
-    String pattern = "%" + escapeLike(query.toLowerCase(Locale.ROOT)) + "%";
+    String pattern = "%" + escapeLike(query) + "%";
+    String lowered = searchText.lower("?");
+    // A query holding the separator could match across two columns in the joined text: then
+    // each column is also checked on its own (never the case for anything typed in a search box).
+    // The empty query, too: it matches every row's joined text, the old query only rows with a
+    // non-NULL column.
+    boolean spansColumns = query.isEmpty() || query.indexOf(SearchText.SEPARATOR) >= 0;
+    String sql =
+        "SELECT g.id, g.url, g.who, g.\"when\", g.meme_top, g.meme_bottom FROM gifs g JOIN"
+            + " (SELECT id FROM gifs WHERE "
+            + searchText.expression()
+            + " LIKE "
+            + lowered
+            + (spansColumns
+                ? " AND (" + searchText.lower("who") + " LIKE " + lowered
+                    + " OR " + searchText.lower("meme_top") + " LIKE " + lowered
+                    + " OR " + searchText.lower("meme_bottom") + " LIKE " + lowered + ")"
+                : "")
+            + " ORDER BY -id LIMIT ? OFFSET ?) page ON page.id = g.id ORDER BY g.id DESC";
+    int patterns = spansColumns ? 4 : 1;
     return page(
-        "SELECT "
-            + COLUMNS
-            + " FROM gifs WHERE lower(who) LIKE ? OR lower(meme_top) LIKE ?"
-            + " OR lower(meme_bottom) LIKE ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        sql,
         number,
-        4,
+        patterns + 1,
         s -> {
           // Plan with the actual pattern every time: a cached generic plan cannot judge the
-          // pattern's selectivity and walks the primary key through the whole table (measured:
-          // 2.4 s at a million rows for a term with no match, against 0.3 ms with the trigram
-          // indexes a custom plan picks).
+          // pattern's selectivity, so it cannot choose between the walk and the trigram index.
           s.unwrap(PGStatement.class).setPrepareThreshold(0);
-          s.setString(1, pattern);
-          s.setString(2, pattern);
-          s.setString(3, pattern);
+          for (int i = 1; i <= patterns; i++) {
+            s.setString(i, pattern);
+          }
         });
   }
 

@@ -1,5 +1,6 @@
 package gifmachine.app.live;
 
+import gifmachine.app.db.ConnectionWorker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.gif.DatabaseUnavailableException;
@@ -11,6 +12,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -19,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fans gifs out across every instance sharing the database. Each post NOTIFYs {@link #CHANNEL}
- * (see {@link GifStore#insert}); one dedicated connection per instance LISTENs, loads the gif and
- * hands it to this instance's {@link LiveHub}. When the database restarts the listener
+ * (see {@link GifStore#insert}) with the whole gif; one dedicated connection per instance LISTENs
+ * and hands the gif to this instance's {@link LiveHub} without a query (it reads the row by id
+ * only for a payload too long to carry the gif). When the database restarts the listener
  * reconnects, re-reads the latest gif (catching anything posted meanwhile) and carries on.
  */
 public final class ClusterFeed implements AutoCloseable {
@@ -30,25 +35,17 @@ public final class ClusterFeed implements AutoCloseable {
   private static final Duration POLL = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-  /** Opens a fresh connection outside the pool: a LISTEN must outlive pool recycling. */
-  @FunctionalInterface
-  public interface ConnectionFactory {
-    Connection open() throws SQLException;
-  }
-
   private final String origin = UUID.randomUUID().toString();
-  private final ConnectionFactory connections;
+  private final ConnectionWorker.ConnectionFactory connections;
   private final GifStore store;
   private final LatestGif latest;
   private final LiveHub hub;
   private final ObjectMapper json;
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile Connection connection;
+  private final ConnectionWorker worker;
   private volatile boolean listening;
 
   public ClusterFeed(
-      ConnectionFactory connections,
+      ConnectionWorker.ConnectionFactory connections,
       GifStore store,
       LatestGif latest,
       LiveHub hub,
@@ -58,11 +55,11 @@ public final class ClusterFeed implements AutoCloseable {
     this.latest = latest;
     this.hub = hub;
     this.json = json;
-    this.thread = Thread.ofPlatform().daemon().name("gifmachine-listen").unstarted(this::run);
+    this.worker = new ConnectionWorker("gifmachine-listen", this::run);
   }
 
   public void start() {
-    thread.start();
+    worker.start();
   }
 
   /** This instance's id in NOTIFY payloads, so it skips its own posts (sent locally already). */
@@ -94,9 +91,9 @@ public final class ClusterFeed implements AutoCloseable {
   private void run() {
     Duration backoff = Duration.ofMillis(250);
     boolean reportedDown = false;
-    while (running) {
+    while (worker.running()) {
       try (Connection c = connections.open()) {
-        connection = c;
+        worker.using(c);
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
@@ -108,7 +105,7 @@ public final class ClusterFeed implements AutoCloseable {
         backoff = Duration.ofMillis(250);
         catchUp();
         PGConnection pg = c.unwrap(PGConnection.class);
-        while (running) {
+        while (worker.running()) {
           PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
           if (notifications == null || notifications.length == 0) {
             // No news: prove the connection still lives, a dead peer is otherwise silent.
@@ -123,20 +120,20 @@ public final class ClusterFeed implements AutoCloseable {
         }
       } catch (SQLException | DatabaseUnavailableException e) {
         listening = false;
-        if (!running) {
+        if (!worker.running()) {
           return;
         }
         if (!reportedDown) {
           logger.warn("lost the database notification feed, retrying: {}", e.getMessage());
           reportedDown = true;
         }
-        sleep(backoff);
+        ConnectionWorker.sleep(backoff);
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       } catch (RuntimeException e) {
         listening = false;
         logger.error("notification feed failed, retrying", e);
-        sleep(MAX_BACKOFF);
+        ConnectionWorker.sleep(MAX_BACKOFF);
       }
     }
   }
@@ -161,10 +158,33 @@ public final class ClusterFeed implements AutoCloseable {
       return;
     }
     switch (message.path("type").asText()) {
-      case "gif" -> store.find(message.path("id").asLong()).ifPresent(this::arrived);
+      case "gif" -> carried(message)
+          .or(() -> store.find(message.path("id").asLong()))
+          .ifPresent(this::arrived);
       case "reload" -> hub.broadcast("{\"type\":\"reload\"}");
       default -> logger.debug("ignored notification type {}", message.path("type").asText());
     }
+  }
+
+  /** The gif a notification carries whole (see {@link GifStore#insert}); empty if only its id. */
+  private static Optional<Gif> carried(JsonNode message) {
+    if (!message.hasNonNull("url")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Gif(
+            message.path("id").asLong(),
+            text(message, "url"),
+            text(message, "who"),
+            LocalDateTime.parse(message.path("when").asText()).toInstant(ZoneOffset.UTC),
+            text(message, "meme_top"),
+            text(message, "meme_bottom")));
+  }
+
+  /** A NULL column reads as an empty string, as {@link GifStore} reads rows. */
+  private static String text(JsonNode message, String field) {
+    JsonNode value = message.path(field);
+    return value.isTextual() ? value.asText() : "";
   }
 
   /** A gif older than the one shown (posts racing across instances) still goes out, as posted. */
@@ -176,30 +196,8 @@ public final class ClusterFeed implements AutoCloseable {
     }
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    Connection c = connection;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        // closing anyway
-      }
-    }
-    thread.interrupt();
-    try {
-      thread.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.stop();
   }
 }

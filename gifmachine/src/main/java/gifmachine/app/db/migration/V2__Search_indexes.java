@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trigram indexes so {@code /search} (a substring match on lower-cased who, meme_top and
- * meme_bottom) stays fast at a million rows. {@code /history} needs none: it walks the primary
- * key backwards. Where {@code pg_trgm} cannot be created (no extension, no privilege), search
- * keeps working without the indexes and this logs one warning.
+ * The {@code pg_trgm} extension that search's trigram index needs. The indexes themselves are
+ * built after the app serves, concurrently, by {@link gifmachine.app.gif.SearchIndexes} (this
+ * migration built three per-column ones before serving up to version 0.1; they are dropped once
+ * the new one is valid). Where {@code pg_trgm} cannot be created (no extension, no privilege),
+ * search keeps working without a trigram index and this logs one warning. The class keeps its
+ * name: Flyway checks applied migrations' descriptions.
  */
 public class V2__Search_indexes extends BaseJavaMigration {
   private static final Logger logger = LoggerFactory.getLogger(V2__Search_indexes.class);
@@ -28,22 +30,10 @@ public class V2__Search_indexes extends BaseJavaMigration {
     } catch (SQLException e) {
       connection.rollback(beforeExtension);
       logger.warn(
-          "search indexes skipped: pg_trgm is unavailable ({}); /search still works, scanning"
-              + " the table. To add them later: CREATE EXTENSION pg_trgm as a privileged user,"
-              + " then CREATE INDEX ... USING gin (lower(who) gin_trgm_ops) for who, meme_top"
-              + " and meme_bottom",
+          "search trigram index skipped: pg_trgm is unavailable ({}); /search still works, rare"
+              + " terms scanning the table. To add it later: CREATE EXTENSION pg_trgm as a"
+              + " privileged user, then restart",
           e.getMessage().lines().findFirst().orElse(""));
-      return;
-    }
-    try (Statement s = connection.createStatement()) {
-      for (String column : new String[] {"who", "meme_top", "meme_bottom"}) {
-        s.execute(
-            "CREATE INDEX IF NOT EXISTS gifs_"
-                + column
-                + "_trgm ON gifs USING gin (lower("
-                + column
-                + ") gin_trgm_ops)");
-      }
     }
   }
 }

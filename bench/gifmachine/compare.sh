@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Old and new Gifmachine side by side in ONE run, interleaved, on one external PostgreSQL:
+# start to first 200, GET /gif (with nginx serving the same JSON as a static file), search at
+# ROWS rows, fan-out to CLIENTS WebSocket clients over 2 instances. See README.md.
+# Usage:  OLD_JAR=/path/to/old-all.jar bench/gifmachine/compare.sh
+#         (NEW_JAR defaults to this tree's jar; DURATION=10s ROWS=1000000 ROUNDS=2 STARTS=5)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/java-home
+
+OLD_JAR=${OLD_JAR:?set OLD_JAR to the jar to compare against (e.g. built from main)}
+NEW_JAR=${NEW_JAR:-gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar}
+DURATION=${DURATION:-10s}
+ROWS=${ROWS:-1000000}
+ROUNDS=${ROUNDS:-2}
+STARTS=${STARTS:-5}
+CLIENTS=${CLIENTS:-1000}
+POSTS=${POSTS:-20}
+MAX_RAM=${MAX_RAM:-512m}
+SECRET=bench-secret-$RANDOM$RANDOM
+for tool in wrk psql curl nginx; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
+    echo "bench: $tool is missing: apt-get install -y wrk postgresql-client curl nginx" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+WORK=$(mktemp -d /tmp/gifmachine-compare.XXXXXX)
+mkdir -p bench/gifmachine/results
+REPORT=bench/gifmachine/results/compare-$(date -u +%Y%m%dT%H%M%SZ).txt
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+say() { echo "$*" | tee -a "$REPORT"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
+FLAGS+=("-XX:MaxRAM=$MAX_RAM")
+say "# Gifmachine old vs new, interleaved, $(date -u +%FT%TZ)"
+say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(load)"
+say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"
+say "old: $OLD_JAR ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha256sum "$NEW_JAR" | cut -c1-12))"
+
+java -cp "$NEW_JAR" bench/gifmachine/ExternalPostgres.java "$WORK/pg" "$WORK/pgport" >"$WORK/pg.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 120); do [ -s "$WORK/pgport" ] && break; sleep 0.5; done
+PGPORT=$(cat "$WORK/pgport")
+psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
+
+# The Ruby original's table with ROWS rows, then one copy per build (a template copy is a file
+# copy): each build migrates its own, as an adopted installation.
+psql_on postgres -c "CREATE DATABASE base"
+psql_on base <<SQL
+CREATE TABLE gifs (id serial primary key, url character varying, who character varying,
+  "when" timestamp without time zone, meme_top character varying, meme_bottom character varying);
+INSERT INTO gifs (url, who, "when", meme_top, meme_bottom)
+  SELECT 'https://example.com/' || i || '.gif', 'user' || (i % 1000),
+         now() - (($ROWS - i) || ' seconds')::interval, 'top text ' || i, 'bottom text ' || (i % 5000)
+  FROM generate_series(1, $ROWS) AS i;
+ANALYZE gifs;
+SQL
+psql_on postgres -c "CREATE DATABASE old TEMPLATE base" -c "CREATE DATABASE new TEMPLATE base"
+say "rows: $(psql_on base -At -c 'SELECT count(*) FROM gifs') in each of the databases old and new"
+
+APP_PID=0
+start_app() { # jar port database -> APP_PID, START_MS (launch to first 200 on GET /gif)
+  local jar=$1 port=$2 db=$3 start end
+  start=$(date +%s%N)
+  PORT=$port GIFMACHINE_PASSWORD=$SECRET DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$db" \
+    DATABASE_SSLMODE=disable java "${FLAGS[@]}" -jar "$jar" >/dev/null 2>"$WORK/app-$port.err" &
+  APP_PID=$!
+  PIDS+=($APP_PID)
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/gif")" = 200 ]; do
+    kill -0 "$APP_PID" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  end=$(date +%s%N)
+  START_MS=$(( (end - start) / 1000000 ))
+}
+stop_app() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+must_start() { start_app "$@" || { cat "$WORK/app-$2.err" >&2; exit 1; }; }
+
+# First start on an adopted database: the old build indexes before serving, the new one after.
+if start_app "$OLD_JAR" 4571 old; then
+  stop_app "$APP_PID"
+  say "first start on the adopted database, old: $START_MS ms to first 200 (indexes built before)"
+else
+  # Its index builds run on a pooled connection with a 30 s socket timeout: on a loaded machine
+  # they outlast it and the start fails. Build them by hand so the old build can be compared.
+  say "first start on the adopted database, old: FAILED ($(grep -m1 'gifmachine:' "$WORK/app-4571.err")), load $(load); its indexes built by psql instead"
+  psql_on old -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" \
+    -c "CREATE INDEX gifs_who_trgm ON gifs USING gin (lower(who) gin_trgm_ops)" \
+    -c "CREATE INDEX gifs_meme_top_trgm ON gifs USING gin (lower(meme_top) gin_trgm_ops)" \
+    -c "CREATE INDEX gifs_meme_bottom_trgm ON gifs USING gin (lower(meme_bottom) gin_trgm_ops)"
+fi
+t0=$(date +%s%N)
+must_start "$NEW_JAR" 4581 new; NEW_FIRST=$APP_PID
+say "first start on the adopted database, new: $START_MS ms to first 200 (indexes build after)"
+until [ "$(psql_on new -At -c "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid IN (to_regclass('gifs_search_walk'), to_regclass('gifs_search_trgm'))")" = 2 ] \
+  && grep -q "search indexes ready" "$WORK/app-4581.err"; do sleep 0.5; done
+say "  new: search indexes valid and analysed $(( ($(date +%s%N) - t0) / 1000000 )) ms after launch (load $(load))"
+stop_app "$NEW_FIRST"
+
+# Steady-state starts, interleaved.
+for i in $(seq "$STARTS"); do
+  for which in old new; do
+    if [ $which = old ]; then must_start "$OLD_JAR" 4571 old; else must_start "$NEW_JAR" 4581 new; fi
+    echo "$START_MS" >>"$WORK/starts-$which"
+    stop_app "$APP_PID"
+  done
+done
+for which in old new; do
+  say "start to first 200, $which: $(sort -n "$WORK/starts-$which" | tr '\n' ' ')ms (median $(sort -n "$WORK/starts-$which" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms)"
+done
+
+must_start "$OLD_JAR" 4571 old
+must_start "$NEW_JAR" 4581 new
+OLD=http://127.0.0.1:4571 NEW=http://127.0.0.1:4581 STATIC=http://127.0.0.1:4591
+curl -sf "$NEW/gif" >"$WORK/gif.json"
+cat >"$WORK/nginx.conf" <<CONF
+user root;
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log $WORK/nginx-access.log combined buffer=64k flush=1s;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:4591;
+    location = /gif { types { } default_type application/json; alias $WORK/gif.json; }
+  }
+}
+CONF
+"$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+until curl -sf -o /dev/null "$STATIC/gif"; do sleep 0.1; done
+
+bench() { # label connections url
+  local out rps p99
+  out=$(wrk -t2 -c"$2" -d"$DURATION" --latency "$3")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  say "$(printf '%-34s c=%-3s %10s req/s  p99 %-9s non-2xx %-5s load %s' "$1" "$2" "$rps" "$p99" "$(awk '/Non-2xx/ {print $5}' <<<"$out")" "$(load)")"
+}
+for url in "$OLD" "$NEW"; do # warm the JIT
+  wrk -t2 -c16 -d5s "$url/gif" >/dev/null
+  wrk -t2 -c16 -d3s "$url/search?query=user42" >/dev/null
+done
+for round in $(seq "$ROUNDS"); do
+  say "## round $round"
+  bench "GET /gif old" 64 "$OLD/gif"
+  bench "GET /gif new" 64 "$NEW/gif"
+  bench "GET /gif nginx static" 64 "$STATIC/gif"
+  for term in "user42" "654321" "text%20999999" "kangaroo"; do
+    bench "GET /search $term old" 32 "$OLD/search?query=$term"
+    bench "GET /search $term new" 32 "$NEW/search?query=$term"
+  done
+done
+
+must_start "$OLD_JAR" 4572 old
+must_start "$NEW_JAR" 4582 new
+for round in $(seq "$ROUNDS"); do
+  for which in old new; do
+    if [ $which = old ]; then a=$OLD; b=http://127.0.0.1:4572; else a=$NEW; b=http://127.0.0.1:4582; fi
+    say "fan-out $which, round $round, load $(load): $(java -Xss256k bench/gifmachine/FanOutBench.java "$SECRET" "$CLIENTS" "$POSTS" "$a" "$b" 2>&1 | tail -1)"
+  done
+done
+say "report: $REPORT"

@@ -1,0 +1,108 @@
+package gifmachine.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gifmachine.app.db.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The search indexes are built concurrently after the app serves: an adopted database with rows
+ * is searchable (by table scan) and ready before they exist, and an index a crash left INVALID
+ * is dropped and rebuilt.
+ */
+class SearchIndexesIT {
+
+  private static final String ORIGINAL_TABLE =
+      "CREATE TABLE gifs (id serial primary key, url character varying, who character varying,"
+          + " \"when\" timestamp without time zone, meme_top character varying,"
+          + " meme_bottom character varying)";
+  private static final String ROWS =
+      "INSERT INTO gifs (url, who, \"when\", meme_top, meme_bottom)"
+          + " SELECT 'https://example.com/' || i || '.gif', 'user' || (i % 100), now(),"
+          + " 'top text ' || i, 'bottom text ' || (i % 50) FROM generate_series(1, 5000) AS i";
+
+  @Test
+  void an_adopted_database_is_served_while_its_search_indexes_wait_to_be_built()
+      throws SQLException {
+    DatabaseSettings settings = TestPostgres.newDatabase();
+    String name = TestPostgres.databaseName(settings);
+    TestPostgres.execute(
+        name,
+        ORIGINAL_TABLE,
+        ROWS,
+        // An earlier version's per-column index, replaced by the joined-text one.
+        "CREATE EXTENSION pg_trgm",
+        "CREATE INDEX gifs_who_trgm ON gifs USING gin (lower(who) gin_trgm_ops)");
+    try (Connection blocker = connect(name);
+        Statement s = blocker.createStatement()) {
+      // Holds off every index build (they take this lock first), not reads or posts: as a long
+      // build on a big table would.
+      blocker.setAutoCommit(false);
+      s.execute("LOCK TABLE gifs IN SHARE UPDATE EXCLUSIVE MODE");
+
+      try (Gifmachine app =
+          Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "s3cret", false, settings))) {
+        Clients clients = new Clients(app.baseUri());
+        assertThat(clients.get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(clients.get("/search?query=USER42").body()).contains("top text 4942 - ");
+        assertThat(
+                clients
+                    .postForm(
+                        "/gif",
+                        Map.of("url", "https://example.com/n.gif", "who", "New", "secret", "s3cret"))
+                    .statusCode())
+            .isEqualTo(200);
+        assertThat(OriginalSchemaIT.column(blocker, "SELECT relname FROM pg_class"
+                + " WHERE relname LIKE 'gifs_search%'"))
+            .isEmpty();
+
+        blocker.commit();
+        OriginalSchemaIT.awaitIndexes(name, "gifs_pkey", "gifs_search_trgm", "gifs_search_walk");
+        assertThat(clients.get("/search?query=USER42").body()).contains("top text 4942 - ");
+        assertThat(clients.get("/search?query=new").body()).contains("by New - ");
+      }
+    }
+  }
+
+  @Test
+  void an_index_left_invalid_by_an_interrupted_build_is_dropped_and_rebuilt() throws SQLException {
+    DatabaseSettings settings = TestPostgres.newDatabase();
+    String name = TestPostgres.databaseName(settings);
+    TestPostgres.execute(name, ORIGINAL_TABLE, ROWS);
+    try (Connection c = connect(name);
+        Statement s = c.createStatement()) {
+      // A concurrent build that fails half-way leaves its index behind, INVALID: here a unique
+      // index over duplicate values, under the name of a search index and with the wrong columns.
+      try {
+        s.execute("CREATE UNIQUE INDEX CONCURRENTLY gifs_search_trgm ON gifs (who)");
+      } catch (SQLException expected) {
+        assertThat(expected.getSQLState()).isEqualTo("23505");
+      }
+      assertThat(OriginalSchemaIT.column(c, "SELECT indisvalid::text FROM pg_index"
+              + " WHERE indexrelid = 'gifs_search_trgm'::regclass"))
+          .containsExactly("false");
+    }
+
+    try (Gifmachine app =
+        Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "s3cret", false, settings))) {
+      OriginalSchemaIT.awaitIndexes(name, "gifs_pkey", "gifs_search_trgm", "gifs_search_walk");
+      assertThat(new Clients(app.baseUri()).get("/search?query=top%20TEXT%20123").body())
+          .contains("top text 1234 - ");
+    }
+    try (Connection c = connect(name)) {
+      assertThat(OriginalSchemaIT.column(c, "SELECT pg_get_indexdef('gifs_search_trgm'::regclass)"))
+          .singleElement()
+          .asString()
+          .contains("USING gin", "gin_trgm_ops", "COLLATE pg_c_utf8");
+    }
+  }
+
+  private static Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection(TestPostgres.jdbcUrl(database), "postgres", "");
+  }
+}
