@@ -27,6 +27,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -56,6 +57,8 @@ public final class CDepot implements AutoCloseable {
 
   private static final Logger logger = System.getLogger(CDepot.class.getName());
   static final int MAX_BODY_BYTES = 16 * 1024;
+  /** Connections beyond one per target: Prometheus, health checks, operators. */
+  private static final int EXTRA_CONNECTIONS = 100;
   private static final String JSON = "application/json";
 
   private final CDepotConfig config;
@@ -114,6 +117,10 @@ public final class CDepot implements AutoCloseable {
     connector.setPort(config.port());
     connector.setAcceptQueueSize(1024);
     server.addConnector(connector);
+    // Every sidecar needs at most one connection; beyond the cap Jetty stops accepting and new
+    // connections wait in the listen backlog instead of growing memory and queued work without
+    // bound.
+    server.addBean(new NetworkConnectionLimit(config.maxTargets() + EXTRA_CONNECTIONS, connector));
     server.setHandler(new Routes(config.executor() == CDepotConfig.HttpExecutor.INLINE
         ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING));
     server.setErrorHandler(new JsonErrors());
@@ -127,6 +134,9 @@ public final class CDepot implements AutoCloseable {
    * Kept small for the 0.25-1 vCPU cDepot gets: each idle platform thread is a stack.
    */
   private static QueuedThreadPool threadPool(CDepotConfig.HttpExecutor executor) {
+    // The task queue stays Jetty's own: Jetty 12 warns at start that a bounded one "can lead to
+    // unexpected behavior" (its I/O work goes through it too). What bounds it is the connection
+    // limit: over HTTP/1.1 a connection has at most one request in progress.
     QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
     threads.setName("cdepot-http");
     if (executor == CDepotConfig.HttpExecutor.VIRTUAL) {

@@ -18,7 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,6 +242,36 @@ class CDepotIT {
     return await().atMost(Duration.ofSeconds(5)).until(
         () -> Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey() : null,
         key -> key != null);
+  }
+
+  @Test
+  void a_start_logs_no_warning() throws Exception {
+    // cDepot's and Jetty's logs both go to java.util.logging (slf4j-jdk14).
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      start(CDepotConfig.defaults());
+      assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
+    } finally {
+      root.removeHandler(capture);
+    }
+
+    assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
   }
 
   @Test

@@ -1,7 +1,9 @@
 package gifmachine.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gifmachine.app.db.DatabaseSettings;
 import gifmachine.app.process.PidFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,9 @@ class AppCrashRecoveryIT {
       throws Exception {
     Map<String, String> local =
         Map.of("GIFMACHINE_DATA_DIR", dir.toString(), "GIFMACHINE_PASSWORD", "pw");
+    long firstLaunched = System.nanoTime();
     AppProcess first = AppProcess.start(local);
+    Duration firstStart = Duration.ofNanos(System.nanoTime() - firstLaunched);
     ProcessHandle stalePostmaster =
         new PidFile(dir.resolve("postgres").resolve("postmaster.pid")).liveProcess().orElseThrow();
 
@@ -42,9 +46,39 @@ class AppCrashRecoveryIT {
     try (AppProcess second = AppProcess.start(local)) {
       Duration took = Duration.ofNanos(System.nanoTime() - launched);
 
-      assertThat(took).isLessThan(Duration.ofSeconds(15));
+      // 15 s on a quiet machine (before the fix the start failed after 30 s); on a CI machine
+      // so loaded that a fresh start (initdb included) takes longer, no longer than that.
+      Duration budget =
+          firstStart.compareTo(Duration.ofSeconds(15)) > 0 ? firstStart : Duration.ofSeconds(15);
+      assertThat(took).isLessThan(budget);
       assertThat(stalePostmaster.isAlive()).isFalse();
       assertThat(new Clients(second.base()).get("/gif").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void a_start_on_a_data_directory_that_a_running_app_holds_fails_and_leaves_that_app_alone()
+      throws Exception {
+    Map<String, String> local =
+        Map.of("GIFMACHINE_DATA_DIR", dir.toString(), "GIFMACHINE_PASSWORD", "pw");
+    try (AppProcess running = AppProcess.start(local)) {
+      ProcessHandle postmaster =
+          new PidFile(dir.resolve("postgres").resolve("postmaster.pid")).liveProcess().orElseThrow();
+
+      assertThatThrownBy(
+              () ->
+                  Gifmachine.start(
+                      new GifmachineConfig(
+                          "127.0.0.1", 0, "pw", false, DatabaseSettings.embedded(dir))))
+          .isInstanceOf(GifmachineStartupException.class)
+          .hasMessageContaining("in use by another running Gifmachine");
+
+      assertThat(postmaster.isAlive()).isTrue();
+      assertThat(
+              new Clients(running.base())
+                  .postForm("/gif", Map.of("url", "https://example.com/still.gif", "secret", "pw"))
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 }

@@ -86,6 +86,11 @@ class HostileRequestsIT {
                 + "Sec-WebSocket-Version: 13\r\n\r\n",
             400),
         Arguments.of(
+            "a WebSocket upgrade on a path without a socket",
+            "GET /nowhere HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            404),
+        Arguments.of(
             "a malformed chunk size",
             "POST /gif HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nurl=x\r\n0\r\n\r\n",

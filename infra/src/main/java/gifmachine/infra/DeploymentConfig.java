@@ -31,7 +31,8 @@ public record DeploymentConfig(
     String dbInstanceClass,
     boolean monitoring,
     boolean pipeline,
-    boolean separateGrafanaTask) {
+    boolean separateGrafanaTask,
+    Rollout rollout) {
 
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
   public static final String DEPLOYMENT_TAG = "gifmachine-on-aws:deployment";
@@ -45,6 +46,7 @@ public record DeploymentConfig(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(dbInstanceClass, "dbInstanceClass");
+    rollout = rollout == null ? Rollout.defaults() : rollout;
     account = account == null ? "" : account;
     certificateArn = certificateArn == null ? "" : certificateArn;
     validate(environment, company, region, account, certificateArn, minTasks, maxTasks,
@@ -178,6 +180,7 @@ public record DeploymentConfig(
     private boolean monitoring = true;
     private boolean pipeline = true;
     private boolean separateGrafanaTask = false;
+    private Rollout rollout = Rollout.defaults();
 
     private Builder(String environment, String company, String region) {
       this.environment = environment;
@@ -199,11 +202,12 @@ public record DeploymentConfig(
     public Builder pipeline(boolean value) { this.pipeline = value; return this; }
     /** Grafana in its own task (more isolation, ~$7/month more) instead of beside Prometheus. */
     public Builder separateGrafanaTask(boolean value) { this.separateGrafanaTask = value; return this; }
+    public Builder rollout(Rollout value) { this.rollout = value; return this; }
 
     public DeploymentConfig build() {
       return new DeploymentConfig(environment, company, region, account, images, natGateway,
           interfaceEndpoints, graviton, waf, certificateArn, minTasks, maxTasks, dbInstanceClass,
-          monitoring, pipeline, separateGrafanaTask);
+          monitoring, pipeline, separateGrafanaTask, rollout);
     }
   }
 }

@@ -7,16 +7,12 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.codedeploy.AutoRollbackConfig;
-import software.amazon.awscdk.services.codedeploy.EcsApplication;
-import software.amazon.awscdk.services.codedeploy.EcsBlueGreenDeploymentConfig;
-import software.amazon.awscdk.services.codedeploy.EcsDeploymentConfig;
-import software.amazon.awscdk.services.codedeploy.EcsDeploymentGroup;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.DeploymentController;
 import software.amazon.awscdk.services.ecs.DeploymentControllerType;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
@@ -35,12 +31,9 @@ import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
-import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
-import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
 import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
-import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -49,12 +42,14 @@ import software.constructs.Construct;
 /**
  * The Gifmachine service: an ECS cluster, a Fargate service in the private subnets without
  * public IPs (Gifmachine + a non-essential cSidecar per task), an Application Load Balancer with
- * blue and green target groups, a test listener and a CodeDeploy blue/green deployment group,
- * CPU autoscaling, ECS Exec, optional WAF, and a log group with saved Logs Insights queries.
+ * a production and a test listener, ECS's built-in blue/green deployments between two target
+ * groups ({@link BlueGreenTraffic}), CPU autoscaling, ECS Exec, optional WAF, and a log group
+ * with saved Logs Insights queries.
  *
- * <p>The service uses the {@code CODE_DEPLOY} deployment controller: CloudFormation creates it
- * once; a new image reaches it through a CodeDeploy deployment (the pipeline, or the CLI), not
- * through a stack update of the task definition, which ECS refuses for such services.
+ * <p>The service uses the {@code ECS} deployment controller with the blue/green (or canary, or
+ * linear) strategy: every stack update that changes the task definition is rolled out by ECS as
+ * a blue/green deployment while CloudFormation waits for it, and rolled back on a failed hook,
+ * failing tasks or an alarm. A validation hook is added with {@code traffic().addValidationHook}.
  */
 public final class GifmachineStack extends Stack {
 
@@ -69,7 +64,7 @@ public final class GifmachineStack extends Stack {
   static final String SIDECAR_CONTAINER = "csidecar";
 
   private final ApplicationLoadBalancer loadBalancer;
-  private final EcsDeploymentGroup deploymentGroup;
+  private final BlueGreenTraffic traffic;
   private final FargateService service;
   private final Cluster cluster;
   private final FargateTaskDefinition taskDefinition;
@@ -149,23 +144,6 @@ public final class GifmachineStack extends Stack {
       registry.repository(RegistryStack.Image.CSIDECAR).grantPull(task.obtainExecutionRole());
     }
 
-    service = FargateService.Builder.create(this, "Service")
-        .cluster(cluster)
-        .taskDefinition(task)
-        .desiredCount(config.minTasks())
-        .assignPublicIp(false)
-        .vpcSubnets(network.privateSubnets())
-        .securityGroups(List.of(network.serviceSecurityGroup()))
-        .deploymentController(DeploymentController.builder()
-            .type(DeploymentControllerType.CODE_DEPLOY).build())
-        .enableExecuteCommand(true)
-        // The first start on an existing large database (an adopted Ruby installation) builds the
-        // search indexes before serving: about a minute at a million rows, measured.
-        .healthCheckGracePeriod(Duration.seconds(60))
-        .propagateTags(PropagatedTagSource.SERVICE)
-        .minHealthyPercent(100)
-        .build();
-
     loadBalancer = ApplicationLoadBalancer.Builder.create(this, "LoadBalancer")
         .vpc(network.vpc())
         .internetFacing(true)
@@ -173,10 +151,34 @@ public final class GifmachineStack extends Stack {
         .securityGroup(network.loadBalancerSecurityGroup())
         .dropInvalidHeaderFields(true)
         .build();
+    traffic = new BlueGreenTraffic(this, "BlueGreen", network, loadBalancer, config.rollout());
 
-    ApplicationTargetGroup blue = targetGroup("Blue", network);
-    ApplicationTargetGroup green = targetGroup("Green", network);
-    service.attachToApplicationTargetGroup(blue);
+    service = FargateService.Builder.create(this, "Service")
+        .cluster(cluster)
+        .taskDefinition(task)
+        .desiredCount(config.minTasks())
+        .assignPublicIp(false)
+        .vpcSubnets(network.privateSubnets())
+        .securityGroups(List.of(network.serviceSecurityGroup()))
+        // ECS's own controller: CloudFormation deploys every change of the task definition (any
+        // container, environment, size) as a blue/green deployment, and UpdateService accepts
+        // every property CloudFormation sends, which CODE_DEPLOY services refused
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-codedeploy-to-ecs-bluegreen.html).
+        .deploymentController(DeploymentController.builder()
+            .type(DeploymentControllerType.ECS).build())
+        .deploymentStrategy(traffic.strategy())
+        .canaryConfiguration(traffic.canary())
+        .linearConfiguration(traffic.linear())
+        .bakeTime(BlueGreenTraffic.BAKE_TIME)
+        // Tasks of the new revision that never get healthy roll the deployment back.
+        .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
+        .enableExecuteCommand(true)
+        // The first start on an existing large database (an adopted Ruby installation) builds the
+        // search indexes before serving: about a minute at a million rows, measured.
+        .healthCheckGracePeriod(Duration.seconds(60))
+        .propagateTags(PropagatedTagSource.SERVICE)
+        .minHealthyPercent(100)
+        .build();
 
     ApplicationListener production;
     if (config.certificate().isPresent()) {
@@ -186,7 +188,7 @@ public final class GifmachineStack extends Stack {
           .protocol(ApplicationProtocol.HTTPS)
           .sslPolicy(SslPolicy.RECOMMENDED_TLS)
           .certificates(List.of(ListenerCertificate.fromArn(config.certificate().get())))
-          .defaultTargetGroups(List.of(blue))
+          .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
       loadBalancer.addListener("Http", software.amazon.awscdk.services
@@ -204,38 +206,21 @@ public final class GifmachineStack extends Stack {
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(80)
           .protocol(ApplicationProtocol.HTTP)
-          .defaultTargetGroups(List.of(blue))
+          .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
       scheme = "http";
     }
-    // CodeDeploy sends the replacement tasks' traffic here before switching; nobody outside
-    // the load balancer's security group reaches it (no ingress rule for this port).
+    // ECS sends the new revision's test traffic here before production moves (the validation
+    // hook checks it); nobody outside the load balancer's security group reaches this port.
     ApplicationListener test = loadBalancer.addListener("Test", software.amazon.awscdk.services
         .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
         .port(NetworkStack.TEST_LISTENER_PORT)
         .protocol(ApplicationProtocol.HTTP)
-        .defaultTargetGroups(List.of(green))
+        .defaultAction(traffic.testDefault())
         .open(false)
         .build());
-
-    EcsApplication application = EcsApplication.Builder.create(this, "Deployments").build();
-    deploymentGroup = EcsDeploymentGroup.Builder.create(this, "BlueGreen")
-        .application(application)
-        .service(service)
-        .deploymentConfig(EcsDeploymentConfig.ALL_AT_ONCE)
-        .blueGreenDeploymentConfig(EcsBlueGreenDeploymentConfig.builder()
-            .blueTargetGroup(blue)
-            .greenTargetGroup(green)
-            .listener(production)
-            .testListener(test)
-            .terminationWaitTime(Duration.minutes(5))
-            .build())
-        .autoRollback(AutoRollbackConfig.builder()
-            .failedDeployment(true)
-            .stoppedDeployment(true)
-            .build())
-        .build();
+    traffic.attach(service, production, test);
 
     service.autoScaleTaskCount(EnableScalingProps.builder()
             .minCapacity(config.minTasks())
@@ -256,10 +241,9 @@ public final class GifmachineStack extends Stack {
     output(StackOutputs.CLUSTER_NAME, cluster.getClusterName());
     output(StackOutputs.SERVICE_NAME, service.getServiceName());
     output(StackOutputs.LOG_GROUP_NAME, logs.getLogGroupName());
-    output(StackOutputs.BLUE_TARGET_GROUP_ARN, blue.getTargetGroupArn());
-    output(StackOutputs.GREEN_TARGET_GROUP_ARN, green.getTargetGroupArn());
-    output(StackOutputs.CODE_DEPLOY_APPLICATION, application.getApplicationName());
-    output(StackOutputs.CODE_DEPLOY_DEPLOYMENT_GROUP, deploymentGroup.getDeploymentGroupName());
+    output(StackOutputs.BLUE_TARGET_GROUP_ARN, traffic.blue().getTargetGroupArn());
+    output(StackOutputs.GREEN_TARGET_GROUP_ARN, traffic.green().getTargetGroupArn());
+    output(StackOutputs.PRODUCTION_LISTENER_RULE_ARN, traffic.productionRule().getListenerRuleArn());
     output(StackOutputs.TASK_DEFINITION_FAMILY, task.getFamily());
   }
 
@@ -267,23 +251,6 @@ public final class GifmachineStack extends Stack {
     return RuntimePlatform.builder()
         .operatingSystemFamily(OperatingSystemFamily.LINUX)
         .cpuArchitecture(config.graviton() ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64)
-        .build();
-  }
-
-  private ApplicationTargetGroup targetGroup(String id, NetworkStack network) {
-    return ApplicationTargetGroup.Builder.create(this, id)
-        .vpc(network.vpc())
-        .port(NetworkStack.APP_PORT)
-        .protocol(ApplicationProtocol.HTTP)
-        .targetType(TargetType.IP)
-        .deregistrationDelay(Duration.seconds(30))
-        .healthCheck(HealthCheck.builder()
-            .path(HEALTH_PATH)
-            .healthyHttpCodes("200")
-            .interval(Duration.seconds(15))
-            .healthyThresholdCount(2)
-            .unhealthyThresholdCount(3)
-            .build())
         .build();
   }
 
@@ -304,8 +271,9 @@ public final class GifmachineStack extends Stack {
     return loadBalancer;
   }
 
-  public EcsDeploymentGroup deploymentGroup() {
-    return deploymentGroup;
+  /** The service's traffic: target groups, listener rules, and {@code addValidationHook}. */
+  public BlueGreenTraffic traffic() {
+    return traffic;
   }
 
   public FargateService service() {

@@ -79,7 +79,7 @@ public final class Infrastructure {
       }
       if (config.pipeline()) {
         stacks.put(StackPart.PIPELINE, new PipelineStack(app, StackPart.PIPELINE.suffix(),
-            props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild, CodeDeploy"),
+            props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
             config, registry, gifmachine));
       }
       config.tags().forEach((key, value) -> Tags.of(app).add(key, value));

@@ -18,13 +18,10 @@ import software.amazon.awscdk.services.codepipeline.Pipeline;
 import software.amazon.awscdk.services.codepipeline.PipelineType;
 import software.amazon.awscdk.services.codepipeline.StageProps;
 import software.amazon.awscdk.services.codepipeline.actions.CodeBuildAction;
-import software.amazon.awscdk.services.codepipeline.actions.CodeDeployEcsDeployAction;
 import software.amazon.awscdk.services.codepipeline.actions.S3SourceAction;
 import software.amazon.awscdk.services.codepipeline.actions.S3Trigger;
 import software.amazon.awscdk.services.ecr.Repository;
-import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -36,7 +33,7 @@ import software.constructs.Construct;
  * Delivery: CodePipeline with an S3 source ({@code source.zip} of the repository, uploaded by
  * the CLI, which then starts the pipeline), a Docker-free CodeBuild step that builds the CLI and
  * runs {@code images push} (jib straight to ECR, writing {@code taskdef.json} and {@code
- * appspec.yaml}), and a CodeDeploy blue/green deployment to the Gifmachine service.
+ * appspec.yaml}). Its deploy stage is being rebuilt on ECS's own blue/green (issue 10).
  */
 public final class PipelineStack extends Stack {
 
@@ -92,40 +89,6 @@ public final class PipelineStack extends Stack {
             .build())))
         .build());
 
-    // CDK's own role for this action may pass any role to ECS; ours passes only the service's.
-    Role deployRole = Role.Builder.create(this, "DeployActionRole")
-        .assumedBy(new AccountRootPrincipal())
-        .description("CodePipeline's blue/green deploy action of " + config.deploymentName())
-        .build();
-    deployRole.addToPolicy(PolicyStatement.Builder.create()
-        .actions(List.of("codedeploy:GetApplication", "codedeploy:GetApplicationRevision",
-            "codedeploy:RegisterApplicationRevision", "codedeploy:CreateDeployment",
-            "codedeploy:GetDeployment", "codedeploy:GetDeploymentConfig"))
-        .resources(List.of(
-            gifmachine.deploymentGroup().getApplication().getApplicationArn(),
-            gifmachine.deploymentGroup().getDeploymentGroupArn(),
-            Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
-                .service("codedeploy")
-                .resource("deploymentconfig")
-                .resourceName("*")
-                .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
-                .build())))
-        .build());
-    // RegisterTaskDefinition has no resource-level permissions: AWS offers nothing narrower.
-    deployRole.addToPolicy(PolicyStatement.Builder.create()
-        .actions(List.of("ecs:RegisterTaskDefinition"))
-        .resources(List.of("*"))
-        .build());
-    deployRole.addToPolicy(PolicyStatement.Builder.create()
-        .actions(List.of("iam:PassRole"))
-        .resources(List.of(
-            gifmachine.taskDefinition().getTaskRole().getRoleArn(),
-            gifmachine.taskDefinition().obtainExecutionRole().getRoleArn()))
-        .conditions(Map.of("StringEquals",
-            Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
-        .build());
-    artifacts.grantRead(deployRole);
-
     Artifact sourceOutput = new Artifact("Source");
     Artifact buildOutput = new Artifact("Build");
     Pipeline pipeline = Pipeline.Builder.create(this, "Pipeline")
@@ -151,15 +114,9 @@ public final class PipelineStack extends Stack {
                     .project(build)
                     .input(sourceOutput)
                     .outputs(List.of(buildOutput))
-                    .build())).build(),
-            StageProps.builder().stageName("Deploy").actions(List.of(
-                CodeDeployEcsDeployAction.Builder.create()
-                    .actionName("BlueGreen")
-                    .deploymentGroup(gifmachine.deploymentGroup())
-                    .taskDefinitionTemplateFile(buildOutput.atPath("taskdef.json"))
-                    .appSpecTemplateFile(buildOutput.atPath("appspec.yaml"))
-                    .role(deployRole.withoutPolicyUpdates())
                     .build())).build()))
+        // No CodeDeploy stage: CodeDeploy cannot deploy a service under ECS's own blue/green
+        // controller. The Deploy stage that runs `up` is issue 10's (delivery).
         .build();
 
     CfnOutput.Builder.create(this, StackOutputs.PIPELINE_NAME)

@@ -28,8 +28,8 @@ public final class StackOutputs {
   public static final String LOG_GROUP_NAME = "LogGroupName";
   public static final String BLUE_TARGET_GROUP_ARN = "BlueTargetGroupArn";
   public static final String GREEN_TARGET_GROUP_ARN = "GreenTargetGroupArn";
-  public static final String CODE_DEPLOY_APPLICATION = "CodeDeployApplication";
-  public static final String CODE_DEPLOY_DEPLOYMENT_GROUP = "CodeDeployDeploymentGroup";
+  /** The rule whose weights ECS moves: which target group serves production now. */
+  public static final String PRODUCTION_LISTENER_RULE_ARN = "ProductionListenerRuleArn";
   public static final String TASK_DEFINITION_FAMILY = "TaskDefinitionFamily";
 
   // monitoring

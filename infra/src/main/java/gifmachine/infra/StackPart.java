@@ -21,7 +21,7 @@ public enum StackPart {
   GIFMACHINE("gifmachine"),
   /** Prometheus + cDepot task, Grafana task, EFS, Cloud Map. */
   MONITORING("monitoring"),
-  /** CodePipeline, CodeBuild and CodeDeploy blue/green delivery. */
+  /** CodePipeline and CodeBuild delivery. */
   PIPELINE("pipeline");
 
   private final String suffix;

@@ -20,10 +20,10 @@ class GifmachineStackTest {
   }
 
   @Test
-  void tasks_run_in_private_subnets_without_public_ips_under_codedeploy_with_ecs_exec() {
+  void tasks_run_in_private_subnets_without_public_ips_under_the_ecs_controller_with_ecs_exec() {
     defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
         "LaunchType", "FARGATE",
-        "DeploymentController", Map.of("Type", "CODE_DEPLOY"),
+        "DeploymentController", Map.of("Type", "ECS"),
         "EnableExecuteCommand", true,
         "NetworkConfiguration", Map.of("AwsvpcConfiguration", Match.objectLike(Map.of(
             "AssignPublicIp", "DISABLED",
@@ -110,19 +110,58 @@ class GifmachineStackTest {
   }
 
   @Test
-  void codedeploy_shifts_between_blue_and_green_behind_a_test_listener() {
+  void ecs_deploys_blue_green_with_bake_time_rolling_back_on_failing_tasks_and_alarms() {
+    defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "DeploymentConfiguration", Match.objectLike(Map.of(
+            "Strategy", "BLUE_GREEN",
+            "BakeTimeInMinutes", 5,
+            "DeploymentCircuitBreaker", Map.of("Enable", true, "Rollback", true),
+            "Alarms", Match.objectLike(Map.of("Enable", true, "Rollback", true,
+                "AlarmNames", List.of(Match.anyValue(), Match.anyValue()))))))));
+    defaults.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", 0);
+    defaults.resourceCountIs("AWS::CodeDeploy::Application", 0);
+    defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+        "Threshold", 5, "ComparisonOperator", "GreaterThanThreshold", "TreatMissingData", "notBreaching")));
+    defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+        "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold")));
+  }
+
+  @Test
+  void the_service_names_its_alternate_group_and_both_listener_rules() {
+    defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "LoadBalancers", List.of(Match.objectLike(Map.of(
+            "ContainerName", "gifmachine", "ContainerPort", 4567,
+            "AdvancedConfiguration", Match.objectLike(Map.of(
+                "AlternateTargetGroupArn", Match.anyValue(),
+                "ProductionListenerRule", Match.anyValue(),
+                "TestListenerRule", Match.anyValue(),
+                "RoleArn", Match.anyValue()))))))));
     defaults.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
         "Port", 8080, "Protocol", "HTTP")));
-    defaults.hasResourceProperties("AWS::CodeDeploy::DeploymentGroup", Match.objectLike(Map.of(
-        "DeploymentStyle", Map.of(
-            "DeploymentOption", "WITH_TRAFFIC_CONTROL", "DeploymentType", "BLUE_GREEN"),
-        "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true)),
-        "LoadBalancerInfo", Map.of("TargetGroupPairInfoList", List.of(Match.objectLike(Map.of(
-            "TargetGroups", List.of(Match.anyValue(), Match.anyValue()),
-            "ProdTrafficRoute", Match.anyValue(),
-            "TestTrafficRoute", Match.anyValue())))))));
-    defaults.hasResourceProperties("AWS::CodeDeploy::Application",
-        Map.of("ComputePlatform", "ECS"));
+  }
+
+  @Test
+  void production_is_weighted_to_the_group_the_cli_found_live() {
+    assertThat(productionWeights(defaults)).containsExactly(100, 0);
+    Template greenLive = Deployments.template(Infrastructure.synthesize(Deployments.defaultsBuilder()
+        .rollout(new Rollout(Rollout.Strategy.BLUE_GREEN, Rollout.TargetGroup.GREEN)).build()), StackPart.GIFMACHINE);
+    assertThat(productionWeights(greenLive)).containsExactly(0, 100);
+  }
+
+  /** Blue's then green's weight in the production rule (priority 1 on the port-80 listener). */
+  private static List<Integer> productionWeights(Template template) {
+    var rules = template.findResources("AWS::ElasticLoadBalancingV2::ListenerRule",
+        Map.of("Properties", Match.objectLike(Map.of("Priority", 1))));
+    var rule = rules.entrySet().stream().filter(e -> e.getKey().contains("ProductionRule")).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    var props = (Map<String, Object>) ((Map<String, Object>) rule.getValue()).get("Properties");
+    @SuppressWarnings("unchecked")
+    var action = ((List<Map<String, Object>>) props.get("Actions")).get(0);
+    @SuppressWarnings("unchecked")
+    var groups = (List<Map<String, Object>>) ((Map<String, Object>) action.get("ForwardConfig")).get("TargetGroups");
+    return groups.stream()
+        .sorted(java.util.Comparator.comparing(g -> g.get("TargetGroupArn").toString().contains("Green")))
+        .map(g -> ((Number) g.get("Weight")).intValue()).toList();
   }
 
   @Test
@@ -163,8 +202,8 @@ class GifmachineStackTest {
     assertThat(Deployments.contractOutputs(defaults)).contains(
         StackOutputs.GIFMACHINE_URL, StackOutputs.CLUSTER_NAME, StackOutputs.SERVICE_NAME,
         StackOutputs.LOG_GROUP_NAME, StackOutputs.BLUE_TARGET_GROUP_ARN,
-        StackOutputs.GREEN_TARGET_GROUP_ARN, StackOutputs.CODE_DEPLOY_APPLICATION,
-        StackOutputs.CODE_DEPLOY_DEPLOYMENT_GROUP, StackOutputs.TASK_DEFINITION_FAMILY);
+        StackOutputs.GREEN_TARGET_GROUP_ARN, StackOutputs.PRODUCTION_LISTENER_RULE_ARN,
+        StackOutputs.TASK_DEFINITION_FAMILY);
     defaults.hasOutput(StackOutputs.TASK_DEFINITION_FAMILY,
         Map.of("Value", "prod-dundermiff-gifmachine"));
     everyOption.hasOutput(StackOutputs.GIFMACHINE_URL, Match.objectLike(Map.of(

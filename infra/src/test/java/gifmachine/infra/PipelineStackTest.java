@@ -46,29 +46,14 @@ class PipelineStackTest {
   }
 
   @Test
-  void the_pipeline_goes_from_s3_through_codebuild_to_codedeploy_blue_green() {
+  void the_pipeline_goes_from_s3_through_codebuild_and_no_longer_through_codedeploy() {
     template.hasResourceProperties("AWS::CodePipeline::Pipeline", Match.objectLike(Map.of(
-        "Stages", List.of(
-            stage("Source", "S3"), stage("Build", "CodeBuild"),
-            stage("Deploy", "CodeDeployToECS")))));
+        "Stages", List.of(stage("Source", "S3"), stage("Build", "CodeBuild")))));
   }
 
   private static Object stage(String name, String provider) {
     return Match.objectLike(Map.of("Name", name, "Actions", List.of(Match.objectLike(Map.of(
         "ActionTypeId", Match.objectLike(Map.of("Provider", provider)))))));
-  }
-
-  @Test
-  void the_deploy_action_may_pass_only_the_services_own_roles_to_ecs() {
-    template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
-        "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
-            Match.objectLike(Map.of(
-                "Action", "iam:PassRole",
-                "Resource", List.of(
-                    Map.of("Fn::ImportValue", Match.stringLikeRegexp("TaskTaskRole")),
-                    Map.of("Fn::ImportValue", Match.stringLikeRegexp("TaskExecutionRole"))),
-                "Condition", Map.of("StringEquals",
-                    Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))))))))));
   }
 
   @Test

@@ -13,7 +13,6 @@ public record Aws(
     ServiceGateway services,
     LogsGateway logs,
     TaggingGateway tagging,
-    CodeDeployGateway codeDeploy,
     AutoCloseable resources) implements AutoCloseable {
 
   @Override

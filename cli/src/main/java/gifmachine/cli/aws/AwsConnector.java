@@ -14,7 +14,6 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -64,7 +63,6 @@ public final class AwsConnector {
     ElasticLoadBalancingV2Client elb = factory.build(ElasticLoadBalancingV2Client.builder());
     CloudWatchLogsClient logs = factory.build(CloudWatchLogsClient.builder());
     ResourceGroupsTaggingApiClient tagging = factory.build(ResourceGroupsTaggingApiClient.builder());
-    CodeDeployClient codeDeploy = factory.build(CodeDeployClient.builder());
 
     return new Aws(
         new SdkCloudFormationGateway(cloudFormation),
@@ -75,7 +73,6 @@ public final class AwsConnector {
         new SdkServiceGateway(ecs, elb),
         new SdkLogsGateway(logs),
         new SdkTaggingGateway(tagging),
-        new SdkCodeDeployGateway(codeDeploy),
         () -> {
           clients.forEach(SdkClient::close);
           http.close();

@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import java.time.Instant;
+import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsResponse;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
-import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /** {@link ServiceGateway} on ECS and Elastic Load Balancing v2. */
@@ -48,38 +51,76 @@ public final class SdkServiceGateway implements ServiceGateway {
   }
 
   @Override
-  public String registerRevision(String taskDefinitionArn, String container, String image) {
-    DescribeTaskDefinitionResponse current = AwsErrors.call("ECS.DescribeTaskDefinition",
-        () -> ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinitionArn).include(TaskDefinitionField.TAGS)));
-    TaskDefinition td = current.taskDefinition();
-    List<ContainerDefinition> containers = td.containerDefinitions().stream()
-        .map(c -> c.name().equals(container) ? c.toBuilder().image(image).build() : c)
-        .toList();
-    return AwsErrors.call("ECS.RegisterTaskDefinition", () -> ecs.registerTaskDefinition(r -> r
-        .family(td.family())
-        .taskRoleArn(td.taskRoleArn())
-        .executionRoleArn(td.executionRoleArn())
-        .networkMode(td.networkMode())
-        .containerDefinitions(containers)
-        .volumes(td.volumes())
-        .placementConstraints(td.placementConstraints().stream()
-            .map(p -> software.amazon.awssdk.services.ecs.model.TaskDefinitionPlacementConstraint.builder()
-                .type(p.type()).expression(p.expression()).build()).toList())
-        .requiresCompatibilitiesWithStrings(td.requiresCompatibilitiesAsStrings())
-        .cpu(td.cpu())
-        .memory(td.memory())
-        .runtimePlatform(td.runtimePlatform())
-        .ephemeralStorage(td.ephemeralStorage())
-        .tags(current.tags().isEmpty() ? null : current.tags()))
-        .taskDefinition().taskDefinitionArn());
-  }
-
-  @Override
   public List<TargetHealth> targetHealth(String targetGroupArn) {
     return AwsErrors.call("ELBv2.DescribeTargetHealth", () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn))
         .targetHealthDescriptions().stream()
         .map(d -> new TargetHealth(d.target().id() + ":" + d.target().port(),
             d.targetHealth() == null ? "unknown" : d.targetHealth().stateAsString()))
         .toList());
+  }
+
+  @Override
+  public Map<String, Integer> ruleWeights(String listenerRuleArn) {
+    List<Rule> rules = AwsErrors.call("ELBv2.DescribeRules",
+        () -> elb.describeRules(r -> r.ruleArns(listenerRuleArn)).rules());
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    for (Rule rule : rules) {
+      for (Action action : rule.actions()) {
+        if (action.forwardConfig() != null && action.forwardConfig().hasTargetGroups()) {
+          action.forwardConfig().targetGroups().forEach(t ->
+              weights.put(t.targetGroupArn(), t.weight() == null ? 1 : t.weight()));
+        } else if (action.targetGroupArn() != null) {
+          weights.put(action.targetGroupArn(), 1);
+        }
+      }
+    }
+    return weights;
+  }
+
+  @Override
+  public List<ServiceDeployment> serviceDeployments(String cluster, String service, Instant since) {
+    List<String> arns = AwsErrors.call("ECS.ListServiceDeployments", () -> ecs.listServiceDeployments(r -> r
+        .cluster(cluster).service(service).createdAt(c -> c.after(since)).maxResults(20))
+        .serviceDeployments().stream().map(ServiceDeploymentBrief::serviceDeploymentArn).toList());
+    if (arns.isEmpty()) {
+      return List.of();
+    }
+    return AwsErrors.call("ECS.DescribeServiceDeployments", () -> ecs.describeServiceDeployments(r -> r
+        .serviceDeploymentArns(arns)).serviceDeployments().stream()
+        .map(d -> new ServiceDeployment(d.serviceDeploymentArn(), d.createdAt() == null ? since : d.createdAt(),
+            d.statusAsString() == null ? "" : d.statusAsString(),
+            d.lifecycleStageAsString() == null ? "" : d.lifecycleStageAsString(),
+            d.statusReason() == null ? "" : d.statusReason()))
+        .sorted(java.util.Comparator.comparing(ServiceDeployment::createdAt))
+        .toList());
+  }
+
+  @Override
+  public List<String> taskDefinitions(String family, boolean active) {
+    // familyPrefix matches every family starting with it: keep exactly ours.
+    return AwsErrors.call("ECS.ListTaskDefinitions", () -> ecs.listTaskDefinitionsPaginator(r -> r
+        .familyPrefix(family).status(active ? TaskDefinitionStatus.ACTIVE : TaskDefinitionStatus.INACTIVE))
+        .taskDefinitionArns().stream()
+        .filter(arn -> arn.substring(arn.lastIndexOf('/') + 1).startsWith(family + ":"))
+        .toList());
+  }
+
+  @Override
+  public void deregisterTaskDefinition(String arn) {
+    AwsErrors.call("ECS.DeregisterTaskDefinition", () -> ecs.deregisterTaskDefinition(r -> r.taskDefinition(arn)));
+  }
+
+  @Override
+  public Map<String, String> deleteTaskDefinitions(List<String> arns) {
+    Map<String, String> refused = new LinkedHashMap<>();
+    // DeleteTaskDefinitions takes at most 10 revisions per call
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskDefinitions.html).
+    for (int i = 0; i < arns.size(); i += 10) {
+      List<String> batch = arns.subList(i, Math.min(arns.size(), i + 10));
+      DeleteTaskDefinitionsResponse response = AwsErrors.call("ECS.DeleteTaskDefinitions",
+          () -> ecs.deleteTaskDefinitions(r -> r.taskDefinitions(batch)));
+      response.failures().forEach(f -> refused.put(f.arn(), f.reason() + (f.detail() == null ? "" : " (" + f.detail() + ")")));
+    }
+    return refused;
   }
 }

@@ -1,13 +1,15 @@
 package gifmachine.cli.aws;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * ECS and the load balancer, as {@code status} and {@code up} see them: service counts, the
- * images a task definition runs, target health, and a new task definition revision for a
- * CodeDeploy blue/green rollout.
+ * ECS and the load balancer, as {@code status}, {@code up} and {@code down} see them: service
+ * counts, the images a task definition runs, target health, the weights of the production
+ * listener rule (which target group is live), the service's blue/green deployments and their
+ * lifecycle stages, and the task definition revisions of a family.
  */
 public interface ServiceGateway {
 
@@ -28,13 +30,39 @@ public interface ServiceGateway {
   /** One registered target of a target group and its health ({@code healthy}, {@code unhealthy}, …). */
   record TargetHealth(String target, String state) {}
 
+  /**
+   * One ECS service deployment (ListServiceDeployments/DescribeServiceDeployments).
+   *
+   * @param status {@code PENDING}, {@code IN_PROGRESS}, {@code SUCCESSFUL}, {@code STOPPED},
+   *     {@code ROLLBACK_IN_PROGRESS}, {@code ROLLBACK_SUCCESSFUL}, {@code ROLLBACK_FAILED}, …
+   * @param lifecycleStage e.g. {@code SCALE_UP}, {@code TEST_TRAFFIC_SHIFT}, {@code BAKE_TIME};
+   *     empty when ECS reports none
+   * @param statusReason ECS's reason, empty when none
+   */
+  record ServiceDeployment(String arn, Instant createdAt, String status, String lifecycleStage, String statusReason) {}
+
   Optional<ServiceInfo> describeService(String cluster, String service);
 
   /** Container name to image for a task definition. */
   Map<String, String> containerImages(String taskDefinitionArn);
 
-  /** Registers a copy of the task definition with one container's image replaced; returns the new ARN. */
-  String registerRevision(String taskDefinitionArn, String container, String image);
-
   List<TargetHealth> targetHealth(String targetGroupArn);
+
+  /** Target group ARN to weight in the listener rule's forward action (DescribeRules). */
+  Map<String, Integer> ruleWeights(String listenerRuleArn);
+
+  /** The service's deployments created at or after {@code since}, oldest first, with their stage. */
+  List<ServiceDeployment> serviceDeployments(String cluster, String service, Instant since);
+
+  /** ARNs of the family's ACTIVE (or, with {@code active} false, INACTIVE) revisions. */
+  List<String> taskDefinitions(String family, boolean active);
+
+  /** Marks a revision INACTIVE (DeregisterTaskDefinition); an INACTIVE one is fine. */
+  void deregisterTaskDefinition(String arn);
+
+  /**
+   * Deletes INACTIVE revisions (DeleteTaskDefinitions, at most 10 a call); returns the ARNs ECS
+   * refused with its reason, e.g. still used by a task.
+   */
+  Map<String, String> deleteTaskDefinitions(List<String> arns);
 }

@@ -10,6 +10,7 @@ import gifmachine.cli.deploy.StackDeployer;
 import gifmachine.cli.deploy.Stacks;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
+import gifmachine.infra.Rollout;
 import java.net.URI;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -83,6 +84,11 @@ public final class DeployOptions {
       description = "Deploy the CodePipeline delivery pipeline (default true).")
   String pipeline;
 
+  @Option(names = "--strategy", paramLabel = "blue-green|canary|linear",
+      description = "How ECS moves production to a new revision: all at once after test traffic (default),"
+          + " 10% for 5 min first, or 20% every 2 min. Every change of the task definition deploys this way.")
+  String strategy;
+
   @Option(names = "--verbose", description = "Show stack traces with errors.")
   boolean verbose;
 
@@ -104,6 +110,7 @@ public final class DeployOptions {
     put(flags, Setting.DB_INSTANCE_CLASS, dbInstanceClass);
     put(flags, Setting.MONITORING, monitoring);
     put(flags, Setting.PIPELINE, pipeline);
+    put(flags, Setting.STRATEGY, strategy);
     return flags;
   }
 
@@ -128,6 +135,13 @@ public final class DeployOptions {
       default -> throw new ConfigException("method \"" + settings.get(Setting.METHOD) + "\" (from "
           + settings.source(Setting.METHOD) + "): must be changeset or direct");
     };
+    Rollout.Strategy strategy = switch (settings.get(Setting.STRATEGY).toLowerCase(Locale.ROOT)) {
+      case "blue-green" -> Rollout.Strategy.BLUE_GREEN;
+      case "canary" -> Rollout.Strategy.CANARY;
+      case "linear" -> Rollout.Strategy.LINEAR;
+      default -> throw new ConfigException("strategy \"" + settings.get(Setting.STRATEGY) + "\" (from "
+          + settings.source(Setting.STRATEGY) + "): must be blue-green, canary or linear");
+    };
     ImageSet pending = new ImageSet("pending", "pending", "pending", "pending", "pending");
     DeploymentConfig config = DeploymentConfig.builder(
             settings.get(Setting.ENVIRONMENT), settings.get(Setting.COMPANY), settings.get(Setting.REGION))
@@ -142,6 +156,7 @@ public final class DeployOptions {
         .dbInstanceClass(settings.get(Setting.DB_INSTANCE_CLASS))
         .monitoring(settings.flag(Setting.MONITORING))
         .pipeline(settings.flag(Setting.PIPELINE))
+        .rollout(new Rollout(strategy, Rollout.TargetGroup.BLUE))
         .build();
     config = Configs.withImages(config, Stacks.placeholderImages(config));
     return new Resolved(settings, config, awsSettings(settings), method);

@@ -64,18 +64,26 @@ public final class DownCommand extends AwsCommand {
       out.println("Secret " + resolved.config().apiPasswordSecretName() + ": "
           + (force ? "deleted" : "scheduled for deletion in 7 days (up restores it; --force deletes at once)"));
       report.logGroupsDeleted().forEach(g -> out.println("Log group deleted: " + g));
+      out.println("Task definition revisions deleted: " + report.taskDefinitionsDeleted());
+      report.snapshots().forEach(arn -> out.println("Kept by design: final database snapshot " + arn
+          + " (delete it when you no longer need the gif history)"));
       Optional<StackResult> failed = report.stacks().stream().filter(s -> s.outcome().isFailure()).findFirst();
-      if (!report.leftovers().isEmpty()) {
-        out.println("Still tagged " + gifmachine.infra.DeploymentConfig.DEPLOYMENT_TAG + "=" + name + ":");
-        report.leftovers().forEach(arn -> out.println("  " + arn));
-        out.println("(RDS keeps a final snapshot by design; delete it when you no longer need the data.)");
-      } else {
-        out.println("Nothing tagged " + gifmachine.infra.DeploymentConfig.DEPLOYMENT_TAG + "=" + name + " is left.");
-      }
       if (failed.isPresent()) {
         throw new DeploymentException(DeploymentException.Exit.FAILED,
             "stack " + failed.get().stackName() + ": " + failed.get().failure(), "fix the cause and run down again");
       }
+      if (!report.leftovers().isEmpty()) {
+        out.println("Still tagged " + gifmachine.infra.DeploymentConfig.DEPLOYMENT_TAG + "=" + name + ":");
+        report.leftovers().forEach(arn -> out.println("  " + arn));
+        out.flush();
+        throw new DeploymentException(DeploymentException.Exit.FAILED,
+            "down: " + report.leftovers().size() + " resource(s) of " + name + " are left (listed above): the stacks are"
+                + " deleted, but these were not part of them or AWS refused to delete them",
+            "delete them in the console or with the AWS CLI (aws resourcegroupstaggingapi get-resources --tag-filters"
+                + " Key=" + gifmachine.infra.DeploymentConfig.DEPLOYMENT_TAG + ",Values=" + name + "), then run down again");
+      }
+      out.println("Nothing tagged " + gifmachine.infra.DeploymentConfig.DEPLOYMENT_TAG + "=" + name
+          + " is left" + (report.snapshots().isEmpty() ? "." : " but the snapshot."));
       out.println("Next: gifmachine-on-aws up, to deploy again");
       return 0;
     }

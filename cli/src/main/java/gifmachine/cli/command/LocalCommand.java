@@ -126,7 +126,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         stopper.interrupt();
         err.println("cannot start the local system: " + describe(e));
-        err.println("Is another copy running? Try --port 0 for free ports, or --verbose for details.");
+        err.println("Run again with --verbose for details; --port 0 puts every component on a free port.");
         if (verbose) {
           e.printStackTrace(err);
         }

@@ -5,6 +5,7 @@ import gifmachine.cli.aws.ResourceChange;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Configs;
 import gifmachine.cli.deploy.DeployedImages;
+import gifmachine.cli.deploy.LiveTraffic;
 import gifmachine.cli.deploy.Preflight;
 import gifmachine.cli.deploy.ProgressListener;
 import gifmachine.cli.deploy.StackPlan;
@@ -34,6 +35,7 @@ public final class PlanCommand extends AwsCommand {
       DeploymentConfig config = Configs.withAccount(resolved.config(),
           Preflight.guard("checking credentials", () -> aws.account().identity()).account());
       config = Configs.withImages(config, deployedImages(aws, config));
+      config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, Stacks.read(aws, config))));
       List<StackPlan> plans = engine(aws, ProgressListener.NONE, new Cancellation())
           .plan(nodes(context.synthesizer().apply(config)));
       int add = 0;

@@ -114,7 +114,8 @@ public final class UpCommand extends AwsCommand {
       for (StackResult stack : result.stacks()) {
         out.println(stack.stackName() + ": " + stack.outcome().name().toLowerCase().replace('_', ' '));
       }
-      result.rollout().ifPresent(id -> out.println("CodeDeploy blue/green deployment " + id + ": succeeded"));
+      result.serviceDeployments().forEach(d -> out.println(
+          "ECS deployment " + d.arn().substring(d.arn().lastIndexOf('/') + 1) + ": " + d.status().toLowerCase()));
     }
     result.newPassword().filter(Deployment.Password::generated).ifPresent(p ->
         out.println("API password (generated; shown this once, stored in " + result.apiPasswordSecretArn() + "): " + p.value()));

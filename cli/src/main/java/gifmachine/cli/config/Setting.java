@@ -26,7 +26,8 @@ public enum Setting {
   MAX_TASKS("max-tasks", "GIFMACHINE_MAX_TASKS", "4"),
   DB_INSTANCE_CLASS("db-instance-class", "GIFMACHINE_DB_INSTANCE_CLASS", "db.t4g.micro"),
   MONITORING("monitoring", "GIFMACHINE_MONITORING", "true"),
-  PIPELINE("pipeline", "GIFMACHINE_PIPELINE", "true");
+  PIPELINE("pipeline", "GIFMACHINE_PIPELINE", "true"),
+  STRATEGY("strategy", "GIFMACHINE_STRATEGY", "blue-green");
 
   private final String key;
   private final String environmentVariable;

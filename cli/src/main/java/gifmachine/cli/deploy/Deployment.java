@@ -2,17 +2,14 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.AccountGateway;
 import gifmachine.cli.aws.Aws;
-import gifmachine.cli.aws.CodeDeployGateway;
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.aws.SecretsGateway;
 import gifmachine.cli.aws.ServiceGateway;
-import gifmachine.cli.aws.StackDescription;
-import gifmachine.cli.aws.StackStatus;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.cli.deploy.StackDeployer.Method;
-import gifmachine.cli.image.DeploymentFiles;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
+import gifmachine.infra.Rollout;
 import gifmachine.infra.StackOutputs;
 import gifmachine.infra.StackPart;
 import gifmachine.infra.SynthesizedApp;
@@ -20,25 +17,24 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What {@code up} does, in order: pre-flight checks, the API password secret, the registry stack,
- * images built and pushed to it, every other stack synthesized with those digests and deployed in
- * dependency order, a CodeDeploy blue/green rollout when the Gifmachine image changed on an
- * existing service, waiting for the service to be stable, and the smoke test.
+ * images built and pushed to it, which target group production traffic reaches now (read from
+ * the production listener rule), every other stack synthesized with those digests and that
+ * target group live, stacks of parts switched off deleted first, then the rest deployed in
+ * dependency order while ECS's blue/green deployment of the service is shown, waiting for the
+ * service to be stable, and the smoke test.
  *
- * <p>The rollout is one step because a {@code CODE_DEPLOY} service's task definition cannot be
- * changed by CloudFormation: the template keeps the image it was deployed with, and the new image
- * goes out as a new task definition revision through CodeDeploy.
+ * <p>There is no rollout of our own: the service uses ECS's own deployment controller, so a
+ * stack update that changes the task definition (any image, environment, size) is an ECS
+ * blue/green deployment that CloudFormation starts and waits for.
  */
 public final class Deployment {
-
-  /** Gifmachine's container and port in the task definition (GifmachineStack, TEAM.md contract). */
-  static final String APP_CONTAINER = "gifmachine";
-  static final int APP_PORT = 4567;
 
   /** The API password, and whether it was generated here (then printed once). */
   public record Password(String value, boolean generated) {
@@ -64,7 +60,7 @@ public final class Deployment {
       Optional<String> gifmachineUrl,
       Optional<String> grafanaUrl,
       Optional<String> grafanaSecretArn,
-      Optional<String> rollout,
+      List<ServiceGateway.ServiceDeployment> serviceDeployments,
       Optional<SmokeCheck.Outcome> smoke) {}
 
   private final Aws aws;
@@ -122,23 +118,28 @@ public final class Deployment {
       throw new DeploymentException(Exit.FAILED, "pushing images: " + e.getMessage(), "run up again with --verbose for details", e);
     }
 
-    Optional<Rollout> rollout = request.monitoringOnly() ? Optional.empty() : plannedRollout(config, deployed, repositories, built);
-    ImageSet templateImages = rollout.map(r -> Configs.withGifmachine(built, r.templateImage())).orElse(built);
-    SynthesizedApp app = synthesize(Configs.withImages(config, templateImages));
+    Rollout rollout = config.rollout().withLive(liveTargetGroup(deployed));
+    SynthesizedApp app = synthesize(Configs.withRollout(Configs.withImages(config, built), rollout));
+    if (!request.monitoringOnly()) {
+      results.addAll(deleteSwitchedOff(config, app, deployed));
+    }
     List<StackNode> rest = app.stacks().stream()
         .filter(s -> s.part() != StackPart.REGISTRY)
         .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
         .map(StackNode::of)
         .toList();
-    results.addAll(deploy(rest, request.method()));
+    StackProbe follower = follower(config, deployed);
+    ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));
+    if (!phases.second().isEmpty()) {
+      step("updating " + String.join(", ", phases.second().stream().map(StackNode::stackName).toList())
+          + " last: other stacks still import exports it drops");
+    }
+    results.addAll(deploy(phases.first(), request.method(), follower));
+    results.addAll(deploy(phases.second(), request.method(), follower));
+    List<ServiceGateway.ServiceDeployment> followed = follower instanceof ServiceDeploymentFollower f ? f.seen() : List.of();
 
     Stacks after = Stacks.read(aws, config);
-    Optional<String> rolledOut = Optional.empty();
-    if (rollout.isPresent() && rollout.get().needed()) {
-      rolledOut = Optional.of(rollOut(after, built.gifmachine()));
-    }
-    boolean changed = rolledOut.isPresent()
-        || results.stream().anyMatch(r -> r.outcome() != StackResult.Outcome.NO_CHANGES);
+    boolean changed = results.stream().anyMatch(r -> r.outcome() != StackResult.Outcome.NO_CHANGES);
 
     Optional<SmokeCheck.Outcome> smokeOutcome = Optional.empty();
     Optional<String> url = after.output(StackPart.GIFMACHINE, StackOutputs.GIFMACHINE_URL);
@@ -152,7 +153,7 @@ public final class Deployment {
         secret.arn(), url,
         after.output(StackPart.MONITORING, StackOutputs.GRAFANA_URL),
         after.output(StackPart.MONITORING, StackOutputs.GRAFANA_ADMIN_SECRET_ARN),
-        rolledOut, smokeOutcome);
+        followed, smokeOutcome);
   }
 
   private record SecretResult(String arn, String value, boolean created, Password password) {}
@@ -181,7 +182,14 @@ public final class Deployment {
   }
 
   private List<StackResult> deploy(List<StackNode> nodes, Method method) {
-    List<StackResult> results = engine.deploy(nodes, method);
+    return deploy(nodes, method, StackProbe.NONE);
+  }
+
+  private List<StackResult> deploy(List<StackNode> nodes, Method method, StackProbe probe) {
+    return checked(engine.deploy(nodes, method, probe));
+  }
+
+  private List<StackResult> checked(List<StackResult> results) {
     Optional<StackResult> interrupted = results.stream().filter(r -> r.outcome() == StackResult.Outcome.INTERRUPTED).findFirst();
     if (interrupted.isPresent() || cancellation.isCancelled()) {
       throw new DeploymentException(Exit.INTERRUPTED,
@@ -206,85 +214,50 @@ public final class Deployment {
     return names.isEmpty() ? "nothing" : String.join(", ", names);
   }
 
-  /**
-   * @param templateImage the image the deployed template has, kept in the new template
-   * @param needed whether the service runs something other than the new image
-   */
-  record Rollout(String templateImage, boolean needed) {}
-
-  private Optional<Rollout> plannedRollout(DeploymentConfig config, Stacks deployed, ImageSet repositories, ImageSet built) {
-    Optional<StackDescription> stack = deployed.stack(StackPart.GIFMACHINE);
-    if (stack.isEmpty() || !StackStatus.updatable(stack.get().status())) {
-      return Optional.empty();
-    }
-    String name = config.stackName(StackPart.GIFMACHINE);
-    Optional<String> template = Preflight.guard("reading template " + name, () -> aws.cloudFormation().template(name));
-    Optional<String> templateImage = template.flatMap(t -> DeployedImages.find(t, repositories.gifmachine()));
-    if (templateImage.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<String> running = runningImage(deployed);
-    boolean needed = !running.orElse(templateImage.get()).equals(built.gifmachine());
-    return Optional.of(new Rollout(templateImage.get(), needed));
+  private Rollout.TargetGroup liveTargetGroup(Stacks deployed) {
+    Rollout.TargetGroup live = LiveTraffic.read(aws, deployed);
+    step("production traffic is on the " + live.name().toLowerCase(java.util.Locale.ROOT) + " target group");
+    return live;
   }
 
-  private Optional<String> runningImage(Stacks deployed) {
+  /**
+   * Stacks of parts switched off (monitoring, pipeline), deleted before anything else changes:
+   * they import the exports of the stacks {@code up} updates next, and CloudFormation refuses to
+   * change or remove an export another stack imports
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html).
+   */
+  private List<StackResult> deleteSwitchedOff(DeploymentConfig config, SynthesizedApp app, Stacks deployed) {
+    List<StackNode> off = deployed.all().keySet().stream()
+        .filter(part -> part != StackPart.REGISTRY)
+        .filter(part -> app.stack(part).isEmpty())
+        .map(part -> StackNode.named(config.stackName(part), List.of()))
+        .toList();
+    if (off.isEmpty()) {
+      return List.of();
+    }
+    step("deleting the stacks of parts switched off: " + String.join(", ", off.stream().map(StackNode::stackName).toList()));
+    return checked(engine.delete(off));
+  }
+
+  /** The deployed template of each stack that exists (one GetTemplate per stack). */
+  private Map<String, String> deployedTemplates(List<StackNode> nodes) {
+    Map<String, String> templates = new java.util.HashMap<>();
+    for (StackNode node : nodes) {
+      Preflight.guard("reading template " + node.stackName(), () -> aws.cloudFormation().template(node.stackName()))
+          .ifPresent(t -> templates.put(node.stackName(), t));
+    }
+    return templates;
+  }
+
+  /** Follows ECS's deployments of an existing service; a new service has none worth showing. */
+  private StackProbe follower(DeploymentConfig config, Stacks deployed) {
     Optional<String> cluster = deployed.output(StackPart.GIFMACHINE, StackOutputs.CLUSTER_NAME);
     Optional<String> service = deployed.output(StackPart.GIFMACHINE, StackOutputs.SERVICE_NAME);
     if (cluster.isEmpty() || service.isEmpty()) {
-      return Optional.empty();
+      return StackProbe.NONE;
     }
-    return Preflight.guard("describing the service", () -> aws.services().describeService(cluster.get(), service.get()))
-        .map(ServiceGateway.ServiceInfo::taskDefinition)
-        .filter(td -> !td.isBlank())
-        .map(td -> Preflight.guard("reading the task definition", () -> aws.services().containerImages(td)).get(APP_CONTAINER));
-  }
-
-  /** Blue/green: a new task definition revision with the new image, handed to CodeDeploy. */
-  private String rollOut(Stacks deployed, String image) {
-    String cluster = require(deployed, StackOutputs.CLUSTER_NAME);
-    String serviceName = require(deployed, StackOutputs.SERVICE_NAME);
-    String application = require(deployed, StackOutputs.CODE_DEPLOY_APPLICATION);
-    String group = require(deployed, StackOutputs.CODE_DEPLOY_DEPLOYMENT_GROUP);
-    step("rolling out " + image + " with CodeDeploy blue/green");
-    ServiceGateway.ServiceInfo service = Preflight.guard("describing the service",
-        () -> aws.services().describeService(cluster, serviceName)).orElseThrow(() -> new DeploymentException(Exit.FAILED,
-            "service " + serviceName + ": not found in cluster " + cluster, "run up again"));
-    String revision = Preflight.guard("registering a task definition revision",
-        () -> aws.services().registerRevision(service.taskDefinition(), APP_CONTAINER, image));
-    String id = Preflight.guard("starting a CodeDeploy deployment",
-        () -> aws.codeDeploy().createDeployment(application, group, appSpec(revision)));
-    Instant deadline = pacer.now().plus(serviceTimeout);
-    Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(15), new java.util.Random());
-    while (true) {
-      CodeDeployGateway.DeploymentStatus status = Preflight.guard("following deployment " + id,
-          () -> aws.codeDeploy().deployment(id));
-      if (status.status().equals("Succeeded")) {
-        return id;
-      }
-      if (status.finished()) {
-        throw new DeploymentException(Exit.FAILED, "CodeDeploy deployment " + id + ": " + status.status()
-            + (status.error().isBlank() ? "" : " (" + status.error() + ")"), "CodeDeploy rolled back to the previous tasks; fix the image and run up again");
-      }
-      if (pacer.now().isAfter(deadline)) {
-        throw new DeploymentException(Exit.FAILED, "CodeDeploy deployment " + id + ": still " + status.status()
-            + " after " + serviceTimeout.toMinutes() + " min", "follow it in the CodeDeploy console; run up again when it is done");
-      }
-      pause(backoff.next());
-    }
-  }
-
-  /**
-   * The AppSpec for an ECS blue/green deployment: which task definition, which container takes
-   * traffic. The pipeline's appspec (DeploymentFiles) with the revision filled in.
-   */
-  static String appSpec(String taskDefinitionArn) {
-    return DeploymentFiles.appSpec(APP_CONTAINER, APP_PORT).replace("<TASK_DEFINITION>", taskDefinitionArn);
-  }
-
-  private static String require(Stacks deployed, String output) {
-    return deployed.output(StackPart.GIFMACHINE, output).orElseThrow(() -> new DeploymentException(Exit.FAILED,
-        "stack output " + output + ": missing from the gifmachine stack", "run up again"));
+    return new ServiceDeploymentFollower(aws.services(), config.stackName(StackPart.GIFMACHINE), cluster.get(),
+        service.get(), pacer.now(), progress, pacer);
   }
 
   private void waitForService(Stacks deployed) {

@@ -74,7 +74,17 @@ public final class StackDeployer {
    * @return one result per stack, in the order given
    */
   public List<StackResult> deploy(List<StackNode> stacks, Method method) {
-    return schedule(stacks, dependenciesOf(stacks), node -> deployOne(node, method));
+    return deploy(stacks, method, StackProbe.NONE);
+  }
+
+  /** {@link #deploy(List, Method)}, calling {@code probe} on every poll of a stack in progress. */
+  public List<StackResult> deploy(List<StackNode> stacks, Method method, StackProbe probe) {
+    watcher.probe(probe);
+    try {
+      return schedule(stacks, dependenciesOf(stacks), node -> deployOne(node, method));
+    } finally {
+      watcher.probe(StackProbe.NONE);
+    }
   }
 
   /** Deletes the stacks, each after every stack that depends on it; absent stacks are fine. */

@@ -26,6 +26,7 @@ final class StackWatcher {
   private final ProgressListener listener;
   private final EngineSettings settings;
   private final Cancellation cancellation;
+  private volatile StackProbe probe = StackProbe.NONE;
 
   StackWatcher(
       CloudFormationGateway cloudFormation,
@@ -38,6 +39,10 @@ final class StackWatcher {
     this.listener = listener;
     this.settings = settings;
     this.cancellation = cancellation;
+  }
+
+  void probe(StackProbe value) {
+    this.probe = value;
   }
 
   /** What the stack ended as, and the first resource that failed on the way, if any. */
@@ -96,6 +101,7 @@ final class StackWatcher {
         }
         listener.on(new ProgressEvent.ResourceChanged(event));
       }
+      probe.poll(stackName);
       String status = stack.map(StackDescription::status).orElse("DELETE_COMPLETE");
       if (!StackStatus.inProgress(status)) {
         return new Settled(stack, firstRealFailure(failures));

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -46,6 +49,8 @@ public final class LocalSystem implements AutoCloseable {
 
   /** In each child's directory: the pid of the child a run started, for the next run to check. */
   static final String PID_FILE = "pid";
+  /** In the data directory: locked by the running local, holding its pid for messages. */
+  static final String LOCK_FILE = "local.lock";
   private static final Duration STALE_GRACE = Duration.ofSeconds(10);
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -96,6 +101,9 @@ public final class LocalSystem implements AutoCloseable {
       throws IOException, InterruptedException {
     Path dataDir = options.dataDir().toAbsolutePath();
     Files.createDirectories(dataDir);
+    // Held until close, released by the OS when this process dies however it dies: what a
+    // start finds of an earlier run is stale only when no live local holds the lock.
+    track(lockDataDirectory(dataDir));
     progress.accept("starting Gifmachine on embedded PostgreSQL in " + dataDir.resolve("gifmachine"));
     gifmachine = track(Gifmachine.start(GifmachineConfig.local(dataDir.resolve("gifmachine"), options.gifmachinePort())));
 
@@ -190,6 +198,31 @@ public final class LocalSystem implements AutoCloseable {
     URI url = URI.create("http://127.0.0.1:" + port + "/");
     process.awaitReady(url.resolve("/api/health"), Duration.ofSeconds(60));
     grafanaUrl = Optional.of(url);
+  }
+
+  /**
+   * One {@code local} per data directory: a second one would end the first one's PostgreSQL and
+   * Prometheus as if they were left by a crash.
+   */
+  private static AutoCloseable lockDataDirectory(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(LOCK_FILE);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      String holder = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).strip();
+      channel.close();
+      throw new IOException("another local is running on " + dataDir + (holder.isEmpty() ? "" : " (process " + holder + ")")
+          + "; stop it first, or give this one its own --data-dir");
+    }
+    channel.truncate(0).write(java.nio.ByteBuffer.wrap(
+        (ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return channel::close;
   }
 
   /**

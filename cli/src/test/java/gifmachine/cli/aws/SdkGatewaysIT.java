@@ -19,7 +19,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
@@ -182,7 +181,7 @@ class SdkGatewaysIT {
   }
 
   @Test
-  void ecs_services_report_counts_and_task_definitions_get_new_revisions() {
+  void ecs_services_report_counts_and_a_familys_revisions_are_listed_deregistered_and_deleted() {
     String taskDefinition;
     try (EcsClient ecs = raw(EcsClient.builder())) {
       ecs.createCluster(r -> r.clusterName("test-acme"));
@@ -199,12 +198,17 @@ class SdkGatewaysIT {
     assertThat(service.taskDefinition()).isEqualTo(taskDefinition);
     assertThat(aws.services().containerImages(taskDefinition)).containsEntry("csidecar", "repo/csidecar:1");
 
-    String revision = aws.services().registerRevision(taskDefinition, "gifmachine", "repo/gifmachine@sha256:" + "2".repeat(64));
-    assertThat(revision).endsWith("test-acme-gifmachine:2");
-    assertThat(aws.services().containerImages(revision))
-        .containsEntry("gifmachine", "repo/gifmachine@sha256:" + "2".repeat(64))
-        .containsEntry("csidecar", "repo/csidecar:1");
     assertThat(aws.services().describeService("test-acme", "absent")).isEmpty();
+
+    // The prefix also matches test-acme-gifmachine-x: only the exact family is ours.
+    try (EcsClient ecs = raw(EcsClient.builder())) {
+      ecs.registerTaskDefinition(r -> r.family("test-acme-gifmachine-x")
+          .containerDefinitions(c -> c.name("x").image("x").memory(128)));
+    }
+    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", true)).containsExactly(taskDefinition);
+    aws.services().deregisterTaskDefinition(taskDefinition);
+    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", true)).isEmpty();
+    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", false)).containsExactly(taskDefinition);
   }
 
   @Test
@@ -231,19 +235,6 @@ class SdkGatewaysIT {
 
     assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "test-acme")).contains(arn);
     assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "other-acme")).isEmpty();
-  }
-
-  @Test
-  void codedeploy_deployments_are_created_and_followed() {
-    try (CodeDeployClient codeDeploy = raw(CodeDeployClient.builder())) {
-      codeDeploy.createApplication(r -> r.applicationName("test-acme-gifmachine").computePlatform("ECS"));
-      codeDeploy.createDeploymentGroup(r -> r.applicationName("test-acme-gifmachine").deploymentGroupName("blue-green")
-          .serviceRoleArn("arn:aws:iam::123456789012:role/codedeploy"));
-    }
-    String id = aws.codeDeploy().createDeployment("test-acme-gifmachine", "blue-green", "version: 0.0\nResources: []\n");
-
-    assertThat(id).isNotBlank();
-    assertThat(aws.codeDeploy().deployment(id).status()).isNotBlank();
   }
 
   @Test

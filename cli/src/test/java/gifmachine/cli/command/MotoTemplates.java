@@ -36,7 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * And it changes, where moto's parser breaks on valid templates: security group rules with
  * {@code IpProtocol -1} get {@code FromPort/ToPort -1} (moto needs them: KeyError 'FromPort');
- * the NAT instance's EBS mapping gets a {@code VolumeSize} (moto: "must contain size/snapshot");
+ * a listener's weighted forward default action names its heaviest group only (moto reads
+ * {@code TargetGroupArn}); the NAT instance's EBS mapping gets a {@code VolumeSize} (moto: "must contain size/snapshot");
  * the DB instance loses {@code DBParameterGroupName} (moto expects a name where the template has
  * a Ref); {@code Fn::GetAtt} on {@code AWS::EFS::FileSystem} becomes a literal (moto's FileSystem
  * has no attributes); an ECS service whose {@code TaskDefinition} is the family name (what CDK
@@ -104,6 +105,11 @@ final class MotoTemplates {
           });
         }
       });
+      resources.fields().forEachRemaining(entry -> {
+        if (entry.getValue().path("Type").asText().equals("AWS::ElasticLoadBalancingV2::Listener")) {
+          entry.getValue().path("Properties").path("DefaultActions").forEach(MotoTemplates::singleForward);
+        }
+      });
       Map<String, String> families = new java.util.HashMap<>();
       resources.fields().forEachRemaining(entry -> {
         if (entry.getValue().path("Type").asText().equals("AWS::ECS::TaskDefinition")
@@ -138,6 +144,25 @@ final class MotoTemplates {
     } catch (Exception e) {
       throw new IllegalStateException("adapting " + stackName + " for moto", e);
     }
+  }
+
+  /**
+   * moto's listener model reads a forward default action's {@code TargetGroupArn} only: a
+   * weighted {@code ForwardConfig} becomes its heaviest group (the one production reaches).
+   */
+  private static void singleForward(JsonNode action) {
+    JsonNode groups = action.path("ForwardConfig").path("TargetGroups");
+    if (!action.path("Type").asText().equals("forward") || action.has("TargetGroupArn") || !groups.isArray()) {
+      return;
+    }
+    JsonNode heaviest = groups.get(0);
+    for (JsonNode group : groups) {
+      if (group.path("Weight").asInt(1) > heaviest.path("Weight").asInt(1)) {
+        heaviest = group;
+      }
+    }
+    ((ObjectNode) action).set("TargetGroupArn", heaviest.path("TargetGroupArn").deepCopy());
+    ((ObjectNode) action).remove("ForwardConfig");
   }
 
   private static void allPorts(JsonNode node) {

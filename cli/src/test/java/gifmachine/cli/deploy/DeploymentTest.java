@@ -2,18 +2,17 @@ package gifmachine.cli.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gifmachine.infra.Rollout;
 import org.junit.jupiter.api.Test;
 
 class DeploymentTest {
 
   @Test
-  void the_rollout_appspec_names_the_new_revision_and_the_container_taking_traffic() {
-    String appSpec = Deployment.appSpec("arn:aws:ecs:eu-west-1:123456789012:task-definition/prod-acme-gifmachine:7");
-
-    assertThat(appSpec)
-        .contains("TaskDefinition: \"arn:aws:ecs:eu-west-1:123456789012:task-definition/prod-acme-gifmachine:7\"")
-        .contains("ContainerName: \"gifmachine\"", "ContainerPort: 4567")
-        .doesNotContain("<TASK_DEFINITION>");
+  void the_live_target_group_is_the_one_with_the_larger_weight_and_blue_when_unknown() {
+    assertThat(LiveTraffic.live(java.util.Map.of("blue", 100, "green", 0), "blue", "green")).isEqualTo(Rollout.TargetGroup.BLUE);
+    assertThat(LiveTraffic.live(java.util.Map.of("blue", 0, "green", 100), "blue", "green")).isEqualTo(Rollout.TargetGroup.GREEN);
+    assertThat(LiveTraffic.live(java.util.Map.of("blue", 10, "green", 90), "blue", "green")).isEqualTo(Rollout.TargetGroup.GREEN);
+    assertThat(LiveTraffic.live(java.util.Map.of(), "blue", "green")).isEqualTo(Rollout.TargetGroup.BLUE);
   }
 
   @Test

@@ -216,6 +216,15 @@ class LocalCommandIT {
         .contains("ended Prometheus (process " + prometheus.pid() + ") left running by an earlier local");
     assertThat(status(second.get("Gifmachine") + "healthz")).isEqualTo(200);
     assertThat(status(second.get("Prometheus") + "-/ready")).isEqualTo(200);
+
+    // A live local is not a crashed one: a third on the same data directory stops at once.
+    Process third = startLocal(dir.resolve("third.txt"), "--prometheus-port", Integer.toString(prometheusPort));
+    assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(third.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("third.txt")))
+        .contains("another local is running on " + dir.resolve("data") + " (process " + child.pid() + ")");
+    assertThat(status(second.get("Prometheus") + "-/ready")).as("the running one's Prometheus").isEqualTo(200);
+    assertThat(status(second.get("Gifmachine") + "healthz")).isEqualTo(200);
   }
 
   @Test

@@ -1,0 +1,305 @@
+package gifmachine.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.rules.SimulatedAws;
+import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageSet;
+import gifmachine.infra.Infrastructure;
+import gifmachine.infra.Rollout;
+import gifmachine.infra.StackPart;
+import gifmachine.infra.SynthesizedApp;
+import gifmachine.infra.SynthesizedStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Day two, as histories: the real deployer ({@link Deployment}, {@link Teardown}, the real
+ * synthesized templates) against {@link SimulatedAws}, which enforces AWS's documented rules
+ * for what moto does not model (ECS blue/green deployments, listener rules ECS moves, exports
+ * in use, pulling images per platform). After every step: no call broke a rule, production
+ * traffic reaches tasks, and every running task could pull its images again.
+ */
+class DayTwoScenarioIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, SynthesizedApp> SYNTHESIZED = new ConcurrentHashMap<>();
+
+  private final FakePacer pacer = new FakePacer();
+  private final SimulatedAws aws = new SimulatedAws("eu-west-1", pacer::now);
+  private final List<ProgressEvent> progress = new CopyOnWriteArrayList<>();
+  /** Source version of each image: a new version is a new build, a new digest. */
+  private final Map<String, Integer> versions = new ConcurrentHashMap<>(Map.of(
+      "gifmachine", 1, "csidecar", 1, "cdepot", 1, "prometheus", 1, "grafana", 1));
+  private final List<String> pushes = new CopyOnWriteArrayList<>();
+  /** Extra environment of the Gifmachine container: stands for a release that changes it. */
+  private String extraEnvironment = "";
+  /** Registry's ECR lifecycle sweeps (EcrRules) plug in here; until then nothing expires. */
+  private final Consumer<Duration> ecrLifecycleSweeps = days -> { };
+  private Function<DeploymentConfig, SynthesizedApp> synthesis = this::synthesize;
+  private DeploymentConfig config = DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(placeholder()).build();
+
+  @Test
+  void a_deployment_lives_through_two_months_of_changes_and_goes_away_leaving_only_the_snapshot() {
+    up();
+    assertLive(Rollout.TargetGroup.BLUE);
+    int pushed = pushes.size();
+
+    Deployment.Result again = up();
+    assertThat(again.changed()).as("up with nothing changed").isFalse();
+    assertThat(pushes).as("no image pushed again").hasSize(pushed);
+
+    newVersionOf("gifmachine");
+    up();
+    assertLive(Rollout.TargetGroup.GREEN);
+
+    newVersionOf("csidecar");
+    String sidecarBefore = runningImage("csidecar");
+    up();
+    assertLive(Rollout.TargetGroup.BLUE);
+    assertThat(runningImage("csidecar")).isNotEqualTo(sidecarBefore);
+
+    extraEnvironment = "GIFMACHINE_GREETING";
+    up();
+    assertLive(Rollout.TargetGroup.GREEN);
+
+    ecrLifecycleSweeps.accept(Duration.ofDays(40));
+    aws.scaleOut(3);
+    assertConsistent();
+
+    config = with(b -> b.monitoring(false));
+    up();
+    assertThat(aws.stackStatuses()).doesNotContainKey("prod-dundermiff-monitoring");
+    assertLive(Rollout.TargetGroup.BLUE);
+    config = with(b -> b.monitoring(true));
+    up();
+    assertThat(aws.stackStatuses()).containsKey("prod-dundermiff-monitoring");
+    assertLive(Rollout.TargetGroup.GREEN);
+
+    config = with(b -> b.pipeline(false));
+    up();
+    assertThat(aws.stackStatuses()).doesNotContainKey("prod-dundermiff-pipeline");
+    config = with(b -> b.pipeline(true));
+    up();
+    assertThat(aws.stackStatuses()).containsKey("prod-dundermiff-pipeline");
+
+    // Five switches so far: production is on green, and the HTTPS listener's new rule must say so.
+    assertLive(Rollout.TargetGroup.GREEN);
+    config = with(b -> b.certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    up();
+    assertLive(Rollout.TargetGroup.BLUE);
+    // Known window, documented in docs/deployer.md: the HTTPS listener's rule is new, so ECS
+    // deploys once more; port 80's old rule forwards to the drained group until the cleanup
+    // phase deletes it a moment later. HTTPS traffic is served throughout.
+    assertThat(aws.leavingRuleWindows()).isNotEmpty()
+        .allSatisfy(w -> assertThat(w).contains("BlueGreenProductionRule"));
+
+    config = with(b -> b.graviton(false));
+    up();
+    assertThat(aws.runningImages()).isNotEmpty();
+    assertLive(Rollout.TargetGroup.GREEN);
+
+    config = with(b -> b.waf(true).natGateway(true).minTasks(2).maxTasks(6));
+    up();
+    config = with(b -> b.waf(false).natGateway(false).certificateArn(""));
+    up();
+    assertLive(Rollout.TargetGroup.BLUE);
+
+    int good = versions.get("gifmachine");
+    String goodImage = runningImage("gifmachine");
+    newVersionOf("gifmachine");
+    aws.failNextDeploymentAt("POST_TEST_TRAFFIC_SHIFT", "validation hook answered FAILED");
+    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class,
+        e -> assertThat(e.getMessage()).contains("prod-dundermiff-gifmachine", "rolled back at POST_TEST_TRAFFIC_SHIFT"));
+    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
+    assertThat(runningImage("gifmachine")).isEqualTo(goodImage);
+    assertLive(Rollout.TargetGroup.BLUE);
+
+    versions.put("gifmachine", good - 1);
+    up();
+    assertThat(runningImage("gifmachine")).isNotEqualTo(goodImage);
+    assertLive(Rollout.TargetGroup.GREEN);
+    assertThat(progress).anyMatch(e -> e instanceof ProgressEvent.Step s && s.description().startsWith("ECS deployment "));
+
+    Teardown.Report down = new Teardown(aws.gateways(), engine(), progress::add, pacer)
+        .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
+    assertThat(down.stacks()).allSatisfy(s -> assertThat(s.outcome().isFailure()).as(s.toString()).isFalse());
+    assertThat(aws.stackStatuses()).isEmpty();
+    assertThat(down.taskDefinitionsDeleted()).isGreaterThan(10);
+    assertThat(down.snapshots()).hasSize(1);
+    assertThat(down.leftovers()).isEmpty();
+    assertThat(aws.violations()).isEmpty();
+    assertThat(aws.outages()).isEmpty();
+  }
+
+  @Test
+  void a_template_that_keeps_production_on_blue_would_send_traffic_to_an_empty_group_after_one_switch() {
+    up();
+    newVersionOf("gifmachine");
+    up();
+    assertLive(Rollout.TargetGroup.GREEN);
+
+    // The defect this design removes: synthesis that ignores which group is live.
+    synthesis = c -> synthesize(Configs_withLive(c, Rollout.TargetGroup.BLUE));
+    config = with(b -> b.certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    up(false);
+
+    assertThat(aws.outages()).isNotEmpty().allSatisfy(o -> assertThat(o).contains("which has no targets"));
+  }
+
+  @Test
+  void switching_monitoring_off_in_the_wrong_order_breaks_the_export_rule() {
+    up();
+    // The defect this design removes: the producer updated while its importer still stands.
+    Aws gateways = aws.gateways();
+    SynthesizedApp withoutMonitoring = synthesize(Configs.withImages(with(b -> b.monitoring(false)), currentImages()));
+    StackNode gifmachine = StackNode.of(withoutMonitoring.stack(StackPart.GIFMACHINE).orElseThrow());
+    engine().deploy(List.of(gifmachine), StackDeployer.Method.DIRECT);
+
+    assertThat(aws.violations()).singleElement().asString().contains("exportsInUseAreNeitherChangedNorRemoved");
+    assertThat(gateways.cloudFormation().describe(gifmachine.stackName()).orElseThrow().status())
+        .isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+  }
+
+  // ---- steps --------------------------------------------------------------------------------
+
+  private Deployment.Result up() {
+    return up(true);
+  }
+
+  private Deployment.Result up(boolean checked) {
+    Deployment deployment = new Deployment(aws.gateways(), engine(), synthesis, this::publish,
+        (url, secret, timeout) -> new SmokeCheck.Outcome(aws.trafficProblems().isEmpty(), String.join("; ", aws.trafficProblems())),
+        progress::add, pacer, new Cancellation(), Duration.ofMinutes(15));
+    Deployment.Result result = deployment.up(new Deployment.Request(config, StackDeployer.Method.DIRECT, false,
+        () -> new Deployment.Password("correct horse battery", true)));
+    if (checked) {
+      assertConsistent();
+    }
+    return result;
+  }
+
+  private StackDeployer engine() {
+    return new StackDeployer(aws.gateways().cloudFormation(), pacer, progress::add, EngineSettings.defaults(), new Cancellation());
+  }
+
+  private void assertConsistent() {
+    assertThat(aws.violations()).as("AWS rules broken").isEmpty();
+    assertThat(aws.trafficProblems()).as("production traffic").isEmpty();
+    assertThat(aws.outages()).as("production traffic during updates").isEmpty();
+    assertThat(aws.tasksUnableToPull()).as("tasks that could not start again").isEmpty();
+    assertThat(aws.stackStatuses().values()).allMatch(s -> s.endsWith("_COMPLETE") && !s.contains("ROLLBACK"));
+  }
+
+  private void assertLive(Rollout.TargetGroup group) {
+    Map<String, Integer> weights = aws.productionWeights();
+    String live = weights.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).findFirst().orElse("");
+    assertThat(live).as("the group production reaches, weights " + weights)
+        .containsIgnoringCase(group == Rollout.TargetGroup.BLUE ? "Blue" : "Green");
+  }
+
+  private void newVersionOf(String image) {
+    versions.merge(image, 1, Integer::sum);
+  }
+
+  private String runningImage(String name) {
+    return aws.runningImages().stream().filter(i -> i.toLowerCase(java.util.Locale.ROOT).contains(name)).findFirst()
+        .orElse("");
+  }
+
+  private ImageSet publish(ImageSet repositories, gifmachine.cli.aws.RegistryGateway.Login login, boolean arm64,
+      ProgressListener listener) {
+    String platform = arm64 ? "linux/arm64" : "linux/amd64";
+    Function<String, String> push = name -> {
+      String uri = switch (name) {
+        case "gifmachine" -> repositories.gifmachine();
+        case "csidecar" -> repositories.csidecar();
+        case "cdepot" -> repositories.cdepot();
+        case "prometheus" -> repositories.prometheus();
+        default -> repositories.grafana();
+      };
+      // Same sources, same digest: an unchanged image is not pushed again (Jib checks the registry).
+      int before = aws.images().size();
+      String pushed = aws.push(uri, name + ":" + versions.get(name), platform);
+      if (aws.images().size() > before) {
+        pushes.add(pushed);
+      }
+      return pushed;
+    };
+    return new ImageSet(push.apply("gifmachine"), push.apply("csidecar"), push.apply("cdepot"),
+        push.apply("prometheus"), push.apply("grafana"));
+  }
+
+  private ImageSet currentImages() {
+    String prefix = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/";
+    return new ImageSet(prefix + "a", prefix + "b", prefix + "c", prefix + "d", prefix + "e");
+  }
+
+  private static ImageSet placeholder() {
+    return new ImageSet("pending", "pending", "pending", "pending", "pending");
+  }
+
+  private DeploymentConfig with(Consumer<DeploymentConfig.Builder> change) {
+    DeploymentConfig.Builder builder = DeploymentConfig.builder(config.environment(), config.company(), config.region())
+        .account(config.account()).images(config.images()).natGateway(config.natGateway())
+        .interfaceEndpoints(config.interfaceEndpoints()).graviton(config.graviton()).waf(config.waf())
+        .certificateArn(config.certificateArn()).minTasks(config.minTasks()).maxTasks(config.maxTasks())
+        .dbInstanceClass(config.dbInstanceClass()).monitoring(config.monitoring()).pipeline(config.pipeline())
+        .separateGrafanaTask(config.separateGrafanaTask()).rollout(config.rollout());
+    change.accept(builder);
+    return builder.build();
+  }
+
+  private static DeploymentConfig Configs_withLive(DeploymentConfig c, Rollout.TargetGroup live) {
+    return Configs.withRollout(c, c.rollout().withLive(live));
+  }
+
+  /** Real synthesis, once per config, with the Gifmachine container's extra environment applied. */
+  private SynthesizedApp synthesize(DeploymentConfig c) {
+    String environment = extraEnvironment;
+    return SYNTHESIZED.computeIfAbsent(c + "|" + environment, k -> withEnvironment(Infrastructure.synthesize(c), environment));
+  }
+
+  private static SynthesizedApp withEnvironment(SynthesizedApp app, String variable) {
+    if (variable.isEmpty()) {
+      return app;
+    }
+    List<SynthesizedStack> stacks = new ArrayList<>();
+    for (SynthesizedStack stack : app.stacks()) {
+      if (stack.part() != StackPart.GIFMACHINE) {
+        stacks.add(stack);
+        continue;
+      }
+      try {
+        ObjectNode template = (ObjectNode) JSON.readTree(stack.templateBody());
+        template.path("Resources").forEach(resource -> {
+          if (resource.path("Type").asText().equals("AWS::ECS::TaskDefinition")) {
+            for (JsonNode container : resource.path("Properties").path("ContainerDefinitions")) {
+              if (container.path("Name").asText().equals("gifmachine")) {
+                ((ArrayNode) container.path("Environment")).addObject().put("Name", variable).put("Value", "hello");
+              }
+            }
+          }
+        });
+        stacks.add(new SynthesizedStack(stack.stackName(), stack.part(), JSON.writeValueAsString(template),
+            stack.dependsOn(), stack.tags()));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return new SynthesizedApp(stacks);
+  }
+}
