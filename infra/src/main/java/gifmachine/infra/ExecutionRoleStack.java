@@ -64,6 +64,17 @@ public final class ExecutionRoleStack extends Stack {
     return DeploymentConfig.SERVICE + "-" + config.deploymentName() + "-cfn";
   }
 
+  /**
+   * The role's ARN in {@code config}'s account, known before the stack exists, so that the CLI
+   * can pass it to the stack operations it starts right after deploying this stack.
+   */
+  public static String roleArn(DeploymentConfig config) {
+    if (config.account().isEmpty()) {
+      throw new IllegalArgumentException("the execution role's ARN needs the account");
+    }
+    return "arn:aws:iam::" + config.account() + ":role/" + roleName(config);
+  }
+
   public Role role() {
     return role;
   }

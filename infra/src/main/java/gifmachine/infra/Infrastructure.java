@@ -82,6 +82,11 @@ public final class Infrastructure {
             props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
             config, registry, gifmachine));
       }
+      // CloudFormation deploys every other stack with the execution role, and deletes them with
+      // it: it is created first and deleted last.
+      Stack executionRole = stacks.get(StackPart.EXECUTION_ROLE);
+      stacks.values().stream().filter(stack -> stack != executionRole)
+          .forEach(stack -> stack.addDependency(executionRole));
       config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
 
       beforeSynthesis.accept(app);

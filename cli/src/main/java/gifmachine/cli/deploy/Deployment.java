@@ -8,6 +8,7 @@ import gifmachine.cli.aws.ServiceGateway;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.cli.deploy.StackDeployer.Method;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ExecutionRoleStack;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Rollout;
 import gifmachine.infra.StackOutputs;
@@ -98,8 +99,14 @@ public final class Deployment {
     SecretResult secret = apiPassword(config, request.password());
 
     SynthesizedApp first = synthesize(Configs.withImages(config, Stacks.placeholderImages(config)));
-    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow());
-    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(registry), request.method()));
+    // The execution role first, with the caller's own rights (unchanged, it is a no-op that
+    // needs no IAM rights; created or changed, it needs an administrator: iam-policy --bootstrap),
+    // then every other stack is deployed by CloudFormation with that role.
+    StackNode executionRole = StackNode.of(first.stack(StackPart.EXECUTION_ROLE).orElseThrow());
+    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(executionRole), request.method()));
+    String roleArn = ExecutionRoleStack.roleArn(config);
+    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow()).withRole(roleArn);
+    results.addAll(deploy(List.of(registry), request.method()));
 
     Stacks deployed = Stacks.read(aws, config);
     ImageSet repositories = deployed.repositories().orElseThrow(() -> new DeploymentException(Exit.FAILED,
@@ -124,9 +131,9 @@ public final class Deployment {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }
     List<StackNode> rest = app.stacks().stream()
-        .filter(s -> s.part() != StackPart.REGISTRY)
+        .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.EXECUTION_ROLE)
         .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
-        .map(StackNode::of)
+        .map(s -> StackNode.of(s).withRole(roleArn))
         .toList();
     StackProbe follower = follower(config, deployed);
     ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));

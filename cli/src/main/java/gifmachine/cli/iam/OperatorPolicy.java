@@ -1,5 +1,6 @@
 package gifmachine.cli.iam;
 
+import gifmachine.cli.deploy.Preflight;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ExecutionRoleStack;
 import gifmachine.infra.StackPart;
@@ -44,10 +45,12 @@ public final class OperatorPolicy {
         "pre-flight: the region exists and has two zones (Describe* has no resources)"));
     statements.add(PolicyStatement.of("Stacks", List.of(
             "cloudformation:CancelUpdateStack",
-            "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
+            "cloudformation:CreateChangeSet", "cloudformation:CreateStack",
+            "cloudformation:DeleteChangeSet",
             "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet",
             "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks",
-            "cloudformation:ExecuteChangeSet", "cloudformation:GetTemplate"),
+            "cloudformation:ExecuteChangeSet", "cloudformation:GetTemplate",
+            "cloudformation:UpdateStack"),
         stacks,
         "up, plan, status, down; rollback cancels an update in progress (ECS then rolls the "
             + "blue/green deployment back): the deployment's stacks, its region and us-east-1"));
@@ -84,11 +87,15 @@ public final class OperatorPolicy {
             "ecs:DeleteTaskDefinitions"),
         List.of(arn + "ecs:" + region + ":" + account + ":task-definition/" + d + "-*:*"),
         "down deletes the revisions of the deployment's task-definition families"));
-    statements.add(PolicyStatement.of("TargetHealth",
-        List.of("elasticloadbalancing:DescribeTargetHealth"), List.of("*"),
-        "status shows target health (Describe* has no resources)"));
-    statements.add(PolicyStatement.of("FindLogGroups", List.of("logs:DescribeLogGroups"),
-        List.of("*"), "down finds log groups that outlive their stack (no resources)"));
+    statements.add(PolicyStatement.of("LoadBalancer", List.of(
+            "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth"),
+        List.of("*"),
+        "up reads which target group serves production, status shows target health "
+            + "(Describe* has no resources)"));
+    statements.add(PolicyStatement.of("ServiceLinkedRoles", List.of("iam:CreateServiceLinkedRole"),
+            List.of(arn + "iam::" + account + ":role/aws-service-role/*"),
+            "pre-flight creates the service-linked roles the stacks need (a new account has none)")
+        .when("StringEquals", "iam:AWSServiceName", Preflight.SERVICE_LINKED_ROLES));
     statements.add(PolicyStatement.of("Logs", List.of(
             "logs:DeleteLogGroup", "logs:FilterLogEvents"),
         List.of(arn + "logs:" + region + ":" + account + ":log-group:" + d + "-*",

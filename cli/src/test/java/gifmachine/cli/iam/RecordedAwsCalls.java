@@ -37,6 +37,10 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     ACTIONS.add(actionOf(context.request().getClass()));
+    // A stack operation naming a role makes AWS check iam:PassRole on it for the caller
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    context.request().getValueForField("RoleARN", String.class)
+        .ifPresent(role -> ACTIONS.add("iam:PassRole"));
   }
 
   static String actionOf(Class<?> request) {
@@ -46,6 +50,11 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
     String operation = request.getSimpleName().replaceFirst("Request$", "");
     String action = PREFIX.getOrDefault(service, service) + ":" + operation;
     return ACTION.getOrDefault(action, action);
+  }
+
+  /** Forgets what was recorded, so a test sees only its own calls. */
+  public static void clear() {
+    ACTIONS.clear();
   }
 
   /** Every action recorded so far in this JVM, sorted. */
