@@ -158,7 +158,14 @@ def allowed(action):
         "*" not in action or READ_ONLY_WILDCARD.match(action) is not None)
 
 
+def canonical(action):
+    """IAM service prefixes are lower case; a few schemas write `S3:GetBucketWebsite`."""
+    prefix, _, name = action.partition(":")
+    return f"{prefix.lower()}:{name}" if name else action
+
+
 def clean(handlers):
+    handlers = {h: [canonical(a) for a in actions] for h, actions in handlers.items()}
     dropped = {a for actions in handlers.values() for a in actions if not allowed(a)}
     if any("*" in a and known_action(a) for a in dropped):
         raise SystemExit(f"a schema asks for a wildcard wider than read-only: {sorted(dropped)}")
