@@ -85,16 +85,7 @@ class OriginalSchemaIT {
       throws SQLException {
     DatabaseSettings owned = TestPostgres.newDatabase();
     String name = TestPostgres.databaseName(owned);
-    String role = "plain_" + name;
-    // pg_trgm is a trusted extension: only CREATE on the database allows it. This role may
-    // create tables in public, not extensions.
-    TestPostgres.execute(
-        "postgres",
-        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
-        "GRANT CONNECT ON DATABASE " + name + " TO " + role);
-    TestPostgres.execute(name, "GRANT CREATE, USAGE ON SCHEMA public TO " + role);
-    DatabaseSettings restricted =
-        DatabaseSettings.external(TestPostgres.jdbcUrl(name), role, "pw");
+    DatabaseSettings restricted = TestPostgres.newRole("plain", name);
 
     try (Gifmachine app =
         Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "s3cret", false, restricted))) {

@@ -62,7 +62,9 @@ class SearchIT {
     SearchIndexes indexes =
         new SearchIndexes(() -> connect(indexed, ""), SearchText.BUILTIN);
     indexes.start();
-    await().atMost(Duration.ofSeconds(60)).until(indexes::done);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> indexes.outcome() == SearchIndexes.Outcome.DONE);
     indexes.close();
     queries = queries(new Random(7));
   }

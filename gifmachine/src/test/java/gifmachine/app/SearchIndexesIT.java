@@ -1,12 +1,17 @@
 package gifmachine.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import gifmachine.app.db.Database;
 import gifmachine.app.db.DatabaseSettings;
+import gifmachine.app.gif.SearchIndexes;
+import gifmachine.app.gif.SearchText;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +104,42 @@ class SearchIndexesIT {
           .singleElement()
           .asString()
           .contains("USING gin", "gin_trgm_ops", "COLLATE pg_c_utf8");
+    }
+  }
+
+  @Test
+  void a_database_user_that_does_not_own_the_table_gives_up_on_the_indexes_and_still_searches()
+      throws SQLException {
+    DatabaseSettings settings = TestPostgres.newDatabase();
+    String name = TestPostgres.databaseName(settings);
+    TestPostgres.execute(name, ORIGINAL_TABLE, ROWS);
+    DatabaseSettings tenant = TestPostgres.newRole("tenant", name);
+    String role = ((DatabaseSettings.External) tenant).user();
+    TestPostgres.execute(
+        name,
+        "GRANT SELECT, INSERT ON gifs TO " + role,
+        "GRANT USAGE ON SEQUENCE gifs_id_seq TO " + role);
+    Database.open(tenant).close(); // migrations as that user: baseline, no pg_trgm
+
+    SearchIndexes indexes =
+        new SearchIndexes(
+            () -> DriverManager.getConnection(TestPostgres.jdbcUrl(name), role, "pw"),
+            SearchText.BUILTIN);
+    indexes.start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> indexes.outcome() == SearchIndexes.Outcome.REFUSED);
+    indexes.close();
+
+    try (Gifmachine app =
+        Gifmachine.start(new GifmachineConfig("127.0.0.1", 0, "s3cret", false, tenant))) {
+      assertThat(new Clients(app.baseUri()).get("/search?query=USER42").body())
+          .contains("top text 4942 - ");
+    }
+    try (Connection c = connect(name)) {
+      assertThat(OriginalSchemaIT.column(c, "SELECT relname FROM pg_class"
+              + " WHERE relname LIKE 'gifs_search%'"))
+          .isEmpty();
     }
   }
 

@@ -38,6 +38,21 @@ final class TestPostgres {
     return DatabaseSettings.external(jdbcUrl(name), "postgres", "");
   }
 
+  /**
+   * Settings for a new login role (password {@code pw}) that may connect to {@code database}
+   * and create tables in its public schema, but not extensions (pg_trgm is trusted: creating it
+   * takes CREATE on the database) and owns nothing yet.
+   */
+  static DatabaseSettings newRole(String prefix, String database) {
+    String role = prefix + "_" + database;
+    execute(
+        "postgres",
+        "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
+        "GRANT CONNECT ON DATABASE " + database + " TO " + role);
+    execute(database, "GRANT CREATE, USAGE ON SCHEMA public TO " + role);
+    return DatabaseSettings.external(jdbcUrl(database), role, "pw");
+  }
+
   static String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + database;
   }

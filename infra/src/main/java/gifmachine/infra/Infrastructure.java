@@ -16,6 +16,7 @@ import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.BootstraplessSynthesizer;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 
 /**
@@ -62,6 +63,11 @@ public final class Infrastructure {
       RegistryStack registry = new RegistryStack(app, StackPart.REGISTRY.suffix(),
           props(config, StackPart.REGISTRY, "ECR repositories"), config);
       stacks.put(StackPart.REGISTRY, registry);
+      if (config.cloudFrontFirewall()) {
+        stacks.put(StackPart.FIREWALL, new FirewallStack(app, StackPart.FIREWALL.suffix(),
+            props(config, StackPart.FIREWALL, "WAF web ACL of the CloudFront distribution"
+                + " (us-east-1)")));
+      }
       NetworkStack network = new NetworkStack(app, StackPart.NETWORK.suffix(),
           props(config, StackPart.NETWORK, "VPC, NAT, endpoints, security groups"), config);
       stacks.put(StackPart.NETWORK, network);
@@ -77,6 +83,11 @@ public final class Infrastructure {
             props(config, StackPart.MONITORING, "Prometheus, cDepot, Grafana"),
             config, network, registry, gifmachine));
       }
+      if (config.edge() == Edge.CLOUDFRONT) {
+        stacks.put(StackPart.EDGE, new EdgeStack(app, StackPart.EDGE.suffix(),
+            props(config, StackPart.EDGE, "CloudFront distribution, VPC origin"),
+            config, gifmachine));
+      }
       if (config.pipeline()) {
         stacks.put(StackPart.PIPELINE, new PipelineStack(app, StackPart.PIPELINE.suffix(),
             props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
@@ -87,7 +98,11 @@ public final class Infrastructure {
       Stack executionRole = stacks.get(StackPart.EXECUTION_ROLE);
       stacks.values().stream().filter(stack -> stack != executionRole)
           .forEach(stack -> stack.addDependency(executionRole));
-      config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
+      // Listener rules take no Tags in CloudFormation's schema (cfn-lint E3002), though CDK
+      // would write them.
+      config.tags().forEach((key, value) -> Tags.of(app).add(key, value, TagProps.builder()
+          .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule"))
+          .build()));
 
       beforeSynthesis.accept(app);
       app.synth();

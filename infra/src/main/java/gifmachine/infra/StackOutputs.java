@@ -37,6 +37,13 @@ public final class StackOutputs {
   public static final String GRAFANA_ADMIN_SECRET_ARN = "GrafanaAdminSecretArn";
   public static final String MONITORING_SERVICE_NAME = "MonitoringServiceName";
 
+  // edge (CloudFront): GIFMACHINE_URL and GRAFANA_URL are the edge stack's there
+  public static final String DISTRIBUTION_ID = "DistributionId";
+  public static final String DISTRIBUTION_DOMAIN_NAME = "DistributionDomainName";
+
+  // waf (us-east-1, CloudFront edge only)
+  public static final String WEB_ACL_ARN = "WebAclArn";
+
   // pipeline
   public static final String PIPELINE_NAME = "PipelineName";
   public static final String SOURCE_BUCKET_NAME = "SourceBucketName";

@@ -4,6 +4,7 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.ResourceChange;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Configs;
+import gifmachine.cli.deploy.EdgeLookups;
 import gifmachine.cli.deploy.DeployedImages;
 import gifmachine.cli.deploy.LiveTraffic;
 import gifmachine.cli.deploy.Preflight;
@@ -35,7 +36,9 @@ public final class PlanCommand extends AwsCommand {
       DeploymentConfig config = Configs.withAccount(resolved.config(),
           Preflight.guard("checking credentials", () -> aws.account().identity()).account());
       config = Configs.withImages(config, deployedImages(aws, config));
-      config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, Stacks.read(aws, config))));
+      Stacks deployed = Stacks.read(aws, config);
+      config = EdgeLookups.withWebAcl(deployed, EdgeLookups.withPrefixList(aws, config));
+      config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, deployed)));
       List<StackPlan> plans = engine(aws, ProgressListener.NONE, new Cancellation())
           .plan(nodes(context.synthesizer().apply(config)));
       int add = 0;

@@ -10,21 +10,25 @@ public final class Configs {
   private Configs() {}
 
   public static DeploymentConfig withImages(DeploymentConfig c, ImageSet images) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), c.account(), images, c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), c.rollout());
+    return c.toBuilder().images(images).build();
   }
 
   public static DeploymentConfig withAccount(DeploymentConfig c, String account) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), account, c.images(), c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), c.rollout());
+    return c.toBuilder().account(account).build();
+  }
+
+  /** With CloudFront's origin-facing prefix list, looked up in the deployment's region. */
+  public static DeploymentConfig withPrefixList(DeploymentConfig c, String prefixListId) {
+    return c.toBuilder().originFacingPrefixListId(prefixListId).build();
+  }
+
+  /** With the ARN of the us-east-1 web ACL, once its stack is deployed. */
+  public static DeploymentConfig withWebAcl(DeploymentConfig c, String webAclArn) {
+    return c.toBuilder().cloudFrontWebAclArn(webAclArn).build();
   }
 
   public static DeploymentConfig withRollout(DeploymentConfig c, Rollout rollout) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), c.account(), c.images(), c.natGateway(),
-        c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(), c.minTasks(), c.maxTasks(),
-        c.dbInstanceClass(), c.monitoring(), c.pipeline(), c.separateGrafanaTask(), rollout);
+    return c.toBuilder().rollout(rollout).build();
   }
 
   public static ImageSet withGifmachine(ImageSet images, String gifmachine) {

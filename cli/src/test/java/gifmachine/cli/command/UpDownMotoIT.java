@@ -121,7 +121,8 @@ class UpDownMotoIT {
       long upMillis = (System.nanoTime() - t0) / 1_000_000;
       assertThat(up.exitCode()).as(up.toString()).isZero();
       assertThat(up.out()).contains("Smoke test: passed", "Gifmachine: http", "Grafana:    http",
-          "aws secretsmanager get-secret-value --secret-id");
+          "aws secretsmanager get-secret-value --secret-id",
+          "Gifmachine: https://", "/grafana/", "Monitoring history: Prometheus keeps 15d");
       assertThat(fixture.dropped).isNotEmpty();
 
       CliRunner.Result status = cli.run(command("status", moto.url(), "--output", "json"));
@@ -136,7 +137,8 @@ class UpDownMotoIT {
       CliRunner.Result again = cli.run(command("up", moto.url(), "--yes"));
       long againMillis = (System.nanoTime() - t1) / 1_000_000;
       assertThat(again.exitCode()).as(again.toString()).isZero();
-      assertThat(again.out()).contains("No changes: test-acme is up to date.");
+      assertThat(again.out()).contains("No changes: test-acme is up to date.")
+          .as("said the first time only").doesNotContain("Monitoring history");
 
       CliRunner.Result plan = cli.run(command("plan", moto.url()));
       assertThat(plan.exitCode()).as(plan.toString()).isZero();
@@ -160,7 +162,7 @@ class UpDownMotoIT {
       assertThat(leftovers(down.out())).as(down.toString()).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
       assertThat(down.err()).contains("resource(s) of test-acme are left");
       try (Aws aws = moto.connect("us-east-1")) {
-        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "pipeline")) {
+        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "edge", "pipeline")) {
           assertThat(aws.cloudFormation().describe("test-acme-" + part)).as(part).isEmpty();
         }
         assertThat(aws.secrets().describe("test-acme/gifmachine/api-password")).isEmpty();

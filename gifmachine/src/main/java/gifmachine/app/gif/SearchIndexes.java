@@ -48,7 +48,17 @@ public final class SearchIndexes implements AutoCloseable {
   private final ConnectionWorker.ConnectionFactory connections;
   private final List<Index> indexes;
   private final ConnectionWorker worker;
-  private volatile boolean done;
+  private volatile Outcome outcome = Outcome.PENDING;
+
+  /** Where the builds stand. */
+  public enum Outcome {
+    /** Not finished: building, waiting for another instance, or retrying after an error. */
+    PENDING,
+    /** Every index this database can have is valid. */
+    DONE,
+    /** The database refused for good (e.g. not the table's owner): search works without them. */
+    REFUSED
+  }
 
   public SearchIndexes(ConnectionWorker.ConnectionFactory connections, SearchText searchText) {
     this.connections = connections;
@@ -75,9 +85,8 @@ public final class SearchIndexes implements AutoCloseable {
     worker.start();
   }
 
-  /** True once every index this database can have is valid. */
-  public boolean done() {
-    return done;
+  public Outcome outcome() {
+    return outcome;
   }
 
   private void run() {
@@ -86,7 +95,7 @@ public final class SearchIndexes implements AutoCloseable {
       try (Connection c = connections.open()) {
         worker.using(c);
         ensure(c);
-        done = true;
+        outcome = Outcome.DONE;
         return;
       } catch (SQLException | RuntimeException e) {
         if (!worker.running()) {
@@ -100,6 +109,7 @@ public final class SearchIndexes implements AutoCloseable {
                   + " database user own the gifs table, or build them as its owner: {}",
               why,
               indexes.stream().map(Index::create).toList());
+          outcome = Outcome.REFUSED;
           return;
         }
         logger.warn(

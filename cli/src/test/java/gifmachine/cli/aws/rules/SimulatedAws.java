@@ -576,7 +576,11 @@ public final class SimulatedAws {
       }
     }
     ElbRules.weightsAreFrom0To999(weights);
-    ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    // Only a forward action names target groups; a fixed-response rule (InternalEndpoints'
+    // 404 for /metrics) or a redirect has none.
+    if (actionTypes.contains("forward")) {
+      ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    }
     String listener = props.path("ListenerArn").asText();
     int priority = props.path("Priority").asInt();
     Map<Integer, String> byPriority = new HashMap<>();
@@ -738,12 +742,20 @@ public final class SimulatedAws {
     return Optional.ofNullable(stack != null ? stack : stacksById.get(nameOrId));
   }
 
+  /** The ID this model gives CloudFront's origin-facing managed prefix list (any well-formed pl- ID). */
+  static final String ORIGIN_FACING_PREFIX_LIST = "pl-4fa04526";
+
   // ---- the gateways --------------------------------------------------------------------------
 
-  /** The CLI's gateways on this model (CloudFormation direct create/update only: no change sets). */
+  /**
+   * The CLI's gateways on this model (CloudFormation direct create/update only: no change sets).
+   * The model is one region: the us-east-1 CloudFormation gateway (the CloudFront web ACL's
+   * stack) is the same stack store, stack names being unique per deployment anyway.
+   */
   public Aws gateways() {
-    return new Aws(new CloudFormation(), new Account(), new Secrets(), new Registry(), bucket -> 0, new Services(),
-        new Logs(), (key, value) -> tagged(), () -> { });
+    CloudFormation cloudFormation = new CloudFormation();
+    return new Aws(cloudFormation, new Account(), new Secrets(), new Registry(), bucket -> 0, new Services(),
+        new Logs(), (key, value) -> tagged(), cloudFormation, () -> { });
   }
 
   private synchronized List<String> tagged() {
@@ -847,6 +859,13 @@ public final class SimulatedAws {
       synchronized (SimulatedAws.this) {
         return serviceLinkedRoles.add(service);
       }
+    }
+
+    /** AWS manages CloudFront's origin-facing list in every commercial region; nothing else exists here. */
+    @Override
+    public Optional<String> managedPrefixListId(String name) {
+      return name.equals("com.amazonaws.global.cloudfront.origin-facing")
+          ? Optional.of(ORIGIN_FACING_PREFIX_LIST) : Optional.empty();
     }
   }
 
