@@ -40,9 +40,11 @@ public final class OperatorPolicy {
     List<PolicyStatement> statements = new ArrayList<>();
     statements.add(PolicyStatement.of("WhoAmI", List.of("sts:GetCallerIdentity"), List.of("*"),
         "pre-flight: the account the credentials belong to (no resource-level permissions)"));
-    statements.add(PolicyStatement.of("ZonesAndRegions",
-        List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeRegions"), List.of("*"),
-        "pre-flight: the region exists and has two zones (Describe* has no resources)"));
+    statements.add(PolicyStatement.of("ZonesAndRegions", List.of(
+            "ec2:DescribeAvailabilityZones", "ec2:DescribeManagedPrefixLists",
+            "ec2:DescribeRegions"), List.of("*"),
+        "pre-flight: the region exists and has two zones; up and plan look up CloudFront's "
+            + "origin-facing prefix list (Describe* has no resources)"));
     statements.add(PolicyStatement.of("Stacks", List.of(
             "cloudformation:CancelUpdateStack",
             "cloudformation:CreateChangeSet", "cloudformation:CreateStack",
