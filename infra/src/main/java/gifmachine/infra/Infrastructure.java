@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -41,6 +42,14 @@ public final class Infrastructure {
    * @throws InvalidDeploymentConfigException never for a built config (it validates itself)
    */
   public static SynthesizedApp synthesize(DeploymentConfig config) {
+    return synthesize(config, app -> {});
+  }
+
+  /**
+   * {@link #synthesize(DeploymentConfig)}, with {@code beforeSynthesis} called on the app once
+   * every stack is in it: the seam through which tests add aspects such as cdk-nag's rules.
+   */
+  static SynthesizedApp synthesize(DeploymentConfig config, Consumer<App> beforeSynthesis) {
     Path outdir = createTempDirectory();
     try {
       App app = new App(AppProps.builder()
@@ -48,6 +57,9 @@ public final class Infrastructure {
           .analyticsReporting(false)
           .build());
       Map<StackPart, Stack> stacks = new LinkedHashMap<>();
+      stacks.put(StackPart.EXECUTION_ROLE, new ExecutionRoleStack(app,
+          StackPart.EXECUTION_ROLE.suffix(), props(config, StackPart.EXECUTION_ROLE,
+              "the role CloudFormation deploys the other stacks with"), config));
       RegistryStack registry = new RegistryStack(app, StackPart.REGISTRY.suffix(),
           props(config, StackPart.REGISTRY, "ECR repositories"), config);
       stacks.put(StackPart.REGISTRY, registry);
@@ -81,12 +93,18 @@ public final class Infrastructure {
             props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
             config, registry, gifmachine));
       }
+      // CloudFormation deploys every other stack with the execution role, and deletes them with
+      // it: it is created first and deleted last.
+      Stack executionRole = stacks.get(StackPart.EXECUTION_ROLE);
+      stacks.values().stream().filter(stack -> stack != executionRole)
+          .forEach(stack -> stack.addDependency(executionRole));
       // Listener rules take no Tags in CloudFormation's schema (cfn-lint E3002), though CDK
       // would write them.
       config.tags().forEach((key, value) -> Tags.of(app).add(key, value, TagProps.builder()
           .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule"))
           .build()));
 
+      beforeSynthesis.accept(app);
       app.synth();
       List<SynthesizedStack> result = new ArrayList<>();
       for (Map.Entry<StackPart, Stack> entry : stacks.entrySet()) {

@@ -8,6 +8,9 @@ public final class StackOutputs {
   private StackOutputs() {}
 
   // registry
+  /** Execution-role stack: the role CloudFormation deploys every other stack with. */
+  public static final String EXECUTION_ROLE_ARN = "ExecutionRoleArn";
+
   public static final String GIFMACHINE_REPOSITORY_URI = "GifmachineRepositoryUri";
   public static final String CSIDECAR_REPOSITORY_URI = "CsidecarRepositoryUri";
   public static final String CDEPOT_REPOSITORY_URI = "CdepotRepositoryUri";

@@ -6,6 +6,11 @@ package gifmachine.infra;
  * before it.
  */
 public enum StackPart {
+  /**
+   * The role CloudFormation deploys every other part with. An administrator deploys it (or
+   * changes it); the operator only passes it.
+   */
+  EXECUTION_ROLE("deployer"),
   /** ECR repositories for every image; deployed first so that images can be pushed. */
   REGISTRY("registry"),
   /**

@@ -93,6 +93,15 @@ final class Deployments {
     return APPS.computeIfAbsent("defaults", key -> Infrastructure.synthesize(defaults()));
   }
 
+  /** The smallest deployment: no monitoring, no pipeline, otherwise the defaults. */
+  static DeploymentConfig minimal() {
+    return defaultsBuilder().monitoring(false).pipeline(false).build();
+  }
+
+  static SynthesizedApp minimalApp() {
+    return APPS.computeIfAbsent("minimal", key -> Infrastructure.synthesize(minimal()));
+  }
+
   static SynthesizedApp everyOptionApp() {
     return APPS.computeIfAbsent("everyOption", key -> Infrastructure.synthesize(everyOption()));
   }

@@ -157,7 +157,8 @@ class EdgeStackTest {
         .orElseThrow();
     assertThat(config.regionOf(StackPart.FIREWALL)).isEqualTo("us-east-1");
     assertThat(config.regionOf(StackPart.EDGE)).isEqualTo("eu-west-1");
-    assertThat(firewall.dependsOn()).isEmpty();
+    // Only the execution role comes first: it deploys every stack, this one included.
+    assertThat(firewall.dependsOn()).containsExactly(config.stackName(StackPart.EXECUTION_ROLE));
     Template acl = Template.fromString(firewall.templateBody());
     acl.hasResourceProperties("AWS::WAFv2::WebACL", Match.objectLike(Map.of(
         "Scope", "CLOUDFRONT",

@@ -47,9 +47,9 @@ public final class StackRegions implements CloudFormationGateway {
   }
 
   @Override
-  public void createChangeSet(
-      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack) {
-    of(stackName).createChangeSet(stackName, changeSetName, templateBody, tags, newStack);
+  public void createChangeSet(String stackName, String changeSetName, String templateBody,
+      Map<String, String> tags, boolean newStack, String roleArn) {
+    of(stackName).createChangeSet(stackName, changeSetName, templateBody, tags, newStack, roleArn);
   }
 
   @Override
@@ -68,13 +68,15 @@ public final class StackRegions implements CloudFormationGateway {
   }
 
   @Override
-  public void createStack(String stackName, String templateBody, Map<String, String> tags) {
-    of(stackName).createStack(stackName, templateBody, tags);
+  public void createStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
+    of(stackName).createStack(stackName, templateBody, tags, roleArn);
   }
 
   @Override
-  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
-    return of(stackName).updateStack(stackName, templateBody, tags);
+  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
+    return of(stackName).updateStack(stackName, templateBody, tags, roleArn);
   }
 
   @Override

@@ -8,6 +8,7 @@ import gifmachine.cli.aws.ServiceGateway;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.cli.deploy.StackDeployer.Method;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ExecutionRoleStack;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Rollout;
 import gifmachine.infra.StackOutputs;
@@ -100,12 +101,18 @@ public final class Deployment {
     SecretResult secret = apiPassword(config, request.password());
 
     SynthesizedApp first = synthesize(Configs.withImages(config, Stacks.placeholderImages(config)));
-    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow());
+    // The execution role first, with the caller's own rights (unchanged, it is a no-op that
+    // needs no IAM rights; created or changed, it needs an administrator: iam-policy --bootstrap),
+    // then CloudFormation deploys every other stack with that role.
+    StackNode executionRole = StackNode.of(first.stack(StackPart.EXECUTION_ROLE).orElseThrow());
+    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(executionRole), request.method()));
+    String roleArn = ExecutionRoleStack.roleArn(config);
+    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow()).withRole(roleArn);
     List<StackNode> firstStacks = new java.util.ArrayList<>(List.of(registry));
     // The CloudFront web ACL's stack (us-east-1) goes first too: the edge stack needs its ARN.
-    first.stack(StackPart.FIREWALL).filter(f -> !request.monitoringOnly()).map(StackNode::of)
-        .ifPresent(firstStacks::add);
-    List<StackResult> results = new java.util.ArrayList<>(deploy(firstStacks, request.method()));
+    first.stack(StackPart.FIREWALL).filter(f -> !request.monitoringOnly())
+        .map(f -> StackNode.of(f).withRole(roleArn)).ifPresent(firstStacks::add);
+    results.addAll(deploy(firstStacks, request.method()));
 
     Stacks deployed = Stacks.read(aws, config);
     config = EdgeLookups.withWebAcl(deployed, config);
@@ -135,9 +142,10 @@ public final class Deployment {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }
     List<StackNode> rest = app.stacks().stream()
-        .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.FIREWALL)
+        .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.FIREWALL
+            && s.part() != StackPart.EXECUTION_ROLE)
         .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
-        .map(StackNode::of)
+        .map(s -> StackNode.of(s).withRole(roleArn))
         .toList();
     StackProbe follower = follower(config, deployed);
     ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));

@@ -37,6 +37,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code AWS::EC2::RouteTable}, {@code ::Route}, {@code ::SubnetRouteTableAssociation} and the
  *       S3 gateway {@code AWS::EC2::VPCEndpoint} (which names the route tables): with them moto
  *       cannot delete the VPC stack (DependencyViolation on DeleteStack).
+ *   <li>{@code AWS::IAM::ManagedPolicy} (the execution role's policies): moto's DeleteStack
+ *       deletes the role before detaching them ("must detach all policies first"); moto
+ *       evaluates no role's policy when CloudFormation deploys anyway.
  * </ul>
  *
  * And it changes, where moto's parser breaks on valid templates: security group rules with
@@ -70,6 +73,7 @@ final class MotoTemplates {
       "AWS::EC2::Route",
       "AWS::EC2::SubnetRouteTableAssociation",
       "AWS::EC2::VPCEndpoint",
+      "AWS::IAM::ManagedPolicy",
       "AWS::CloudFront::");
 
   static final String PLACEHOLDER = "arn:aws:moto:us-east-1:123456789012:dropped/";

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.Gifmachine;
 import gifmachine.app.GifmachineConfig;
+import gifmachine.cli.iam.OperatorPolicyCoverage;
+import gifmachine.cli.iam.RecordedAwsCalls;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.deploy.JibImagePublishing;
@@ -69,6 +71,7 @@ class UpDownMotoIT {
   @Test
   void up_status_up_again_down_and_down_again_against_moto(MotoServer.Endpoint moto) throws Exception {
     moto.reset();
+    RecordedAwsCalls.clear();
     try (ImageFixturesAccess registry = ImageFixturesAccess.start(dir.resolve("images"));
         Gifmachine gifmachine = Gifmachine.start(GifmachineConfig.local(dir.resolve("app"), 0))) {
       MotoTemplates fixture = new MotoTemplates();
@@ -156,7 +159,7 @@ class UpDownMotoIT {
       // exits 1, as it must: here exactly those, no task definition, secret or log group.
       assertThat(down.exitCode()).as(down.toString()).isEqualTo(1);
       assertThat(down.out()).contains("Task definition revisions deleted: ");
-      assertThat(leftovers(down.out())).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
+      assertThat(leftovers(down.out())).as(down.toString()).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
       assertThat(down.err()).contains("resource(s) of test-acme are left");
       try (Aws aws = moto.connect("us-east-1")) {
         for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "edge", "pipeline")) {
@@ -169,6 +172,13 @@ class UpDownMotoIT {
       assertThat(downAgain.exitCode()).as(downAgain.toString()).isEqualTo(1);
       assertThat(leftovers(downAgain.out())).isEqualTo(leftovers(down.out()));
       assertThat(downAgain.out()).contains("test-acme-network: already absent", "test-acme-pipeline: already absent");
+
+      // Every AWS call the cycle made is one iam-policy allows, and every statement of the
+      // policy was needed by some call (so that removing any one of them would deny it).
+      String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/test-acme/any:latest";
+      OperatorPolicyCoverage.assertCovers(DeploymentConfig.builder("test", "acme", "us-east-1")
+              .images(new ImageSet(image, image, image, image, image)).build(),
+          RecordedAwsCalls.actions());
 
       System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s image_push_ms=%s%n",
           upMillis, againMillis, downMillis, synthesisMillis, pushMillis);

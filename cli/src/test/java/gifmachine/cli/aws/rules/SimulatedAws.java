@@ -787,7 +787,7 @@ public final class SimulatedAws {
 
     @Override
     public void createChangeSet(String stackName, String changeSetName, String templateBody, Map<String, String> tags,
-        boolean newStack) {
+        boolean newStack, String roleArn) {
       throw new UnsupportedOperationException("the simulated CloudFormation deploys with --method direct");
     }
 
@@ -807,7 +807,8 @@ public final class SimulatedAws {
     }
 
     @Override
-    public void createStack(String stackName, String templateBody, Map<String, String> tags) {
+    public void createStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
       if (stacks.containsKey(stackName)) {
         throw new AwsCallException(AwsCallException.Kind.REJECTED, "CreateStack", "Stack [" + stackName + "] already exists");
       }
@@ -815,7 +816,8 @@ public final class SimulatedAws {
     }
 
     @Override
-    public boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
+    public boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
       Stack stack = find(stackName).orElseThrow(() ->
           new AwsCallException(AwsCallException.Kind.NOT_FOUND, "UpdateStack", "Stack " + stackName + " does not exist"));
       if (Templates.parse(stack.template).equals(Templates.parse(templateBody)) && stack.tags.equals(tags)) {
