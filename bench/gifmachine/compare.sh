@@ -24,21 +24,11 @@ for tool in wrk psql curl nginx; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-WORK=$(mktemp -d /tmp/gifmachine-compare.XXXXXX)
-mkdir -p bench/gifmachine/results
-REPORT=bench/gifmachine/results/compare-$(date -u +%Y%m%dT%H%M%SZ).txt
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-say() { echo "$*" | tee -a "$REPORT"; }
+# Work directory, child processes, report and say(), and the image's JVM flags in FLAGS.
+# shellcheck source=bench/gifmachine/harness.sh
+source bench/gifmachine/harness.sh compare-
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
-FLAGS+=("-XX:MaxRAM=$MAX_RAM")
 say "# Gifmachine old vs new, interleaved, $(date -u +%FT%TZ)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(load)"
 say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"

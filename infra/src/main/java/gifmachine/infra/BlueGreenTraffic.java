@@ -69,6 +69,13 @@ public final class BlueGreenTraffic extends Construct {
   /** Weights as the ECS documentation's examples give them: all on one group, none on the other. */
   static final int ALL = 100;
   static final int NONE = 0;
+  /**
+   * The catch-all forwarding rules' priority: after the /metrics block (InternalEndpoints, 1) and
+   * Grafana's route (MonitoringStack, 10) on the production listener, so those path rules are
+   * evaluated first (lowest number first: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html)
+   * and ECS, which only rewrites the weights of the rule it is given, never touches them.
+   */
+  static final int RULE_PRIORITY = 100;
 
   private final Rollout rollout;
   private final ApplicationTargetGroup blue;
@@ -156,13 +163,13 @@ public final class BlueGreenTraffic extends Construct {
     this.service = service;
     productionRule = ApplicationListenerRule.Builder.create(this, "ProductionRule")
         .listener(production)
-        .priority(1)
+        .priority(RULE_PRIORITY)
         .conditions(List.of(ListenerCondition.pathPatterns(List.of("/*"))))
         .action(weighted(rollout.live()))
         .build();
     ApplicationListenerRule testRule = ApplicationListenerRule.Builder.create(this, "TestRule")
         .listener(test)
-        .priority(1)
+        .priority(RULE_PRIORITY)
         .conditions(List.of(ListenerCondition.pathPatterns(List.of("/*"))))
         .action(weighted(rollout.live().other()))
         .build();

@@ -33,6 +33,11 @@ public record DeploymentConfig(
     boolean pipeline,
     boolean separateGrafanaTask,
     Rollout rollout,
+    Edge edge,
+    String domain,
+    String originFacingPrefixListId,
+    String cloudFrontWebAclArn,
+    boolean monitoringSpot,
     String hookCodeKey) {
 
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
@@ -51,8 +56,67 @@ public record DeploymentConfig(
     hookCodeKey = hookCodeKey == null ? "" : hookCodeKey;
     account = account == null ? "" : account;
     certificateArn = certificateArn == null ? "" : certificateArn;
+    Objects.requireNonNull(edge, "edge");
+    domain = domain == null ? "" : domain;
+    originFacingPrefixListId = originFacingPrefixListId == null ? "" : originFacingPrefixListId;
+    cloudFrontWebAclArn = cloudFrontWebAclArn == null ? "" : cloudFrontWebAclArn;
     validate(environment, company, region, account, certificateArn, minTasks, maxTasks,
         dbInstanceClass);
+    validateEdge(edge, domain, certificateArn, region, originFacingPrefixListId,
+        cloudFrontWebAclArn);
+  }
+
+  /**
+   * Where the WAF web ACL of a CloudFront distribution lives: a web ACL with scope CLOUDFRONT
+   * must be created in US East (N. Virginia)
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html).
+   * So must the distribution's ACM certificate
+   * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
+   */
+  public static final String CLOUDFRONT_REGION = "us-east-1";
+
+  /**
+   * What synthesis writes for CloudFront's origin-facing prefix list when none was looked up
+   * ({@code synth} and {@code cost} run without AWS access); {@code up} and {@code plan} look the
+   * real ID up first, and {@code up} refuses to deploy this placeholder.
+   */
+  public static final String PREFIX_LIST_PLACEHOLDER = "pl-00000000";
+
+  private static final Pattern PREFIX_LIST = Pattern.compile("pl-[0-9a-f]{8,17}");
+  private static final Pattern DOMAIN = Pattern.compile(
+      "(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+  private static final Pattern WEB_ACL =
+      Pattern.compile("arn:aws[a-z-]*:wafv2:us-east-1:\\d{12}:global/webacl/.+");
+
+  private static void validateEdge(Edge edge, String domain, String certificateArn, String region,
+      String prefixList, String webAcl) {
+    if (!domain.isEmpty()) {
+      if (!DOMAIN.matcher(domain).matches()) {
+        throw invalid("domain \"" + domain + "\"", "not a lowercase DNS name like gifs.example.com");
+      }
+      if (certificateArn.isBlank()) {
+        throw invalid("domain \"" + domain + "\"",
+            "needs --certificate-arn, an ACM certificate for that name");
+      }
+    }
+    if (!certificateArn.isBlank()) {
+      String required = edge == Edge.CLOUDFRONT ? CLOUDFRONT_REGION : region;
+      // The distribution uses it with the CloudFront edge, the load balancer's listeners with
+      // the ALB edge (validateEdge runs after validate, which checked the ARN's form).
+      CertificateRegion.require(certificateArn, required,
+          edge == Edge.CLOUDFRONT ? "CloudFront" : "the load balancer in " + region);
+      if (edge == Edge.CLOUDFRONT && domain.isEmpty()) {
+        throw invalid("certificate \"" + certificateArn + "\"",
+            "with the CloudFront edge a certificate needs --domain, the name it is for");
+      }
+    }
+    if (!prefixList.isEmpty() && !PREFIX_LIST.matcher(prefixList).matches()) {
+      throw invalid("prefix list \"" + prefixList + "\"", "not a prefix list ID like pl-3b927c52");
+    }
+    if (!webAcl.isEmpty() && !WEB_ACL.matcher(webAcl).matches()) {
+      throw invalid("web ACL \"" + webAcl + "\"",
+          "not a CloudFront-scope WAF web ACL ARN in us-east-1");
+    }
   }
 
   /** Lowercase, starts with a letter (stack names must), no trailing or doubled hyphen. */
@@ -88,10 +152,6 @@ public record DeploymentConfig(
     if (!certificateArn.isBlank() && !CERTIFICATE.matcher(certificateArn).matches()) {
       throw invalid("certificate \"" + certificateArn + "\"",
           "not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
-    }
-    if (!certificateArn.isBlank()) {
-      // The load balancer's listeners use it: it must be in the deployment's region.
-      CertificateRegion.require(certificateArn, region, "the load balancer in " + region);
     }
     if (minTasks < 1 || maxTasks < minTasks || maxTasks > MAX_TASKS) {
       throw invalid("tasks " + minTasks + ".." + maxTasks,
@@ -139,6 +199,36 @@ public record DeploymentConfig(
     return hookCodeKey.isEmpty() ? Optional.empty() : Optional.of(hookCodeKey);
   }
 
+  /** The origin-facing prefix list ID, or {@link #PREFIX_LIST_PLACEHOLDER} when none is known. */
+  public String prefixListOrPlaceholder() {
+    return originFacingPrefixListId.isEmpty() ? PREFIX_LIST_PLACEHOLDER : originFacingPrefixListId;
+  }
+
+  /** The region a part's stack is deployed to: the firewall of CloudFront in us-east-1. */
+  public String regionOf(StackPart part) {
+    return part == StackPart.FIREWALL ? CLOUDFRONT_REGION : region;
+  }
+
+  /** Whether synthesis of this config has a stack for {@code part}. */
+  public boolean includes(StackPart part) {
+    return switch (part) {
+      case FIREWALL -> cloudFrontFirewall();
+      case EDGE -> edge == Edge.CLOUDFRONT;
+      case MONITORING -> monitoring;
+      case PIPELINE -> pipeline;
+      default -> true;
+    };
+  }
+
+  /** Whether this deployment has the us-east-1 web ACL stack. */
+  public boolean cloudFrontFirewall() {
+    return waf && edge == Edge.CLOUDFRONT;
+  }
+
+  public Optional<String> customDomain() {
+    return Optional.of(domain).filter(d -> !d.isBlank());
+  }
+
   public Optional<String> certificate() {
     return Optional.of(certificateArn).filter(arn -> !arn.isBlank());
   }
@@ -166,9 +256,22 @@ public record DeploymentConfig(
     return new Builder(environment, company, region);
   }
 
+  /** A builder holding every value of this config, to change one or two. */
+  public Builder toBuilder() {
+    return builder(environment, company, region).account(account).images(images)
+        .natGateway(natGateway).interfaceEndpoints(interfaceEndpoints).graviton(graviton).waf(waf)
+        .certificateArn(certificateArn).minTasks(minTasks).maxTasks(maxTasks)
+        .dbInstanceClass(dbInstanceClass).monitoring(monitoring).pipeline(pipeline)
+        .separateGrafanaTask(separateGrafanaTask).rollout(rollout).edge(edge).domain(domain)
+        .originFacingPrefixListId(originFacingPrefixListId)
+        .cloudFrontWebAclArn(cloudFrontWebAclArn).monitoringSpot(monitoringSpot)
+        .hookCodeKey(hookCodeKey);
+  }
+
   /**
    * Defaults: NAT instance, no interface endpoints, ARM64 tasks, 1–4 tasks, db.t4g.micro,
-   * monitoring (Prometheus, cDepot and Grafana in one task) and the pipeline.
+   * monitoring (Prometheus, cDepot and Grafana in one task, on Fargate Spot), the pipeline, and
+   * CloudFront in front of an internal load balancer.
    */
   public static final class Builder {
     private final String environment;
@@ -188,6 +291,11 @@ public record DeploymentConfig(
     private boolean pipeline = true;
     private boolean separateGrafanaTask = false;
     private Rollout rollout = Rollout.defaults();
+    private Edge edge = Edge.CLOUDFRONT;
+    private String domain;
+    private String originFacingPrefixListId;
+    private String cloudFrontWebAclArn;
+    private boolean monitoringSpot = true;
     private String hookCodeKey = "";
 
     private Builder(String environment, String company, String region) {
@@ -217,10 +325,21 @@ public record DeploymentConfig(
      */
     public Builder hookCodeKey(String value) { this.hookCodeKey = value; return this; }
 
+    public Builder edge(Edge value) { this.edge = value; return this; }
+    /** The public name (with {@link #certificateArn}); CloudFront's own name otherwise. */
+    public Builder domain(String value) { this.domain = value; return this; }
+    /** {@code com.amazonaws.global.cloudfront.origin-facing}'s ID in the region, looked up by the CLI. */
+    public Builder originFacingPrefixListId(String value) { this.originFacingPrefixListId = value; return this; }
+    /** The us-east-1 web ACL's ARN, once its stack is deployed. */
+    public Builder cloudFrontWebAclArn(String value) { this.cloudFrontWebAclArn = value; return this; }
+    /** Monitoring on Fargate Spot (a replaced task loses Prometheus history anyway). */
+    public Builder monitoringSpot(boolean value) { this.monitoringSpot = value; return this; }
+
     public DeploymentConfig build() {
       return new DeploymentConfig(environment, company, region, account, images, natGateway,
           interfaceEndpoints, graviton, waf, certificateArn, minTasks, maxTasks, dbInstanceClass,
-          monitoring, pipeline, separateGrafanaTask, rollout, hookCodeKey);
+          monitoring, pipeline, separateGrafanaTask, rollout, edge, domain,
+          originFacingPrefixListId, cloudFrontWebAclArn, monitoringSpot, hookCodeKey);
     }
   }
 }

@@ -54,9 +54,16 @@ import software.constructs.Construct;
 public final class GifmachineStack extends Stack {
 
   static final int TASK_CPU = 256;
-  static final int TASK_MEMORY_MIB = 1024;
-  static final int APP_MEMORY_MIB = 768;
-  static final int SIDECAR_MEMORY_MIB = 256;
+  /**
+   * Sized from measured peaks (docs/benchmarks.md): Gifmachine 156–195 MB resident under load,
+   * cSidecar 44.6 MB. 384 MiB is 97 % above the app's peak and 128 MiB 187 % above the
+   * sidecar's, both over the 30 % headroom we require; 0.25 vCPU with 512 MiB is a valid Fargate
+   * combination (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
+   * The JVM sizes its heap from the container limit (MaxRAMPercentage=60: 230 MiB).
+   */
+  static final int TASK_MEMORY_MIB = 512;
+  static final int APP_MEMORY_MIB = 384;
+  static final int SIDECAR_MEMORY_MIB = 128;
   static final int SCALE_AT_CPU_PERCENT = 60;
   static final String HEALTH_PATH = "/healthz";
   static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
@@ -80,6 +87,7 @@ public final class GifmachineStack extends Stack {
   private final FargateService service;
   private final Cluster cluster;
   private final FargateTaskDefinition taskDefinition;
+  private final ApplicationListener productionListener;
   private final String scheme;
 
   public GifmachineStack(Construct scope, String id, StackProps props, DeploymentConfig config,
@@ -96,6 +104,8 @@ public final class GifmachineStack extends Stack {
         .build();
     cluster = Cluster.Builder.create(this, "Cluster")
         .vpc(network.vpc())
+        // FARGATE_SPOT for the monitoring service (MonitoringStack).
+        .enableFargateCapacityProviders(true)
         .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
             .logging(ExecuteCommandLogging.OVERRIDE)
             .logConfiguration(ExecuteCommandLogConfiguration.builder()
@@ -158,10 +168,13 @@ public final class GifmachineStack extends Stack {
       registry.repository(RegistryStack.Image.CSIDECAR).grantPull(task.obtainExecutionRole());
     }
 
+    // With the CloudFront edge the load balancer is internal, in the private subnets, without
+    // public addresses; CloudFront reaches it through a VPC origin (EdgeStack).
+    boolean cloudFront = config.edge() == Edge.CLOUDFRONT;
     loadBalancer = ApplicationLoadBalancer.Builder.create(this, "LoadBalancer")
         .vpc(network.vpc())
-        .internetFacing(true)
-        .vpcSubnets(network.publicSubnets())
+        .internetFacing(!cloudFront)
+        .vpcSubnets(cloudFront ? network.privateSubnets() : network.publicSubnets())
         .securityGroup(network.loadBalancerSecurityGroup())
         .dropInvalidHeaderFields(true)
         .build();
@@ -195,7 +208,8 @@ public final class GifmachineStack extends Stack {
         .build();
 
     ApplicationListener production;
-    if (config.certificate().isPresent()) {
+    ApplicationListener http;
+    if (!cloudFront && config.certificate().isPresent()) {
       production = loadBalancer.addListener("Https", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(443)
@@ -205,7 +219,7 @@ public final class GifmachineStack extends Stack {
           .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
-      loadBalancer.addListener("Http", software.amazon.awscdk.services
+      http = loadBalancer.addListener("Http", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(80)
           .protocol(ApplicationProtocol.HTTP)
@@ -216,15 +230,24 @@ public final class GifmachineStack extends Stack {
           .build());
       scheme = "https";
     } else {
-      production = loadBalancer.addListener("Http", software.amazon.awscdk.services
+      http = loadBalancer.addListener("Http", software.amazon.awscdk.services
           .elasticloadbalancingv2.BaseApplicationListenerProps.builder()
           .port(80)
           .protocol(ApplicationProtocol.HTTP)
           .defaultAction(traffic.productionDefault())
           .open(false)
           .build());
+      production = http;
       scheme = "http";
     }
+    productionListener = production;
+    new InternalEndpoints(this, "Internal", production);
+    // Grafana's rule (monitoring stack) imports the production listener. The port-80 listener
+    // keeps its export whether or not it is production, so adding a certificate (production
+    // moves to 443) adds an export without dropping one the monitoring stack still imports;
+    // removing one drops the 443 export only after monitoring moved back (ExportOrder)
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html).
+    exportValue(http.getListenerArn());
     // ECS sends the new revision's test traffic here before production moves (the validation
     // hook checks it); nobody outside the load balancer's security group reaches this port.
     ApplicationListener test = loadBalancer.addListener("Test", software.amazon.awscdk.services
@@ -258,12 +281,16 @@ public final class GifmachineStack extends Stack {
             .scaleOutCooldown(Duration.minutes(1))
             .build());
 
-    if (config.waf()) {
-      new WebFirewall(this, "Firewall", loadBalancer.getLoadBalancerArn());
+    if (config.waf() && !cloudFront) {
+      new WebFirewall(this, "Firewall", WebFirewall.Scope.REGIONAL,
+          loadBalancer.getLoadBalancerArn());
     }
     new LogQueries(this, "Queries", config.deploymentName(), logs);
 
-    output(StackOutputs.GIFMACHINE_URL, url(""));
+    if (!cloudFront) {
+      // With CloudFront the public URL is the edge stack's.
+      output(StackOutputs.GIFMACHINE_URL, url(""));
+    }
     output(StackOutputs.CLUSTER_NAME, cluster.getClusterName());
     output(StackOutputs.SERVICE_NAME, service.getServiceName());
     output(StackOutputs.LOG_GROUP_NAME, logs.getLogGroupName());
@@ -291,6 +318,11 @@ public final class GifmachineStack extends Stack {
 
   public boolean https() {
     return scheme.equals("https");
+  }
+
+  /** The listener that takes production traffic (80, or 443 with a certificate on the ALB edge). */
+  public ApplicationListener productionListener() {
+    return productionListener;
   }
 
   public ApplicationLoadBalancer loadBalancer() {

@@ -9,12 +9,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.BootstraplessSynthesizer;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 
 /**
@@ -40,6 +42,14 @@ public final class Infrastructure {
    * @throws InvalidDeploymentConfigException never for a built config (it validates itself)
    */
   public static SynthesizedApp synthesize(DeploymentConfig config) {
+    return synthesize(config, app -> {});
+  }
+
+  /**
+   * {@link #synthesize(DeploymentConfig)}, with {@code beforeSynthesis} called on the app once
+   * every stack is in it: the seam through which tests add aspects such as cdk-nag's rules.
+   */
+  static SynthesizedApp synthesize(DeploymentConfig config, Consumer<App> beforeSynthesis) {
     Path outdir = createTempDirectory();
     try {
       App app = new App(AppProps.builder()
@@ -47,9 +57,17 @@ public final class Infrastructure {
           .analyticsReporting(false)
           .build());
       Map<StackPart, Stack> stacks = new LinkedHashMap<>();
+      stacks.put(StackPart.EXECUTION_ROLE, new ExecutionRoleStack(app,
+          StackPart.EXECUTION_ROLE.suffix(), props(config, StackPart.EXECUTION_ROLE,
+              "the role CloudFormation deploys the other stacks with"), config));
       RegistryStack registry = new RegistryStack(app, StackPart.REGISTRY.suffix(),
           props(config, StackPart.REGISTRY, "ECR repositories"), config);
       stacks.put(StackPart.REGISTRY, registry);
+      if (config.cloudFrontFirewall()) {
+        stacks.put(StackPart.FIREWALL, new FirewallStack(app, StackPart.FIREWALL.suffix(),
+            props(config, StackPart.FIREWALL, "WAF web ACL of the CloudFront distribution"
+                + " (us-east-1)")));
+      }
       NetworkStack network = new NetworkStack(app, StackPart.NETWORK.suffix(),
           props(config, StackPart.NETWORK, "VPC, NAT, endpoints, security groups"), config);
       stacks.put(StackPart.NETWORK, network);
@@ -65,13 +83,28 @@ public final class Infrastructure {
             props(config, StackPart.MONITORING, "Prometheus, cDepot, Grafana"),
             config, network, registry, gifmachine));
       }
+      if (config.edge() == Edge.CLOUDFRONT) {
+        stacks.put(StackPart.EDGE, new EdgeStack(app, StackPart.EDGE.suffix(),
+            props(config, StackPart.EDGE, "CloudFront distribution, VPC origin"),
+            config, gifmachine));
+      }
       if (config.pipeline()) {
         stacks.put(StackPart.PIPELINE, new PipelineStack(app, StackPart.PIPELINE.suffix(),
             props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
             config, registry, gifmachine));
       }
-      config.tags().forEach((key, value) -> Tags.of(app).add(key, value));
+      // CloudFormation deploys every other stack with the execution role, and deletes them with
+      // it: it is created first and deleted last.
+      Stack executionRole = stacks.get(StackPart.EXECUTION_ROLE);
+      stacks.values().stream().filter(stack -> stack != executionRole)
+          .forEach(stack -> stack.addDependency(executionRole));
+      // Listener rules take no Tags in CloudFormation's schema (cfn-lint E3002), though CDK
+      // would write them.
+      config.tags().forEach((key, value) -> Tags.of(app).add(key, value, TagProps.builder()
+          .excludeResourceTypes(List.of("AWS::ElasticLoadBalancingV2::ListenerRule"))
+          .build()));
 
+      beforeSynthesis.accept(app);
       app.synth();
       List<SynthesizedStack> result = new ArrayList<>();
       for (Map.Entry<StackPart, Stack> entry : stacks.entrySet()) {

@@ -44,7 +44,8 @@ import software.constructs.Construct;
 
 /**
  * The VPC over two availability zones (public and private subnets), NAT, endpoints, and the
- * security groups of the load balancer, the service and monitoring. The security groups live
+ * security groups of the load balancer (open only to CloudFront's origin-facing prefix list with
+ * the default edge), the service and monitoring. The security groups live
  * here, not with their users, because the database stack (deployed before the service) opens
  * 5432 to them; every rule between them is written here, each port named once.
  *
@@ -131,20 +132,39 @@ public final class NetworkStack extends Stack {
                   .build()));
     }
 
-    loadBalancerSecurityGroup = securityGroup("LoadBalancer",
-        "Gifmachine load balancer: HTTP(S) from the internet", false);
+    boolean cloudFront = config.edge() == Edge.CLOUDFRONT;
+    loadBalancerSecurityGroup = securityGroup("LoadBalancer", cloudFront
+        ? "Gifmachine internal load balancer: HTTP from CloudFront origin-facing servers only"
+        : "Gifmachine load balancer: HTTP(S) from the internet", false);
     serviceSecurityGroup = securityGroup("Service", "Gifmachine tasks", true);
     monitoringSecurityGroup = securityGroup("Monitoring", "Prometheus, cDepot and Grafana tasks",
         true);
 
-    loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(80),
-        config.certificate().isPresent() ? "HTTP, redirected to HTTPS" : "HTTP");
-    config.certificate().ifPresent(arn ->
-        loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS"));
+    if (cloudFront) {
+      // The AWS-managed prefix list of CloudFront's origin-facing addresses, the way AWS
+      // documents locking a VPC origin to CloudFront; its ID differs per region and is looked up
+      // by the CLI (EC2 DescribeManagedPrefixLists), not by a custom resource.
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list
+      // A prefix list counts as its maximum entries (55 for this one) against the 60 inbound
+      // rules a security group may have, so this group takes no other inbound rule.
+      // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+      loadBalancerSecurityGroup.addIngressRule(Peer.prefixList(config.prefixListOrPlaceholder()),
+          Port.tcp(80), "HTTP from CloudFront (VPC origin)");
+    } else {
+      loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(80),
+          config.certificate().isPresent() ? "HTTP, redirected to HTTPS" : "HTTP");
+      config.certificate().ifPresent(arn ->
+          loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS"));
+    }
     allow(loadBalancerSecurityGroup, serviceSecurityGroup, APP_PORT, "Gifmachine");
     if (config.monitoring()) {
-      loadBalancerSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(GRAFANA_PORT), "Grafana");
+      // Grafana is a path (/grafana/) on the load balancer's port 80/443, never its own port.
       allow(loadBalancerSecurityGroup, monitoringSecurityGroup, GRAFANA_PORT, "Grafana");
+      if (!config.separateGrafanaTask()) {
+        allow(loadBalancerSecurityGroup, monitoringSecurityGroup, CDEPOT_PORT,
+            "Health checks of the monitoring task (cDepot: Grafana is not essential there)");
+      }
       allow(monitoringSecurityGroup, serviceSecurityGroup, APP_PORT, "Prometheus scrapes the app");
       allow(monitoringSecurityGroup, serviceSecurityGroup, SIDECAR_PORT,
           "Prometheus scrapes cSidecar");

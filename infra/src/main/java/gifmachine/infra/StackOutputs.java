@@ -8,6 +8,9 @@ public final class StackOutputs {
   private StackOutputs() {}
 
   // registry
+  /** Execution-role stack: the role CloudFormation deploys every other stack with. */
+  public static final String EXECUTION_ROLE_ARN = "ExecutionRoleArn";
+
   public static final String GIFMACHINE_REPOSITORY_URI = "GifmachineRepositoryUri";
   public static final String CSIDECAR_REPOSITORY_URI = "CsidecarRepositoryUri";
   public static final String CDEPOT_REPOSITORY_URI = "CdepotRepositoryUri";
@@ -37,6 +40,13 @@ public final class StackOutputs {
   public static final String GRAFANA_URL = "GrafanaUrl";
   public static final String GRAFANA_ADMIN_SECRET_ARN = "GrafanaAdminSecretArn";
   public static final String MONITORING_SERVICE_NAME = "MonitoringServiceName";
+
+  // edge (CloudFront): GIFMACHINE_URL and GRAFANA_URL are the edge stack's there
+  public static final String DISTRIBUTION_ID = "DistributionId";
+  public static final String DISTRIBUTION_DOMAIN_NAME = "DistributionDomainName";
+
+  // waf (us-east-1, CloudFront edge only)
+  public static final String WEB_ACL_ARN = "WebAclArn";
 
   // pipeline
   public static final String PIPELINE_NAME = "PipelineName";

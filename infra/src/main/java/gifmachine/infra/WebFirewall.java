@@ -8,8 +8,9 @@ import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.constructs.Construct;
 
 /**
- * A regional WAF web ACL on the load balancer: AWS managed rule groups (common, known bad
- * inputs, IP reputation) and a per-IP rate limit on {@code POST /gif}, the only write.
+ * A WAF web ACL: AWS managed rule groups (common, known bad inputs, IP reputation) and a per-IP
+ * rate limit on {@code POST /gif}, the only write. Regional on the internet-facing load balancer
+ * ({@code --edge alb}), or with scope CLOUDFRONT for the distribution (FirewallStack, us-east-1).
  */
 public final class WebFirewall extends Construct {
 
@@ -20,7 +21,13 @@ public final class WebFirewall extends Construct {
       "AWSManagedRulesKnownBadInputsRuleSet",
       "AWSManagedRulesAmazonIpReputationList");
 
-  public WebFirewall(Construct scope, String id, String loadBalancerArn) {
+  /** Where the web ACL applies. */
+  public enum Scope { REGIONAL, CLOUDFRONT }
+
+  private final CfnWebACL acl;
+
+  /** @param loadBalancerArn the regional resource to associate, or null (CloudFront names it) */
+  public WebFirewall(Construct scope, String id, Scope aclScope, String loadBalancerArn) {
     super(scope, id);
     List<Object> rules = new ArrayList<>();
     int priority = 0;
@@ -58,16 +65,22 @@ public final class WebFirewall extends Construct {
         .visibilityConfig(visibility("PostGifRateLimit"))
         .build());
 
-    CfnWebACL acl = CfnWebACL.Builder.create(this, "Acl")
-        .scope("REGIONAL")
+    acl = CfnWebACL.Builder.create(this, "Acl")
+        .scope(aclScope.name())
         .defaultAction(CfnWebACL.DefaultActionProperty.builder().allow(CfnWebACL.AllowActionProperty.builder().build()).build())
         .visibilityConfig(visibility("gifmachine"))
         .rules(rules)
         .build();
-    CfnWebACLAssociation.Builder.create(this, "Association")
-        .resourceArn(loadBalancerArn)
-        .webAclArn(acl.getAttrArn())
-        .build();
+    if (loadBalancerArn != null) {
+      CfnWebACLAssociation.Builder.create(this, "Association")
+          .resourceArn(loadBalancerArn)
+          .webAclArn(acl.getAttrArn())
+          .build();
+    }
+  }
+
+  public String arn() {
+    return acl.getAttrArn();
   }
 
   private static CfnWebACL.StatementProperty byteMatch(

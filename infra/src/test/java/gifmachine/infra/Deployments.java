@@ -25,12 +25,34 @@ final class Deployments {
   /** The validation hook's jar as the CLI names it: by its content hash. */
   static final String HOOK_KEY = "hook/" + "f".repeat(64) + ".jar";
 
+  /** In us-east-1: what CloudFront requires, and the region of {@link #everyOption()}. */
   static final String CERTIFICATE =
       "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
-  /** The defaults: NAT instance, ARM tasks, monitoring and pipeline, no WAF, HTTP only. */
+  /** What EC2 DescribeManagedPrefixLists returns for CloudFront's origin-facing list. */
+  static final String PREFIX_LIST = "pl-4fa04526";
+
+  static final String WEB_ACL =
+      "arn:aws:wafv2:us-east-1:123456789012:global/webacl/prod-dundermiff/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
+
+  /**
+   * The defaults: CloudFront in front of an internal load balancer, NAT instance, ARM tasks,
+   * monitoring on Spot and pipeline, no WAF, with the prefix list the CLI looks up.
+   */
   static DeploymentConfig defaults() {
-    return defaultsBuilder().build();
+    return defaultsBuilder().originFacingPrefixListId(PREFIX_LIST).build();
+  }
+
+  /** The CloudFront edge with everything it can have: own domain, WAF (deployed), on-demand monitoring. */
+  static DeploymentConfig cloudFrontOptions() {
+    return defaultsBuilder()
+        .originFacingPrefixListId(PREFIX_LIST)
+        .domain("gifs.example.com")
+        .certificateArn(CERTIFICATE)
+        .waf(true)
+        .cloudFrontWebAclArn(WEB_ACL)
+        .monitoringSpot(false)
+        .build();
   }
 
   static DeploymentConfig.Builder defaultsBuilder() {
@@ -50,10 +72,14 @@ final class Deployments {
         app.stack(part).orElseThrow().templateBody());
   }
 
-  /** Every option the other way: NAT gateway, endpoints, x86, WAF, HTTPS, Grafana apart. */
+  /**
+   * Every option the other way: the internet-facing load balancer of old, NAT gateway,
+   * endpoints, x86, WAF, HTTPS, Grafana apart.
+   */
   static DeploymentConfig everyOption() {
     return DeploymentConfig.builder("staging", "initech", "us-east-1")
         .images(IMAGES)
+        .edge(Edge.ALB)
         .natGateway(true)
         .interfaceEndpoints(true)
         .graviton(false)
@@ -71,8 +97,22 @@ final class Deployments {
     return APPS.computeIfAbsent("defaults", key -> Infrastructure.synthesize(defaults()));
   }
 
+  /** The smallest deployment: no monitoring, no pipeline, otherwise the defaults. */
+  static DeploymentConfig minimal() {
+    return defaultsBuilder().monitoring(false).pipeline(false).build();
+  }
+
+  static SynthesizedApp minimalApp() {
+    return APPS.computeIfAbsent("minimal", key -> Infrastructure.synthesize(minimal()));
+  }
+
   static SynthesizedApp everyOptionApp() {
     return APPS.computeIfAbsent("everyOption", key -> Infrastructure.synthesize(everyOption()));
+  }
+
+  static SynthesizedApp cloudFrontOptionsApp() {
+    return APPS.computeIfAbsent("cloudFrontOptions",
+        key -> Infrastructure.synthesize(cloudFrontOptions()));
   }
 
   static JsonNode json(SynthesizedStack stack) {

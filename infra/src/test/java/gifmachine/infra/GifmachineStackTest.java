@@ -121,6 +121,48 @@ class GifmachineStackTest {
   }
 
   @Test
+  void the_load_balancer_is_internal_in_private_subnets_behind_cloudfront_and_public_only_on_the_alb_edge() {
+    defaults.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer",
+        Match.objectLike(Map.of("Scheme", "internal",
+            "Subnets", Match.arrayWith(List.of(Match.objectLike(Map.of("Fn::ImportValue",
+                Match.stringLikeRegexp("PrivateSubnet"))))))));
+    everyOption.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer",
+        Match.objectLike(Map.of("Scheme", "internet-facing")));
+    defaults.resourcePropertiesCountIs("AWS::ElasticLoadBalancingV2::Listener",
+        Match.objectLike(Map.of("Port", 443)), 0);
+  }
+
+  @Test
+  void metrics_are_answered_404_at_the_load_balancer_before_any_other_rule() {
+    for (Template template : List.of(defaults, everyOption)) {
+      template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule",
+          Match.objectLike(Map.of(
+              "Priority", InternalEndpoints.PRIORITY,
+              "Conditions", List.of(Match.objectLike(Map.of("Field", "path-pattern",
+                  "PathPatternConfig", Map.of("Values", Match.arrayWith(
+                      List.of("/metrics", "/metrics/*", "/grafana/metrics")))))),
+              "Actions", List.of(Match.objectLike(Map.of("Type", "fixed-response",
+                  "FixedResponseConfig", Match.objectLike(Map.of("StatusCode", "404"))))))));
+    }
+    assertThat(InternalEndpoints.PRIORITY).isLessThan(MonitoringStack.GRAFANA_RULE_PRIORITY);
+    assertThat(MonitoringStack.GRAFANA_RULE_PRIORITY).as("the catch-all blue/green rule comes last")
+        .isLessThan(BlueGreenTraffic.RULE_PRIORITY);
+  }
+
+  @Test
+  void the_task_is_sized_from_the_measured_peak_with_at_least_30_percent_headroom() {
+    double appPeakMb = 195;      // docs/benchmarks.md: 156-195 MB resident under load
+    double sidecarPeakMb = 44.6; // docs/benchmarks.md: cSidecar
+    assertThat(GifmachineStack.APP_MEMORY_MIB).isGreaterThanOrEqualTo((int) Math.ceil(appPeakMb * 1.3));
+    assertThat(GifmachineStack.SIDECAR_MEMORY_MIB)
+        .isGreaterThanOrEqualTo((int) Math.ceil(sidecarPeakMb * 1.3));
+    defaults.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "Cpu", "256", "Memory", "512")));
+    assertThat(GifmachineStack.APP_MEMORY_MIB + GifmachineStack.SIDECAR_MEMORY_MIB)
+        .isEqualTo(GifmachineStack.TASK_MEMORY_MIB);
+  }
+
+  @Test
   void ecs_deploys_blue_green_with_bake_time_rolling_back_on_failing_tasks_and_alarms() {
     defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
         "DeploymentConfiguration", Match.objectLike(Map.of(
@@ -159,10 +201,10 @@ class GifmachineStackTest {
     assertThat(productionWeights(greenLive)).containsExactly(0, 100);
   }
 
-  /** Blue's then green's weight in the production rule (priority 1 on the port-80 listener). */
+  /** Blue's then green's weight in the production rule (the catch-all on the port-80 listener). */
   private static List<Integer> productionWeights(Template template) {
     var rules = template.findResources("AWS::ElasticLoadBalancingV2::ListenerRule",
-        Map.of("Properties", Match.objectLike(Map.of("Priority", 1))));
+        Map.of("Properties", Match.objectLike(Map.of("Priority", BlueGreenTraffic.RULE_PRIORITY))));
     var rule = rules.entrySet().stream().filter(e -> e.getKey().contains("ProductionRule")).findFirst().orElseThrow();
     @SuppressWarnings("unchecked")
     var props = (Map<String, Object>) ((Map<String, Object>) rule.getValue()).get("Properties");
@@ -211,12 +253,14 @@ class GifmachineStackTest {
   @Test
   void outputs_are_the_ones_the_cli_reads() {
     assertThat(Deployments.contractOutputs(defaults)).contains(
-        StackOutputs.GIFMACHINE_URL, StackOutputs.CLUSTER_NAME, StackOutputs.SERVICE_NAME,
+        StackOutputs.CLUSTER_NAME, StackOutputs.SERVICE_NAME,
         StackOutputs.LOG_GROUP_NAME, StackOutputs.BLUE_TARGET_GROUP_ARN,
         StackOutputs.GREEN_TARGET_GROUP_ARN, StackOutputs.PRODUCTION_LISTENER_RULE_ARN,
         StackOutputs.TASK_DEFINITION_FAMILY);
     defaults.hasOutput(StackOutputs.TASK_DEFINITION_FAMILY,
         Map.of("Value", "prod-dundermiff-gifmachine"));
+    assertThat(Deployments.contractOutputs(defaults)).as("the edge stack has the public URL")
+        .doesNotContain(StackOutputs.GIFMACHINE_URL);
     everyOption.hasOutput(StackOutputs.GIFMACHINE_URL, Match.objectLike(Map.of(
         "Value", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of("https://")))))));
   }

@@ -27,8 +27,13 @@ class LeastPrivilegeTest {
       // A Lambda function in a VPC (the validation hook) describes its subnets and interfaces.
       "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets");
 
+  /**
+   * Every stack but the execution role's: CloudFormation creates resources with that role, so
+   * it holds the handler permissions of every type we deploy, most of which name no resource
+   * before it exists; ExecutionRoleTest checks how it is narrowed instead.
+   */
   static Stream<SynthesizedStack> stacks() {
-    return NoBootstrapTest.stacks();
+    return NoBootstrapTest.stacks().filter(stack -> stack.part() != StackPart.EXECUTION_ROLE);
   }
 
   @ParameterizedTest(name = "{0}")

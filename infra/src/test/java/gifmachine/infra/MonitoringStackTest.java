@@ -64,23 +64,74 @@ class MonitoringStackTest {
   }
 
   @Test
-  void data_lives_on_encrypted_efs_mounted_with_tls_through_access_points() {
-    template.hasResourceProperties("AWS::EFS::FileSystem", Match.objectLike(Map.of(
-        "Encrypted", true)));
-    template.resourceCountIs("AWS::EFS::AccessPoint", 2);
-    template.allResourcesProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
-        "Volumes", Match.arrayWith(List.of(Match.objectLike(Map.of("EFSVolumeConfiguration", Match.objectLike(
-            Map.of("TransitEncryption", "ENABLED")))))))));
+  void prometheus_keeps_a_stated_retention_on_ephemeral_storage_and_nothing_is_on_efs() {
+    template.resourceCountIs("AWS::EFS::FileSystem", 0);
+    separate.resourceCountIs("AWS::EFS::FileSystem", 0);
+    template.allResourcesProperties("AWS::ECS::TaskDefinition",
+        Match.not(Match.objectLike(Map.of("Volumes", Match.anyValue()))));
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", "prometheus",
+            "Command", Match.arrayWith(List.of(
+                "--storage.tsdb.retention.time=" + MonitoringStack.PROMETHEUS_RETENTION,
+                "--storage.tsdb.retention.size=" + MonitoringStack.PROMETHEUS_RETENTION_SIZE)))))))));
   }
 
   @Test
-  void grafana_alone_is_published_on_its_own_listener_and_prometheus_not_at_all() {
-    template.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 1);
-    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener",
-        Match.objectLike(Map.of("Port", 3000)));
+  void grafana_is_served_from_the_grafana_sub_path_and_is_not_essential_in_the_shared_task() {
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", "grafana",
+            "Essential", false,
+            "Environment", Match.arrayWith(List.of(
+                Map.of("Name", "GF_SERVER_ROOT_URL", "Value", "%(protocol)s://%(domain)s/grafana/"))))))))));
+    for (String[] setting : new String[][] {{"GF_SERVER_SERVE_FROM_SUB_PATH", "true"},
+        {"GF_SECURITY_COOKIE_SECURE", "true"}, {"GF_AUTH_ANONYMOUS_ENABLED", "false"}}) {
+      template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+          "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+              "Name", "grafana",
+              "Environment", Match.arrayWith(List.of(
+                  Map.of("Name", setting[0], "Value", setting[1]))))))))));
+    }
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(
+            Match.objectLike(Map.of("Name", "prometheus", "Essential", true)),
+            Match.objectLike(Map.of("Name", "cdepot", "Essential", true)))))));
+    Template ownDomain = Deployments.template(Deployments.cloudFrontOptionsApp(), StackPart.MONITORING);
+    ownDomain.hasResourceProperties("AWS::ECS::TaskDefinition", Match.objectLike(Map.of(
+        "ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+            "Name", "grafana",
+            "Environment", Match.arrayWith(List.of(Map.of("Name", "GF_SERVER_ROOT_URL",
+                "Value", "https://gifs.example.com/grafana/"))))))))));
+  }
+
+  @Test
+  void a_failing_grafana_cannot_get_the_shared_task_replaced_and_its_first_start_has_time() {
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
+        "Port", 3000, "HealthCheckPort", "8002", "HealthCheckPath", "/healthz")));
+    separate.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
+        "Port", 3000, "HealthCheckPath", "/grafana/api/health")));
+    template.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "HealthCheckGracePeriodSeconds", 300)));
+  }
+
+  @Test
+  void monitoring_runs_on_fargate_spot_unless_turned_off() {
+    template.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "CapacityProviderStrategy", List.of(Map.of("CapacityProvider", "FARGATE_SPOT", "Weight", 1)))));
+    Deployments.template(Deployments.cloudFrontOptionsApp(), StackPart.MONITORING)
+        .hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+            "LaunchType", "FARGATE")));
+  }
+
+  @Test
+  void grafana_is_a_path_on_the_production_listener_and_prometheus_has_no_route() {
+    template.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 0);
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Match.objectLike(Map.of(
+        "Priority", MonitoringStack.GRAFANA_RULE_PRIORITY,
+        "Conditions", List.of(Match.objectLike(Map.of("Field", "path-pattern",
+            "PathPatternConfig", Map.of("Values", List.of("/grafana", "/grafana/*"))))))));
     template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 1);
-    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup",
-        Match.objectLike(Map.of("Port", 3000)));
     template.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
         "LoadBalancers", List.of(Map.of(
             "ContainerName", "grafana", "ContainerPort", 3000,
@@ -93,7 +144,7 @@ class MonitoringStackTest {
   @Test
   void outputs_are_the_ones_the_cli_reads() {
     assertThat(Deployments.contractOutputs(template)).containsExactlyInAnyOrder(
-        StackOutputs.GRAFANA_URL, StackOutputs.GRAFANA_ADMIN_SECRET_ARN,
-        StackOutputs.MONITORING_SERVICE_NAME);
+        StackOutputs.GRAFANA_ADMIN_SECRET_ARN, StackOutputs.MONITORING_SERVICE_NAME);
+    assertThat(Deployments.contractOutputs(separate)).contains(StackOutputs.GRAFANA_URL);
   }
 }

@@ -100,20 +100,40 @@ class NetworkStackTest {
   }
 
   @Test
-  void the_internet_reaches_only_http_and_grafana_and_https_when_a_certificate_is_given() {
-    assertThat(publicPorts(defaults)).containsExactlyInAnyOrder(80, 3000);
-    assertThat(publicPorts(everyOption)).containsExactlyInAnyOrder(80, 443, 3000);
+  void on_the_alb_edge_the_internet_reaches_http_and_https_when_a_certificate_is_given_never_3000() {
+    assertThat(publicPorts(everyOption)).containsExactlyInAnyOrder(80, 443);
+  }
+
+  @Test
+  void behind_cloudfront_the_load_balancer_admits_only_cloudfronts_origin_facing_prefix_list() {
+    assertThat(publicPorts(defaults)).isEmpty();
+    defaults.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of(
+        "GroupDescription", Match.stringLikeRegexp("internal load balancer"))));
+    defaults.resourcePropertiesCountIs("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of(
+        "SourcePrefixListId", Match.anyValue())), 1);
+    defaults.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of(
+        "SourcePrefixListId", Deployments.PREFIX_LIST,
+        "GroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("LoadBalancerSecurityGroup"), "GroupId")),
+        "IpProtocol", "tcp", "FromPort", 80, "ToPort", 80)));
+  }
+
+  @Test
+  void without_a_looked_up_prefix_list_synthesis_writes_the_placeholder_up_refuses() {
+    DeploymentConfig noLookup = Deployments.defaultsBuilder().build();
+    assertThat(noLookup.prefixListOrPlaceholder()).isEqualTo(DeploymentConfig.PREFIX_LIST_PLACEHOLDER);
   }
 
   @Test
   void tasks_are_reached_only_from_the_load_balancer_and_monitoring() {
-    Map<String, Map<String, Object>> rules = defaults.findResources("AWS::EC2::SecurityGroupIngress");
+    Map<String, Map<String, Object>> rules = new java.util.HashMap<>(
+        defaults.findResources("AWS::EC2::SecurityGroupIngress"));
+    rules.values().removeIf(rule -> ((Map<?, ?>) rule.get("Properties")).containsKey("SourcePrefixListId"));
     assertThat(rules.values()).allSatisfy(rule ->
         assertThat(((Map<?, ?>) rule.get("Properties")).containsKey("SourceSecurityGroupId"))
             .as("ingress between our groups names a group, not a CIDR").isTrue());
     assertThat(rules.values().stream()
         .map(rule -> ((Number) ((Map<?, ?>) rule.get("Properties")).get("FromPort")).intValue())
-        .toList()).containsExactlyInAnyOrder(4567, 4567, 8080, 3000, 8002);
+        .toList()).containsExactlyInAnyOrder(4567, 4567, 8080, 3000, 8002, 8002);
   }
 
   @SuppressWarnings("unchecked")

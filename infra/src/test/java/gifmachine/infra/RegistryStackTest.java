@@ -54,9 +54,11 @@ class RegistryStackTest {
   }
 
   @Test
-  void the_registry_depends_on_nothing_so_it_can_be_deployed_before_any_image_exists() {
+  void the_registry_needs_only_the_execution_role_so_it_can_be_deployed_before_any_image_exists() {
     assertThat(Deployments.defaultApp().stack(StackPart.REGISTRY).orElseThrow().dependsOn())
-        .isEmpty();
-    assertThat(Deployments.defaultApp().stacks().get(0).part()).isEqualTo(StackPart.REGISTRY);
+        .containsExactly(Deployments.defaults().stackName(StackPart.EXECUTION_ROLE));
+    assertThat(Deployments.defaultApp().stacks().get(0).part())
+        .isEqualTo(StackPart.EXECUTION_ROLE);
+    assertThat(Deployments.defaultApp().stacks().get(1).part()).isEqualTo(StackPart.REGISTRY);
   }
 }

@@ -41,6 +41,8 @@ class TemplateLintIT {
     files.addAll(TemplateWriter.write(Deployments.defaultApp(), TEMPLATES.resolve("defaults")));
     files.addAll(TemplateWriter.write(Deployments.everyOptionApp(),
         TEMPLATES.resolve("every-option")));
+    files.addAll(TemplateWriter.write(Deployments.cloudFrontOptionsApp(),
+        TEMPLATES.resolve("cloudfront-options")));
   }
 
   @Test
@@ -61,7 +63,7 @@ class TemplateLintIT {
 
     List<String> unexpected = new ArrayList<>();
     Set<Allowed> used = new HashSet<>();
-    for (String folder : List.of("defaults", "every-option")) {
+    for (String folder : List.of("defaults", "every-option", "cloudfront-options")) {
       Result result = run(List.of("checkov", "-d", TEMPLATES.resolve(folder).toString(),
           "--framework", "cloudformation", "--output", "json", "--quiet", "--skip-download"));
       assertThat(result.exitCode()).as(result.output()).isIn(0, 1);

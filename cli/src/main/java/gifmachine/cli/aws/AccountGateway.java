@@ -20,6 +20,12 @@ public interface AccountGateway {
   /** Availability zones in the client's region that are {@code available}. */
   List<String> availabilityZones();
 
+  /**
+   * The ID of an AWS-managed prefix list in the client's region by its name, e.g.
+   * {@code com.amazonaws.global.cloudfront.origin-facing} (EC2 DescribeManagedPrefixLists).
+   */
+  java.util.Optional<String> managedPrefixListId(String name);
+
   /** The zones of the client's region that offer {@code instanceType} (e.g. {@code t4g.nano}). */
   List<String> zonesOffering(String instanceType);
 

@@ -50,6 +50,8 @@ public final class AwsConnector {
     Factory factory = new Factory(settings, http, credentials, clients);
 
     CloudFormationClient cloudFormation = factory.build(CloudFormationClient.builder());
+    // A CLOUDFRONT-scope WAF web ACL can only be created in us-east-1 (FirewallStack).
+    CloudFormationClient cloudFormationUsEast1 = factory.build(CloudFormationClient.builder(), Region.US_EAST_1);
     StsClient sts = factory.build(StsClient.builder());
     Ec2Client ec2 = factory.build(Ec2Client.builder());
     // Regions are listed from us-east-1: in an unknown region there is no endpoint to ask.
@@ -73,6 +75,7 @@ public final class AwsConnector {
         new SdkServiceGateway(ecs, elb),
         new SdkLogsGateway(logs),
         new SdkTaggingGateway(tagging),
+        new SdkCloudFormationGateway(cloudFormationUsEast1),
         () -> {
           clients.forEach(SdkClient::close);
           http.close();

@@ -20,9 +20,17 @@ public interface CloudFormationGateway {
   /** The template body of the deployed stack, or empty when there is no stack. */
   Optional<String> template(String stackName);
 
-  /** Starts creating a change set; {@code newStack} makes it a CREATE change set. */
-  void createChangeSet(
-      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack);
+  /**
+   * Starts creating a change set; {@code newStack} makes it a CREATE change set. CloudFormation
+   * executes it with {@code roleArn} (the execution role; empty: the caller's own rights).
+   */
+  void createChangeSet(String stackName, String changeSetName, String templateBody,
+      Map<String, String> tags, boolean newStack, String roleArn);
+
+  default void createChangeSet(
+      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack) {
+    createChangeSet(stackName, changeSetName, templateBody, tags, newStack, "");
+  }
 
   ChangeSet describeChangeSet(String stackName, String changeSetName);
 
@@ -31,14 +39,22 @@ public interface CloudFormationGateway {
   void deleteChangeSet(String stackName, String changeSetName);
 
   /** Direct creation without a change set (what moto supports fully, outputs included). */
-  void createStack(String stackName, String templateBody, Map<String, String> tags);
+  void createStack(String stackName, String templateBody, Map<String, String> tags, String roleArn);
+
+  default void createStack(String stackName, String templateBody, Map<String, String> tags) {
+    createStack(stackName, templateBody, tags, "");
+  }
 
   /**
    * Direct update without a change set.
    *
    * @return false when CloudFormation says there is nothing to update
    */
-  boolean updateStack(String stackName, String templateBody, Map<String, String> tags);
+  boolean updateStack(String stackName, String templateBody, Map<String, String> tags, String roleArn);
+
+  default boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
+    return updateStack(stackName, templateBody, tags, "");
+  }
 
   void deleteStack(String stackName);
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ManagedPrefixList;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeOffering;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.Region;
@@ -41,6 +42,17 @@ public final class SdkAccountGateway implements AccountGateway {
   public List<String> regions() {
     return AwsErrors.call("EC2.DescribeRegions",
         () -> regionsClient.describeRegions().regions().stream().map(Region::regionName).sorted().toList());
+  }
+
+  @Override
+  public java.util.Optional<String> managedPrefixListId(String name) {
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeManagedPrefixLists.html
+    return AwsErrors.call("EC2.DescribeManagedPrefixLists", () -> ec2.describeManagedPrefixLists(r -> r
+            .filters(Filter.builder().name("prefix-list-name").values(name).build()))
+        .prefixLists().stream()
+        .filter(list -> name.equals(list.prefixListName()))
+        .map(ManagedPrefixList::prefixListId)
+        .findFirst());
   }
 
   @Override

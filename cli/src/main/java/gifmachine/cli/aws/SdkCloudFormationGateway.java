@@ -89,8 +89,8 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
   }
 
   @Override
-  public void createChangeSet(
-      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack) {
+  public void createChangeSet(String stackName, String changeSetName, String templateBody,
+      Map<String, String> tags, boolean newStack, String roleArn) {
     String body = compact(templateBody);
     AwsErrors.run("CloudFormation.CreateChangeSet", () -> client.createChangeSet(r -> r
         .stackName(stackName)
@@ -98,6 +98,7 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
         .templateBody(body)
         .tags(tags(tags))
         .capabilities(CAPABILITIES)
+        .roleARN(role(roleArn))
         .changeSetType(newStack ? ChangeSetType.CREATE : ChangeSetType.UPDATE)));
   }
 
@@ -135,17 +136,19 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
   }
 
   @Override
-  public void createStack(String stackName, String templateBody, Map<String, String> tags) {
+  public void createStack(String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     String body = compact(templateBody);
     AwsErrors.run("CloudFormation.CreateStack", () -> client.createStack(r -> r
-        .stackName(stackName).templateBody(body).tags(tags(tags)).capabilities(CAPABILITIES)));
+        .stackName(stackName).templateBody(body).tags(tags(tags)).capabilities(CAPABILITIES)
+        .roleARN(role(roleArn))));
   }
 
   @Override
-  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
+  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     String body = compact(templateBody);
     try {
-      client.updateStack(r -> r.stackName(stackName).templateBody(body).tags(tags(tags)).capabilities(CAPABILITIES));
+      client.updateStack(r -> r.stackName(stackName).templateBody(body).tags(tags(tags))
+          .capabilities(CAPABILITIES).roleARN(role(roleArn)));
       return true;
     } catch (CloudFormationException e) {
       if (String.valueOf(e.getMessage()).contains("No updates are to be performed")) {
@@ -182,5 +185,14 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
           "template is " + body.length() + " bytes, over CloudFormation's " + MAX_TEMPLATE_BODY + "-byte limit for inline templates");
     }
     return body;
+  }
+
+  /**
+   * The execution role, or null (the SDK then leaves RoleARN out) so that CloudFormation uses
+   * the caller's rights, or the role an earlier operation associated with the stack
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html).
+   */
+  private static String role(String roleArn) {
+    return roleArn.isEmpty() ? null : roleArn;
   }
 }

@@ -50,7 +50,7 @@ abstract class AwsCommand implements Callable<Integer> {
   }
 
   protected Aws connect(DeployOptions.Resolved resolved) {
-    return context.connector().apply(resolved.aws());
+    return context.connector().apply(resolved.aws()).forDeployment(resolved.config());
   }
 
   /** Progress on stderr: redrawn on a terminal, plain lines elsewhere. */

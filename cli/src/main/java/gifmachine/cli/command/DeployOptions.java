@@ -9,6 +9,7 @@ import gifmachine.cli.deploy.Configs;
 import gifmachine.cli.deploy.StackDeployer;
 import gifmachine.cli.deploy.Stacks;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.Edge;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Rollout;
 import java.net.URI;
@@ -61,10 +62,20 @@ public final class DeployOptions {
   String graviton;
 
   @Option(names = "--waf", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-      description = "AWS WAF in front of the load balancer (default false).")
+      description = "AWS WAF: on the CloudFront distribution (a web ACL in us-east-1), or on the load balancer with --edge alb (default false).")
   String waf;
 
-  @Option(names = "--certificate-arn", paramLabel = "ARN", description = "ACM certificate for HTTPS on 443.")
+  @Option(names = "--edge", paramLabel = "cloudfront|alb",
+      description = "cloudfront (default): HTTPS on https://<id>.cloudfront.net, internal load balancer; "
+          + "alb: the internet-facing load balancer of old (HTTPS only with --certificate-arn).")
+  String edge;
+
+  @Option(names = "--domain", paramLabel = "NAME",
+      description = "Own name for the CloudFront edge, e.g. gifs.example.com (needs --certificate-arn in us-east-1).")
+  String domain;
+
+  @Option(names = "--certificate-arn", paramLabel = "ARN",
+      description = "ACM certificate: in us-east-1 for --domain on CloudFront; in the deployment's region for --edge alb.")
   String certificateArn;
 
   @Option(names = "--min-tasks", paramLabel = "N", description = "Fewest Gifmachine tasks (default 1).")
@@ -79,6 +90,10 @@ public final class DeployOptions {
   @Option(names = "--monitoring", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       description = "Deploy Prometheus and Grafana (default true).")
   String monitoring;
+
+  @Option(names = "--monitoring-spot", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+      description = "Run the monitoring task on Fargate Spot (default true; false for on-demand).")
+  String monitoringSpot;
 
   @Option(names = "--pipeline", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
       description = "Deploy the CodePipeline delivery pipeline (default true).")
@@ -111,6 +126,9 @@ public final class DeployOptions {
     put(flags, Setting.MONITORING, monitoring);
     put(flags, Setting.PIPELINE, pipeline);
     put(flags, Setting.STRATEGY, strategy);
+    put(flags, Setting.EDGE, edge);
+    put(flags, Setting.DOMAIN, domain);
+    put(flags, Setting.MONITORING_SPOT, monitoringSpot);
     return flags;
   }
 
@@ -142,6 +160,12 @@ public final class DeployOptions {
       default -> throw new ConfigException("strategy \"" + settings.get(Setting.STRATEGY) + "\" (from "
           + settings.source(Setting.STRATEGY) + "): must be blue-green, canary or linear");
     };
+    Edge edge = switch (settings.get(Setting.EDGE).trim().toLowerCase(Locale.ROOT)) {
+      case "cloudfront" -> Edge.CLOUDFRONT;
+      case "alb" -> Edge.ALB;
+      default -> throw new ConfigException("edge \"" + settings.get(Setting.EDGE) + "\" (from "
+          + settings.source(Setting.EDGE) + "): must be cloudfront or alb");
+    };
     ImageSet pending = new ImageSet("pending", "pending", "pending", "pending", "pending");
     DeploymentConfig config = DeploymentConfig.builder(
             settings.get(Setting.ENVIRONMENT), settings.get(Setting.COMPANY), settings.get(Setting.REGION))
@@ -157,6 +181,9 @@ public final class DeployOptions {
         .monitoring(settings.flag(Setting.MONITORING))
         .pipeline(settings.flag(Setting.PIPELINE))
         .rollout(new Rollout(strategy, Rollout.TargetGroup.BLUE))
+        .edge(edge)
+        .domain(settings.get(Setting.DOMAIN).trim().toLowerCase(Locale.ROOT))
+        .monitoringSpot(settings.flag(Setting.MONITORING_SPOT))
         .build();
     config = Configs.withImages(config, Stacks.placeholderImages(config));
     return new Resolved(settings, config, awsSettings(settings), method);

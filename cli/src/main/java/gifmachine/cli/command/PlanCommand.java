@@ -4,6 +4,7 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.ResourceChange;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Configs;
+import gifmachine.cli.deploy.EdgeLookups;
 import gifmachine.cli.deploy.DeployedImages;
 import gifmachine.cli.deploy.Deployment;
 import gifmachine.cli.deploy.LiveTraffic;
@@ -37,6 +38,7 @@ public final class PlanCommand extends AwsCommand {
           Preflight.guard("checking credentials", () -> aws.account().identity()).account());
       config = Configs.withImages(config, deployedImages(aws, config));
       Stacks deployed = Stacks.read(aws, config);
+      config = EdgeLookups.withWebAcl(deployed, EdgeLookups.withPrefixList(aws, config));
       config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, deployed)));
       // up names the validation hook's jar when the registry stack has its bucket: so does plan.
       config = Deployment.withPlannedValidationHook(config, deployed);

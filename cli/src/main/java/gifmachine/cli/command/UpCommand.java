@@ -7,6 +7,7 @@ import gifmachine.cli.deploy.Deployment;
 import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.StackResult;
 import gifmachine.cli.term.ProgressRenderer;
+import gifmachine.infra.MonitoringStack;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -122,6 +123,12 @@ public final class UpCommand extends AwsCommand {
     result.smoke().ifPresent(s -> out.println("Smoke test: passed (" + s.detail() + ")"));
     result.gifmachineUrl().ifPresent(u -> out.println("Gifmachine: " + u));
     result.grafanaUrl().ifPresent(u -> out.println("Grafana:    " + u));
+    if (result.monitoringCreated()) {
+      out.println("Monitoring history: Prometheus keeps " + MonitoringStack.PROMETHEUS_RETENTION
+          + " of metrics on the monitoring task's own storage, not on a shared disk; it starts"
+          + " empty whenever that task is replaced (a deployment, a Spot interruption, a failure)."
+          + " See docs/monitoring.md.");
+    }
     result.grafanaSecretArn().ifPresent(arn -> {
       out.println("Grafana admin password: in Secrets Manager, secret " + arn);
       out.println("  aws secretsmanager get-secret-value --secret-id '" + arn

@@ -27,7 +27,11 @@ public enum Setting {
   DB_INSTANCE_CLASS("db-instance-class", "GIFMACHINE_DB_INSTANCE_CLASS", "db.t4g.micro"),
   MONITORING("monitoring", "GIFMACHINE_MONITORING", "true"),
   PIPELINE("pipeline", "GIFMACHINE_PIPELINE", "true"),
-  STRATEGY("strategy", "GIFMACHINE_STRATEGY", "blue-green");
+  STRATEGY("strategy", "GIFMACHINE_STRATEGY", "blue-green"),
+
+  EDGE("edge", "GIFMACHINE_EDGE", "cloudfront"),
+  DOMAIN("domain", "GIFMACHINE_DOMAIN", ""),
+  MONITORING_SPOT("monitoring-spot", "GIFMACHINE_MONITORING_SPOT", "true");
 
   private final String key;
   private final String environmentVariable;

@@ -10,28 +10,30 @@ public final class Configs {
   private Configs() {}
 
   public static DeploymentConfig withImages(DeploymentConfig c, ImageSet images) {
-    return copy(c, c.account(), images, c.rollout(), c.hookCodeKey());
+    return c.toBuilder().images(images).build();
   }
 
   public static DeploymentConfig withAccount(DeploymentConfig c, String account) {
-    return copy(c, account, c.images(), c.rollout(), c.hookCodeKey());
+    return c.toBuilder().account(account).build();
+  }
+
+  /** With CloudFront's origin-facing prefix list, looked up in the deployment's region. */
+  public static DeploymentConfig withPrefixList(DeploymentConfig c, String prefixListId) {
+    return c.toBuilder().originFacingPrefixListId(prefixListId).build();
+  }
+
+  /** With the ARN of the us-east-1 web ACL, once its stack is deployed. */
+  public static DeploymentConfig withWebAcl(DeploymentConfig c, String webAclArn) {
+    return c.toBuilder().cloudFrontWebAclArn(webAclArn).build();
   }
 
   public static DeploymentConfig withRollout(DeploymentConfig c, Rollout rollout) {
-    return copy(c, c.account(), c.images(), rollout, c.hookCodeKey());
+    return c.toBuilder().rollout(rollout).build();
   }
 
   /** With the validation hook's jar key in the artifacts bucket (empty: no hook). */
   public static DeploymentConfig withHookCode(DeploymentConfig c, String hookCodeKey) {
-    return copy(c, c.account(), c.images(), c.rollout(), hookCodeKey);
-  }
-
-  private static DeploymentConfig copy(DeploymentConfig c, String account, ImageSet images,
-      Rollout rollout, String hookCodeKey) {
-    return new DeploymentConfig(c.environment(), c.company(), c.region(), account, images,
-        c.natGateway(), c.interfaceEndpoints(), c.graviton(), c.waf(), c.certificateArn(),
-        c.minTasks(), c.maxTasks(), c.dbInstanceClass(), c.monitoring(), c.pipeline(),
-        c.separateGrafanaTask(), rollout, hookCodeKey);
+    return c.toBuilder().hookCodeKey(hookCodeKey).build();
   }
 
   public static ImageSet withGifmachine(ImageSet images, String gifmachine) {

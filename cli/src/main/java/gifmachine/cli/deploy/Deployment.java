@@ -8,6 +8,7 @@ import gifmachine.cli.aws.ServiceGateway;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.cli.deploy.StackDeployer.Method;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ExecutionRoleStack;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Rollout;
 import gifmachine.infra.StackOutputs;
@@ -61,7 +62,8 @@ public final class Deployment {
       Optional<String> grafanaUrl,
       Optional<String> grafanaSecretArn,
       List<ServiceGateway.ServiceDeployment> serviceDeployments,
-      Optional<SmokeCheck.Outcome> smoke) {}
+      Optional<SmokeCheck.Outcome> smoke,
+      boolean monitoringCreated) {}
 
   private final Aws aws;
   private final StackDeployer engine;
@@ -125,14 +127,30 @@ public final class Deployment {
     AccountGateway.Identity identity = Preflight.check(aws, requested, names);
     DeploymentConfig config = Configs.withAccount(requested, identity.account());
     step("account " + identity.account() + " as " + identity.arn() + ", region " + config.region());
+    config = EdgeLookups.withPrefixList(aws, config);
 
     SecretResult secret = apiPassword(config, request.password());
 
     SynthesizedApp first = synthesize(Configs.withImages(config, Stacks.placeholderImages(config)));
-    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow());
-    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(registry), request.method()));
+    // The execution role first, with the caller's own rights (unchanged, it is a no-op that
+    // needs no IAM rights; created or changed, it needs an administrator: iam-policy --bootstrap),
+    // then CloudFormation deploys every other stack with that role.
+    StackNode executionRole = StackNode.of(first.stack(StackPart.EXECUTION_ROLE).orElseThrow());
+    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(executionRole), request.method()));
+    String roleArn = ExecutionRoleStack.roleArn(config);
+    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow()).withRole(roleArn);
+    List<StackNode> firstStacks = new java.util.ArrayList<>(List.of(registry));
+    // The CloudFront web ACL's stack (us-east-1) goes first too: the edge stack needs its ARN.
+    first.stack(StackPart.FIREWALL).filter(f -> !request.monitoringOnly())
+        .map(f -> StackNode.of(f).withRole(roleArn)).ifPresent(firstStacks::add);
+    results.addAll(deploy(firstStacks, request.method()));
 
     Stacks deployed = Stacks.read(aws, config);
+    config = EdgeLookups.withWebAcl(deployed, config);
+    if (config.cloudFrontFirewall() && config.cloudFrontWebAclArn().isBlank() && !request.monitoringOnly()) {
+      throw new DeploymentException(Exit.FAILED, "stack " + config.stackName(StackPart.FIREWALL)
+          + " (us-east-1): has no " + StackOutputs.WEB_ACL_ARN + " output", "look at the stack in the CloudFormation console of us-east-1");
+    }
     ImageSet repositories = deployed.repositories().orElseThrow(() -> new DeploymentException(Exit.FAILED,
         "stack " + registry.stackName() + ": has no repository outputs", "look at the stack in the CloudFormation console"));
     step("building and pushing images");
@@ -156,9 +174,10 @@ public final class Deployment {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }
     List<StackNode> rest = app.stacks().stream()
-        .filter(s -> s.part() != StackPart.REGISTRY)
+        .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.FIREWALL
+            && s.part() != StackPart.EXECUTION_ROLE)
         .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
-        .map(StackNode::of)
+        .map(s -> StackNode.of(s).withRole(roleArn))
         .toList();
     StackProbe follower = follower(config, deployed);
     ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));
@@ -174,7 +193,7 @@ public final class Deployment {
     boolean changed = results.stream().anyMatch(r -> r.outcome() != StackResult.Outcome.NO_CHANGES);
 
     Optional<SmokeCheck.Outcome> smokeOutcome = Optional.empty();
-    Optional<String> url = after.output(StackPart.GIFMACHINE, StackOutputs.GIFMACHINE_URL);
+    Optional<String> url = after.gifmachineUrl();
     if (!request.monitoringOnly()) {
       waitForService(after);
       if (url.isPresent()) {
@@ -183,9 +202,11 @@ public final class Deployment {
     }
     return new Result(results, changed, secret.created() ? Optional.of(secret.password()) : Optional.empty(),
         secret.arn(), url,
-        after.output(StackPart.MONITORING, StackOutputs.GRAFANA_URL),
+        after.grafanaUrl(),
         after.output(StackPart.MONITORING, StackOutputs.GRAFANA_ADMIN_SECRET_ARN),
-        followed, smokeOutcome);
+        followed, smokeOutcome,
+        results.stream().anyMatch(r -> r.stackName().equals(requested.stackName(StackPart.MONITORING))
+            && r.outcome() == StackResult.Outcome.CREATED));
   }
 
   private record SecretResult(String arn, String value, boolean created, Password password) {}

@@ -61,7 +61,8 @@ public final class ExportOrder {
       } else {
         // Its deferred dependencies are already deployed: it waits only for the others now.
         first.add(new StackNode(node.stackName(),
-            node.dependsOn().stream().filter(d -> !deferred.contains(d)).toList(), node.templateBody(), node.tags()));
+            node.dependsOn().stream().filter(d -> !deferred.contains(d)).toList(), node.templateBody(), node.tags(),
+            node.roleArn()));
       }
     }
     return new Phases(first, second);

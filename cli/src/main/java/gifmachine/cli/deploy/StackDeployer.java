@@ -249,10 +249,10 @@ public final class StackDeployer {
     Set<String> seen = watcher.baseline(name);
     listener.on(new ProgressEvent.StackStarted(name, create ? "create" : "update", pacer.now(), eta(node, create)));
     if (create) {
-      watcher.run(name, deadline, () -> cloudFormation.createStack(name, node.templateBody(), node.tags()));
+      watcher.run(name, deadline, () -> cloudFormation.createStack(name, node.templateBody(), node.tags(), node.roleArn()));
     } else {
       boolean updating = watcher.call(name, deadline,
-          () -> cloudFormation.updateStack(name, node.templateBody(), node.tags()));
+          () -> cloudFormation.updateStack(name, node.templateBody(), node.tags(), node.roleArn()));
       if (!updating) {
         return noChanges(name, current.get().status());
       }
@@ -284,7 +284,8 @@ public final class StackDeployer {
       throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    watcher.run(name, deadline, () -> cloudFormation.createChangeSet(name, changeSetName, node.templateBody(), node.tags(), create));
+    watcher.run(name, deadline, () -> cloudFormation.createChangeSet(name, changeSetName, node.templateBody(), node.tags(), create,
+        node.roleArn()));
     Backoff backoff = settings.backoff();
     while (true) {
       ChangeSet changeSet = watcher.call(name, deadline, () -> cloudFormation.describeChangeSet(name, changeSetName));

@@ -6,14 +6,24 @@ import java.util.Map;
 
 /**
  * A stack as the engine schedules it: its name, the stacks it needs first, and (for deployment)
- * the template and tags.
+ * the template, tags and the role CloudFormation deploys it with (empty: the caller's rights).
  */
-public record StackNode(
-    String stackName, List<String> dependsOn, String templateBody, Map<String, String> tags) {
+public record StackNode(String stackName, List<String> dependsOn, String templateBody,
+    Map<String, String> tags, String roleArn) {
 
   public StackNode {
     dependsOn = List.copyOf(dependsOn);
     tags = Map.copyOf(tags);
+  }
+
+  public StackNode(String stackName, List<String> dependsOn, String templateBody,
+      Map<String, String> tags) {
+    this(stackName, dependsOn, templateBody, tags, "");
+  }
+
+  /** This stack, deployed by CloudFormation with the execution role {@code arn}. */
+  public StackNode withRole(String arn) {
+    return new StackNode(stackName, dependsOn, templateBody, tags, arn);
   }
 
   public static StackNode of(SynthesizedStack stack) {

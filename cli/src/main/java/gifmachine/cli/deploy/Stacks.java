@@ -5,6 +5,7 @@ import gifmachine.cli.aws.StackDescription;
 import gifmachine.cli.image.ImageName;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
+import gifmachine.infra.StackOutputs;
 import gifmachine.infra.StackPart;
 import java.util.EnumMap;
 import java.util.Map;
@@ -38,6 +39,18 @@ public final class Stacks {
 
   public Optional<String> output(StackPart part, String key) {
     return stack(part).map(s -> s.outputs().get(key)).filter(v -> v != null && !v.isBlank());
+  }
+
+  /** The public Gifmachine URL: CloudFront's (edge stack) or the load balancer's ({@code --edge alb}). */
+  public Optional<String> gifmachineUrl() {
+    return output(StackPart.EDGE, StackOutputs.GIFMACHINE_URL)
+        .or(() -> output(StackPart.GIFMACHINE, StackOutputs.GIFMACHINE_URL));
+  }
+
+  /** Grafana's public URL, under {@code /grafana/} of the same name. */
+  public Optional<String> grafanaUrl() {
+    return output(StackPart.EDGE, StackOutputs.GRAFANA_URL)
+        .or(() -> output(StackPart.MONITORING, StackOutputs.GRAFANA_URL));
   }
 
   /** Repository URIs from the registry stack's outputs, empty when it is not deployed. */

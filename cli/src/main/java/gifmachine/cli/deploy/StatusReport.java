@@ -35,6 +35,9 @@ public record StatusReport(
     Stacks deployed = Stacks.read(aws, config);
     List<StackState> stacks = new ArrayList<>();
     for (StackPart part : StackPart.values()) {
+      if (!config.includes(part) && deployed.stack(part).isEmpty()) {
+        continue;
+      }
       stacks.add(new StackState(part.suffix(), config.stackName(part),
           deployed.stack(part).map(s -> s.status()).orElse("NOT_DEPLOYED")));
     }
@@ -58,8 +61,8 @@ public record StatusReport(
       }
     }
     Map<String, String> urls = new LinkedHashMap<>();
-    deployed.output(StackPart.GIFMACHINE, StackOutputs.GIFMACHINE_URL).ifPresent(u -> urls.put("gifmachine", u));
-    deployed.output(StackPart.MONITORING, StackOutputs.GRAFANA_URL).ifPresent(u -> urls.put("grafana", u));
+    deployed.gifmachineUrl().ifPresent(u -> urls.put("gifmachine", u));
+    deployed.grafanaUrl().ifPresent(u -> urls.put("grafana", u));
     return new StatusReport(config.deploymentName(), config.region(), stacks, service, targets, urls);
   }
 }

@@ -73,7 +73,8 @@ public final class Teardown {
     Set<String> logGroups = new LinkedHashSet<>();
     deployed.output(StackPart.GIFMACHINE, StackOutputs.LOG_GROUP_NAME).ifPresent(logGroups::add);
 
-    List<StackResult> results = engine.delete(withSwitchedOff(config, stacks, deployed));
+    List<StackResult> results = engine.delete(
+        withSwitchedOff(config, withEdgeStacksOfOtherOptions(config, stacks, deployed), deployed));
 
     step(force ? "deleting secret " + config.apiPasswordSecretName() + " now"
         : "scheduling secret " + config.apiPasswordSecretName() + " for deletion in 7 days");
@@ -147,6 +148,25 @@ public final class Teardown {
     for (StackPart part : deployed.all().keySet()) {
       if (!listed.contains(config.stackName(part))) {
         all.add(StackNode.named(config.stackName(part), listed));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * The edge and firewall stacks exist only with some options (the CloudFront edge, --waf): one
+   * deployed with options that {@code down} was not given is deleted too, the edge stack before
+   * the load balancer it imports.
+   */
+  static List<StackNode> withEdgeStacksOfOtherOptions(DeploymentConfig config, List<StackNode> stacks, Stacks deployed) {
+    List<StackNode> all = new ArrayList<>(stacks);
+    Set<String> named = new LinkedHashSet<>();
+    stacks.forEach(s -> named.add(s.stackName()));
+    for (StackPart part : List.of(StackPart.FIREWALL, StackPart.EDGE)) {
+      String name = config.stackName(part);
+      if (!named.contains(name) && deployed.stack(part).isPresent()) {
+        all.add(StackNode.named(name, part == StackPart.EDGE
+            ? List.of(config.stackName(StackPart.GIFMACHINE)) : List.of()));
       }
     }
     return all;

@@ -68,6 +68,13 @@ class SdkGatewaysIT {
   }
 
   @Test
+  void ec2_finds_cloudfronts_origin_facing_prefix_list_by_name_and_nothing_for_an_unknown_name() {
+    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.origin-facing"))
+        .hasValueSatisfying(id -> assertThat(id).matches("pl-[0-9a-f]{8,17}"));
+    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.nothing")).isEmpty();
+  }
+
+  @Test
   void a_service_linked_role_is_created_once_and_a_second_create_is_not_an_error() {
     assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isTrue();
     assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isFalse();

@@ -68,6 +68,28 @@ class CommandInputTest {
       cases.add(Arguments.of(command, args(command, "--bogus"), "Unknown option: '--bogus'"));
     }
     cases.add(Arguments.of("up", with(args("up", "everything"), VALID), "up everything: unknown part"));
+    String irishCertificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+    String virginianCertificate = irishCertificate.replace("eu-west-1", "us-east-1");
+    for (String command : List.of("up", "cost")) {
+      cases.add(Arguments.of(command, with(args(command, "--edge", "nginx"), VALID),
+          "edge \"nginx\" (from flag --edge): must be cloudfront or alb"));
+      cases.add(Arguments.of(command, with(args(command, "--domain", "gifs.example.com",
+          "--certificate-arn", irishCertificate), VALID),
+          "it is in eu-west-1, but CloudFront can use only a certificate from us-east-1; request or"
+              + " import one in us-east-1"));
+      cases.add(Arguments.of(command, with(args(command, "--edge", "alb",
+          "--certificate-arn", virginianCertificate), VALID),
+          "it is in us-east-1, but the load balancer in eu-west-1 can use only a certificate from eu-west-1"));
+      cases.add(Arguments.of(command, with(args(command, "--domain", "gifs.example.com"), VALID),
+          "domain \"gifs.example.com\": needs --certificate-arn"));
+      cases.add(Arguments.of(command, with(args(command, "--domain", "gifs_example.com",
+          "--certificate-arn", virginianCertificate), VALID),
+          "domain \"gifs_example.com\": not a lowercase DNS name like gifs.example.com"));
+      cases.add(Arguments.of(command, with(args(command, "--certificate-arn", virginianCertificate), VALID),
+          "with the CloudFront edge a certificate needs --domain"));
+      cases.add(Arguments.of(command, with(args(command, "--monitoring-spot", "sometimes"), VALID),
+          "monitoring-spot \"sometimes\" (from flag --monitoring-spot): must be true or false"));
+    }
     cases.add(Arguments.of("logs", with(args("logs", "--since", "yesterday"), VALID), "since \"yesterday\": must be a number and a unit"));
     cases.add(Arguments.of("status", with(args("status", "--output", "xml"), VALID), "Invalid value for option '--output'"));
     cases.add(Arguments.of("synth", List.of("synth", "-e", "test", "-c", "acme", "--region", "eu-west-1"), "Missing required option: '--out=DIR'"));

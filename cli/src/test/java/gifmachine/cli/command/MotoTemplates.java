@@ -29,9 +29,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       queries), {@code AWS::CodeBuild::*}, {@code AWS::CodeDeploy::*}, {@code AWS::CodePipeline::*}:
  *       not in the model map.
  *   <li>{@code AWS::EC2::SecurityGroupEgress}, {@code AWS::S3::BucketPolicy}: not in the model map.
+ *   <li>{@code AWS::CloudFront::*} (the edge's distribution and VPC origin): not in the model
+ *       map; a {@code Fn::GetAtt} of its {@code DomainName} becomes a host name under
+ *       {@code .invalid}, so the URL the CLI prints is still a URL.
+ *   <li>{@code AWS::EC2::SecurityGroupIngress} from a prefix list (CloudFront's origin-facing
+ *       list): moto's parser asserts a CIDR or group source ({@code SourcePrefixListId} unread).
  *   <li>{@code AWS::EC2::RouteTable}, {@code ::Route}, {@code ::SubnetRouteTableAssociation} and the
  *       S3 gateway {@code AWS::EC2::VPCEndpoint} (which names the route tables): with them moto
  *       cannot delete the VPC stack (DependencyViolation on DeleteStack).
+ *   <li>{@code AWS::IAM::ManagedPolicy} (the execution role's policies): moto's DeleteStack
+ *       deletes the role before detaching them ("must detach all policies first"); moto
+ *       evaluates no role's policy when CloudFormation deploys anyway.
  * </ul>
  *
  * And it changes, where moto's parser breaks on valid templates: security group rules with
@@ -64,7 +72,9 @@ final class MotoTemplates {
       "AWS::EC2::RouteTable",
       "AWS::EC2::Route",
       "AWS::EC2::SubnetRouteTableAssociation",
-      "AWS::EC2::VPCEndpoint");
+      "AWS::EC2::VPCEndpoint",
+      "AWS::IAM::ManagedPolicy",
+      "AWS::CloudFront::");
 
   static final String PLACEHOLDER = "arn:aws:moto:us-east-1:123456789012:dropped/";
 
@@ -129,7 +139,9 @@ final class MotoTemplates {
       for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         String type = entry.getValue().path("Type").asText();
-        if (DROPPED_TYPE_PREFIXES.stream().anyMatch(type::startsWith)) {
+        boolean fromPrefixList = type.equals("AWS::EC2::SecurityGroupIngress")
+            && entry.getValue().path("Properties").has("SourcePrefixListId");
+        if (fromPrefixList || DROPPED_TYPE_PREFIXES.stream().anyMatch(type::startsWith)) {
           gone.add(entry.getKey());
           String line = stackName + ": " + entry.getKey() + " (" + type + ")";
           if (!dropped.contains(line)) {
@@ -185,6 +197,9 @@ final class MotoTemplates {
       if (object.size() == 1 && object.has("Fn::GetAtt")) {
         JsonNode target = object.get("Fn::GetAtt");
         String logical = target.isArray() ? target.path(0).asText() : target.asText().split("\\.")[0];
+        if (gone.contains(logical) && target.isArray() && target.path(1).asText().equals("DomainName")) {
+          return TextNode.valueOf(logical.toLowerCase(java.util.Locale.ROOT) + ".dropped.invalid");
+        }
         if (gone.contains(logical) || noAttributes.contains(logical)) {
           return TextNode.valueOf(PLACEHOLDER + logical);
         }

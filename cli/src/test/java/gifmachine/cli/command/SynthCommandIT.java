@@ -32,6 +32,12 @@ class SynthCommandIT {
     CliRunner.Result result = new CliRunner(dir).run("cost", "-e", "prod", "-c", "acme", "--region", "eu-west-1");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.out()).contains("TOTAL", "This deployment: ", "the earlier project: ");
+    assertThat(result.out()).contains("TOTAL", "This deployment: ", "the earlier project: ",
+        "CloudFront data out", "always-free", "(Spot price of 2026-11-01)");
+    java.util.regex.Matcher total = java.util.regex.Pattern
+        .compile("This deployment: (\\d+\\.\\d\\d) USD a month").matcher(result.out());
+    assertThat(total.find()).as(result.out()).isTrue();
+    assertThat(Double.parseDouble(total.group(1))).as("default deployment, eu-west-1")
+        .isLessThanOrEqualTo(55.00);
   }
 }

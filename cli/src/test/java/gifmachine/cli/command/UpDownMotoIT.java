@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.Gifmachine;
 import gifmachine.app.GifmachineConfig;
+import gifmachine.cli.iam.OperatorPolicyCoverage;
+import gifmachine.cli.iam.RecordedAwsCalls;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.deploy.JibImagePublishing;
@@ -69,6 +71,7 @@ class UpDownMotoIT {
   @Test
   void up_status_up_again_down_and_down_again_against_moto(MotoServer.Endpoint moto) throws Exception {
     moto.reset();
+    RecordedAwsCalls.clear();
     try (ImageFixturesAccess registry = ImageFixturesAccess.start(dir.resolve("images"));
         Gifmachine gifmachine = Gifmachine.start(GifmachineConfig.local(dir.resolve("app"), 0))) {
       MotoTemplates fixture = new MotoTemplates();
@@ -118,7 +121,8 @@ class UpDownMotoIT {
       long upMillis = (System.nanoTime() - t0) / 1_000_000;
       assertThat(up.exitCode()).as(up.toString()).isZero();
       assertThat(up.out()).contains("Smoke test: passed", "Gifmachine: http", "Grafana:    http",
-          "aws secretsmanager get-secret-value --secret-id");
+          "aws secretsmanager get-secret-value --secret-id",
+          "Gifmachine: https://", "/grafana/", "Monitoring history: Prometheus keeps 15d");
       assertThat(fixture.dropped).isNotEmpty();
 
       CliRunner.Result status = cli.run(command("status", moto.url(), "--output", "json"));
@@ -133,7 +137,8 @@ class UpDownMotoIT {
       CliRunner.Result again = cli.run(command("up", moto.url(), "--yes"));
       long againMillis = (System.nanoTime() - t1) / 1_000_000;
       assertThat(again.exitCode()).as(again.toString()).isZero();
-      assertThat(again.out()).contains("No changes: test-acme is up to date.");
+      assertThat(again.out()).contains("No changes: test-acme is up to date.")
+          .as("said the first time only").doesNotContain("Monitoring history");
 
       CliRunner.Result plan = cli.run(command("plan", moto.url()));
       assertThat(plan.exitCode()).as(plan.toString()).isZero();
@@ -157,7 +162,7 @@ class UpDownMotoIT {
       assertThat(leftovers(down.out())).as(down.toString()).isNotEmpty().allSatisfy(arn -> assertThat(arn).startsWith("arn:aws:ec2:"));
       assertThat(down.err()).contains("resource(s) of test-acme are left");
       try (Aws aws = moto.connect("us-east-1")) {
-        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "pipeline")) {
+        for (String part : List.of("registry", "network", "db", "gifmachine", "monitoring", "edge", "pipeline")) {
           assertThat(aws.cloudFormation().describe("test-acme-" + part)).as(part).isEmpty();
         }
         assertThat(aws.secrets().describe("test-acme/gifmachine/api-password")).isEmpty();
@@ -167,6 +172,13 @@ class UpDownMotoIT {
       assertThat(downAgain.exitCode()).as(downAgain.toString()).isEqualTo(1);
       assertThat(leftovers(downAgain.out())).isEqualTo(leftovers(down.out()));
       assertThat(downAgain.out()).contains("test-acme-network: already absent", "test-acme-pipeline: already absent");
+
+      // Every AWS call the cycle made is one iam-policy allows, and every statement of the
+      // policy was needed by some call (so that removing any one of them would deny it).
+      String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/test-acme/any:latest";
+      OperatorPolicyCoverage.assertCovers(DeploymentConfig.builder("test", "acme", "us-east-1")
+              .images(new ImageSet(image, image, image, image, image)).build(),
+          RecordedAwsCalls.actions());
 
       System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s image_push_ms=%s%n",
           upMillis, againMillis, downMillis, synthesisMillis, pushMillis);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.rules.SimulatedAws;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.Edge;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Infrastructure;
 import gifmachine.infra.Rollout;
@@ -98,7 +99,8 @@ class DayTwoScenarioIT {
 
     // Five switches so far: production is on green, and the HTTPS listener's new rule must say so.
     assertLive(Rollout.TargetGroup.GREEN);
-    config = with(b -> b.certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1 ones).
+    config = with(b -> b.edge(Edge.ALB).certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
     up();
     assertLive(Rollout.TargetGroup.BLUE);
     // Known window, documented in docs/deployer.md: the HTTPS listener's rule is new, so ECS
@@ -154,7 +156,8 @@ class DayTwoScenarioIT {
 
     // The defect this design removes: synthesis that ignores which group is live.
     synthesis = c -> synthesize(Configs_withLive(c, Rollout.TargetGroup.BLUE));
-    config = with(b -> b.certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1 ones).
+    config = with(b -> b.edge(Edge.ALB).certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
     up(false);
 
     assertThat(aws.outages()).isNotEmpty().allSatisfy(o -> assertThat(o).contains("which has no targets"));
@@ -253,12 +256,7 @@ class DayTwoScenarioIT {
   }
 
   private DeploymentConfig with(Consumer<DeploymentConfig.Builder> change) {
-    DeploymentConfig.Builder builder = DeploymentConfig.builder(config.environment(), config.company(), config.region())
-        .account(config.account()).images(config.images()).natGateway(config.natGateway())
-        .interfaceEndpoints(config.interfaceEndpoints()).graviton(config.graviton()).waf(config.waf())
-        .certificateArn(config.certificateArn()).minTasks(config.minTasks()).maxTasks(config.maxTasks())
-        .dbInstanceClass(config.dbInstanceClass()).monitoring(config.monitoring()).pipeline(config.pipeline())
-        .separateGrafanaTask(config.separateGrafanaTask()).rollout(config.rollout());
+    DeploymentConfig.Builder builder = config.toBuilder();
     change.accept(builder);
     return builder.build();
   }

@@ -226,10 +226,10 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized void createChangeSet(
-      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack) {
+  public synchronized void createChangeSet(String stackName, String changeSetName,
+      String templateBody, Map<String, String> tags, boolean newStack, String roleArn) {
     maybeThrottle("CreateChangeSet");
-    calls.add("CreateChangeSet " + stackName);
+    calls.add("CreateChangeSet " + stackName + (roleArn.isEmpty() ? "" : " as " + roleArn));
     Stack stack = stacks.get(stackName);
     if (newStack) {
       if (stack != null && !stack.status.equals("REVIEW_IN_PROGRESS")) {
@@ -284,7 +284,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized void createStack(String stackName, String templateBody, Map<String, String> tags) {
+  public synchronized void createStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
     maybeThrottle("CreateStack");
     calls.add("CreateStack " + stackName);
     if (stacks.containsKey(stackName)) {
@@ -298,7 +299,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
+  public synchronized boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
     maybeThrottle("UpdateStack");
     calls.add("UpdateStack " + stackName);
     Stack stack = require(stackName, "UpdateStack");

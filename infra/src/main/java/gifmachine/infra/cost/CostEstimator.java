@@ -57,6 +57,7 @@ public final class CostEstimator {
           case "AWS::EC2::VPCEndpoint" -> pricing.endpoint(id, props);
           case "AWS::WAFv2::WebACL" -> pricing.firewall(props);
           case "AWS::CodePipeline::Pipeline" -> pricing.pipeline(props);
+          case "AWS::CloudFront::Distribution" -> pricing.cloudFront();
           default -> { }
         }
       });
@@ -203,7 +204,15 @@ public final class CostEstimator {
       double vcpu = Double.parseDouble(task.path("Cpu").asText()) / 1024;
       double gb = Double.parseDouble(task.path("Memory").asText()) / 1024;
       String arch = task.path("RuntimePlatform").path("CpuArchitecture").asText("X86_64");
-      fargate("Fargate " + shortId(id), vcpu, gb, arch, count);
+      boolean spot = false;
+      for (JsonNode strategy : props.path("CapacityProviderStrategy")) {
+        spot |= strategy.path("CapacityProvider").asText().equals("FARGATE_SPOT");
+      }
+      if (spot) {
+        fargateSpot("Fargate Spot " + shortId(id), vcpu, gb, arch, count);
+      } else {
+        fargate("Fargate " + shortId(id), vcpu, gb, arch, count);
+      }
       assume("Fargate services at their desired (minimum) task count");
     }
 
@@ -230,6 +239,38 @@ public final class CostEstimator {
       add(item + " " + number(vcpu) + " vCPU " + number(gb) + " GB " + arch
               + (count == 1 ? "" : " ×" + count),
           perHour(count, hourly), count * hours * hourly);
+    }
+
+    /** Spot rates of the table's date: they move with supply and demand, the basis says so. */
+    void fargateSpot(String item, double vcpu, double gb, String arch, int count) {
+      PriceTable.FargatePrices f = lookup(p.fargateSpot(), arch, "Fargate Spot architecture");
+      double hourly = vcpu * f.vcpuHourly() + gb * f.gbHourly();
+      add(item + " " + number(vcpu) + " vCPU " + number(gb) + " GB " + arch
+              + (count == 1 ? "" : " ×" + count),
+          perHour(count, hourly) + " (Spot price of " + prices.date() + ")",
+          count * hours * hourly);
+      assume("Fargate Spot at the table's rates of " + prices.date()
+          + "; AWS changes Spot prices gradually, check the Fargate pricing page");
+    }
+
+    /** Data out and requests beyond CloudFront's always-free monthly allowance. */
+    void cloudFront() {
+      PriceTable.CloudFrontFreeTier free = prices.cloudFrontFreeTier();
+      double gb = a.cloudFrontGbOutPerMonth();
+      double billedGb = Math.max(0, gb - free.gbOut());
+      add("CloudFront data out", number(gb) + " GB − " + number(free.gbOut()) + " GB free = "
+          + number(billedGb) + " GB × $" + number(p.cloudFrontPerGbOut()),
+          billedGb * p.cloudFrontPerGbOut());
+      double millions = a.cloudFrontMillionRequestsPerMonth();
+      double billedMillions = Math.max(0, millions - free.millionRequests());
+      add("CloudFront HTTPS requests", number(millions) + " M − " + number(free.millionRequests())
+              + " M free = " + number(billedMillions) + " M × $"
+              + number(p.cloudFrontPer10kHttpsRequests() * 100),
+          billedMillions * 100 * p.cloudFrontPer10kHttpsRequests());
+      assume(number(gb) + " GB out and " + number(millions) + " million requests a month"
+          + " through CloudFront, inside its always-free " + number(free.gbOut()) + " GB and "
+          + number(free.millionRequests()) + " million requests (per account: other"
+          + " distributions of the account share it); the VPC origin costs nothing extra");
     }
 
     void database(JsonNode props) {
@@ -294,7 +335,7 @@ public final class CostEstimator {
     }
 
     CostReport report(String title) {
-      assume("on-demand prices, " + number(hours) + " hours a month; "
+      assume("on-demand prices unless a line says Spot, " + number(hours) + " hours a month; "
           + "data transfer out and S3 storage not included");
       return new CostReport(title, region, prices.date(), prices.currency(), lines, assumptions);
     }

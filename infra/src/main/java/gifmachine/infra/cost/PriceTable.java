@@ -19,6 +19,7 @@ public record PriceTable(
     String source,
     double hoursPerMonth,
     Assumptions assumptions,
+    CloudFrontFreeTier cloudFrontFreeTier,
     Map<String, RegionPrices> regions) {
 
   /** Usage that prices per unit need; each shows up in the report. */
@@ -28,7 +29,16 @@ public record PriceTable(
       double logsGbPerMonth,
       double efsGb,
       double rootVolumeGb,
-      double wafMillionRequestsPerMonth) {}
+      double wafMillionRequestsPerMonth,
+      double cloudFrontGbOutPerMonth,
+      double cloudFrontMillionRequestsPerMonth) {}
+
+  /**
+   * CloudFront's always-free monthly allowance (since 2021-12-01, per account, every edge
+   * location): data out to the internet and HTTP(S) requests.
+   * https://aws.amazon.com/cloudfront/pricing/
+   */
+  public record CloudFrontFreeTier(double gbOut, double millionRequests) {}
 
   /** Fargate price of one CPU architecture. */
   public record FargatePrices(double vcpuHourly, double gbHourly) {}
@@ -44,6 +54,7 @@ public record PriceTable(
       double networkLoadBalancerHourly,
       double networkLoadBalancerNlcuHourly,
       Map<String, FargatePrices> fargate,
+      Map<String, FargatePrices> fargateSpot,
       Map<String, Double> rdsHourly,
       Map<String, Double> rdsStorageGbMonth,
       double secretMonthly,
@@ -55,7 +66,9 @@ public record PriceTable(
       double wafWebAclMonthly,
       double wafRuleMonthly,
       double wafPerMillionRequests,
-      double codePipelineV2PerActionMinute) {}
+      double codePipelineV2PerActionMinute,
+      double cloudFrontPerGbOut,
+      double cloudFrontPer10kHttpsRequests) {}
 
   public PriceTable {
     regions = Map.copyOf(regions);

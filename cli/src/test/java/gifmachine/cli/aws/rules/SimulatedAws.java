@@ -575,7 +575,11 @@ public final class SimulatedAws {
       }
     }
     ElbRules.weightsAreFrom0To999(weights);
-    ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    // Only a forward action names target groups; a fixed-response rule (InternalEndpoints'
+    // 404 for /metrics) or a redirect has none.
+    if (actionTypes.contains("forward")) {
+      ElbRules.aForwardActionNamesOneToFiveTargetGroups(weights);
+    }
     String listener = props.path("ListenerArn").asText();
     int priority = props.path("Priority").asInt();
     Map<Integer, String> byPriority = new HashMap<>();
@@ -737,12 +741,20 @@ public final class SimulatedAws {
     return Optional.ofNullable(stack != null ? stack : stacksById.get(nameOrId));
   }
 
+  /** The ID this model gives CloudFront's origin-facing managed prefix list (any well-formed pl- ID). */
+  static final String ORIGIN_FACING_PREFIX_LIST = "pl-4fa04526";
+
   // ---- the gateways --------------------------------------------------------------------------
 
-  /** The CLI's gateways on this model (CloudFormation direct create/update only: no change sets). */
+  /**
+   * The CLI's gateways on this model (CloudFormation direct create/update only: no change sets).
+   * The model is one region: the us-east-1 CloudFormation gateway (the CloudFront web ACL's
+   * stack) is the same stack store, stack names being unique per deployment anyway.
+   */
   public Aws gateways() {
-    return new Aws(new CloudFormation(), new Account(), new Secrets(), new Registry(), new Buckets(), new Services(),
-        new Logs(), (key, value) -> tagged(), () -> { });
+    CloudFormation cloudFormation = new CloudFormation();
+    return new Aws(cloudFormation, new Account(), new Secrets(), new Registry(), new Buckets(), new Services(),
+        new Logs(), (key, value) -> tagged(), cloudFormation, () -> { });
   }
 
   /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar). */
@@ -794,7 +806,7 @@ public final class SimulatedAws {
 
     @Override
     public void createChangeSet(String stackName, String changeSetName, String templateBody, Map<String, String> tags,
-        boolean newStack) {
+        boolean newStack, String roleArn) {
       throw new UnsupportedOperationException("the simulated CloudFormation deploys with --method direct");
     }
 
@@ -814,7 +826,8 @@ public final class SimulatedAws {
     }
 
     @Override
-    public void createStack(String stackName, String templateBody, Map<String, String> tags) {
+    public void createStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
       if (stacks.containsKey(stackName)) {
         throw new AwsCallException(AwsCallException.Kind.REJECTED, "CreateStack", "Stack [" + stackName + "] already exists");
       }
@@ -822,7 +835,8 @@ public final class SimulatedAws {
     }
 
     @Override
-    public boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
+    public boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
+      String roleArn) {
       Stack stack = find(stackName).orElseThrow(() ->
           new AwsCallException(AwsCallException.Kind.NOT_FOUND, "UpdateStack", "Stack " + stackName + " does not exist"));
       if (Templates.parse(stack.template).equals(Templates.parse(templateBody)) && stack.tags.equals(tags)) {
@@ -867,6 +881,13 @@ public final class SimulatedAws {
     @Override
     public List<String> zonesOffering(String instanceType) {
       return availabilityZones();
+    }
+
+    /** AWS manages CloudFront's origin-facing list in every commercial region; nothing else exists here. */
+    @Override
+    public Optional<String> managedPrefixListId(String name) {
+      return name.equals("com.amazonaws.global.cloudfront.origin-facing")
+          ? Optional.of(ORIGIN_FACING_PREFIX_LIST) : Optional.empty();
     }
   }
 
