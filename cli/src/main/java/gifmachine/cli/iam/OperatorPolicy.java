@@ -104,10 +104,11 @@ public final class OperatorPolicy {
             arn + "logs:" + region + ":" + account + ":log-group:" + d + "-*:*"),
         "logs reads the service's log group, down deletes what outlives its stack"));
     statements.add(PolicyStatement.of("Buckets", List.of(
-            "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket",
+            "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:ListBucket",
             "s3:ListBucketVersions", "s3:PutObject"),
         List.of("arn:aws:s3:::" + d + "-*", "arn:aws:s3:::" + d + "-*/*"),
-        "release uploads the source, down empties the pipeline's buckets"));
+        "up uploads the validation hook once (HeadObject first), release uploads the source,"
+            + " down empties the buckets"));
     statements.add(PolicyStatement.of("Pipeline", List.of(
             "codepipeline:GetPipelineExecution", "codepipeline:GetPipelineState",
             "codepipeline:ListPipelineExecutions", "codepipeline:StartPipelineExecution",

@@ -185,4 +185,5 @@ class UpDownMotoIT {
       System.out.println("MOTO DROPPED " + fixture.dropped);
     }
   }
+
 }

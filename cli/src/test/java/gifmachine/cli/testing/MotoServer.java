@@ -80,6 +80,21 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
         .get(Endpoint.class, Endpoint.class);
   }
 
+  /**
+   * A directory holding {@code sitecustomize.py} (from the test resources), which Python imports
+   * at start: our corrections of moto where it differs from AWS, each explained there.
+   */
+  private static Path corrections() throws IOException {
+    Path dir = Files.createTempDirectory("moto-corrections");
+    try (var in = MotoServer.class.getResourceAsStream("/moto/sitecustomize.py")) {
+      if (in == null) {
+        throw new IllegalStateException("moto/sitecustomize.py is missing from the test resources");
+      }
+      Files.copy(in, dir.resolve("sitecustomize.py"));
+    }
+    return dir;
+  }
+
   public static Endpoint start() {
     try {
       int port = FreePorts.loopback();
@@ -89,7 +104,7 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
       }
       ExternalProcess process = ExternalProcess.start("moto_server",
           List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)), log,
-          Map.of("MOTO_ECS_SERVICE_RUNNING", "1"));
+          Map.of("MOTO_ECS_SERVICE_RUNNING", "1", "PYTHONPATH", corrections().toString()));
       URI uri = URI.create("http://127.0.0.1:" + port);
       try {
         process.awaitReady(uri.resolve("/moto-api/"), Duration.ofSeconds(60), status -> true);
