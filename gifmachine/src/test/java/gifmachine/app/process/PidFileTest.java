@@ -21,6 +21,8 @@ class PidFileTest {
 
   @AfterEach
   void endChildren() {
+    // Descendants first: `sh -c "sleep …"` forks its sleep, which would outlive a killed shell.
+    started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
     started.forEach(Process::destroyForcibly);
   }
 
