@@ -2,6 +2,7 @@ package gifmachine.app.web;
 
 import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,16 @@ public final class Pages {
     this.kiosk = stagePage("gifmachine", "data-mode=\"kiosk\"").getBytes(StandardCharsets.UTF_8);
     this.script = resource("gif.js");
     this.style = resource("style.css");
+  }
+
+  /** Registers the pages: the kiosk with its script and style, history, search and view. */
+  public void routes(RoutesConfig routes) {
+    routes.get("/", this::kiosk);
+    routes.get("/gif.js", this::script);
+    routes.get("/style.css", this::style);
+    routes.get("/history", this::history);
+    routes.get("/search", this::search);
+    routes.get("/view/{id}", this::view);
   }
 
   /** {@code GET /}: the kiosk; its script opens the WebSocket on the same path. */
