@@ -206,7 +206,7 @@ public final class Gifmachine implements AutoCloseable {
         HttpResponseException.class,
         (e, ctx) -> {
           if (e.getStatus() == 404) {
-            notFound(ctx, json);
+            notFound(ctx, json, pages);
           } else if (e.getStatus() == 413) {
             error(ctx, json, 413, "body: larger than " + MAX_BODY_BYTES + " bytes");
           } else {
@@ -303,10 +303,10 @@ public final class Gifmachine implements AutoCloseable {
   }
 
   /** Unknown routes: an HTML page for browsers, JSON for everyone else. */
-  private static void notFound(Context ctx, ObjectMapper json) {
+  private static void notFound(Context ctx, ObjectMapper json, Pages pages) {
     String accept = ctx.header("Accept");
     if (accept != null && accept.contains("text/html")) {
-      Pages.notFound(ctx);
+      pages.notFound(ctx);
     } else {
       error(ctx, json, 404, "not found");
     }
