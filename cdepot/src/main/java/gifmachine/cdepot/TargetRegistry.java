@@ -1,6 +1,7 @@
 package gifmachine.cdepot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -24,10 +25,50 @@ final class TargetRegistry {
   }
 
   // Each registration keeps its http_sd JSON, rendered once when the heartbeat first arrives or
-  // changes: GET /targets then only concatenates, which keeps it fast at 10,000 targets.
-  private record Registration(Heartbeat heartbeat, byte[] json, long lastSeenNanos) {}
+  // changes: GET /targets then only concatenates, which keeps it fast at 10,000 targets. A refresh
+  // only moves lastSeenNanos, in place: no new object and no map write per heartbeat.
+  private static final class Registration {
+    final Heartbeat heartbeat;
+    final byte[] json;
+    /** The request body this registration was parsed from, if any (see {@link #refresh}). */
+    final Body body;
+    volatile long lastSeenNanos;
+
+    Registration(Heartbeat heartbeat, byte[] json, Body body, long lastSeenNanos) {
+      this.heartbeat = heartbeat;
+      this.json = json;
+      this.body = body;
+      this.lastSeenNanos = lastSeenNanos;
+    }
+  }
+
+  /** A request body as a map key: its bytes compared by value, the hash computed once. */
+  private static final class Body {
+    private final byte[] bytes;
+    private final int hash;
+
+    Body(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Body body && hash == body.hash && Arrays.equals(bytes, body.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   private final ConcurrentHashMap<String, Registration> byLocalIp = new ConcurrentHashMap<>();
+  // The live registrations by the exact body that made them: a sidecar sends the same bytes every
+  // time, so a repeated body refreshes its registration without being parsed or validated again
+  // (parsing was a quarter of a heartbeat's CPU, docs/benchmarks.md). At most one entry per
+  // registration, plus leftovers of concurrent changes that expire() sweeps.
+  private final ConcurrentHashMap<Body, Registration> byBody = new ConcurrentHashMap<>();
   // Bumped whenever the set of targets or their labels changes, so that readers can cache what
   // they render from it: most heartbeats only refresh a target and change nothing visible.
   private final AtomicLong version = new AtomicLong();
@@ -44,27 +85,66 @@ final class TargetRegistry {
     this.renderer = renderer;
   }
 
-  Outcome register(Heartbeat heartbeat) {
+  /**
+   * Refreshes the live registration made from exactly these body bytes, if there is one: what
+   * {@link #register} would do with the same body parsed again. False when the body must be
+   * parsed (new, changed, or its registration expired or replaced).
+   */
+  boolean refresh(byte[] body) {
+    Registration known = byBody.get(new Body(body));
+    if (known == null || byLocalIp.get(known.heartbeat.localIP()) != known) {
+      return false;
+    }
     long now = nanoClock.getAsLong();
+    if (now - known.lastSeenNanos > ttlNanos) {
+      return false; // expired: counts as a new registration, as it would have after a sweep
+    }
+    known.lastSeenNanos = now;
+    return true;
+  }
+
+  Outcome register(Heartbeat heartbeat) {
+    return register(heartbeat, null);
+  }
+
+  /** Registers or refreshes; {@code body}, the bytes it was parsed from, lets {@link #refresh} skip parsing next time. */
+  Outcome register(Heartbeat heartbeat, byte[] body) {
+    long now = nanoClock.getAsLong();
+    Body key = body == null ? null : new Body(body);
     Registration previous = byLocalIp.get(heartbeat.localIP());
     if (previous != null) {
-      boolean same = previous.heartbeat().equals(heartbeat);
-      byLocalIp.put(heartbeat.localIP(),
-          new Registration(heartbeat, same ? previous.json() : render(heartbeat), now));
+      boolean same = previous.heartbeat.equals(heartbeat);
+      Registration next = new Registration(heartbeat, same ? previous.json : render(heartbeat), key, now);
+      byLocalIp.put(heartbeat.localIP(), next);
+      forgetBody(previous);
+      rememberBody(next);
       if (!same) {
         version.incrementAndGet();
       }
       return Outcome.REFRESHED;
     }
-    Registration fresh = new Registration(heartbeat, render(heartbeat), now);
+    Registration fresh = new Registration(heartbeat, render(heartbeat), key, now);
     // The size check and the insert are not atomic together: under a burst of new targets the
     // cap can be passed by at most the number of concurrent requests, which is harmless.
     if (byLocalIp.size() >= maxTargets) {
       return Outcome.FULL;
     }
     byLocalIp.put(heartbeat.localIP(), fresh);
+    rememberBody(fresh);
     version.incrementAndGet();
     return Outcome.REGISTERED;
+  }
+
+  private void rememberBody(Registration registration) {
+    if (registration.body != null) {
+      byBody.put(registration.body, registration);
+    }
+  }
+
+  private void forgetBody(Registration registration) {
+    if (registration.body != null) {
+      byBody.remove(registration.body, registration);
+    }
   }
 
   /** Restores targets read back from a file after a restart; they live one TTL from now. */
@@ -74,7 +154,7 @@ final class TargetRegistry {
         return;
       }
       byLocalIp.putIfAbsent(
-          heartbeat.localIP(), new Registration(heartbeat, render(heartbeat), nanoClock.getAsLong()));
+          heartbeat.localIP(), new Registration(heartbeat, render(heartbeat), null, nanoClock.getAsLong()));
     }
     version.incrementAndGet();
   }
@@ -84,12 +164,15 @@ final class TargetRegistry {
     long now = nanoClock.getAsLong();
     int[] removed = {0};
     byLocalIp.values().removeIf(r -> {
-      boolean stale = now - r.lastSeenNanos() > ttlNanos;
+      boolean stale = now - r.lastSeenNanos > ttlNanos;
       if (stale) {
         removed[0]++;
       }
       return stale;
     });
+    // Bodies of registrations that expired or were replaced (a race between two changes of one
+    // target can leave one behind).
+    byBody.values().removeIf(r -> byLocalIp.get(r.heartbeat.localIP()) != r);
     if (removed[0] > 0) {
       version.incrementAndGet();
     }
@@ -106,8 +189,8 @@ final class TargetRegistry {
     long now = nanoClock.getAsLong();
     List<Heartbeat> live = new ArrayList<>(byLocalIp.size());
     for (Registration r : byLocalIp.values()) {
-      if (now - r.lastSeenNanos() <= ttlNanos) {
-        live.add(r.heartbeat());
+      if (now - r.lastSeenNanos <= ttlNanos) {
+        live.add(r.heartbeat);
       }
     }
     live.sort(Comparator.comparing(Heartbeat::localIP));
@@ -128,9 +211,9 @@ final class TargetRegistry {
     List<Registration> live = new ArrayList<>(byLocalIp.size());
     int bytes = 2;
     for (Registration r : byLocalIp.values()) {
-      if (now - r.lastSeenNanos() <= ttlNanos) {
+      if (now - r.lastSeenNanos <= ttlNanos) {
         live.add(r);
-        bytes += r.json().length + 1;
+        bytes += r.json.length + 1;
       }
     }
     live.sort(BY_ADDRESS);
@@ -141,7 +224,7 @@ final class TargetRegistry {
       if (i > 0) {
         out[at++] = ',';
       }
-      byte[] json = live.get(i).json();
+      byte[] json = live.get(i).json;
       System.arraycopy(json, 0, out, at, json.length);
       at += json.length;
     }
@@ -150,7 +233,7 @@ final class TargetRegistry {
   }
 
   private static final Comparator<Registration> BY_ADDRESS =
-      (a, b) -> a.heartbeat().localIP().compareTo(b.heartbeat().localIP());
+      (a, b) -> a.heartbeat.localIP().compareTo(b.heartbeat.localIP());
 
   private byte[] render(Heartbeat heartbeat) {
     return renderer.apply(heartbeat.toTargetGroup());
