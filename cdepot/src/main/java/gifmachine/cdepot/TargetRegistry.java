@@ -3,9 +3,10 @@ package gifmachine.cdepot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -33,6 +34,8 @@ final class TargetRegistry {
     /** The request body this registration was parsed from, if any (see {@link #refresh}). */
     final Body body;
     volatile long lastSeenNanos;
+    /** False once replaced by a newer registration of its target or expired. */
+    volatile boolean current = true;
 
     Registration(Heartbeat heartbeat, byte[] json, Body body, long lastSeenNanos) {
       this.heartbeat = heartbeat;
@@ -63,7 +66,11 @@ final class TargetRegistry {
     }
   }
 
-  private final ConcurrentHashMap<String, Registration> byLocalIp = new ConcurrentHashMap<>();
+  // Sorted by address, so GET /targets and the file_sd file need no sort of 10,000 entries after
+  // a change; only new or changed heartbeats look targets up here (refresh goes by body).
+  private final ConcurrentSkipListMap<String, Registration> byLocalIp = new ConcurrentSkipListMap<>();
+  // The skip list counts its entries by walking them: the count is kept here.
+  private final AtomicInteger count = new AtomicInteger();
   // The live registrations by the exact body that made them: a sidecar sends the same bytes every
   // time, so a repeated body refreshes its registration without being parsed or validated again
   // (parsing was a quarter of a heartbeat's CPU, docs/benchmarks.md). At most one entry per
@@ -92,7 +99,7 @@ final class TargetRegistry {
    */
   boolean refresh(byte[] body) {
     Registration known = byBody.get(new Body(body));
-    if (known == null || byLocalIp.get(known.heartbeat.localIP()) != known) {
+    if (known == null || !known.current) {
       return false;
     }
     long now = nanoClock.getAsLong();
@@ -115,8 +122,7 @@ final class TargetRegistry {
     if (previous != null) {
       boolean same = previous.heartbeat.equals(heartbeat);
       Registration next = new Registration(heartbeat, same ? previous.json : render(heartbeat), key, now);
-      byLocalIp.put(heartbeat.localIP(), next);
-      forgetBody(previous);
+      replaced(byLocalIp.put(heartbeat.localIP(), next));
       rememberBody(next);
       if (!same) {
         version.incrementAndGet();
@@ -126,10 +132,10 @@ final class TargetRegistry {
     Registration fresh = new Registration(heartbeat, render(heartbeat), key, now);
     // The size check and the insert are not atomic together: under a burst of new targets the
     // cap can be passed by at most the number of concurrent requests, which is harmless.
-    if (byLocalIp.size() >= maxTargets) {
+    if (count.get() >= maxTargets) {
       return Outcome.FULL;
     }
-    byLocalIp.put(heartbeat.localIP(), fresh);
+    replaced(byLocalIp.put(heartbeat.localIP(), fresh));
     rememberBody(fresh);
     version.incrementAndGet();
     return Outcome.REGISTERED;
@@ -141,20 +147,28 @@ final class TargetRegistry {
     }
   }
 
-  private void forgetBody(Registration registration) {
-    if (registration.body != null) {
-      byBody.remove(registration.body, registration);
+  /** Retires what a put replaced: null (then the target is new), or the older registration. */
+  private void replaced(Registration previous) {
+    if (previous == null) {
+      count.incrementAndGet();
+      return;
+    }
+    previous.current = false;
+    if (previous.body != null) {
+      byBody.remove(previous.body, previous);
     }
   }
 
   /** Restores targets read back from a file after a restart; they live one TTL from now. */
   void restore(Collection<Heartbeat> heartbeats) {
     for (Heartbeat heartbeat : heartbeats) {
-      if (byLocalIp.size() >= maxTargets) {
+      if (count.get() >= maxTargets) {
         return;
       }
-      byLocalIp.putIfAbsent(
-          heartbeat.localIP(), new Registration(heartbeat, render(heartbeat), null, nanoClock.getAsLong()));
+      if (byLocalIp.putIfAbsent(heartbeat.localIP(),
+          new Registration(heartbeat, render(heartbeat), null, nanoClock.getAsLong())) == null) {
+        count.incrementAndGet();
+      }
     }
     version.incrementAndGet();
   }
@@ -162,21 +176,21 @@ final class TargetRegistry {
   /** Drops every registration older than the TTL; returns how many were dropped. */
   int expire() {
     long now = nanoClock.getAsLong();
-    int[] removed = {0};
-    byLocalIp.values().removeIf(r -> {
-      boolean stale = now - r.lastSeenNanos > ttlNanos;
-      if (stale) {
-        removed[0]++;
+    int removed = 0;
+    for (Registration r : byLocalIp.values()) {
+      if (now - r.lastSeenNanos > ttlNanos && byLocalIp.remove(r.heartbeat.localIP(), r)) {
+        r.current = false;
+        count.decrementAndGet();
+        removed++;
       }
-      return stale;
-    });
+    }
     // Bodies of registrations that expired or were replaced (a race between two changes of one
     // target can leave one behind).
-    byBody.values().removeIf(r -> byLocalIp.get(r.heartbeat.localIP()) != r);
-    if (removed[0] > 0) {
+    byBody.values().removeIf(r -> !r.current);
+    if (removed > 0) {
       version.incrementAndGet();
     }
-    return removed[0];
+    return removed;
   }
 
   /** Changes whenever {@link #targetGroups()} may have changed (after {@link #expire()}). */
@@ -187,16 +201,11 @@ final class TargetRegistry {
   /** The live targets, sorted by address so the file_sd file only changes when targets do. */
   List<TargetGroup> targetGroups() {
     long now = nanoClock.getAsLong();
-    List<Heartbeat> live = new ArrayList<>(byLocalIp.size());
+    List<TargetGroup> groups = new ArrayList<>(count.get());
     for (Registration r : byLocalIp.values()) {
       if (now - r.lastSeenNanos <= ttlNanos) {
-        live.add(r.heartbeat);
+        groups.add(r.heartbeat.toTargetGroup());
       }
-    }
-    live.sort(Comparator.comparing(Heartbeat::localIP));
-    List<TargetGroup> groups = new ArrayList<>(live.size());
-    for (Heartbeat heartbeat : live) {
-      groups.add(heartbeat.toTargetGroup());
     }
     return groups;
   }
@@ -208,7 +217,7 @@ final class TargetRegistry {
    */
   byte[] renderTargetGroups() {
     long now = nanoClock.getAsLong();
-    List<Registration> live = new ArrayList<>(byLocalIp.size());
+    List<Registration> live = new ArrayList<>(count.get());
     int bytes = 2;
     for (Registration r : byLocalIp.values()) {
       if (now - r.lastSeenNanos <= ttlNanos) {
@@ -216,7 +225,6 @@ final class TargetRegistry {
         bytes += r.json.length + 1;
       }
     }
-    live.sort(BY_ADDRESS);
     byte[] out = new byte[live.isEmpty() ? 2 : bytes - 1];
     int at = 0;
     out[at++] = '[';
@@ -232,14 +240,11 @@ final class TargetRegistry {
     return out;
   }
 
-  private static final Comparator<Registration> BY_ADDRESS =
-      (a, b) -> a.heartbeat.localIP().compareTo(b.heartbeat.localIP());
-
   private byte[] render(Heartbeat heartbeat) {
     return renderer.apply(heartbeat.toTargetGroup());
   }
 
   int size() {
-    return byLocalIp.size();
+    return count.get();
   }
 }
