@@ -30,7 +30,7 @@ URL="postgres://postgres@127.0.0.1:$(cat "$WORK/pgport")/postgres"
 run() { # label jar [extra jvm flags...] -> prints ms to first 200, then stops the app
   local jar=$2 start end pid; shift 2
   start=$(date +%s%N)
-  PORT=4598 GIFMACHINE_PASSWORD=x DATABASE_URL=$URL DATABASE_SSLMODE=disable \
+  GIFMACHINE_DRAIN_SECONDS=0 PORT=4598 GIFMACHINE_PASSWORD=x DATABASE_URL=$URL DATABASE_SSLMODE=disable \
     java "${FLAGS[@]}" "$@" -jar "$jar" >/dev/null 2>"$WORK/app.err" &
   pid=$!
   until curl -sf -o /dev/null http://127.0.0.1:4598/gif; do
