@@ -45,6 +45,7 @@ public final class StatusCommand extends AwsCommand {
         json.put("deploymentsInProgress", report.deploymentsInProgress().stream().map(d -> java.util.Map.of(
             "arn", d.arn(), "createdAt", d.createdAt().toString(), "status", d.status(),
             "lifecycleStage", d.lifecycleStage(), "statusReason", d.statusReason())).toList());
+        json.put("unreadable", report.unreadable());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         return 0;
       }
@@ -61,6 +62,7 @@ public final class StatusCommand extends AwsCommand {
           + d.arn().substring(d.arn().lastIndexOf('/') + 1) + " " + d.status()
           + (d.lifecycleStage().isBlank() ? "" : ", " + d.lifecycleStage())
           + (d.statusReason().isBlank() ? "" : " (" + d.statusReason() + ")")));
+      report.unreadable().forEach(u -> out.println("Not readable: " + u));
       report.pipeline().ifPresent(p -> {
         out.println("Pipeline " + p.name() + (p.problem().isBlank() ? "" : ": executions not readable: " + p.problem()));
         if (p.problem().isBlank() && p.executions().isEmpty()) {

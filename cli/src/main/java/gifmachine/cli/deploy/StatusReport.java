@@ -24,7 +24,8 @@ public record StatusReport(
     List<Target> targets,
     Map<String, String> urls,
     Optional<Pipeline> pipeline,
-    List<ServiceGateway.ServiceDeployment> deploymentsInProgress) {
+    List<ServiceGateway.ServiceDeployment> deploymentsInProgress,
+    List<String> unreadable) {
 
   /** How many pipeline executions {@code status} lists. */
   public static final int EXECUTIONS = 5;
@@ -89,13 +90,20 @@ public record StatusReport(
     Map<String, String> urls = new LinkedHashMap<>();
     deployed.gifmachineUrl().ifPresent(u -> urls.put("gifmachine", u));
     deployed.grafanaUrl().ifPresent(u -> urls.put("grafana", u));
-    List<ServiceGateway.ServiceDeployment> underWay = cluster.isPresent() && serviceName.isPresent()
-        ? Preflight.guard("listing ECS deployments", () -> aws.services()
-            .serviceDeployments(cluster.get(), serviceName.get(), now.minus(java.time.Duration.ofDays(1))))
-            .stream().filter(d -> UNDER_WAY.contains(d.status())).toList()
-        : List.of();
+    List<ServiceGateway.ServiceDeployment> underWay = List.of();
+    List<String> unreadable = new ArrayList<>();
+    if (cluster.isPresent() && serviceName.isPresent()) {
+      try {
+        underWay = aws.services().serviceDeployments(cluster.get(), serviceName.get(), now.minus(java.time.Duration.ofDays(1)))
+            .stream().filter(d -> UNDER_WAY.contains(d.status())).toList();
+      } catch (gifmachine.cli.aws.AwsCallException e) {
+        // Said, not fatal: the stacks and the service are what status is for.
+        unreadable.add("ECS deployments of " + serviceName.get() + ": " + e.getMessage());
+      }
+    }
     Optional<Pipeline> pipeline = deployed.output(StackPart.PIPELINE, StackOutputs.PIPELINE_NAME).map(name -> pipeline(aws, name));
-    return new StatusReport(config.deploymentName(), config.region(), stacks, service, targets, urls, pipeline, underWay);
+    return new StatusReport(config.deploymentName(), config.region(), stacks, service, targets, urls, pipeline, underWay,
+        unreadable);
   }
 
   private static Pipeline pipeline(Aws aws, String name) {
