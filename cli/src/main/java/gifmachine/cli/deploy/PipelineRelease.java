@@ -109,8 +109,20 @@ public final class PipelineRelease {
     cancellation.enter();
     try {
       while (true) {
-        boolean changed = round.look();
-        PipelineGateway.Execution execution = pipelines.execution(target.pipeline(), executionId);
+        boolean changed;
+        PipelineGateway.Execution execution;
+        try {
+          changed = round.look();
+          execution = pipelines.execution(target.pipeline(), executionId);
+        } catch (AwsCallException e) {
+          if (e.kind() != AwsCallException.Kind.THROTTLED) {
+            throw e;
+          }
+          // Throttled: a quiet round, so the backoff grows before the next look.
+          cancellation.checkpoint();
+          pacer.sleep(backoff.next());
+          continue;
+        }
         if (FINISHED.contains(execution.status())) {
           round.look();
           round.finishStages(execution.status());

@@ -89,12 +89,13 @@ class ReleaseCommandTest {
   }
 
   @Test
-  void a_release_uploads_the_commit_starts_the_pipeline_and_follows_it_to_the_url_and_digests() {
+  void a_release_uploads_the_commit_starts_the_pipeline_and_follows_it_to_the_url_and_digests_through_throttling() {
     sourceAndBuildStart();
     buildSucceeds();
     deployStarts();
     blueGreenUpTo("POST_TEST_TRAFFIC_SHIFT");
     aws.at(Duration.ofSeconds(525), () -> aws.hookAnswer(1, "PASSED", ""));
+    aws.at(Duration.ofSeconds(530), () -> aws.throttle("CodePipeline.GetPipelineState", 2));
     aws.at(Duration.ofSeconds(540), () -> {
       aws.ecs("d1", "IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT", "");
       aws.weights(0, 100);
@@ -126,6 +127,7 @@ class ReleaseCommandTest {
         .isGreaterThan(release.err().indexOf("validation hook: attempt 1: PASSED"));
     assertThat(release.out()).contains("gifmachine: " + NEW_IMAGE, "Gifmachine: https://gifs.example.com",
         "Next: gifmachine-on-aws status");
+    assertThat(aws.calls()).filteredOn(c -> c.endsWith("(throttled)")).hasSize(2);
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class ScriptedDelivery {
   private Map<String, Integer> weights = weightsOf(100, 0);
   private String taskDefinition = "arn:aws:ecs:eu-west-1:123456789012:task-definition/gifmachine:1";
   private final Map<String, Map<String, String>> taskDefinitions = new LinkedHashMap<>();
+  private final Map<String, Integer> throttled = new LinkedHashMap<>();
   private boolean hookFailed;
   private Instant started;
   private String executionId = "";
@@ -170,6 +171,11 @@ public final class ScriptedDelivery {
             + "\",\"reason\":\"" + reason + "\"}"));
   }
 
+  /** The next {@code times} calls of {@code operation} are throttled, as AWS answers when its rate is exceeded. */
+  public void throttle(String operation, int times) {
+    throttled.put(operation, times);
+  }
+
   /** The service now runs a new task definition with these images. */
   public void runs(String taskDefinitionArn, Map<String, String> images) {
     taskDefinitions.put(taskDefinitionArn, Map.copyOf(images));
@@ -215,6 +221,11 @@ public final class ScriptedDelivery {
 
   /** Applies every scripted change that is due. */
   private void advance(String call) {
+    if (throttled.getOrDefault(call, 0) > 0) {
+      throttled.merge(call, -1, Integer::sum);
+      calls.add(call + " (throttled)");
+      throw new AwsCallException(AwsCallException.Kind.THROTTLED, call, "Rate exceeded");
+    }
     calls.add(call);
     if (started == null) {
       return;
