@@ -34,24 +34,13 @@ say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load bef
 say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"
 say "old: $OLD_JAR ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha256sum "$NEW_JAR" | cut -c1-12))"
 
-java -cp "$NEW_JAR" bench/gifmachine/ExternalPostgres.java "$WORK/pg" "$WORK/pgport" >"$WORK/pg.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 120); do [ -s "$WORK/pgport" ] && break; sleep 0.5; done
-PGPORT=$(cat "$WORK/pgport")
+start_postgres "$NEW_JAR"
 psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
 
 # The Ruby original's table with ROWS rows, then one copy per build (a template copy is a file
 # copy): each build migrates its own, as an adopted installation.
 psql_on postgres -c "CREATE DATABASE base"
-psql_on base <<SQL
-CREATE TABLE gifs (id serial primary key, url character varying, who character varying,
-  "when" timestamp without time zone, meme_top character varying, meme_bottom character varying);
-INSERT INTO gifs (url, who, "when", meme_top, meme_bottom)
-  SELECT 'https://example.com/' || i || '.gif', 'user' || (i % 1000),
-         now() - (($ROWS - i) || ' seconds')::interval, 'top text ' || i, 'bottom text ' || (i % 5000)
-  FROM generate_series(1, $ROWS) AS i;
-ANALYZE gifs;
-SQL
+original_schema_sql "$ROWS" | psql_on base
 psql_on postgres -c "CREATE DATABASE old TEMPLATE base" -c "CREATE DATABASE new TEMPLATE base"
 say "rows: $(psql_on base -At -c 'SELECT count(*) FROM gifs') in each of the databases old and new"
 

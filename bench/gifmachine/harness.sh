@@ -1,6 +1,7 @@
 # Shared by the Gifmachine benchmark scripts (source it from the repository root after
 # setting MAX_RAM): a work directory and child processes cleaned up on exit, a report that
-# say() writes to as well as stdout, and the image's JVM flags in FLAGS.
+# say() writes to as well as stdout, the image's JVM flags in FLAGS, start_postgres and the
+# original schema (original_schema_sql).
 # Usage: source bench/gifmachine/harness.sh REPORT_PREFIX
 WORK=$(mktemp -d /tmp/gifmachine-bench.XXXXXX)
 mkdir -p bench/gifmachine/results
@@ -17,3 +18,26 @@ say() { echo "$*" | tee -a "$REPORT"; }
 # JVM flags exactly as the image uses them, plus the container size.
 mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
 FLAGS+=("-XX:MaxRAM=$MAX_RAM")
+
+# An embedded PostgreSQL (bench/gifmachine/ExternalPostgres.java on the given jar's classpath)
+# in $WORK/pg, ended with the script; sets PGPORT. Not in a subshell: PIDS must keep its pid.
+start_postgres() { # jar
+  java -cp "$1" bench/gifmachine/ExternalPostgres.java "$WORK/pg" "$WORK/pgport" >"$WORK/pg.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 120); do [ -s "$WORK/pgport" ] && break; sleep 0.5; done
+  PGPORT=$(cat "$WORK/pgport")
+}
+
+# An installation as the Ruby original left it: its table with the given number of rows.
+original_schema_sql() { # rows
+  local ROWS=$1
+  cat <<SQL
+CREATE TABLE gifs (id serial primary key, url character varying, who character varying,
+  "when" timestamp without time zone, meme_top character varying, meme_bottom character varying);
+INSERT INTO gifs (url, who, "when", meme_top, meme_bottom)
+  SELECT 'https://example.com/' || i || '.gif', 'user' || (i % 1000),
+         now() - (($ROWS - i) || ' seconds')::interval, 'top text ' || i, 'bottom text ' || (i % 5000)
+  FROM generate_series(1, $ROWS) AS i;
+ANALYZE gifs;
+SQL
+}

@@ -25,23 +25,12 @@ say "# Gifmachine benchmark $(date -u +%FT%TZ)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"
 
-java -cp "$JAR" bench/gifmachine/ExternalPostgres.java "$WORK/pg" "$WORK/pgport" >"$WORK/pg.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 120); do [ -s "$WORK/pgport" ] && break; sleep 0.5; done
-PGPORT=$(cat "$WORK/pgport")
+start_postgres "$JAR"
 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 PSQL=(psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 
 # An installation as the Ruby original left it: its table, filled with generate_series.
-"${PSQL[@]}" <<SQL
-CREATE TABLE gifs (id serial primary key, url character varying, who character varying,
-  "when" timestamp without time zone, meme_top character varying, meme_bottom character varying);
-INSERT INTO gifs (url, who, "when", meme_top, meme_bottom)
-  SELECT 'https://example.com/' || i || '.gif', 'user' || (i % 1000),
-         now() - (($ROWS - i) || ' seconds')::interval, 'top text ' || i, 'bottom text ' || (i % 5000)
-  FROM generate_series(1, $ROWS) AS i;
-ANALYZE gifs;
-SQL
+original_schema_sql "$ROWS" | "${PSQL[@]}"
 say "rows: $("${PSQL[@]}" -At -c 'SELECT count(*) FROM gifs')"
 
 APP_PID=0

@@ -2,6 +2,7 @@ package gifmachine.cli;
 
 import gifmachine.cli.aws.AwsCallException;
 import gifmachine.cli.command.CliContext;
+import gifmachine.cli.command.VerboseOption;
 import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.Preflight;
@@ -92,7 +93,7 @@ public final class Main {
     if (!failure.hint().isBlank()) {
       err.println(failure.hint());
     }
-    if (parseResult.originalArgs().contains("--verbose")) {
+    if (VerboseOption.requested(commandLine)) {
       e.printStackTrace(err);
     }
     err.flush();

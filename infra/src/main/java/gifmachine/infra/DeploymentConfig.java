@@ -249,7 +249,7 @@ public record DeploymentConfig(
 
   /** What cSidecar posts heartbeats to; a name, so the service does not wait for monitoring. */
   public String cdepotUrl() {
-    return "http://cdepot." + serviceDiscoveryNamespace() + ":8002";
+    return "http://cdepot." + serviceDiscoveryNamespace() + ":" + ImageName.CDEPOT.port();
   }
 
   public static Builder builder(String environment, String company, String region) {

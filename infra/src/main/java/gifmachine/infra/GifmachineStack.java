@@ -126,7 +126,7 @@ public final class GifmachineStack extends Stack {
         .fromSecretNameV2(this, "ApiPassword", config.apiPasswordSecretName());
     task.addContainer(APP_CONTAINER, ContainerDefinitionOptions.builder()
         .containerName(APP_CONTAINER)
-        .image(ContainerImage.fromRegistry(config.images().gifmachine()))
+        .image(ContainerImage.fromRegistry(config.images().get(ImageName.GIFMACHINE)))
         .essential(true)
         .memoryLimitMiB(APP_MEMORY_MIB)
         .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
@@ -148,11 +148,11 @@ public final class GifmachineStack extends Stack {
         .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
             .logGroup(logs).streamPrefix(APP_CONTAINER).build()))
         .build());
-    registry.repository(RegistryStack.Image.GIFMACHINE).grantPull(task.obtainExecutionRole());
+    registry.repository(ImageName.GIFMACHINE).grantPull(task.obtainExecutionRole());
     if (config.monitoring()) {
       task.addContainer(SIDECAR_CONTAINER, ContainerDefinitionOptions.builder()
           .containerName(SIDECAR_CONTAINER)
-          .image(ContainerImage.fromRegistry(config.images().csidecar()))
+          .image(ContainerImage.fromRegistry(config.images().get(ImageName.CSIDECAR)))
           // As before: metrics may stop, the app must not.
           .essential(false)
           .memoryLimitMiB(SIDECAR_MEMORY_MIB)
@@ -165,7 +165,7 @@ public final class GifmachineStack extends Stack {
           .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
               .logGroup(logs).streamPrefix(SIDECAR_CONTAINER).build()))
           .build());
-      registry.repository(RegistryStack.Image.CSIDECAR).grantPull(task.obtainExecutionRole());
+      registry.repository(ImageName.CSIDECAR).grantPull(task.obtainExecutionRole());
     }
 
     // With the CloudFront edge the load balancer is internal, in the private subnets, without

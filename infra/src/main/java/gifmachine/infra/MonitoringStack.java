@@ -90,7 +90,7 @@ public final class MonitoringStack extends Stack {
     prometheusTask.addContainer("prometheus",
         ContainerDefinitionOptions.builder()
             .containerName("prometheus")
-            .image(ContainerImage.fromRegistry(config.images().prometheus()))
+            .image(ContainerImage.fromRegistry(config.images().get(ImageName.PROMETHEUS)))
             .essential(true)
             .command(List.of(
                 "--config.file=/etc/prometheus/prometheus.yml",
@@ -103,7 +103,7 @@ public final class MonitoringStack extends Stack {
             .build());
     prometheusTask.addContainer("cdepot", ContainerDefinitionOptions.builder()
         .containerName("cdepot")
-        .image(ContainerImage.fromRegistry(config.images().cdepot()))
+        .image(ContainerImage.fromRegistry(config.images().get(ImageName.CDEPOT)))
         .essential(true)
         .environment(Map.of(
             "CDEPOT_PORT", Integer.toString(NetworkStack.CDEPOT_PORT),
@@ -112,9 +112,9 @@ public final class MonitoringStack extends Stack {
             PortMapping.builder().containerPort(NetworkStack.CDEPOT_PORT).build()))
         .logging(logging(logs, "cdepot"))
         .build());
-    registry.repository(RegistryStack.Image.PROMETHEUS)
+    registry.repository(ImageName.PROMETHEUS)
         .grantPull(prometheusTask.obtainExecutionRole());
-    registry.repository(RegistryStack.Image.CDEPOT)
+    registry.repository(ImageName.CDEPOT)
         .grantPull(prometheusTask.obtainExecutionRole());
     prometheusService = service(separate ? "Prometheus" : "Monitoring", config, gifmachine, network,
         prometheusTask, CloudMapOptions.builder()
@@ -147,7 +147,7 @@ public final class MonitoringStack extends Stack {
     grafanaTask.addContainer("grafana",
         ContainerDefinitionOptions.builder()
             .containerName("grafana")
-            .image(ContainerImage.fromRegistry(config.images().grafana()))
+            .image(ContainerImage.fromRegistry(config.images().get(ImageName.GRAFANA)))
             // A failing Grafana must not stop cDepot and Prometheus in the shared task.
             .essential(separate)
             .environment(Map.ofEntries(
@@ -170,7 +170,7 @@ public final class MonitoringStack extends Stack {
                 PortMapping.builder().containerPort(NetworkStack.GRAFANA_PORT).build()))
             .logging(logging(logs, "grafana"))
             .build());
-    registry.repository(RegistryStack.Image.GRAFANA).grantPull(grafanaTask.obtainExecutionRole());
+    registry.repository(ImageName.GRAFANA).grantPull(grafanaTask.obtainExecutionRole());
     FargateService grafanaService = separate
         ? service("Grafana", config, gifmachine, network, grafanaTask, null, true)
         : prometheusService;

@@ -55,11 +55,11 @@ import software.constructs.Construct;
  */
 public final class NetworkStack extends Stack {
 
-  static final int APP_PORT = 4567;
-  static final int SIDECAR_PORT = 8080;
-  static final int CDEPOT_PORT = 8002;
-  static final int PROMETHEUS_PORT = 9090;
-  static final int GRAFANA_PORT = 3000;
+  static final int APP_PORT = ImageName.GIFMACHINE.port();
+  static final int SIDECAR_PORT = ImageName.CSIDECAR.port();
+  static final int CDEPOT_PORT = ImageName.CDEPOT.port();
+  static final int PROMETHEUS_PORT = ImageName.PROMETHEUS.port();
+  static final int GRAFANA_PORT = ImageName.GRAFANA.port();
   static final int TEST_LISTENER_PORT = 8080;
   static final String NAT_AMI_PARAMETER =
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64";

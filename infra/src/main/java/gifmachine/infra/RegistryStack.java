@@ -17,7 +17,7 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.constructs.Construct;
 
 /**
- * ECR repositories for the five images, named {@code {environment}-{company}/{image}}. Deployed
+ * ECR repositories for the five images ({@link ImageName}), named {@code {environment}-{company}/{image}}. Deployed
  * first and independent of any image, so the CLI can create it, push, then synthesize the rest
  * with digests. Repositories empty themselves on delete ({@code EmptyOnDelete}, a CloudFormation
  * property, not a custom resource), so teardown works.
@@ -30,27 +30,6 @@ import software.constructs.Construct;
  * image: the running one, the one a rollback returns to, and the ones before.
  */
 public final class RegistryStack extends Stack {
-
-  /** The images of a deployment, each with its repository and output name. */
-  public enum Image {
-    GIFMACHINE("gifmachine", StackOutputs.GIFMACHINE_REPOSITORY_URI),
-    CSIDECAR("csidecar", StackOutputs.CSIDECAR_REPOSITORY_URI),
-    CDEPOT("cdepot", StackOutputs.CDEPOT_REPOSITORY_URI),
-    PROMETHEUS("prometheus", StackOutputs.PROMETHEUS_REPOSITORY_URI),
-    GRAFANA("grafana", StackOutputs.GRAFANA_REPOSITORY_URI);
-
-    private final String repositorySuffix;
-    private final String output;
-
-    Image(String repositorySuffix, String output) {
-      this.repositorySuffix = repositorySuffix;
-      this.output = output;
-    }
-
-    public String repositorySuffix() {
-      return repositorySuffix;
-    }
-  }
 
   /**
    * Untagged images are never ours (every push is tagged and tags cannot move); one that someone
@@ -66,14 +45,14 @@ public final class RegistryStack extends Stack {
    */
   public static final int KEPT_IMAGES = 10;
 
-  private final Map<Image, Repository> repositories = new EnumMap<>(Image.class);
+  private final Map<ImageName, Repository> repositories = new EnumMap<>(ImageName.class);
   private final Bucket artifacts;
 
   public RegistryStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
     super(scope, id, props);
-    for (Image image : Image.values()) {
-      Repository repository = Repository.Builder.create(this, image.output.replace("Uri", ""))
-          .repositoryName(config.deploymentName() + "/" + image.repositorySuffix)
+    for (ImageName image : ImageName.values()) {
+      Repository repository = Repository.Builder.create(this, image.repositoryOutput().replace("Uri", ""))
+          .repositoryName(config.deploymentName() + "/" + image.repositoryName())
           .imageScanOnPush(true)
           // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
           .imageTagMutability(TagMutability.IMMUTABLE)
@@ -94,7 +73,7 @@ public final class RegistryStack extends Stack {
                   .build()))
           .build();
       repositories.put(image, repository);
-      CfnOutput.Builder.create(this, image.output).value(repository.getRepositoryUri()).build();
+      CfnOutput.Builder.create(this, image.repositoryOutput()).value(repository.getRepositoryUri()).build();
     }
     // What the CLI uploads before the stacks that use it, like the images: the validation
     // hook's jar (key = content hash). Deployed first, so the service stack can reference it.
@@ -129,7 +108,7 @@ public final class RegistryStack extends Stack {
     return config.deploymentName() + "-" + StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET;
   }
 
-  public Repository repository(Image image) {
+  public Repository repository(ImageName image) {
     return repositories.get(image);
   }
 

@@ -39,9 +39,7 @@ public final class TemplateWriter {
     String registry = "123456789012.dkr.ecr." + region + ".amazonaws.com/" + environment + "-"
         + company + "/";
     DeploymentConfig config = DeploymentConfig.builder(environment, company, region)
-        .images(new ImageSet(registry + "gifmachine" + digest, registry + "csidecar" + digest,
-            registry + "cdepot" + digest, registry + "prometheus" + digest,
-            registry + "grafana" + digest))
+        .images(ImageSet.of(image -> registry + image.repositoryName() + digest))
         .build();
     // More than one run shows the cold start (jsii starting node, loading aws-cdk-lib) apart
     // from warm synthesis; bench/infra/synth.sh uses it.

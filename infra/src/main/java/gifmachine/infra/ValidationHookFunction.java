@@ -119,7 +119,7 @@ public final class ValidationHookFunction extends Construct {
 
     function = Function.Builder.create(this, "Function")
         .description("Checks a new Gifmachine revision through the test listener (blue/green)")
-        // The newest Java runtime Lambda offers (cdk-nag L1); the hook is compiled for 21 and runs on it.
+        // The newest Java runtime Lambda offers (cdk-nag L1); the build compiles for 25.
         .runtime(Runtime.JAVA_25)
         .architecture(props.graviton() ? Architecture.ARM_64 : Architecture.X86_64)
         .handler(HANDLER)

@@ -15,12 +15,9 @@ final class Deployments {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static final ImageSet IMAGES = new ImageSet(
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/gifmachine@sha256:" + "a".repeat(64),
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/csidecar@sha256:" + "b".repeat(64),
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/cdepot@sha256:" + "c".repeat(64),
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/prometheus@sha256:" + "d".repeat(64),
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/grafana@sha256:" + "e".repeat(64));
+  /** Each image's digest a different letter repeated: gifmachine a…, csidecar b…, …, grafana e…. */
+  static final ImageSet IMAGES = ImageSet.of(image -> "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/"
+      + image.repositoryName() + "@sha256:" + String.valueOf((char) ('a' + image.ordinal())).repeat(64));
 
   /** The validation hook's jar as the CLI names it: by its content hash. */
   static final String HOOK_KEY = "hook/" + "f".repeat(64) + ".jar";

@@ -45,8 +45,7 @@ class RegistryStackTest {
   @Test
   void the_registry_template_is_the_same_before_and_after_images_exist() {
     // The CLI's first synthesis, before anything is pushed, names images that do not exist yet.
-    ImageSet unpublished = new ImageSet("unpublished/gifmachine", "unpublished/csidecar",
-        "unpublished/cdepot", "unpublished/prometheus", "unpublished/grafana");
+    ImageSet unpublished = ImageSet.of(image -> "unpublished/" + image.repositoryName());
     SynthesizedApp beforePush = Infrastructure.synthesize(DeploymentConfig
         .builder("prod", "dundermiff", "eu-west-1").images(unpublished).build());
     assertThat(beforePush.stack(StackPart.REGISTRY).orElseThrow().templateBody())

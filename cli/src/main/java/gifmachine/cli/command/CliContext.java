@@ -8,6 +8,7 @@ import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.smoke.SmokeReport;
 import gifmachine.cli.smoke.SmokeTest;
+import gifmachine.cli.term.StandardError;
 import gifmachine.cli.deploy.EngineSettings;
 import gifmachine.cli.deploy.ImagePublishing;
 import gifmachine.cli.deploy.Pacer;
@@ -69,7 +70,7 @@ public record CliContext(
 
       @Override
       public boolean stderrIsTerminal() {
-        return console != null;
+        return StandardError.isTerminal();
       }
     };
     Path workingDirectory = Path.of("").toAbsolutePath();

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -104,8 +105,8 @@ public final class DeployOptions {
           + " 10% for 5 min first, or 20% every 2 min. Every change of the task definition deploys this way.")
   String strategy;
 
-  @Option(names = "--verbose", description = "Show stack traces with errors.")
-  boolean verbose;
+  @Mixin
+  VerboseOption verbosity = new VerboseOption();
 
   Map<Setting, String> flags() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -166,7 +167,7 @@ public final class DeployOptions {
       default -> throw new ConfigException("edge \"" + settings.get(Setting.EDGE) + "\" (from "
           + settings.source(Setting.EDGE) + "): must be cloudfront or alb");
     };
-    ImageSet pending = new ImageSet("pending", "pending", "pending", "pending", "pending");
+    ImageSet pending = ImageSet.of(image -> "pending");
     DeploymentConfig config = DeploymentConfig.builder(
             settings.get(Setting.ENVIRONMENT), settings.get(Setting.COMPANY), settings.get(Setting.REGION))
         .images(pending)

@@ -12,7 +12,7 @@ import gifmachine.cli.image.AwsDeploymentTargets;
 import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.DeploymentTargets;
-import gifmachine.cli.image.ImageName;
+import gifmachine.infra.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublishException;
 import gifmachine.cli.image.ImagePublisher;
@@ -139,7 +139,7 @@ public final class ImagesCommand {
 
     @Option(names = "--base-image", paramLabel = "KIND=REF",
         description = "Override a base image (java, prometheus, grafana), e.g. a mirror: "
-            + "java=public.ecr.aws/docker/library/eclipse-temurin:21-jre")
+            + "java=public.ecr.aws/docker/library/eclipse-temurin:25-jre")
     Map<String, String> baseImages = new LinkedHashMap<>();
 
     @Option(names = "--insecure-registry", description = "Allow a plain-HTTP registry (local tests only)")
@@ -177,7 +177,7 @@ public final class ImagesCommand {
         return 0;
       } catch (ImagePublishException e) {
         err.println(e.getMessage());
-        if (aws.verbose) {
+        if (aws.verbosity.verbose()) {
           e.printStackTrace(err);
         }
         return 1;

@@ -1,5 +1,6 @@
 package gifmachine.cli.command;
 
+import gifmachine.app.GifmachineConfig;
 import gifmachine.cli.local.LocalOptions;
 import gifmachine.cli.local.LocalSystem;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,7 +42,7 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "4567",
+  @Option(names = "--port", defaultValue = "" + GifmachineConfig.DEFAULT_PORT,
       description = "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
   int port;
 
@@ -54,7 +56,7 @@ public final class LocalCommand implements Callable<Integer> {
   boolean noPrometheus;
 
   @Option(names = "--prometheus-port", paramLabel = "PORT",
-      description = "Prometheus's port (default 9090; a free one with --port 0).")
+      description = "Prometheus's port (default: its usual one, as in AWS; a free one with --port 0).")
   Integer prometheusPort;
 
   @Option(names = "--monitoring-dir", defaultValue = "${sys:gifmachine.repository:-.}/monitoring",
@@ -65,8 +67,7 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Seconds between heartbeats and scrapes (default ${DEFAULT-VALUE}).")
   int intervalSeconds;
 
-  @Option(names = "--verbose", description = "Print stack traces of failures.")
-  boolean verbose;
+  @Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -74,12 +75,12 @@ public final class LocalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (port < 0 || port > 65535) {
       err.println("bad --port " + port + ": a port is 1-65535 (or 0 for free ports)");
-      err.println("Try: gifmachine-on-aws local --port 4567");
+      err.println("Try: gifmachine-on-aws local --port " + GifmachineConfig.DEFAULT_PORT);
       return BAD_OPTIONS;
     }
     if (prometheusPort != null && (prometheusPort < 0 || prometheusPort > 65535)) {
       err.println("bad --prometheus-port " + prometheusPort + ": a port is 1-65535 (or 0 for a free port)");
-      err.println("Try: gifmachine-on-aws local --prometheus-port 9090");
+      err.println("Try: gifmachine-on-aws local --prometheus-port " + LocalOptions.PROMETHEUS_PORT);
       return BAD_OPTIONS;
     }
     if (intervalSeconds < 1 || intervalSeconds > 300) {
@@ -127,7 +128,7 @@ public final class LocalCommand implements Callable<Integer> {
         stopper.interrupt();
         err.println("cannot start the local system: " + describe(e));
         err.println("Run again with --verbose for details; --port 0 puts every component on a free port.");
-        if (verbose) {
+        if (verbosity.verbose()) {
           e.printStackTrace(err);
         }
         return FAILED;
@@ -150,7 +151,7 @@ public final class LocalCommand implements Callable<Integer> {
       system.close();
     } catch (RuntimeException e) {
       err.println("stopping the local system: " + describe(e));
-      if (verbose) {
+      if (verbosity.verbose()) {
         e.printStackTrace(err);
       }
     }

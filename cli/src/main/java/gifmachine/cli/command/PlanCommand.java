@@ -99,11 +99,6 @@ public final class PlanCommand extends AwsCommand {
     }
     String all = templates.append("]").toString();
     ImageSet r = repositories.get();
-    return new ImageSet(
-        DeployedImages.find(all, r.gifmachine()).orElse(placeholders.gifmachine()),
-        DeployedImages.find(all, r.csidecar()).orElse(placeholders.csidecar()),
-        DeployedImages.find(all, r.cdepot()).orElse(placeholders.cdepot()),
-        DeployedImages.find(all, r.prometheus()).orElse(placeholders.prometheus()),
-        DeployedImages.find(all, r.grafana()).orElse(placeholders.grafana()));
+    return ImageSet.of(image -> DeployedImages.find(all, r.get(image)).orElse(placeholders.get(image)));
   }
 }

@@ -3,11 +3,13 @@ package gifmachine.cli.command;
 import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.infra.SynthesizedApp;
-import gifmachine.infra.SynthesizedStack;
-import java.nio.file.Files;
+import gifmachine.infra.TemplateWriter;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,17 +43,16 @@ public final class SynthCommand extends AwsCommand {
     Instant start = Instant.now();
     SynthesizedApp app = context.synthesizer().apply(resolved.config());
     Duration took = Duration.between(start, Instant.now());
-    for (SynthesizedStack stack : app.stacks()) {
-      Path file = dir.resolve(stack.stackName() + ".template.json");
-      try {
-        Files.writeString(file, stack.templateBody());
-      } catch (java.io.IOException e) {
-        throw new DeploymentException(DeploymentException.Exit.FAILED, "writing " + file + ": "
-            + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString()),
-            "Check the free space and permissions of " + dir + ", then run synth again.", e);
-      }
-      out().println(file);
+    List<Path> written;
+    try {
+      written = TemplateWriter.write(app, dir);
+    } catch (IOException e) {
+      String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : dir.toString();
+      throw new DeploymentException(DeploymentException.Exit.FAILED, "writing " + file + ": "
+          + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString()),
+          "Check the free space and permissions of " + dir + ", then run synth again.", e);
     }
+    written.forEach(out()::println);
     err().printf("Synthesized %d stacks in %.1f s.%n", app.stacks().size(), took.toMillis() / 1000.0);
     out().println("Next: cfn-lint " + dir + "/*.template.json");
     return 0;

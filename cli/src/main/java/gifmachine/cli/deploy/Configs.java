@@ -1,6 +1,7 @@
 package gifmachine.cli.deploy;
 
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Rollout;
 
@@ -37,6 +38,6 @@ public final class Configs {
   }
 
   public static ImageSet withGifmachine(ImageSet images, String gifmachine) {
-    return new ImageSet(gifmachine, images.csidecar(), images.cdepot(), images.prometheus(), images.grafana());
+    return images.with(ImageName.GIFMACHINE, gifmachine);
   }
 }

@@ -2,7 +2,7 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.image.BaseImages;
-import gifmachine.cli.image.ImageName;
+import gifmachine.infra.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublisher;
 import gifmachine.cli.image.ImageSources;
@@ -42,14 +42,8 @@ public final class JibImagePublishing implements ImagePublishing {
         .withInsecureRegistries(insecureRegistries);
     ImagePublisher publisher = new ImagePublisher(sources, bases, options,
         line -> progress.on(new ProgressEvent.Step(line, pacer.now())));
-    Map<ImageName, String> targets = new EnumMap<>(ImageName.class);
-    targets.put(ImageName.GIFMACHINE, repositories.gifmachine());
-    targets.put(ImageName.CSIDECAR, repositories.csidecar());
-    targets.put(ImageName.CDEPOT, repositories.cdepot());
-    targets.put(ImageName.PROMETHEUS, repositories.prometheus());
-    targets.put(ImageName.GRAFANA, repositories.grafana());
     Map<ImageName, PublishedImage> published =
-        publisher.publishAll(targets, new RegistryCredentials(login.username(), login.password()));
+        publisher.publishAll(repositories.references(), new RegistryCredentials(login.username(), login.password()));
     return PublishedImage.imageSet(published);
   }
 }

@@ -2,7 +2,7 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.StackDescription;
-import gifmachine.cli.image.ImageName;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.StackOutputs;
@@ -59,12 +59,7 @@ public final class Stacks {
     if (gifmachine.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ImageSet(
-        gifmachine.get(),
-        repository(ImageName.CSIDECAR).orElse(""),
-        repository(ImageName.CDEPOT).orElse(""),
-        repository(ImageName.PROMETHEUS).orElse(""),
-        repository(ImageName.GRAFANA).orElse("")));
+    return Optional.of(ImageSet.of(image -> repository(image).orElse("")));
   }
 
   private Optional<String> repository(ImageName image) {
@@ -74,7 +69,6 @@ public final class Stacks {
   /** Images to synthesize with when none are built (synth, plan, down): tags, not digests. */
   public static ImageSet placeholderImages(DeploymentConfig config) {
     String prefix = config.account() + ".dkr.ecr." + config.region() + ".amazonaws.com/" + config.deploymentName();
-    return new ImageSet(prefix + "/gifmachine:latest", prefix + "/csidecar:latest", prefix + "/cdepot:latest",
-        prefix + "/prometheus:latest", prefix + "/grafana:latest");
+    return ImageSet.of(image -> prefix + "/" + image.repositoryName() + ":latest");
   }
 }

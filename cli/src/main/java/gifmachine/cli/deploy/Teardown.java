@@ -50,8 +50,7 @@ public final class Teardown {
     Optional<ImageSet> repositories = deployed.repositories();
     if (repositories.isPresent()) {
       step("deleting images in ECR");
-      for (String uri : List.of(repositories.get().gifmachine(), repositories.get().csidecar(), repositories.get().cdepot(),
-          repositories.get().prometheus(), repositories.get().grafana())) {
+      for (String uri : repositories.get().references().values()) {
         if (!uri.isBlank()) {
           String repository = uri.substring(uri.indexOf('/') + 1);
           images += Preflight.guard("deleting images in " + repository, () -> aws.registry().deleteAllImages(repository));

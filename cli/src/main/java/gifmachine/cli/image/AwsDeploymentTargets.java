@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsCallException;
 import gifmachine.cli.aws.RegistryGateway;

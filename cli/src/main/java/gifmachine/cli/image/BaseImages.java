@@ -26,7 +26,9 @@ public interface BaseImages {
    * linux/arm64 or linux/amd64 manifest out of it), so a rebuild of Temurin upstream never
    * changes our digests behind our back. This is the one place the pins live; a change here is
    * a change to every image's sources ({@link ImageSources#sourcePaths}), so each image gets a
-   * new revision and tag. Bumping a pin: {@code crane digest public.ecr.aws/docker/library/eclipse-temurin:21-jre}.
+   * new revision and tag. Bumping a pin: {@code crane digest public.ecr.aws/docker/library/eclipse-temurin:25-jre}.
+   * The Java base's major version is the one the tests run on ({@code JAVA_RUNTIME_MAJOR} in
+   * {@code scripts/java-home}); {@code BaseImagesTest} holds the two together.
    *
    * <p>Registries: anonymous Docker Hub pulls hit its rate limits from CodeBuild's shared
    * addresses ({@code toomanyrequests}). Temurin comes from ECR Public's copy of the Docker
@@ -39,8 +41,8 @@ public interface BaseImages {
   Map<BaseImage, String> OFFICIAL =
       Map.of(
           BaseImage.JAVA,
-          "public.ecr.aws/docker/library/eclipse-temurin:21-jre"
-              + "@sha256:242219ed78dc9c09cef8a34808d18d93977dfd3a4cda3c3f18aba44fde444ea7",
+          "public.ecr.aws/docker/library/eclipse-temurin:25-jre"
+              + "@sha256:681c543d6f36c50f45e9b5226930a46203dcfa351d3670e9d0bdf0dabae53539",
           BaseImage.PROMETHEUS,
           "quay.io/prometheus/prometheus:v3.5.0"
               + "@sha256:63805ebb8d2b3920190daf1cb14a60871b16fd38bed42b857a3182bc621f4996",

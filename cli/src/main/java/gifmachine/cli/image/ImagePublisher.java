@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -251,14 +252,14 @@ public final class ImagePublisher {
   private JibContainerBuilder containerFor(ImageName image, ImageRevision revision)
       throws InvalidImageReferenceException, IOException, ImagePublishException {
     JibContainerBuilder builder =
-        bases.from(image.base())
+        bases.from(BaseImage.of(image))
             .setPlatforms(Set.of(options.platform().toJib()))
             .setCreationTime(Instant.EPOCH)
             .addLabel("org.opencontainers.image.title", image.repositoryName())
             .addLabel("org.opencontainers.image.revision", revision.label())
             .addLabel("org.opencontainers.image.source", "gifmachine-on-aws")
             .setExposedPorts(Set.of(Port.tcp(image.port())));
-    return switch (image.base()) {
+    return switch (BaseImage.of(image)) {
       case JAVA -> javaService(builder, image);
       case PROMETHEUS ->
           builder.addFileEntriesLayer(
@@ -272,7 +273,7 @@ public final class ImagePublisher {
 
   private JibContainerBuilder javaService(JibContainerBuilder builder, ImageName image)
       throws IOException, ImagePublishException {
-    String module = image.sourceDirectory();
+    String module = ImageSources.module(image);
     FatJarSplitter.SplitJars jars =
         FatJarSplitter.split(
             sources.fatJar(image), sources.thinJar(image), module, options.platform(),

@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,37 +30,48 @@ public record ImageSources(Path repositoryRoot) {
 
   /** The runnable jar with every dependency, {@code <module>/target/<module>-VERSION-all.jar}. */
   public Path fatJar(ImageName image) {
-    String module = image.sourceDirectory();
+    String module = module(image);
     return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + "-all.jar");
   }
 
   /** The module's own classes and resources, {@code <module>/target/<module>-VERSION.jar}. */
   public Path thinJar(ImageName image) {
-    String module = image.sourceDirectory();
+    String module = module(image);
     return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
   }
 
   /** Where the code that builds images, and the base image pins ({@link BaseImages}), live. */
   static final String BUILDER_SOURCES = "cli/src/main/java/gifmachine/cli/image";
 
+  /** The list of images with their ports, which the images expose. */
+  static final String IMAGE_LIST = "infra/src/main/java/gifmachine/infra/ImageName.java";
+
+  /** The repository directory an image's inputs come from: its module, or {@code monitoring}. */
+  public static String module(ImageName image) {
+    return switch (image) {
+      case GIFMACHINE, CSIDECAR, CDEPOT -> image.repositoryName();
+      case PROMETHEUS, GRAFANA -> "monitoring";
+    };
+  }
+
   /**
    * The git pathspecs of everything that goes into {@code image}: its module (without its
-   * tests) or its monitoring files, the root {@code pom.xml} (dependency versions), and the
-   * image builder with the pinned base images. The image's revision is the last commit that
+   * tests) or its monitoring files, the root {@code pom.xml} (dependency versions), the
+   * image builder with the pinned base images, and the image list with the exposed ports. The image's revision is the last commit that
    * touched one of these, so a change elsewhere leaves its digest, and its service, alone.
    */
   public List<String> sourcePaths(ImageName image) {
-    List<String> own = switch (image.base()) {
-      case JAVA -> List.of(image.sourceDirectory(), ":(exclude)" + image.sourceDirectory() + "/src/test", "pom.xml");
+    List<String> own = switch (BaseImage.of(image)) {
+      case JAVA -> List.of(module(image), ":(exclude)" + module(image) + "/src/test", "pom.xml");
       case PROMETHEUS -> List.of("monitoring/prometheus");
       case GRAFANA -> List.of("monitoring/grafana");
     };
-    return java.util.stream.Stream.concat(own.stream(), java.util.stream.Stream.of(BUILDER_SOURCES)).toList();
+    return java.util.stream.Stream.concat(own.stream(), java.util.stream.Stream.of(BUILDER_SOURCES, IMAGE_LIST)).toList();
   }
 
   /** {@code <module>/jvm-flags.txt}: one flag per line, {@code #} comments. */
   public Path jvmFlagsFile(ImageName image) {
-    return repositoryRoot.resolve(image.sourceDirectory()).resolve("jvm-flags.txt");
+    return repositoryRoot.resolve(module(image)).resolve("jvm-flags.txt");
   }
 
   public Path prometheusDirectory() {
@@ -102,7 +114,7 @@ public record ImageSources(Path repositoryRoot) {
   /** Fails with what is missing and how to make it, before any image work starts. */
   public void check(ImageName image) throws ImagePublishException {
     List<Path> needed =
-        switch (image.base()) {
+        switch (BaseImage.of(image)) {
           case JAVA -> List.of(fatJar(image), thinJar(image));
           case PROMETHEUS -> List.of(prometheusDirectory());
           case GRAFANA -> List.of(grafanaProvisioningDirectory(), grafanaDashboardsDirectory());
@@ -110,8 +122,8 @@ public record ImageSources(Path repositoryRoot) {
     for (Path path : needed) {
       if (!Files.exists(path)) {
         String fix =
-            image.base() == BaseImage.JAVA
-                ? "build the jars first: ./mvnw -B -pl " + image.sourceDirectory() + " -am package -DskipTests"
+            BaseImage.of(image) == BaseImage.JAVA
+                ? "build the jars first: ./mvnw -B -pl " + module(image) + " -am package -DskipTests"
                 : "run from a checkout of gifmachine-on-aws (--repository-root) that has monitoring/";
         throw new ImagePublishException(
             "building the " + image.repositoryName() + " image failed: " + path

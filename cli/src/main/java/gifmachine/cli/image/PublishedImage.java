@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +45,6 @@ public record PublishedImage(
         throw new IllegalArgumentException("no published " + image.repositoryName() + " image");
       }
     }
-    return new ImageSet(
-        published.get(ImageName.GIFMACHINE).reference(),
-        published.get(ImageName.CSIDECAR).reference(),
-        published.get(ImageName.CDEPOT).reference(),
-        published.get(ImageName.PROMETHEUS).reference(),
-        published.get(ImageName.GRAFANA).reference());
+    return ImageSet.of(image -> published.get(image).reference());
   }
 }

@@ -1,5 +1,6 @@
 package gifmachine.cli.local;
 
+import gifmachine.infra.ImageName;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,10 +18,11 @@ import java.time.Duration;
 public record LocalOptions(
     Path dataDir, int gifmachinePort, boolean prometheus, int prometheusPort, Path monitoringDir, Duration interval) {
 
-  public static final int CDEPOT_PORT = 8002;
-  public static final int SIDECAR_PORT = 8080;
-  public static final int PROMETHEUS_PORT = 9090;
-  public static final int GRAFANA_PORT = 3000;
+  // The ports the images listen on in AWS: the same on a laptop.
+  public static final int CDEPOT_PORT = ImageName.CDEPOT.port();
+  public static final int SIDECAR_PORT = ImageName.CSIDECAR.port();
+  public static final int PROMETHEUS_PORT = ImageName.PROMETHEUS.port();
+  public static final int GRAFANA_PORT = ImageName.GRAFANA.port();
 
   /** A component's port: its usual one, or any free one when Gifmachine's port is 0. */
   int portFor(int usual) {

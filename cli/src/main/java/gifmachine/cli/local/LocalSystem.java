@@ -168,16 +168,8 @@ public final class LocalSystem implements AutoCloseable {
     Files.createDirectories(provisioning.resolve("datasources"));
     Files.createDirectories(provisioning.resolve("dashboards"));
     Path dashboards = options.monitoringDir().resolve("grafana/dashboards").toAbsolutePath();
-    Files.writeString(provisioning.resolve("datasources/prometheus.yml"), """
-        apiVersion: 1
-        datasources:
-          - {name: Prometheus, uid: prometheus, type: prometheus, access: proxy, url: $PROMETHEUS_URL, isDefault: true}
-        """);
-    Files.writeString(provisioning.resolve("dashboards/dashboards.yml"), """
-        apiVersion: 1
-        providers:
-          - {name: gifmachine, folder: Gifmachine, type: file, options: {path: "%s"}}
-        """.formatted(dashboards.toString().replace("\"", "\\\"")));
+    Files.writeString(provisioning.resolve("datasources/prometheus.yml"), GrafanaProvisioning.datasources());
+    Files.writeString(provisioning.resolve("dashboards/dashboards.yml"), GrafanaProvisioning.dashboards(dashboards));
     // Grafana's own packaging passes its paths as cfg: arguments too; here that also puts our
     // data directory on its command line, which is how a later start knows the process is ours.
     String dataArgument = "cfg:default.paths.data=" + dir.resolve("data");

@@ -182,4 +182,12 @@ class CommandInputTest {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("\tat ");
   }
+
+  @Test
+  void without_verbose_the_error_has_no_stack_trace() {
+    CliRunner.Result result = new CliRunner(dir).run("status", "-e", "Prod", "-c", "acme", "--region", "eu-west-1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).doesNotContain("\tat ");
+  }
 }

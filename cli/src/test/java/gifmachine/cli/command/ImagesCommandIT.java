@@ -8,7 +8,7 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.cli.image.ImageFixturesAccess;
-import gifmachine.cli.image.ImageName;
+import gifmachine.infra.ImageName;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

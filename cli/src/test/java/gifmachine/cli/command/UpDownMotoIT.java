@@ -16,6 +16,7 @@ import gifmachine.cli.image.ImageFixturesAccess;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Infrastructure;
 import gifmachine.infra.SynthesizedApp;
@@ -55,8 +56,7 @@ class UpDownMotoIT {
   }
 
   static ImageSet map(ImageSet images, UnaryOperator<String> f) {
-    return new ImageSet(f.apply(images.gifmachine()), f.apply(images.csidecar()), f.apply(images.cdepot()),
-        f.apply(images.prometheus()), f.apply(images.grafana()));
+    return ImageSet.of(image -> f.apply(images.get(image)));
   }
 
   /** The ARNs {@code down} lists under "Still tagged". */
@@ -108,7 +108,7 @@ class UpDownMotoIT {
         ImageSet local = map(repositories, uri -> registry.host() + "/" + uri.substring(uri.indexOf('/') + 1));
         ImageSet pushed = jib.publish(local, new RegistryGateway.Login("", "", ""), false, progress);
         pushMillis.add((System.nanoTime() - start) / 1_000_000);
-        return map(pushed, reference -> repositories.gifmachine().substring(0, repositories.gifmachine().indexOf('/'))
+        return map(pushed, reference -> repositories.get(ImageName.GIFMACHINE).substring(0, repositories.get(ImageName.GIFMACHINE).indexOf('/'))
             + reference.substring(reference.indexOf('/')));
       };
       cli.smoke = (url, secret, timeout) -> {
@@ -177,7 +177,7 @@ class UpDownMotoIT {
       // policy was needed by some call (so that removing any one of them would deny it).
       String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/test-acme/any:latest";
       OperatorPolicyCoverage.assertCovers(DeploymentConfig.builder("test", "acme", "us-east-1")
-              .images(new ImageSet(image, image, image, image, image)).build(),
+              .images(ImageSet.of(any -> image)).build(),
           RecordedAwsCalls.actions());
 
       System.out.printf("BENCH up_ms=%d up_again_ms=%d down_ms=%d synthesis_ms=%s image_push_ms=%s%n",

@@ -11,6 +11,7 @@ import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.rules.SimulatedAws;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.Edge;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Infrastructure;
 import gifmachine.infra.Rollout;
@@ -226,14 +227,9 @@ class DayTwoScenarioIT {
   private ImageSet publish(ImageSet repositories, gifmachine.cli.aws.RegistryGateway.Login login, boolean arm64,
       ProgressListener listener) {
     String platform = arm64 ? "linux/arm64" : "linux/amd64";
-    Function<String, String> push = name -> {
-      String uri = switch (name) {
-        case "gifmachine" -> repositories.gifmachine();
-        case "csidecar" -> repositories.csidecar();
-        case "cdepot" -> repositories.cdepot();
-        case "prometheus" -> repositories.prometheus();
-        default -> repositories.grafana();
-      };
+    Function<ImageName, String> push = image -> {
+      String uri = repositories.get(image);
+      String name = image.repositoryName();
       // Same sources, same digest: an unchanged image is not pushed again (Jib checks the registry).
       int before = aws.images().size();
       String pushed = aws.push(uri, name + ":" + versions.get(name), platform);
@@ -242,17 +238,16 @@ class DayTwoScenarioIT {
       }
       return pushed;
     };
-    return new ImageSet(push.apply("gifmachine"), push.apply("csidecar"), push.apply("cdepot"),
-        push.apply("prometheus"), push.apply("grafana"));
+    return ImageSet.of(push);
   }
 
   private ImageSet currentImages() {
     String prefix = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/";
-    return new ImageSet(prefix + "a", prefix + "b", prefix + "c", prefix + "d", prefix + "e");
+    return ImageSet.of(image -> prefix + (char) ('a' + image.ordinal()));
   }
 
   private static ImageSet placeholder() {
-    return new ImageSet("pending", "pending", "pending", "pending", "pending");
+    return ImageSet.of(image -> "pending");
   }
 
   private DeploymentConfig with(Consumer<DeploymentConfig.Builder> change) {

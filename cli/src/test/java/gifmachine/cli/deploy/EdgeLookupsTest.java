@@ -52,7 +52,7 @@ class EdgeLookupsTest {
   };
   final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, () -> { });
   final DeploymentConfig.Builder config = DeploymentConfig.builder("prod", "acme", "eu-west-1")
-      .images(new ImageSet("a", "b", "c", "d", "e"));
+      .images(ImageSet.of(image -> image.repositoryName()));
 
   @Test
   void the_cloudfront_edge_gets_the_origin_facing_prefix_list_of_the_region() {

@@ -18,7 +18,7 @@ class StackRegionsTest {
   final InMemoryCloudFormation ireland = new InMemoryCloudFormation();
   final InMemoryCloudFormation virginia = new InMemoryCloudFormation();
   final DeploymentConfig config = DeploymentConfig.builder("prod", "acme", "eu-west-1")
-      .images(new ImageSet("a", "b", "c", "d", "e"))
+      .images(ImageSet.of(image -> image.repositoryName()))
       .waf(true)
       .build();
   final Aws aws = new Aws(ireland, null, null, null, null, null, null, null, virginia, () -> { })
@@ -49,7 +49,7 @@ class StackRegionsTest {
   @Test
   void a_deployment_in_us_east_1_keeps_every_stack_in_one_region() {
     DeploymentConfig virginiaDeployment = DeploymentConfig.builder("prod", "acme", "us-east-1")
-        .images(new ImageSet("a", "b", "c", "d", "e")).waf(true).build();
+        .images(ImageSet.of(image -> image.repositoryName())).waf(true).build();
     assertThat(virginiaDeployment.regionOf(StackPart.FIREWALL)).isEqualTo("us-east-1");
     assertThat(virginiaDeployment.regionOf(StackPart.NETWORK)).isEqualTo("us-east-1");
   }

@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;

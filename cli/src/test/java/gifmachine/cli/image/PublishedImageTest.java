@@ -1,5 +1,6 @@
 package gifmachine.cli.image;
 
+import gifmachine.infra.ImageName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,8 +33,8 @@ class PublishedImageTest {
 
     ImageSet set = PublishedImage.imageSet(published);
 
-    assertThat(set.gifmachine()).isEqualTo("r.example/prod-acme/gifmachine@sha256:0");
-    assertThat(set.grafana()).isEqualTo("r.example/prod-acme/grafana@sha256:4");
+    assertThat(set.get(ImageName.GIFMACHINE)).isEqualTo("r.example/prod-acme/gifmachine@sha256:0");
+    assertThat(set.get(ImageName.GRAFANA)).isEqualTo("r.example/prod-acme/grafana@sha256:4");
     published.remove(ImageName.GRAFANA);
     assertThatThrownBy(() -> PublishedImage.imageSet(published)).hasMessage("no published grafana image");
   }

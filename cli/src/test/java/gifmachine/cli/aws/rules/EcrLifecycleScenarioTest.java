@@ -32,7 +32,7 @@ class EcrLifecycleScenarioTest {
   @BeforeAll
   static void synthesize() throws Exception {
     // The registry stack alone: synthesizing all six stacks would cost a minute on a busy machine.
-    ImageSet images = new ImageSet("x/gifmachine", "x/csidecar", "x/cdepot", "x/prometheus", "x/grafana");
+    ImageSet images = ImageSet.of(image -> "x/" + image.repositoryName());
     DeploymentConfig config = DeploymentConfig.builder("prod", "acme", "eu-west-1").images(images).build();
     App app = new App();
     RegistryStack stack = new RegistryStack(app, "registry", StackProps.builder().build(), config);
