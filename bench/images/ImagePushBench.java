@@ -6,7 +6,7 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
-import gifmachine.cli.image.ImageName;
+import gifmachine.infra.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublisher;
 import gifmachine.cli.image.ImageRevisions;

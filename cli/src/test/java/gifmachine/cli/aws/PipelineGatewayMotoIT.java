@@ -141,7 +141,7 @@ class PipelineGatewayMotoIT {
     Set<String> allowed = new TreeSet<>();
     String image = "123456789012.dkr.ecr." + REGION + ".amazonaws.com/test-acme/any:latest";
     OperatorPolicy.statements(DeploymentConfig.builder("test", "acme", REGION)
-            .images(new gifmachine.infra.ImageSet(image, image, image, image, image)).build(), "123456789012")
+            .images(gifmachine.infra.ImageSet.of(name -> image)).build(), "123456789012")
         .stream().map(PolicyStatement::actions).forEach(allowed::addAll);
     Set<String> denied = new TreeSet<>(RecordedAwsCalls.actions());
     denied.removeAll(allowed);
