@@ -80,6 +80,9 @@ public final class OperatorPolicy {
         List.of(arn + "ecs:" + region + ":" + account + ":service/" + d + "-*/*",
             arn + "ecs:" + region + ":" + account + ":service-deployment/" + d + "-*/*/*"),
         "status and up follow the service and its blue/green deployments"));
+    statements.add(PolicyStatement.of("StopDeployment", List.of("ecs:StopServiceDeployment"),
+        List.of(arn + "ecs:" + region + ":" + account + ":service-deployment/" + d + "-*/*/*"),
+        "rollback stops the service's blue/green deployment in progress (stop type ROLLBACK)"));
     statements.add(PolicyStatement.of("TaskDefinitions", List.of(
             "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
             "ecs:ListTaskDefinitions"),
