@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * The releases {@code up} and {@code rollback} deployed, one small JSON object per release in the
- * registry stack's artifacts bucket under {@code releases/} (key: the UTC release time, so S3's
- * key order is time order). It is what {@code rollback} goes back along: the images of each
+ * registry stack's artifacts bucket under {@code releases/} (key: a sequence number, then the UTC
+ * release time, so S3's key order is release order). It is what {@code rollback} goes back along: the images of each
  * release (digests), when, from which source, and which images it replaced.
  *
  * <p>Why S3 and not the ECS service's revisions: the artifacts bucket already exists, is
@@ -69,9 +69,14 @@ public final class ReleaseHistory {
     return "s3://" + bucket + "/" + PREFIX;
   }
 
-  /** Writes one record. */
+  /**
+   * Writes one record, under the next sequence number: the order of writing is the order of
+   * releases, whatever the clocks of the machines that ran {@code up} (a laptop, CodeBuild) say.
+   */
   public void record(Release release) {
-    buckets.put(bucket, PREFIX + KEY_TIME.format(release.releasedAt()) + ".json", toJson(release));
+    long next = buckets.keys(bucket, PREFIX).stream().filter(k -> k.endsWith(".json")).count() + 1;
+    buckets.put(bucket, PREFIX + String.format("%08d", next) + "-" + KEY_TIME.format(release.releasedAt()) + ".json",
+        toJson(release));
   }
 
   /** The newest {@value #READ_AT_MOST} releases, oldest first. */
