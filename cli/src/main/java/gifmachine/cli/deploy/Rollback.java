@@ -146,8 +146,11 @@ public final class Rollback {
             ongoing.isEmpty() ? pacer.now() : ongoing.getFirst().createdAt(), progress, pacer))
         .orElse(StackProbe.NONE);
     List<StackResult> stacks = engine.await(names, follower);
-    Optional<StackResult> finished = stacks.stream().filter(r -> r.outcome() == StackResult.Outcome.UPDATED
-        && r.status().startsWith("UPDATE")).findFirst();
+    // Only a stack that was updating can have finished its update; the Gifmachine stack added
+    // for an ECS deployment started outside CloudFormation was never in progress.
+    Set<String> wereUpdating = Set.copyOf(moving.stream().map(StackDescription::name).toList());
+    Optional<StackResult> finished = stacks.stream().filter(r -> wereUpdating.contains(r.stackName())
+        && r.outcome() == StackResult.Outcome.UPDATED && r.status().startsWith("UPDATE")).findFirst();
     Optional<StackResult> failed = stacks.stream().filter(r -> r.outcome().isFailure()).findFirst();
     if (failed.isPresent()) {
       StackResult f = failed.get();
