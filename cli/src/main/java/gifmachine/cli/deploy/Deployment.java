@@ -257,7 +257,7 @@ public final class Deployment {
     }
     ReleaseHistory history = new ReleaseHistory(aws.buckets(), bucket.get());
     try {
-      Optional<ReleaseHistory.Release> latest = ReleaseHistory.latest(history.releases());
+      Optional<ReleaseHistory.Release> latest = history.latest();
       if (!release.rollback() && latest.isPresent() && latest.get().images().equals(release.images())) {
         return;
       }

@@ -90,9 +90,10 @@ public final class ReleaseHistory {
     return releases;
   }
 
-  /** The newest release, if any. */
-  public static Optional<Release> latest(List<Release> oldestFirst) {
-    return oldestFirst.isEmpty() ? Optional.empty() : Optional.of(oldestFirst.getLast());
+  /** The newest release, if any: one listing and one read, whatever the length of the history. */
+  public Optional<Release> latest() {
+    return buckets.keys(bucket, PREFIX).stream().filter(k -> k.endsWith(".json")).max(String::compareTo)
+        .flatMap(key -> buckets.get(bucket, key)).flatMap(ReleaseHistory::fromJson);
   }
 
   /**

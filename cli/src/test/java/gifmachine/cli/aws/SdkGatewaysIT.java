@@ -203,6 +203,7 @@ class SdkGatewaysIT {
     assertThat(history.releases()).extracting(gifmachine.cli.deploy.ReleaseHistory.Release::source)
         .containsExactly("commit aaa", "commit bbb");
     assertThat(history.releases().getLast().replaced()).isEqualTo(a);
+    assertThat(history.latest()).hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("commit bbb"));
     assertThat(gifmachine.cli.deploy.ReleaseHistory.previous(history.releases(), b))
         .hasValueSatisfying(r -> assertThat(r.images()).isEqualTo(a));
     assertThat(history.location()).isEqualTo("s3://test-acme-artifacts/releases/");

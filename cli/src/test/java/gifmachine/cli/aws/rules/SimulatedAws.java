@@ -1158,11 +1158,15 @@ public final class SimulatedAws {
     @Override
     public Map<String, String> deleteTaskDefinitions(List<String> arns) {
       synchronized (SimulatedAws.this) {
-        try {
-          EcsRules.atMostTenRevisionsPerDelete(arns.size());
-        } catch (RuleViolation e) {
-          violations.add("DeleteTaskDefinitions: " + e.getMessage());
-          throw e.asAwsError();
+        // The gateway sends DeleteTaskDefinitions in batches of ten, as SdkServiceGateway does;
+        // each call is held to the rule.
+        for (int i = 0; i < arns.size(); i += 10) {
+          try {
+            EcsRules.atMostTenRevisionsPerDelete(arns.subList(i, Math.min(arns.size(), i + 10)).size());
+          } catch (RuleViolation e) {
+            violations.add("DeleteTaskDefinitions: " + e.getMessage());
+            throw e.asAwsError();
+          }
         }
         Map<String, String> refused = new LinkedHashMap<>();
         for (String arn : arns) {
