@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       gifmachine.cli.command.StatusCommand.class,
       gifmachine.cli.command.LogsCommand.class,
       gifmachine.cli.command.DownCommand.class,
+      gifmachine.cli.command.RollbackCommand.class,
       gifmachine.cli.command.CostCommand.class,
       gifmachine.cli.command.SynthCommand.class,
       gifmachine.cli.command.IamPolicyCommand.class,

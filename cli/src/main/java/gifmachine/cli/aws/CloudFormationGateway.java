@@ -57,4 +57,12 @@ public interface CloudFormationGateway {
   }
 
   void deleteStack(String stackName);
+
+  /**
+   * Cancels the update in progress; CloudFormation then rolls the stack back to the configuration
+   * it had before (UPDATE_ROLLBACK_IN_PROGRESS, then UPDATE_ROLLBACK_COMPLETE). Only a stack in
+   * UPDATE_IN_PROGRESS can be cancelled
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CancelUpdateStack.html).
+   */
+  void cancelUpdateStack(String stackName);
 }

@@ -17,6 +17,12 @@ public interface RegistryGateway {
 
   Login login();
 
+  /**
+   * Whether the repository still holds the image with this digest ({@code sha256:…}): the
+   * lifecycle policy expires old ones (DescribeImages answers ImageNotFoundException).
+   */
+  boolean imageExists(String repositoryName, String digest);
+
   /** Deletes every image in the repository; returns how many. An absent repository counts 0. */
   int deleteAllImages(String repositoryName);
 }

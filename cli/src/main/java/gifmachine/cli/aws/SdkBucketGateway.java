@@ -39,6 +39,29 @@ public final class SdkBucketGateway implements BucketGateway {
   }
 
   @Override
+  public void put(String bucket, String key, byte[] bytes) {
+    AwsErrors.run("S3.PutObject", () -> client.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"),
+        RequestBody.fromBytes(bytes)));
+  }
+
+  @Override
+  public List<String> keys(String bucket, String prefix) {
+    return AwsErrors.call("S3.ListObjectsV2", () -> client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
+        .contents().stream().map(software.amazon.awssdk.services.s3.model.S3Object::key).toList());
+  }
+
+  @Override
+  public java.util.Optional<byte[]> get(String bucket, String key) {
+    try {
+      return java.util.Optional.of(client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return java.util.Optional.empty();
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw AwsErrors.translate("S3.GetObject", e);
+    }
+  }
+
+  @Override
   public int empty(String bucket) {
     try {
       List<ObjectIdentifier> ids = new ArrayList<>();

@@ -165,6 +165,11 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
     AwsErrors.run("CloudFormation.DeleteStack", () -> client.deleteStack(r -> r.stackName(stackName)));
   }
 
+  @Override
+  public void cancelUpdateStack(String stackName) {
+    AwsErrors.run("CloudFormation.CancelUpdateStack", () -> client.cancelUpdateStack(r -> r.stackName(stackName)));
+  }
+
   private static List<Tag> tags(Map<String, String> tags) {
     return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
   }

@@ -28,6 +28,18 @@ public final class SdkRegistryGateway implements RegistryGateway {
   }
 
   @Override
+  public boolean imageExists(String repositoryName, String digest) {
+    try {
+      return !client.describeImages(r -> r.repositoryName(repositoryName).imageIds(i -> i.imageDigest(digest)))
+          .imageDetails().isEmpty();
+    } catch (software.amazon.awssdk.services.ecr.model.ImageNotFoundException e) {
+      return false;
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw AwsErrors.translate("ECR.DescribeImages", e);
+    }
+  }
+
+  @Override
   public int deleteAllImages(String repositoryName) {
     try {
       List<ImageIdentifier> ids = new ArrayList<>();

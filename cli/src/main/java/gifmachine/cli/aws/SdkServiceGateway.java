@@ -82,6 +82,29 @@ public final class SdkServiceGateway implements ServiceGateway {
     List<String> arns = AwsErrors.call("ECS.ListServiceDeployments", () -> ecs.listServiceDeployments(r -> r
         .cluster(cluster).service(service).createdAt(c -> c.after(since)).maxResults(20))
         .serviceDeployments().stream().map(ServiceDeploymentBrief::serviceDeploymentArn).toList());
+    return describeDeployments(arns, since);
+  }
+
+  /** The statuses of a deployment that has not finished (the "Pending" and "Ongoing" stages). */
+  static final List<String> ONGOING = List.of("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED",
+      "ROLLBACK_IN_PROGRESS");
+
+  @Override
+  public List<ServiceDeployment> ongoingServiceDeployments(String cluster, String service) {
+    List<String> arns = AwsErrors.call("ECS.ListServiceDeployments", () -> ecs.listServiceDeployments(r -> r
+        .cluster(cluster).service(service).statusWithStrings(ONGOING).maxResults(20))
+        .serviceDeployments().stream().map(ServiceDeploymentBrief::serviceDeploymentArn).toList());
+    return describeDeployments(arns, Instant.EPOCH);
+  }
+
+  @Override
+  public void rollBackServiceDeployment(String serviceDeploymentArn) {
+    AwsErrors.run("ECS.StopServiceDeployment", () -> ecs.stopServiceDeployment(r -> r
+        .serviceDeploymentArn(serviceDeploymentArn)
+        .stopType(software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType.ROLLBACK)));
+  }
+
+  private List<ServiceDeployment> describeDeployments(List<String> arns, Instant since) {
     if (arns.isEmpty()) {
       return List.of();
     }

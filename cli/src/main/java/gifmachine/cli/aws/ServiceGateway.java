@@ -54,6 +54,20 @@ public interface ServiceGateway {
   /** The service's deployments created at or after {@code since}, oldest first, with their stage. */
   List<ServiceDeployment> serviceDeployments(String cluster, String service, Instant since);
 
+  /**
+   * The service's deployments that have not finished: PENDING, IN_PROGRESS, STOP_REQUESTED,
+   * ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS ("Pending" and "Ongoing" in
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html).
+   */
+  List<ServiceDeployment> ongoingServiceDeployments(String cluster, String service);
+
+  /**
+   * StopServiceDeployment with stop type ROLLBACK: ECS rolls the deployment back to the service
+   * revision it started from
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html).
+   */
+  void rollBackServiceDeployment(String serviceDeploymentArn);
+
   /** ARNs of the family's ACTIVE (or, with {@code active} false, INACTIVE) revisions. */
   List<String> taskDefinitions(String family, boolean active);
 

@@ -83,4 +83,9 @@ public final class StackRegions implements CloudFormationGateway {
   public void deleteStack(String stackName) {
     of(stackName).deleteStack(stackName);
   }
+
+  @Override
+  public void cancelUpdateStack(String stackName) {
+    of(stackName).cancelUpdateStack(stackName);
+  }
 }

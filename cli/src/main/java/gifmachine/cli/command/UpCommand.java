@@ -53,7 +53,8 @@ public final class UpCommand extends AwsCommand {
           context.images(), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
       Deployment.Result result;
       try {
-        result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password));
+        result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password,
+            source()));
       } catch (DeploymentException e) {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;
@@ -64,6 +65,18 @@ public final class UpCommand extends AwsCommand {
       }
       print(resolved, result);
       return 0;
+    }
+  }
+
+  /** The commit the Gifmachine image is built from, for the release history; blank when unknown. */
+  private static String source() {
+    try {
+      gifmachine.cli.image.ImageRevision revision = gifmachine.cli.image.ImageRevisions.git(
+          new gifmachine.cli.image.ImageSources(CliContext.repositoryRoot()), java.time.Clock.systemUTC())
+          .of(gifmachine.cli.image.ImageName.GIFMACHINE);
+      return revision.commit().equals("unknown") ? "" : "commit " + revision.label();
+    } catch (Exception e) {
+      return "";
     }
   }
 

@@ -49,8 +49,15 @@ public final class Deployment {
    * @param config the deployment (its images are ignored: up builds them)
    * @param monitoringOnly {@code up monitoring}: the registry and monitoring stacks only
    * @param password asked only when the secret does not exist yet
+   * @param source where the release comes from (e.g. {@code commit 1a2b3c4}), for the release history
    */
-  public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {}
+  public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+      String source) {
+
+    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {
+      this(config, method, monitoringOnly, password, "");
+    }
+  }
 
   /** What {@code up} prints at the end. */
   public record Result(
@@ -120,7 +127,33 @@ public final class Deployment {
     return deployed.output(StackPart.REGISTRY, StackOutputs.DEPLOYMENT_ARTIFACTS_BUCKET);
   }
 
+  /** Builds and pushes the images, then deploys them: {@code up}. */
   public Result up(Request request) {
+    return run(request, (repositories, login) -> {
+      step("building and pushing images");
+      return images.publish(repositories, login, request.config().graviton(), progress);
+    }, false);
+  }
+
+  /**
+   * Deploys the given images exactly as {@code up} deploys what it built (same stacks, same
+   * order, same waiting and smoke test): {@code rollback} going back to an earlier release. The
+   * caller has checked that ECR still holds them.
+   */
+  public Result redeploy(Request request, ImageSet release) {
+    return run(request, (repositories, login) -> {
+      step("deploying the images of an earlier release (nothing built)");
+      return release;
+    }, true);
+  }
+
+  /** Where the images of a run come from: built and pushed, or an earlier release's. */
+  @FunctionalInterface
+  private interface ImageSource {
+    ImageSet images(ImageSet repositories, RegistryGateway.Login login) throws Exception;
+  }
+
+  private Result run(Request request, ImageSource source, boolean rollback) {
     DeploymentConfig requested = request.config();
     List<String> names = java.util.Arrays.stream(StackPart.values()).map(requested::stackName).toList();
     step("pre-flight checks");
@@ -153,11 +186,10 @@ public final class Deployment {
     }
     ImageSet repositories = deployed.repositories().orElseThrow(() -> new DeploymentException(Exit.FAILED,
         "stack " + registry.stackName() + ": has no repository outputs", "look at the stack in the CloudFormation console"));
-    step("building and pushing images");
     RegistryGateway.Login login = Preflight.guard("getting ECR credentials", () -> aws.registry().login());
     ImageSet built;
     try {
-      built = images.publish(repositories, login, config.graviton(), progress);
+      built = source.images(repositories, login);
     } catch (DeploymentException e) {
       throw e;
     } catch (InterruptedException e) {
@@ -173,6 +205,7 @@ public final class Deployment {
     if (!request.monitoringOnly()) {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }
+    ImageSet runningBefore = request.monitoringOnly() ? ReleaseHistory.none() : RunningImages.read(aws, config, deployed);
     List<StackNode> rest = app.stacks().stream()
         .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.FIREWALL
             && s.part() != StackPart.EXECUTION_ROLE)
@@ -196,6 +229,9 @@ public final class Deployment {
     Optional<String> url = after.gifmachineUrl();
     if (!request.monitoringOnly()) {
       waitForService(after);
+      // Recorded before the smoke test: a release that fails it is deployed, and rollback must
+      // be able to go back from it.
+      recordRelease(after, new ReleaseHistory.Release(built, pacer.now(), request.source(), runningBefore, rollback));
       if (url.isPresent()) {
         smokeOutcome = Optional.of(smokeTest(URI.create(url.get()), secret.value()));
       }
@@ -207,6 +243,29 @@ public final class Deployment {
         followed, smokeOutcome,
         results.stream().anyMatch(r -> r.stackName().equals(requested.stackName(StackPart.MONITORING))
             && r.outcome() == StackResult.Outcome.CREATED));
+  }
+
+  /**
+   * Adds the release to the history when it is new (an {@code up} that changed nothing adds
+   * nothing; a rollback always adds one, so the next rollback skips the release it left). A
+   * history that cannot be written does not fail the deployment: it is said, with what it costs.
+   */
+  private void recordRelease(Stacks after, ReleaseHistory.Release release) {
+    Optional<String> bucket = artifactsBucket(after);
+    if (bucket.isEmpty()) {
+      return;
+    }
+    ReleaseHistory history = new ReleaseHistory(aws.buckets(), bucket.get());
+    try {
+      Optional<ReleaseHistory.Release> latest = history.latest();
+      if (!release.rollback() && latest.isPresent() && latest.get().images().equals(release.images())) {
+        return;
+      }
+      history.record(release);
+      step("release recorded in " + history.location());
+    } catch (gifmachine.cli.aws.AwsCallException e) {
+      step("release history not written (" + e.getMessage() + "): rollback cannot come back to this release");
+    }
   }
 
   private record SecretResult(String arn, String value, boolean created, Password password) {}
@@ -313,7 +372,8 @@ public final class Deployment {
         service.get(), pacer.now(), progress, pacer);
   }
 
-  private void waitForService(Stacks deployed) {
+  /** Waits until the ECS service is steady (running = desired, one deployment) or times out. */
+  void waitForService(Stacks deployed) {
     Optional<String> cluster = deployed.output(StackPart.GIFMACHINE, StackOutputs.CLUSTER_NAME);
     Optional<String> service = deployed.output(StackPart.GIFMACHINE, StackOutputs.SERVICE_NAME);
     if (cluster.isEmpty() || service.isEmpty()) {

@@ -87,6 +87,38 @@ public final class StackDeployer {
     }
   }
 
+  /**
+   * Changes nothing: waits for each stack still in progress to settle, in parallel, with the same
+   * progress and probe as {@link #deploy}. A stack whose update was rolled back ends
+   * {@code ROLLED_BACK} ({@code rollback} waits for that), a stack whose operation succeeded
+   * {@code UPDATED}, an absent one {@code ALREADY_ABSENT}.
+   */
+  public List<StackResult> await(List<String> stackNames, StackProbe probe) {
+    watcher.probe(probe);
+    try {
+      List<StackNode> nodes = stackNames.stream().map(n -> StackNode.named(n, List.of())).toList();
+      return schedule(nodes, Map.of(), this::awaitOne);
+    } finally {
+      watcher.probe(StackProbe.NONE);
+    }
+  }
+
+  private StackResult awaitOne(StackNode node) throws InterruptedException, StackTimeoutException {
+    String name = node.stackName();
+    Optional<StackDescription> settled = settle(name);
+    if (settled.isEmpty()) {
+      return StackResult.of(name, Outcome.ALREADY_ABSENT, "");
+    }
+    String status = settled.get().status();
+    if (status.equals("UPDATE_ROLLBACK_COMPLETE")) {
+      return StackResult.of(name, Outcome.ROLLED_BACK, status);
+    }
+    if (StackStatus.succeeded(status)) {
+      return StackResult.of(name, Outcome.UPDATED, status);
+    }
+    return new StackResult(name, Outcome.FAILED, status, settled.get().statusReason());
+  }
+
   /** Deletes the stacks, each after every stack that depends on it; absent stacks are fine. */
   public List<StackResult> delete(List<StackNode> stacks) {
     Map<String, List<String>> dependents = new LinkedHashMap<>();

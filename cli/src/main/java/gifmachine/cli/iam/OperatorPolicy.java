@@ -54,8 +54,8 @@ public final class OperatorPolicy {
             "cloudformation:ExecuteChangeSet", "cloudformation:GetTemplate",
             "cloudformation:UpdateStack"),
         stacks,
-        "up, plan, status, down; rollback cancels an update in progress (ECS then rolls the "
-            + "blue/green deployment back): the deployment's stacks, its region and us-east-1"));
+        "up, plan, status, down; rollback cancels a stack update in progress that has no ECS "
+            + "deployment under way: the deployment's stacks, its region and us-east-1"));
     statements.add(PolicyStatement.of("PassExecutionRole", List.of("iam:PassRole"),
             List.of(arn + "iam::" + account + ":role/" + ExecutionRoleStack.roleName(config)),
             "CloudFormation creates the resources with the execution role, not the operator")
@@ -80,6 +80,9 @@ public final class OperatorPolicy {
         List.of(arn + "ecs:" + region + ":" + account + ":service/" + d + "-*/*",
             arn + "ecs:" + region + ":" + account + ":service-deployment/" + d + "-*/*/*"),
         "status and up follow the service and its blue/green deployments"));
+    statements.add(PolicyStatement.of("StopDeployment", List.of("ecs:StopServiceDeployment"),
+        List.of(arn + "ecs:" + region + ":" + account + ":service-deployment/" + d + "-*/*/*"),
+        "rollback stops the service's blue/green deployment in progress (stop type ROLLBACK)"));
     statements.add(PolicyStatement.of("TaskDefinitions", List.of(
             "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
             "ecs:ListTaskDefinitions"),

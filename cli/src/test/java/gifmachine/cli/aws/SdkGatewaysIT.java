@@ -172,6 +172,51 @@ class SdkGatewaysIT {
   }
 
   @Test
+  void ecr_says_whether_a_digest_is_still_in_the_repository() {
+    String digest;
+    try (EcrClient ecr = raw(EcrClient.builder())) {
+      ecr.createRepository(r -> r.repositoryName("test-acme/gifmachine"));
+      digest = ecr.putImage(r -> r.repositoryName("test-acme/gifmachine").imageTag("v1").imageManifest("""
+          {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1,"digest":"sha256:%s"},"layers":[]}"""
+          .formatted("b".repeat(64)))).image().imageId().imageDigest();
+    }
+    assertThat(aws.registry().imageExists("test-acme/gifmachine", digest)).isTrue();
+    assertThat(aws.registry().imageExists("test-acme/gifmachine", "sha256:" + "0".repeat(64))).isFalse();
+  }
+
+  @Test
+  void the_release_history_is_written_to_a_versioned_bucket_and_read_back_in_time_order() {
+    try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
+      s3.createBucket(r -> r.bucket("test-acme-artifacts"));
+      s3.putBucketVersioning(r -> r.bucket("test-acme-artifacts").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+      s3.putObject(r -> r.bucket("test-acme-artifacts").key("hook/abc.jar"), RequestBody.fromString("jar"));
+    }
+    gifmachine.cli.deploy.ReleaseHistory history = new gifmachine.cli.deploy.ReleaseHistory(aws.buckets(), "test-acme-artifacts");
+    java.time.Instant first = java.time.Instant.parse("2026-11-30T09:00:00Z");
+    gifmachine.infra.ImageSet a = images("a");
+    gifmachine.infra.ImageSet b = images("b");
+    // The order of writing is the order of releases, even when the second machine's clock is behind.
+    history.record(new gifmachine.cli.deploy.ReleaseHistory.Release(a, first.plusSeconds(3600), "commit aaa",
+        gifmachine.cli.deploy.ReleaseHistory.none(), false));
+    history.record(new gifmachine.cli.deploy.ReleaseHistory.Release(b, first, "commit bbb", a, false));
+
+    assertThat(history.releases()).extracting(gifmachine.cli.deploy.ReleaseHistory.Release::source)
+        .containsExactly("commit aaa", "commit bbb");
+    assertThat(history.releases().getLast().replaced()).isEqualTo(a);
+    assertThat(history.latest()).hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("commit bbb"));
+    assertThat(gifmachine.cli.deploy.ReleaseHistory.previous(history.releases(), b))
+        .hasValueSatisfying(r -> assertThat(r.images()).isEqualTo(a));
+    assertThat(history.location()).isEqualTo("s3://test-acme-artifacts/releases/");
+  }
+
+  private static gifmachine.infra.ImageSet images(String digit) {
+    String repo = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/test-acme/";
+    String digest = "@sha256:" + digit.repeat(64);
+    return new gifmachine.infra.ImageSet(repo + "gifmachine" + digest, repo + "csidecar" + digest,
+        repo + "cdepot" + digest, repo + "prometheus" + digest, repo + "grafana" + digest);
+  }
+
+  @Test
   void an_object_is_uploaded_once_and_left_alone_when_its_key_exists() {
     try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
       s3.createBucket(r -> r.bucket("test-acme-hooks"));

@@ -19,7 +19,7 @@ class CommandInputTest {
   @TempDir
   Path dir;
 
-  static final List<String> COMMANDS = List.of("up", "plan", "status", "logs", "down", "synth", "cost");
+  static final List<String> COMMANDS = List.of("up", "plan", "status", "logs", "rollback", "down", "synth", "cost");
   static final String[] VALID = {"-e", "test", "-c", "acme", "--region", "eu-west-1"};
 
   static List<String> args(String command, String... more) {
@@ -94,6 +94,8 @@ class CommandInputTest {
     cases.add(Arguments.of("status", with(args("status", "--output", "xml"), VALID), "Invalid value for option '--output'"));
     cases.add(Arguments.of("synth", List.of("synth", "-e", "test", "-c", "acme", "--region", "eu-west-1"), "Missing required option: '--out=DIR'"));
     cases.add(Arguments.of("down", with(args("down"), VALID), "down: needs a confirmation and there is no terminal to ask on"));
+    cases.add(Arguments.of("rollback", with(args("rollback"), VALID),
+        "rollback: needs a confirmation and there is no terminal to ask on"));
     cases.add(Arguments.of("cost", List.of("cost", "-e", "test", "-c", "acme", "--region", "ap-south-2"),
         "region ap-south-2: no prices for it in the price table (priced: "));
     cases.add(Arguments.of("-", List.of("nonsense"), "Unmatched argument at index 0: 'nonsense'"));

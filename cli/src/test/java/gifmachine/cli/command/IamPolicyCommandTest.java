@@ -109,11 +109,29 @@ class IamPolicyCommandTest {
         stdin.write(result.out().getBytes(StandardCharsets.UTF_8));
       }
       assertThat(parliament.waitFor(2, TimeUnit.MINUTES)).isTrue();
-      String findings = new String(parliament.getInputStream().readAllBytes(),
+      String raw = new String(parliament.getInputStream().readAllBytes(),
           StandardCharsets.UTF_8);
+      String findings = withoutNewerActions(raw);
       assertThat(findings).as("parliament on " + extra).isBlank();
-      assertThat(parliament.exitValue()).as(findings).isZero();
+      if (raw.isBlank()) {
+        assertThat(parliament.exitValue()).as(raw).isZero();
+      }
     }
+  }
+
+  /**
+   * Actions AWS added after parliament's last release (1.6.4) wrote its action database, each with
+   * its API reference page: parliament calls them unknown although they are real. (Its
+   * {@code ignore_locations} setting cannot exempt them: it drops plain values.)
+   */
+  static final List<String> NEWER_ACTIONS = List.of(
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html
+      "ecs:StopServiceDeployment");
+
+  private static String withoutNewerActions(String findings) {
+    return findings.lines()
+        .filter(line -> NEWER_ACTIONS.stream().noneMatch(a -> line.contains("Unknown action " + a + " ")))
+        .collect(java.util.stream.Collectors.joining("\n"));
   }
 
   private JsonNode policy() throws Exception {

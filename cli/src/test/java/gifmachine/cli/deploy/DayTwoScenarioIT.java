@@ -137,6 +137,14 @@ class DayTwoScenarioIT {
     assertLive(Rollout.TargetGroup.GREEN);
     assertThat(progress).anyMatch(e -> e instanceof ProgressEvent.Step s && s.description().startsWith("ECS deployment "));
 
+    // Rollback to the previous revision: the release before the one running (the failed one
+    // never became a release), its digests deployed as up deploys.
+    assertThat(rollback()).isInstanceOfSatisfying(Rollback.Redeployed.class,
+        r -> assertThat(r.to().images().gifmachine()).isEqualTo(goodImage));
+    assertConsistent();
+    assertThat(runningImage("gifmachine")).isEqualTo(goodImage);
+    assertLive(Rollout.TargetGroup.BLUE);
+
     Teardown.Report down = new Teardown(aws.gateways(), engine(), progress::add, pacer)
         .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
     assertThat(down.stacks()).allSatisfy(s -> assertThat(s.outcome().isFailure()).as(s.toString()).isFalse());
@@ -178,17 +186,114 @@ class DayTwoScenarioIT {
         .isEqualTo("UPDATE_ROLLBACK_COMPLETE");
   }
 
+  @Test
+  void rollback_with_nothing_in_progress_goes_back_to_the_previous_digests_and_not_further_than_the_first() {
+    up();
+    String first = runningImage("gifmachine");
+    newVersionOf("gifmachine");
+    up();
+    String second = runningImage("gifmachine");
+    int pushed = pushes.size();
+
+    Rollback.Outcome back = rollback();
+
+    assertThat(back).isInstanceOfSatisfying(Rollback.Redeployed.class, r -> {
+      assertThat(r.to().images().gifmachine()).isEqualTo(first);
+      assertThat(r.from().gifmachine()).isEqualTo(second);
+      assertThat(r.result().changed()).isTrue();
+    });
+    assertThat(runningImage("gifmachine")).isEqualTo(first);
+    assertLive(Rollout.TargetGroup.BLUE);
+    assertConsistent();
+    assertThat(pushes).as("nothing built or pushed").hasSize(pushed);
+    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
+      assertThat(e.getMessage()).contains("no previous release to go back to");
+      assertThat(e.exit()).isEqualTo(DeploymentException.Exit.FAILED);
+    });
+  }
+
+  @Test
+  void rollback_during_a_deployment_stops_it_and_the_old_revision_keeps_serving() {
+    up();
+    String serving = runningImage("gifmachine");
+    newVersionOf("gifmachine");
+    aws.holdNextDeployment();
+    // The operator's up stops waiting (the 60-minute stack timeout) while ECS's deployment runs on.
+    assertThatThrownBy(() -> up(false)).isInstanceOf(DeploymentException.class);
+    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_IN_PROGRESS");
+
+    Rollback.Outcome outcome = rollback();
+
+    assertThat(outcome).isInstanceOfSatisfying(Rollback.Stopped.class, stopped -> {
+      assertThat(stopped.actions()).anySatisfy(a -> assertThat(a).contains("IN_PROGRESS, TEST_TRAFFIC_SHIFT", "rollback requested"));
+      assertThat(stopped.stacks()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(StackResult.Outcome.ROLLED_BACK));
+      assertThat(stopped.serving().values()).contains(serving);
+    });
+    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
+    assertThat(runningImage("gifmachine")).isEqualTo(serving);
+    assertLive(Rollout.TargetGroup.BLUE);
+    assertThat(aws.violations()).isEmpty();
+    assertThat(aws.trafficProblems()).isEmpty();
+    assertThat(aws.outages()).isEmpty();
+
+    up();
+    assertThat(runningImage("gifmachine")).isNotEqualTo(serving);
+    assertLive(Rollout.TargetGroup.GREEN);
+  }
+
+  @Test
+  void rollback_refuses_when_the_previous_release_images_have_expired() {
+    up();
+    String first = runningImage("gifmachine");
+    newVersionOf("gifmachine");
+    up();
+    String second = runningImage("gifmachine");
+    aws.expire(first);
+
+    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
+      assertThat(e.getMessage()).contains("the previous release", "cannot be deployed: ECR no longer has",
+          first.substring(first.indexOf('/') + 1), "keeps the newest " + gifmachine.infra.RegistryStack.KEPT_IMAGES);
+      assertThat(e.hint()).contains("check out that release's sources", "run gifmachine-on-aws up");
+    });
+    assertThat(runningImage("gifmachine")).isEqualTo(second);
+    assertConsistent();
+  }
+
+  @Test
+  void rollback_with_no_previous_release_refuses_and_changes_nothing() {
+    up();
+    String serving = runningImage("gifmachine");
+
+    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
+      assertThat(e.getMessage()).contains("no previous release to go back to", "holds 1 release(s)");
+      assertThat(e.hint()).contains("run gifmachine-on-aws up");
+    });
+    assertThat(runningImage("gifmachine")).isEqualTo(serving);
+    assertConsistent();
+  }
+
   // ---- steps --------------------------------------------------------------------------------
+
+  private Rollback.Outcome rollback() {
+    Rollback.Outcome outcome = new Rollback(aws.gateways(), deployment(), engine(), progress::add, pacer)
+        .rollback(new Deployment.Request(config, StackDeployer.Method.DIRECT, false, () -> {
+          throw new AssertionError("rollback asked for the API password");
+        }));
+    return outcome;
+  }
+
+  private Deployment deployment() {
+    return new Deployment(aws.gateways(), engine(), synthesis, this::publish,
+        (url, secret, timeout) -> new SmokeCheck.Outcome(aws.trafficProblems().isEmpty(), String.join("; ", aws.trafficProblems())),
+        progress::add, pacer, new Cancellation(), Duration.ofMinutes(15));
+  }
 
   private Deployment.Result up() {
     return up(true);
   }
 
   private Deployment.Result up(boolean checked) {
-    Deployment deployment = new Deployment(aws.gateways(), engine(), synthesis, this::publish,
-        (url, secret, timeout) -> new SmokeCheck.Outcome(aws.trafficProblems().isEmpty(), String.join("; ", aws.trafficProblems())),
-        progress::add, pacer, new Cancellation(), Duration.ofMinutes(15));
-    Deployment.Result result = deployment.up(new Deployment.Request(config, StackDeployer.Method.DIRECT, false,
+    Deployment.Result result = deployment().up(new Deployment.Request(config, StackDeployer.Method.DIRECT, false,
         () -> new Deployment.Password("correct horse battery", true)));
     if (checked) {
       assertConsistent();

@@ -325,6 +325,23 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
     start(stack, "delete", "DELETE_IN_PROGRESS", "DELETE_COMPLETE");
   }
 
+  /**
+   * Only a stack in UPDATE_IN_PROGRESS can be cancelled; it then plays the {@code cancel}
+   * script (by default: rollback in progress, then UPDATE_ROLLBACK_COMPLETE with the previous
+   * template).
+   */
+  @Override
+  public synchronized void cancelUpdateStack(String stackName) {
+    maybeThrottle("CancelUpdateStack");
+    calls.add("CancelUpdateStack " + stackName);
+    Stack stack = require(stackName, "CancelUpdateStack");
+    if (!"UPDATE_IN_PROGRESS".equals(stack.status)) {
+      throw new AwsCallException(AwsCallException.Kind.REJECTED, "CancelUpdateStack",
+          "CancelUpdateStack cannot be called from current stack status " + stack.status);
+    }
+    start(stack, "cancel", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE");
+  }
+
   /** Resource-level difference of two templates, as a change set would list it. */
   static List<ResourceChange> diff(String before, String after) {
     try {

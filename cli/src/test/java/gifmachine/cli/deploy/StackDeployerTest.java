@@ -1,6 +1,7 @@
 package gifmachine.cli.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gifmachine.cli.aws.ResourceChange;
 import gifmachine.cli.deploy.StackDeployer.Method;
@@ -54,6 +55,30 @@ class StackDeployerTest {
         .isGreaterThan(cloudFormation.indexOf("Settled prod-acme-network CREATE_COMPLETE"));
     assertThat(cloudFormation.indexOf("ExecuteChangeSet prod-acme-gifmachine"))
         .isGreaterThan(cloudFormation.indexOf("Settled prod-acme-db CREATE_COMPLETE"));
+  }
+
+  @Test
+  void awaiting_changes_nothing_and_tells_a_cancelled_update_that_rolled_back_from_one_that_finished() {
+    cloudFormation.existing("prod-acme-network", "UPDATE_IN_PROGRESS", V1, TAGS)
+        .playing("prod-acme-network", "Vpc|AWS::EC2::VPC|UPDATE_IN_PROGRESS|");
+    cloudFormation.existing("prod-acme-db", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", V1, TAGS)
+        .playing("prod-acme-db", "UPDATE_COMPLETE");
+    cloudFormation.cancelUpdateStack("prod-acme-network");
+
+    List<StackResult> results = engine().await(List.of("prod-acme-network", "prod-acme-db", "prod-acme-absent"),
+        StackProbe.NONE);
+
+    assertThat(outcomes(results)).containsExactly(Outcome.ROLLED_BACK, Outcome.UPDATED, Outcome.ALREADY_ABSENT);
+    assertThat(results.get(0).status()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
+    assertThat(cloudFormation.calls).noneMatch(c -> c.startsWith("UpdateStack") || c.startsWith("ExecuteChangeSet"));
+  }
+
+  @Test
+  void only_a_stack_whose_update_is_in_progress_can_be_cancelled() {
+    cloudFormation.existing("prod-acme-network", "UPDATE_COMPLETE", V1, TAGS);
+
+    assertThatThrownBy(() -> cloudFormation.cancelUpdateStack("prod-acme-network"))
+        .hasMessageContaining("cannot be called from current stack status UPDATE_COMPLETE");
   }
 
   @Test

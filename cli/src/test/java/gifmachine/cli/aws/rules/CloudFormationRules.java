@@ -17,7 +17,19 @@ public final class CloudFormationRules {
   static final String IMPORT_VALUE =
       "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html";
 
+  static final String CANCEL_UPDATE =
+      "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CancelUpdateStack.html";
+
   private CloudFormationRules() {}
+
+  /** "You can cancel only stacks that are in the UPDATE_IN_PROGRESS state." ({@link #CANCEL_UPDATE}) */
+  public static void onlyUpdatesInProgressAreCancelled(String stack, String status) {
+    if (!status.equals("UPDATE_IN_PROGRESS")) {
+      throw new RuleViolation("CancelUpdateStack", "onlyUpdatesInProgressAreCancelled",
+          "CancelUpdateStack cannot be called from current stack status " + status + " (stack " + stack + ")",
+          CANCEL_UPDATE);
+    }
+  }
 
   /**
    * "You can't modify or remove an output value that is referenced by another stack." ({@link

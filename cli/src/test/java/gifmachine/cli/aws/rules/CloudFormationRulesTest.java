@@ -56,4 +56,15 @@ class CloudFormationRulesTest {
     assertThatCode(() -> CloudFormationRules.exportNamesAreUniqueInTheRegion("a", Set.of("x"), Map.of("x", "a")))
         .doesNotThrowAnyException();
   }
+
+  @Test
+  void only_a_stack_whose_update_is_in_progress_can_be_cancelled() {
+    for (String status : java.util.List.of("UPDATE_COMPLETE", "UPDATE_ROLLBACK_IN_PROGRESS",
+        "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "CREATE_IN_PROGRESS")) {
+      assertThatThrownBy(() -> CloudFormationRules.onlyUpdatesInProgressAreCancelled("gifmachine", status))
+          .as(status).isInstanceOf(RuleViolation.class).hasMessageContaining("cannot be called from current stack status " + status);
+    }
+    assertThatCode(() -> CloudFormationRules.onlyUpdatesInProgressAreCancelled("gifmachine", "UPDATE_IN_PROGRESS"))
+        .doesNotThrowAnyException();
+  }
 }

@@ -32,7 +32,27 @@ public final class EcsRules {
   static final String DELETE_TASK_DEFINITIONS =
       "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskDefinitions.html";
 
+  static final String STOP_DEPLOYMENT =
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stop-service-deployment.html";
+
+  /** The states a service deployment can be stopped in ({@link #STOP_DEPLOYMENT}). */
+  static final Set<String> STOPPABLE = Set.of("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED",
+      "ROLLBACK_IN_PROGRESS");
+
   private EcsRules() {}
+
+  /**
+   * StopServiceDeployment works on a deployment that has not finished: "You can stop a deployment
+   * that is in any of the following states" lists PENDING, IN_PROGRESS, STOP_REQUESTED,
+   * ROLLBACK_REQUESTED and ROLLBACK_IN_PROGRESS; a completed one (SUCCESSFUL, STOPPED,
+   * ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED) is refused. ({@link #STOP_DEPLOYMENT})
+   */
+  public static void onlyOngoingDeploymentsAreStopped(String deployment, String status) {
+    if (!STOPPABLE.contains(status)) {
+      throw new RuleViolation("StopServiceDeployment", "onlyOngoingDeploymentsAreStopped",
+          "Service deployment " + deployment + " is " + status + " and cannot be stopped", STOP_DEPLOYMENT);
+    }
+  }
 
   /** DeleteTaskDefinitions takes 1 to 10 revisions per call. ({@link #DELETE_TASK_DEFINITIONS}) */
   public static void atMostTenRevisionsPerDelete(int count) {

@@ -78,4 +78,18 @@ class EcsRulesTest {
     org.assertj.core.api.Assertions.assertThat(EcsRules.onlyInactiveRevisionsAreDeleted("ACTIVE")).isPresent();
     org.assertj.core.api.Assertions.assertThat(EcsRules.onlyInactiveRevisionsAreDeleted("INACTIVE")).isEmpty();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"})
+  void a_finished_service_deployment_cannot_be_stopped(String status) {
+    assertThatThrownBy(() -> EcsRules.onlyOngoingDeploymentsAreStopped("d-1", status))
+        .isInstanceOf(RuleViolation.class)
+        .hasMessageContaining("is " + status + " and cannot be stopped");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"})
+  void a_pending_or_ongoing_service_deployment_can_be_stopped(String status) {
+    assertThatCode(() -> EcsRules.onlyOngoingDeploymentsAreStopped("d-1", status)).doesNotThrowAnyException();
+  }
 }

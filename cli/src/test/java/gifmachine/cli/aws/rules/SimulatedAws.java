@@ -61,6 +61,9 @@ public final class SimulatedAws {
   private final List<String> snapshots = new ArrayList<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
   private int ids;
+  private boolean holdNextDeployment;
+  /** A stack update waiting for a held ECS deployment: resolved by StopServiceDeployment or CancelUpdateStack. */
+  private Held held;
   private String failNextDeploymentAt = "";
   private String failureReason = "";
 
@@ -155,6 +158,21 @@ public final class SimulatedAws {
   private record Rule(String listener, int priority, Map<String, Integer> weights, List<String> actionTypes) {}
 
   private record Secret(String arn, String value, boolean scheduled) {}
+
+  /** The ECS deployment a stack update waits for, held in progress by {@link #holdNextDeployment()}. */
+  private static final class Held extends RuntimeException {
+    final String service;
+    final ServiceGateway.ServiceDeployment deployment;
+    String stack = "";
+    Snapshot before;
+    List<StackEvent> events = List.of();
+
+    Held(String service, ServiceGateway.ServiceDeployment deployment) {
+      super("held in progress", null, false, false);
+      this.service = service;
+      this.deployment = deployment;
+    }
+  }
 
   /** A deployment ECS rolled back as designed (a failed hook, say): not a broken rule. */
   private static final class RolledBack extends RuntimeException {
@@ -281,6 +299,20 @@ public final class SimulatedAws {
     this.failureReason = reason;
   }
 
+  /**
+   * The next blue/green deployment stops at TEST_TRAFFIC_SHIFT, IN_PROGRESS (production still on
+   * blue), and the stack update that started it stays UPDATE_IN_PROGRESS, as while ECS runs the
+   * hook and bake time: only StopServiceDeployment or CancelUpdateStack end it here.
+   */
+  public void holdNextDeployment() {
+    this.holdNextDeployment = true;
+  }
+
+  /** ECR's lifecycle policy expired this image: it can no longer be pulled or described. */
+  public synchronized void expire(String reference) {
+    images.remove(reference);
+  }
+
   /** Pushes an image manifest for one platform ({@code linux/arm64}); returns its reference. */
   public String push(String repositoryUri, String content, String platform) {
     String digest = sha256(content + "|" + platform);
@@ -346,6 +378,12 @@ public final class SimulatedAws {
       stack.status = operation + "_COMPLETE";
       stack.reason = "";
       event(stack, name, "AWS::CloudFormation::Stack", stack.status, "");
+    } catch (Held h) {
+      stack.status = operation + "_IN_PROGRESS";
+      h.stack = name;
+      h.before = before;
+      h.events = new ArrayList<>(stack.events);
+      held = h;
     } catch (RuleViolation | RolledBack e) {
       if (e instanceof RuleViolation) {
         violations.add(name + ": " + e.getMessage());
@@ -686,6 +724,11 @@ public final class SimulatedAws {
     Service trial = service.copy();
     trial.tasks = new ArrayList<>();
     startTasks(trial, next, count, "");
+    if (holdNextDeployment) {
+      holdNextDeployment = false;
+      throw new Held(service.pid, new ServiceGateway.ServiceDeployment(deployment, at, "IN_PROGRESS",
+          "TEST_TRAFFIC_SHIFT", ""));
+    }
     if (!failNextDeploymentAt.isBlank()) {
       String stage = failNextDeploymentAt;
       String reason = failureReason;
@@ -707,6 +750,27 @@ public final class SimulatedAws {
     service.liveGroup = green;
     service.revision = next.arn();
     service.deployments.add(new ServiceGateway.ServiceDeployment(deployment, at, "SUCCESSFUL", "BAKE_TIME", ""));
+  }
+
+  /**
+   * Ends the held deployment by rolling it back: ECS returns the service to the revision it
+   * started from (blue kept production throughout), CloudFormation's service update fails with
+   * it and the stack rolls back to its previous template (what the update registered is left
+   * INACTIVE).
+   */
+  private void rollBackHeld(String why) {
+    Held h = held;
+    held = null;
+    restore(h.before);
+    Stack rolled = stacks.get(h.stack);
+    rolled.events.clear();
+    rolled.events.addAll(h.events);
+    Optional.ofNullable(services.get(h.service)).ifPresent(s -> s.deployments.add(new ServiceGateway.ServiceDeployment(
+        h.deployment.arn(), h.deployment.createdAt(), "ROLLBACK_SUCCESSFUL", h.deployment.lifecycleStage(), why)));
+    event(rolled, "Resource", "AWS::ECS::Service", "UPDATE_FAILED", why);
+    rolled.status = "UPDATE_ROLLBACK_COMPLETE";
+    rolled.reason = why;
+    event(rolled, h.stack, "AWS::CloudFormation::Stack", rolled.status, why);
   }
 
   private synchronized void delete(String name) {
@@ -757,21 +821,44 @@ public final class SimulatedAws {
         new Logs(), (key, value) -> tagged(), cloudFormation, () -> { });
   }
 
-  /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar). */
-  private final Map<String, Set<String>> objects = new HashMap<>();
+  /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar, the release history). */
+  private final Map<String, java.util.TreeMap<String, byte[]>> objects = new HashMap<>();
 
   private final class Buckets implements gifmachine.cli.aws.BucketGateway {
     @Override
     public boolean putIfAbsent(String bucket, String key, byte[] bytes) {
       synchronized (SimulatedAws.this) {
-        return objects.computeIfAbsent(bucket, b -> new HashSet<>()).add(key);
+        return objects.computeIfAbsent(bucket, b -> new java.util.TreeMap<>()).putIfAbsent(key, bytes.clone()) == null;
+      }
+    }
+
+    @Override
+    public void put(String bucket, String key, byte[] bytes) {
+      synchronized (SimulatedAws.this) {
+        objects.computeIfAbsent(bucket, b -> new java.util.TreeMap<>()).put(key, bytes.clone());
+      }
+    }
+
+    /** S3 lists keys in UTF-8 binary order: a TreeMap of ASCII keys is that order. */
+    @Override
+    public List<String> keys(String bucket, String prefix) {
+      synchronized (SimulatedAws.this) {
+        return objects.getOrDefault(bucket, new java.util.TreeMap<>()).keySet().stream()
+            .filter(k -> k.startsWith(prefix)).toList();
+      }
+    }
+
+    @Override
+    public Optional<byte[]> get(String bucket, String key) {
+      synchronized (SimulatedAws.this) {
+        return Optional.ofNullable(objects.getOrDefault(bucket, new java.util.TreeMap<>()).get(key)).map(byte[]::clone);
       }
     }
 
     @Override
     public int empty(String bucket) {
       synchronized (SimulatedAws.this) {
-        Set<String> keys = objects.remove(bucket);
+        Map<String, byte[]> keys = objects.remove(bucket);
         return keys == null ? 0 : keys.size();
       }
     }
@@ -849,6 +936,22 @@ public final class SimulatedAws {
     @Override
     public void deleteStack(String stackName) {
       delete(stackName);
+    }
+
+    @Override
+    public void cancelUpdateStack(String stackName) {
+      synchronized (SimulatedAws.this) {
+        Stack stack = find(stackName).orElseThrow(() ->
+            new AwsCallException(AwsCallException.Kind.NOT_FOUND, "CancelUpdateStack", "Stack " + stackName + " does not exist"));
+        try {
+          CloudFormationRules.onlyUpdatesInProgressAreCancelled(stackName, stack.status);
+        } catch (RuleViolation e) {
+          violations.add(stackName + ": " + e.getMessage());
+          throw e.asAwsError();
+        }
+        // Only a held update is ever in progress here (updates are otherwise synchronous).
+        rollBackHeld("Resource update cancelled");
+      }
     }
   }
 
@@ -941,6 +1044,14 @@ public final class SimulatedAws {
     }
 
     @Override
+    public boolean imageExists(String repositoryName, String digest) {
+      synchronized (SimulatedAws.this) {
+        return images.keySet().stream()
+            .anyMatch(ref -> ref.substring(ref.indexOf('/') + 1).equals(repositoryName + "@" + digest));
+      }
+    }
+
+    @Override
     public int deleteAllImages(String repositoryName) {
       synchronized (SimulatedAws.this) {
         List<String> gone = images.keySet().stream()
@@ -1000,6 +1111,35 @@ public final class SimulatedAws {
     }
 
     @Override
+    public List<ServiceDeployment> ongoingServiceDeployments(String cluster, String service) {
+      synchronized (SimulatedAws.this) {
+        List<ServiceDeployment> ongoing = new ArrayList<>();
+        if (held != null && held.service.equals(service)) {
+          ongoing.add(held.deployment);
+        }
+        return ongoing;
+      }
+    }
+
+    @Override
+    public void rollBackServiceDeployment(String serviceDeploymentArn) {
+      synchronized (SimulatedAws.this) {
+        String status = held != null && held.deployment.arn().equals(serviceDeploymentArn) ? held.deployment.status()
+            : services.values().stream().flatMap(s -> s.deployments.stream())
+                .filter(d -> d.arn().equals(serviceDeploymentArn)).map(ServiceDeployment::status).reduce((a, b) -> b)
+                .orElseThrow(() -> new AwsCallException(AwsCallException.Kind.NOT_FOUND, "StopServiceDeployment",
+                    "Service deployment " + serviceDeploymentArn + " not found"));
+        try {
+          EcsRules.onlyOngoingDeploymentsAreStopped(serviceDeploymentArn, status);
+        } catch (RuleViolation e) {
+          violations.add("StopServiceDeployment: " + e.getMessage());
+          throw e.asAwsError();
+        }
+        rollBackHeld("Service deployment rolled back: stopped by StopServiceDeployment (ROLLBACK)");
+      }
+    }
+
+    @Override
     public List<String> taskDefinitions(String family, boolean active) {
       synchronized (SimulatedAws.this) {
         return revisions.values().stream().filter(r -> r.family().equals(family))
@@ -1018,11 +1158,15 @@ public final class SimulatedAws {
     @Override
     public Map<String, String> deleteTaskDefinitions(List<String> arns) {
       synchronized (SimulatedAws.this) {
-        try {
-          EcsRules.atMostTenRevisionsPerDelete(arns.size());
-        } catch (RuleViolation e) {
-          violations.add("DeleteTaskDefinitions: " + e.getMessage());
-          throw e.asAwsError();
+        // The gateway sends DeleteTaskDefinitions in batches of ten, as SdkServiceGateway does;
+        // each call is held to the rule.
+        for (int i = 0; i < arns.size(); i += 10) {
+          try {
+            EcsRules.atMostTenRevisionsPerDelete(arns.subList(i, Math.min(arns.size(), i + 10)).size());
+          } catch (RuleViolation e) {
+            violations.add("DeleteTaskDefinitions: " + e.getMessage());
+            throw e.asAwsError();
+          }
         }
         Map<String, String> refused = new LinkedHashMap<>();
         for (String arn : arns) {
