@@ -111,11 +111,9 @@ public final class RollbackCommand extends AwsCommand {
   }
 
   private static void images(PrintWriter out, ImageSet to, ImageSet from) {
-    line(out, "gifmachine", to.gifmachine(), from.gifmachine());
-    line(out, "csidecar", to.csidecar(), from.csidecar());
-    line(out, "cdepot", to.cdepot(), from.cdepot());
-    line(out, "prometheus", to.prometheus(), from.prometheus());
-    line(out, "grafana", to.grafana(), from.grafana());
+    for (gifmachine.infra.ImageName image : gifmachine.infra.ImageName.values()) {
+      line(out, image.repositoryName(), to.get(image), from.get(image));
+    }
   }
 
   private static void line(PrintWriter out, String name, String to, String from) {

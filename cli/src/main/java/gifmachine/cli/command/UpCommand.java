@@ -73,7 +73,7 @@ public final class UpCommand extends AwsCommand {
     try {
       gifmachine.cli.image.ImageRevision revision = gifmachine.cli.image.ImageRevisions.git(
           new gifmachine.cli.image.ImageSources(CliContext.repositoryRoot()), java.time.Clock.systemUTC())
-          .of(gifmachine.cli.image.ImageName.GIFMACHINE);
+          .of(gifmachine.infra.ImageName.GIFMACHINE);
       return revision.commit().equals("unknown") ? "" : "commit " + revision.label();
     } catch (Exception e) {
       return "";

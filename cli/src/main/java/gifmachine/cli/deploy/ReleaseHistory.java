@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gifmachine.cli.aws.BucketGateway;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,9 +129,12 @@ public final class ReleaseHistory {
 
   /** Whether {@code images} run as {@code running} says, ignoring parts {@code running} leaves blank. */
   public static boolean matches(ImageSet images, ImageSet running) {
-    return part(running.gifmachine(), images.gifmachine()) && part(running.csidecar(), images.csidecar())
-        && part(running.cdepot(), images.cdepot()) && part(running.prometheus(), images.prometheus())
-        && part(running.grafana(), images.grafana());
+    for (ImageName image : ImageName.values()) {
+      if (!part(running.get(image), images.get(image))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean part(String running, String image) {
@@ -152,8 +156,11 @@ public final class ReleaseHistory {
   }
 
   private static ObjectNode images(ImageSet images) {
-    return JSON.createObjectNode().put("gifmachine", images.gifmachine()).put("csidecar", images.csidecar())
-        .put("cdepot", images.cdepot()).put("prometheus", images.prometheus()).put("grafana", images.grafana());
+    ObjectNode node = JSON.createObjectNode();
+    for (ImageName image : ImageName.values()) {
+      node.put(image.repositoryName(), images.get(image));
+    }
+    return node;
   }
 
   /** A record we cannot read (written by hand, cut short) is skipped, not fatal. */
@@ -168,12 +175,11 @@ public final class ReleaseHistory {
   }
 
   private static ImageSet images(JsonNode node) {
-    return new ImageSet(node.path("gifmachine").asText(""), node.path("csidecar").asText(""),
-        node.path("cdepot").asText(""), node.path("prometheus").asText(""), node.path("grafana").asText(""));
+    return ImageSet.of(image -> node.path(image.repositoryName()).asText(""));
   }
 
   /** Nothing ran before. */
   public static ImageSet none() {
-    return new ImageSet("", "", "", "", "");
+    return ImageSet.of(image -> "");
   }
 }

@@ -7,6 +7,7 @@ import gifmachine.cli.aws.StackDescription;
 import gifmachine.cli.aws.StackStatus;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.RegistryStack;
 import gifmachine.infra.StackOutputs;
@@ -185,14 +186,14 @@ public final class Rollback {
     ReleaseHistory history = new ReleaseHistory(aws.buckets(), bucket.get());
     List<ReleaseHistory.Release> releases = Preflight.guard("reading the release history", history::releases);
     ImageSet running = RunningImages.read(aws, config, deployed);
-    if (running.gifmachine().isBlank()) {
+    if (running.get(ImageName.GIFMACHINE).isBlank()) {
       throw new DeploymentException(Exit.FAILED, "rollback: cannot tell which release runs: the template of "
           + config.stackName(StackPart.GIFMACHINE) + " names no image of the Gifmachine repository",
           "run gifmachine-on-aws up to deploy the current sources");
     }
     ReleaseHistory.Release previous = ReleaseHistory.previous(releases, running).orElseThrow(() ->
         new DeploymentException(Exit.FAILED, "rollback: no previous release to go back to: " + history.location()
-            + " holds " + releases.size() + " release(s), none before the one running (" + digest(running.gifmachine()) + ")",
+            + " holds " + releases.size() + " release(s), none before the one running (" + digest(running.get(ImageName.GIFMACHINE)) + ")",
             "rollback goes back only to releases up deployed; to deploy older sources, check them out and run"
                 + " gifmachine-on-aws up"));
     List<String> expired = expired(previous.images(), config);
@@ -205,7 +206,7 @@ public final class Rollback {
               + " and run gifmachine-on-aws up: it builds and pushes them again");
     }
     step("going back to the release of " + previous.releasedAt() + (previous.source().isBlank() ? "" : " (" + previous.source() + ")")
-        + ": gifmachine " + digest(previous.images().gifmachine()));
+        + ": gifmachine " + digest(previous.images().get(ImageName.GIFMACHINE)));
     Deployment.Result result = deployment.redeploy(new Deployment.Request(config, request.method(), false,
         request.password(), "rollback to the release of " + previous.releasedAt()
             + (previous.source().isBlank() ? "" : " (" + previous.source() + ")")), previous.images());
@@ -214,9 +215,11 @@ public final class Rollback {
 
   /** The release's images the configuration deploys that ECR no longer holds. */
   private List<String> expired(ImageSet images, DeploymentConfig config) {
-    List<String> needed = new ArrayList<>(List.of(images.gifmachine(), images.csidecar()));
+    List<String> needed = new ArrayList<>(
+        List.of(images.get(ImageName.GIFMACHINE), images.get(ImageName.CSIDECAR)));
     if (config.monitoring()) {
-      needed.addAll(List.of(images.cdepot(), images.prometheus(), images.grafana()));
+      needed.addAll(List.of(images.get(ImageName.CDEPOT), images.get(ImageName.PROMETHEUS),
+          images.get(ImageName.GRAFANA)));
     }
     List<String> gone = new ArrayList<>();
     for (String image : needed) {

@@ -2,6 +2,7 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.Aws;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.StackPart;
 
@@ -19,12 +20,10 @@ final class RunningImages {
     ImageSet repositories = deployed.repositories().orElse(ReleaseHistory.none());
     String gifmachine = template(aws, config, StackPart.GIFMACHINE);
     String monitoring = template(aws, config, StackPart.MONITORING);
-    return new ImageSet(
-        find(gifmachine, repositories.gifmachine()),
-        find(gifmachine, repositories.csidecar()),
-        find(monitoring, repositories.cdepot()),
-        find(monitoring, repositories.prometheus()),
-        find(monitoring, repositories.grafana()));
+    // The Gifmachine stack's task definition holds Gifmachine and cSidecar; monitoring the rest.
+    return ImageSet.of(image -> find(
+        image == ImageName.GIFMACHINE || image == ImageName.CSIDECAR ? gifmachine : monitoring,
+        repositories.get(image)));
   }
 
   private static String template(Aws aws, DeploymentConfig config, StackPart part) {

@@ -212,8 +212,7 @@ class SdkGatewaysIT {
   private static gifmachine.infra.ImageSet images(String digit) {
     String repo = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/test-acme/";
     String digest = "@sha256:" + digit.repeat(64);
-    return new gifmachine.infra.ImageSet(repo + "gifmachine" + digest, repo + "csidecar" + digest,
-        repo + "cdepot" + digest, repo + "prometheus" + digest, repo + "grafana" + digest);
+    return gifmachine.infra.ImageSet.of(image -> repo + image.repositoryName() + digest);
   }
 
   @Test

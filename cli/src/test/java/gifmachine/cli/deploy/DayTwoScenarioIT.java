@@ -140,7 +140,7 @@ class DayTwoScenarioIT {
     // Rollback to the previous revision: the release before the one running (the failed one
     // never became a release), its digests deployed as up deploys.
     assertThat(rollback()).isInstanceOfSatisfying(Rollback.Redeployed.class,
-        r -> assertThat(r.to().images().gifmachine()).isEqualTo(goodImage));
+        r -> assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(goodImage));
     assertConsistent();
     assertThat(runningImage("gifmachine")).isEqualTo(goodImage);
     assertLive(Rollout.TargetGroup.BLUE);
@@ -198,8 +198,8 @@ class DayTwoScenarioIT {
     Rollback.Outcome back = rollback();
 
     assertThat(back).isInstanceOfSatisfying(Rollback.Redeployed.class, r -> {
-      assertThat(r.to().images().gifmachine()).isEqualTo(first);
-      assertThat(r.from().gifmachine()).isEqualTo(second);
+      assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(first);
+      assertThat(r.from().get(ImageName.GIFMACHINE)).isEqualTo(second);
       assertThat(r.result().changed()).isTrue();
     });
     assertThat(runningImage("gifmachine")).isEqualTo(first);

@@ -3,6 +3,7 @@ package gifmachine.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.cli.deploy.ReleaseHistory.Release;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -67,7 +68,8 @@ class ReleaseHistoryTest {
   void a_part_switched_off_matches_any_image_of_that_part() {
     up("a");
     up("b");
-    ImageSet running = new ImageSet(images("b").gifmachine(), images("b").csidecar(), "", "", "");
+    ImageSet running = ImageSet.of(image -> image == ImageName.GIFMACHINE || image == ImageName.CSIDECAR
+        ? images("b").get(image) : "");
 
     assertThat(ReleaseHistory.previous(history, running)).hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("a"));
   }
@@ -94,7 +96,6 @@ class ReleaseHistoryTest {
   private static ImageSet images(String name) {
     String digest = "@sha256:" + Integer.toHexString(name.hashCode()).repeat(8);
     String repo = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-acme/";
-    return new ImageSet(repo + "gifmachine" + digest, repo + "csidecar" + digest, repo + "cdepot" + digest,
-        repo + "prometheus" + digest, repo + "grafana" + digest);
+    return ImageSet.of(image -> repo + image.repositoryName() + digest);
   }
 }

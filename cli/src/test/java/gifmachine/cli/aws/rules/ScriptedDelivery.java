@@ -357,6 +357,19 @@ public final class ScriptedDelivery {
     }
 
     @Override
+    public List<ServiceDeployment> ongoingServiceDeployments(String cluster, String service) {
+      advance("ECS.ListServiceDeployments");
+      return deployments.values().stream().filter(d -> !d.status().equals("SUCCESSFUL")
+          && !d.status().equals("STOPPED") && !d.status().equals("ROLLBACK_SUCCESSFUL")
+          && !d.status().equals("ROLLBACK_FAILED")).toList();
+    }
+
+    @Override
+    public void rollBackServiceDeployment(String serviceDeploymentArn) {
+      throw new UnsupportedOperationException("a release never stops a deployment (rollback does)");
+    }
+
+    @Override
     public List<String> taskDefinitions(String family, boolean active) {
       throw new UnsupportedOperationException("a release does not list task definitions");
     }
