@@ -73,7 +73,8 @@ public final class PipelineStack extends Stack {
    * architecture without running them, so the build host's architecture never matters, and
    * {@code arm1.small} is CodeBuild's cheapest on-demand Linux compute. Its image has Corretto 21
    * and Node.js (which CDK's jsii runtime needs for {@code up}'s synthesis).
-   * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html
+   * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html,
+   * https://docs.aws.amazon.com/codebuild/latest/userguide/runtime-versions.html
    */
   private static final BuildEnvironment ENVIRONMENT = BuildEnvironment.builder()
       .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0)
