@@ -136,6 +136,24 @@ class PipelineStackTest {
     assertThat(policies.values().iterator().next().toString()).contains("Deploy");
   }
 
+  /**
+   * A role's inline policies may hold 10,240 characters in all, whitespace excluded
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): the operator
+   * policy and CodeBuild's own grants must fit together on the Deploy role, with room for the
+   * account IDs that replace the references.
+   */
+  @Test
+  void the_deploy_roles_inline_policies_fit_iams_size_limit_together() {
+    int characters = 0;
+    for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+      var json = Deployments.JSON.valueToTree(policy).path("Properties");
+      if (json.path("Roles").toString().contains("DeployRole")) {
+        characters += json.path("PolicyDocument").toString().length();
+      }
+    }
+    assertThat(characters).isGreaterThan(4_000).isLessThan(10_240 - 1_000);
+  }
+
   private static Object projects() {
     return Deployments.JSON.valueToTree(template.findResources("AWS::CodeBuild::Project"));
   }
