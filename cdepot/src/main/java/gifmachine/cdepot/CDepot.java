@@ -256,6 +256,11 @@ public final class CDepot implements AutoCloseable {
   }
 
   private void heartbeat(byte[] body, Response response, Callback callback) {
+    // A sidecar repeats the same bytes: most heartbeats end here, unparsed.
+    if (registry.refresh(body)) {
+      accepted(response, callback);
+      return;
+    }
     Heartbeat heartbeat;
     try {
       heartbeat = parser.parse(body);
@@ -264,11 +269,15 @@ public final class CDepot implements AutoCloseable {
       error(response, callback, 400, e.getMessage());
       return;
     }
-    if (registry.register(heartbeat) == TargetRegistry.Outcome.FULL) {
+    if (registry.register(heartbeat, body) == TargetRegistry.Outcome.FULL) {
       full.inc();
       error(response, callback, 503, "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
       return;
     }
+    accepted(response, callback);
+  }
+
+  private void accepted(Response response, Callback callback) {
     accepted.inc();
     response.setStatus(204);
     callback.succeeded();
