@@ -179,6 +179,39 @@ class GifmachineStackTest {
         "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold")));
   }
 
+  /**
+   * ECS watches the deployment alarms through the whole blue/green deployment and its bake time
+   * and rolls back when one goes to ALARM
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html):
+   * the service must name exactly our two alarms, one on the targets' 5xx share of requests and
+   * one on unhealthy targets in either group.
+   */
+  @Test
+  void the_deployment_alarms_are_the_5xx_rate_and_the_unhealthy_hosts_of_both_groups() {
+    Map<String, Map<String, Object>> alarms = defaults.findResources("AWS::CloudWatch::Alarm");
+    String errors = logicalIdWith(alarms, "HTTPCode_Target_5XX_Count");
+    String unhealthy = logicalIdWith(alarms, "UnHealthyHostCount");
+    defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
+        "DeploymentConfiguration", Match.objectLike(Map.of(
+            "Alarms", Map.of("Enable", true, "Rollback", true,
+                "AlarmNames", List.of(Map.of("Ref", errors), Map.of("Ref", unhealthy))))))));
+    String errorAlarm = Deployments.JSON.valueToTree(alarms.get(errors)).toString();
+    assertThat(errorAlarm).contains("\"RequestCount\"", "100 * errors / MAX([requests, 1])");
+    String unhealthyAlarm = Deployments.JSON.valueToTree(alarms.get(unhealthy)).toString();
+    assertThat(unhealthyAlarm).contains("MAX([blue, green])");
+    assertThat(defaults.findResources("AWS::ElasticLoadBalancingV2::TargetGroup").keySet())
+        .hasSize(2).allSatisfy(group -> assertThat(unhealthyAlarm).contains("\"" + group + "\""));
+  }
+
+  private static String logicalIdWith(Map<String, Map<String, Object>> resources, String metric) {
+    List<String> ids = resources.entrySet().stream()
+        .filter(entry -> Deployments.JSON.valueToTree(entry.getValue()).toString()
+            .contains("\"" + metric + "\""))
+        .map(Map.Entry::getKey).toList();
+    assertThat(ids).as("alarms on " + metric).hasSize(1);
+    return ids.getFirst();
+  }
+
   @Test
   void the_service_names_its_alternate_group_and_both_listener_rules() {
     defaults.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(

@@ -25,7 +25,13 @@ class LeastPrivilegeTest {
       "logs:DescribeLogGroups",
       "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition",
       // A Lambda function in a VPC (the validation hook) describes its subnets and interfaces.
-      "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets");
+      "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+      // The pipeline's Deploy role holds the operator's policy (OperatorPolicy says why each
+      // of these takes no resource): pre-flight, status, down.
+      "sts:GetCallerIdentity", "ec2:DescribeAvailabilityZones", "ec2:DescribeManagedPrefixLists",
+      "ec2:DescribeRegions", "ecs:DeregisterTaskDefinition", "ecs:ListTaskDefinitions",
+      "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth",
+      "tag:GetResources");
 
   /**
    * Every stack but the execution role's: CloudFormation creates resources with that role, so

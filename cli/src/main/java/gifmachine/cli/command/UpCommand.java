@@ -36,6 +36,11 @@ public final class UpCommand extends AwsCommand {
   @Option(names = {"-y", "--yes"}, description = "Do not ask: generate the API password when there is none yet.")
   boolean yes;
 
+  @Option(names = "--images", paramLabel = "FILE",
+      description = "Deploy images already pushed (the JSON of images push --output json) instead of building them;"
+          + " the pipeline's Deploy stage passes the images its Build stage pushed.")
+  java.nio.file.Path imagesFile;
+
   public UpCommand(CliContext context) {
     super(context);
   }
@@ -50,7 +55,7 @@ public final class UpCommand extends AwsCommand {
         ProgressRenderer renderer = renderer();
         AutoCloseable hook = context.interrupts().onInterrupt(cancellation::cancel)) {
       Deployment deployment = new Deployment(aws, engine(aws, renderer, cancellation), context.synthesizer(),
-          context.images(), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
+          imagesFile == null ? context.images() : new gifmachine.cli.deploy.PushedImages(imagesFile), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
       Deployment.Result result;
       try {
         result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password,

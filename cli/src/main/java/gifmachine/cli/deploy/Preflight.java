@@ -25,12 +25,7 @@ public final class Preflight {
    * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html
    * https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
    */
-  public static final List<String> SERVICE_LINKED_ROLES = List.of(
-      "ecs.amazonaws.com",
-      "elasticloadbalancing.amazonaws.com",
-      "rds.amazonaws.com",
-      "ecs.application-autoscaling.amazonaws.com",
-      "autoscaling.amazonaws.com");
+  public static final List<String> SERVICE_LINKED_ROLES = gifmachine.infra.iam.OperatorPolicy.SERVICE_LINKED_ROLES;
 
   private Preflight() {}
 

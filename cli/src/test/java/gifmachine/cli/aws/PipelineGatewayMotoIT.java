@@ -3,8 +3,8 @@ package gifmachine.cli.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gifmachine.cli.iam.OperatorPolicy;
-import gifmachine.cli.iam.PolicyStatement;
+import gifmachine.infra.iam.OperatorPolicy;
+import gifmachine.infra.iam.PolicyStatement;
 import gifmachine.cli.iam.RecordedAwsCalls;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.DeploymentConfig;

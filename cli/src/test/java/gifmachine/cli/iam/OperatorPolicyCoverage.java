@@ -3,6 +3,8 @@ package gifmachine.cli.iam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.iam.OperatorPolicy;
+import gifmachine.infra.iam.PolicyStatement;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

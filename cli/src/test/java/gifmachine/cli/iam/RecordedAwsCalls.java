@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * Records the IAM action of every AWS SDK call made in the test JVM, so a test can check that
- * {@link OperatorPolicy} allows each call the CLI really makes. The SDK loads it into every
+ * {@link gifmachine.infra.iam.OperatorPolicy} allows each call the CLI really makes. The SDK loads it into every
  * client through {@code software/amazon/awssdk/global/handlers/execution.interceptors} on the
  * test class path (https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/core/interceptor/ExecutionInterceptor.html),
  * so production code carries no seam for it; the set is static because the SDK, not the test,

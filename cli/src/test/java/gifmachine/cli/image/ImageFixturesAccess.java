@@ -20,8 +20,13 @@ public final class ImageFixturesAccess implements AutoCloseable {
   }
 
   public static ImageFixturesAccess start(Path directory) throws Exception {
+    return start(directory, ImagePlatform.AMD64);
+  }
+
+  /** As {@link #start(Path)}, with base images for {@code platform}. */
+  public static ImageFixturesAccess start(Path directory, ImagePlatform platform) throws Exception {
     LocalRegistry registry = LocalRegistry.start(Files.createDirectories(directory.resolve("registry")));
-    BaseImages bases = ImageFixtures.pushBases(registry, ImagePlatform.AMD64, Files.createDirectories(directory.resolve("bases")));
+    BaseImages bases = ImageFixtures.pushBases(registry, platform, Files.createDirectories(directory.resolve("bases")));
     Path root = ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
     return new ImageFixturesAccess(registry, bases, root);
   }
@@ -36,6 +41,11 @@ public final class ImageFixturesAccess implements AutoCloseable {
 
   public Path root() {
     return root;
+  }
+
+  /** The reference of the test base image of {@code kind} for {@code platform}, as pushed by start. */
+  public String baseReference(BaseImage kind, ImagePlatform platform) {
+    return registry.host() + "/base/" + kind.name().toLowerCase() + ":" + platform.architecture();
   }
 
   /** The digest of the manifest the registry serves for {@code reference} (tag or digest). */

@@ -1,4 +1,4 @@
-package gifmachine.cli.iam;
+package gifmachine.infra.iam;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
-package gifmachine.cli.iam;
+package gifmachine.infra.iam;
 
-import gifmachine.cli.deploy.Preflight;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ExecutionRoleStack;
 import gifmachine.infra.StackPart;
@@ -28,6 +27,17 @@ public final class OperatorPolicy {
 
   /** Where CloudFront's web ACL stack lives (WAF for CloudFront must be created there). */
   static final String EDGE_REGION = "us-east-1";
+
+  /**
+   * The service-linked roles the stacks need, which pre-flight creates (a new account has none):
+   * here, beside the one statement that allows creating exactly these.
+   */
+  public static final List<String> SERVICE_LINKED_ROLES = List.of(
+      "ecs.amazonaws.com",
+      "elasticloadbalancing.amazonaws.com",
+      "rds.amazonaws.com",
+      "ecs.application-autoscaling.amazonaws.com",
+      "autoscaling.amazonaws.com");
 
   /** The operator's statements for {@code config}'s deployment in {@code account}. */
   public static List<PolicyStatement> statements(DeploymentConfig config, String account) {
@@ -100,7 +110,7 @@ public final class OperatorPolicy {
     statements.add(PolicyStatement.of("ServiceLinkedRoles", List.of("iam:CreateServiceLinkedRole"),
             List.of(arn + "iam::" + account + ":role/aws-service-role/*"),
             "pre-flight creates the service-linked roles the stacks need (a new account has none)")
-        .when("StringEquals", "iam:AWSServiceName", Preflight.SERVICE_LINKED_ROLES));
+        .when("StringEquals", "iam:AWSServiceName", SERVICE_LINKED_ROLES));
     statements.add(PolicyStatement.of("Logs", List.of(
             "logs:DeleteLogGroup", "logs:FilterLogEvents", "logs:GetLogEvents"),
         List.of(arn + "logs:" + region + ":" + account + ":log-group:" + d + "-*",
