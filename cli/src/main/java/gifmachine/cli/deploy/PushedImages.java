@@ -8,8 +8,6 @@ import gifmachine.infra.ImageSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@link ImagePublishing} for images that are already pushed: {@code up --images FILE} deploys
@@ -44,28 +42,20 @@ public final class PushedImages implements ImagePublishing {
       throw refused("built for " + (root.path("platform").asText().isEmpty()
           ? "no platform" : root.path("platform").asText()) + ", the deployment runs " + platform);
     }
-    Map<String, String> expected = new LinkedHashMap<>();
-    expected.put("gifmachine", repositories.gifmachine());
-    expected.put("csidecar", repositories.csidecar());
-    expected.put("cdepot", repositories.cdepot());
-    expected.put("prometheus", repositories.prometheus());
-    expected.put("grafana", repositories.grafana());
-    Map<String, String> references = new LinkedHashMap<>();
-    expected.forEach((name, repository) -> {
-      JsonNode image = root.path("images").path(name);
+    return ImageSet.of(name -> {
+      String repository = repositories.get(name);
+      JsonNode image = root.path("images").path(name.repositoryName());
       String reference = image.path("reference").asText();
       if (reference.isEmpty()) {
-        throw refused("has no " + name + " image");
+        throw refused("has no " + name.repositoryName() + " image");
       }
       if (!repository.equals(image.path("repository").asText())
           || !reference.startsWith(repository + "@sha256:")) {
-        throw refused("its " + name + " image " + reference + " is not a digest in this "
+        throw refused("its " + name.repositoryName() + " image " + reference + " is not a digest in this "
             + "deployment's repository " + repository);
       }
-      references.put(name, reference);
+      return reference;
     });
-    return new ImageSet(references.get("gifmachine"), references.get("csidecar"),
-        references.get("cdepot"), references.get("prometheus"), references.get("grafana"));
   }
 
   private JsonNode read() {

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.ImageFixturesAccess;
-import gifmachine.cli.image.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Infrastructure;
 import gifmachine.infra.StackPart;
@@ -50,7 +50,7 @@ class PipelineBuildSpecIT {
   void the_buildspecs_build_phase_builds_the_cli_and_pushes_every_image_tagged_with_the_source_etag()
       throws Exception {
     DeploymentConfig config = DeploymentConfig.builder("it", "acme", "us-east-1")
-        .images(new ImageSet("a", "b", "c", "d", "e")).build();
+        .images(ImageSet.of(ImageName::repositoryName)).build();
     JsonNode buildSpec = buildSpec(config);
     List<String> commands = new ArrayList<>();
     buildSpec.path("phases").path("build").path("commands").forEach(c -> commands.add(c.asText()));

@@ -21,7 +21,7 @@ import picocli.CommandLine;
  */
 class PipelineUpArgumentsTest {
 
-  static final gifmachine.infra.ImageSet IMAGES = new gifmachine.infra.ImageSet("a", "b", "c", "d", "e");
+  static final gifmachine.infra.ImageSet IMAGES = gifmachine.infra.ImageSet.of(gifmachine.infra.ImageName::repositoryName);
 
   @TempDir Path directory;
 
