@@ -37,6 +37,11 @@ tests wrong; none makes moto more lenient.
    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). An SDK
    cannot read moto's body, so a client sees a bare 403 instead of AccessDenied. Here the
    error is written in the service's protocol.
+5. CodePipeline's ListPipelineExecutions answers startTime and lastUpdateTime as ISO-8601
+   strings; CodePipeline speaks the AWS JSON 1.1 protocol, whose timestamps are epoch seconds
+   (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html), and the AWS SDK refuses the
+   strings ("Input timestamp string must be no longer than 20 characters"). Here they are epoch
+   seconds, as AWS sends them.
 """
 
 import json
@@ -222,6 +227,23 @@ try:
 
     _Mixin._authenticate_and_authorize_normal_action = _authorize_resources
     _access_control.IAMRequestBase.__init__ = _request_init_with_iam_names
+except Exception as error:  # a moto that changed shape must not run uncorrected
+    print(f"moto corrections could not be applied: {error!r}", file=sys.stderr)
+    os._exit(70)
+
+try:
+    from moto.codepipeline import models as _codepipeline
+    from moto.core.utils import unix_time as _unix_time
+
+    _summary = _codepipeline.PipelineExecution.to_summary_dict
+
+    def _summary_with_epoch_times(self):
+        summary = _summary(self)
+        summary["startTime"] = _unix_time(self.start_time)
+        summary["lastUpdateTime"] = _unix_time(self.last_update_time)
+        return summary
+
+    _codepipeline.PipelineExecution.to_summary_dict = _summary_with_epoch_times
 except Exception as error:  # a moto that changed shape must not run uncorrected
     print(f"moto corrections could not be applied: {error!r}", file=sys.stderr)
     os._exit(70)

@@ -15,7 +15,16 @@ public record Aws(
     LogsGateway logs,
     TaggingGateway tagging,
     CloudFormationGateway cloudFrontCloudFormation,
+    PipelineGateway pipelines,
     AutoCloseable resources) implements AutoCloseable {
+
+  /** Without the pipeline (tests of commands that never reach it): its calls fail. */
+  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
+      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
+      TaggingGateway tagging, CloudFormationGateway cloudFrontCloudFormation, AutoCloseable resources) {
+    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, cloudFrontCloudFormation,
+        PipelineGateway.unavailable(), resources);
+  }
 
   /**
    * The same gateways with {@link #cloudFormation()} routing each of the deployment's stacks to
@@ -30,7 +39,7 @@ public record Aws(
     }
     return new Aws(new StackRegions(cloudFormation, cloudFrontCloudFormation, elsewhere), account,
         secrets, registry, buckets, services, logs, tagging, cloudFrontCloudFormation,
-        resources);
+        pipelines, resources);
   }
 
   @Override
