@@ -137,7 +137,7 @@ class OperatorPolicyMotoIT {
     policy.path("Statement").forEach(s -> sids.add(s.path("Sid").asText()));
     tests.add(DynamicTest.dynamicTest("every statement is called in the cycle, but those it cannot reach",
         () -> assertThat(sids).as("first calls " + firstCalls.values())
-            .containsExactlyInAnyOrderElementsOf(concat(firstCalls.keySet(), NOT_IN_THE_CYCLE.keySet()))));
+            .containsExactlyInAnyOrderElementsOf(new java.util.TreeSet<>(concat(firstCalls.keySet(), NOT_IN_THE_CYCLE.keySet())))));
     Users[] users = new Users[1];
     tests.add(DynamicTest.dynamicTest("(a fresh moto)", () -> {
       moto.reset();
@@ -148,6 +148,7 @@ class OperatorPolicyMotoIT {
       Step step = CYCLE.get(i);
       int index = i;
       firstCalls.values().stream().filter(c -> c.step() == index)
+          .filter(c -> !NOT_IN_THE_CYCLE.containsKey(c.sid()))
           .sorted(java.util.Comparator.comparingInt(FirstCall::position))
           .forEach(call -> tests.add(DynamicTest.dynamicTest(
               "without " + call.sid() + ", " + step.name() + " is denied " + call.action() + " and exits 3", () -> {
@@ -171,11 +172,12 @@ class OperatorPolicyMotoIT {
   }
 
   /**
-   * Statements the moto cycle cannot show necessary, each for its reason: the pipeline is
-   * released only in the release tests (moto runs no CodePipeline or CodeBuild).
+   * Statements the moto cycle cannot show necessary, each for its reason: moto cannot create the
+   * pipeline (MotoTemplates drops it), so status reads a placeholder, is denied or not, and
+   * shows a failed pipeline read as a problem with exit 0, by design; no build runs in moto.
    */
   static final Map<String, String> NOT_IN_THE_CYCLE = Map.of(
-      "Pipeline", "moto runs no pipeline",
+      "Pipeline", "the pipeline is a dropped placeholder in moto; status tolerates a failed read",
       "Build", "moto runs no build");
 
   String iamPolicy(MotoDeployment deployment) {
