@@ -51,7 +51,9 @@ final class AwsErrors {
         kind = Kind.THROTTLED;
       } else if (CREDENTIALS.contains(code)) {
         kind = Kind.CREDENTIALS;
-      } else if (code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation")) {
+      } else if (code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation")
+          || service.statusCode() == 403) {
+        // A denied HEAD (S3's HeadObject) has no body to name an error code: its 403 says it.
         kind = Kind.ACCESS_DENIED;
       } else if (NOT_FOUND.contains(code) || service.statusCode() == 404
           || message.toLowerCase(Locale.ROOT).contains("does not exist")) {

@@ -27,7 +27,7 @@ public final class SdkBucketGateway implements BucketGateway {
         // not there yet
       } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
         if (e.statusCode() != 404) {
-          throw e;
+          throw AwsErrors.translate("S3.HeadObject", e);
         }
       }
       client.putObject(r -> r.bucket(bucket).key(key).contentType("application/java-archive"),

@@ -3,6 +3,7 @@ package gifmachine.cli.deploy;
 import gifmachine.cli.aws.AccountGateway;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsCallException;
+import gifmachine.cli.aws.IamActions;
 import gifmachine.cli.aws.StackDescription;
 import gifmachine.cli.deploy.DeploymentException.Exit;
 import gifmachine.infra.DeploymentConfig;
@@ -83,8 +84,10 @@ public final class Preflight {
           "configure credentials (aws configure, AWS_PROFILE or --profile) and try again", e);
       case UNREACHABLE -> new DeploymentException(Exit.AWS, doing + ": the AWS endpoint cannot be reached (" + e.getMessage() + ")",
           "check the network, --region and --endpoint-url", e);
-      case ACCESS_DENIED -> new DeploymentException(Exit.AWS, doing + ": access denied (" + e.getMessage() + ")",
-          "use credentials allowed to call " + e.operation(), e);
+      case ACCESS_DENIED -> new DeploymentException(Exit.AWS,
+          doing + ": access denied to " + IamActions.denied(e) + " (" + e.getMessage() + ")",
+          "allow " + IamActions.denied(e) + " to these credentials: gifmachine-on-aws iam-policy"
+              + " prints every permission the CLI needs", e);
       case THROTTLED -> new DeploymentException(Exit.AWS, doing + ": AWS is throttling requests (" + e.getMessage() + ")",
           "wait a minute and run the command again", e);
       default -> new DeploymentException(Exit.FAILED, doing + ": " + e.operation() + " failed (" + e.getMessage() + ")", "", e);

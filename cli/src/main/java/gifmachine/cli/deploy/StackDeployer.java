@@ -187,6 +187,9 @@ public final class StackDeployer {
         try {
           results.add(future.get());
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof AwsCallException denied) {
+            throw denied;
+          }
           throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -216,6 +219,12 @@ public final class StackDeployer {
     } catch (AwsCallException e) {
       result = new StackResult(node.stackName(), Outcome.FAILED, lastKnownStatus(node.stackName()),
           e.operation() + ": " + e.getMessage());
+      if (e.kind() == AwsCallException.Kind.ACCESS_DENIED) {
+        // The caller's rights, not this stack, failed: the command ends, exit 3 naming the
+        // action (Preflight.explain), instead of reporting a failed stack.
+        listener.on(new ProgressEvent.StackFinished(node.stackName(), result, pacer.now()));
+        throw e;
+      }
     } finally {
       cancellation.leave();
       Thread.interrupted();

@@ -1,6 +1,9 @@
 package gifmachine.cli.iam;
 
-import java.util.Map;
+import gifmachine.cli.aws.IamActions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -19,28 +22,21 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 public final class RecordedAwsCalls implements ExecutionInterceptor {
   private static final Set<String> ACTIONS = new ConcurrentSkipListSet<>();
 
-  /** SDK package name to IAM service prefix, where the two differ. */
-  private static final Map<String, String> PREFIX = Map.of(
-      "resourcegroupstaggingapi", "tag",
-      "elasticloadbalancingv2", "elasticloadbalancing",
-      "cloudwatchlogs", "logs");
-
-  /** SDK operation to IAM action, where the two differ (S3's names for bucket listings). */
-  private static final Map<String, String> ACTION = Map.of(
-      "s3:ListObjectVersions", "s3:ListBucketVersions",
-      "s3:ListObjectsV2", "s3:ListBucket",
-      "s3:ListObjects", "s3:ListBucket",
-      "s3:DeleteObjects", "s3:DeleteObject",
-      "s3:HeadBucket", "s3:ListBucket",
-      "s3:HeadObject", "s3:GetObject");
+  /** The same actions in call order, repeats kept (the cycle makes a few thousand calls). */
+  private static final List<String> SEQUENCE = Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    ACTIONS.add(actionOf(context.request().getClass()));
+    String action = actionOf(context.request().getClass());
+    ACTIONS.add(action);
+    SEQUENCE.add(action);
     // A stack operation naming a role makes AWS check iam:PassRole on it for the caller
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
     context.request().getValueForField("RoleARN", String.class)
-        .ifPresent(role -> ACTIONS.add("iam:PassRole"));
+        .ifPresent(role -> {
+          ACTIONS.add("iam:PassRole");
+          SEQUENCE.add("iam:PassRole");
+        });
   }
 
   static String actionOf(Class<?> request) {
@@ -48,13 +44,20 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
     String service = pkg.substring("software.amazon.awssdk.services.".length(),
         pkg.length() - ".model".length());
     String operation = request.getSimpleName().replaceFirst("Request$", "");
-    String action = PREFIX.getOrDefault(service, service) + ":" + operation;
-    return ACTION.getOrDefault(action, action);
+    return IamActions.of(service + "." + operation);
   }
 
   /** Forgets what was recorded, so a test sees only its own calls. */
   public static void clear() {
     ACTIONS.clear();
+    SEQUENCE.clear();
+  }
+
+  /** Every action recorded since {@link #clear}, in call order. */
+  public static List<String> sequence() {
+    synchronized (SEQUENCE) {
+      return List.copyOf(SEQUENCE);
+    }
   }
 
   /** Every action recorded so far in this JVM, sorted. */

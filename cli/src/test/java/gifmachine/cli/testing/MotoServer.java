@@ -23,7 +23,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * JUnit extension: one {@code moto_server} (the AWS emulator, preinstalled) per test class, on a
  * free loopback port, with {@code MOTO_ECS_SERVICE_RUNNING=1} so that ECS services report a
  * running task. It fails the test, never skips, when moto is missing. Test parameters of type
- * {@link MotoServer.Endpoint} get its address.
+ * {@link MotoServer.Endpoint} get its address. A class that needs moto started differently
+ * registers an instance with more environment, e.g. IAM enforcement
+ * ({@code INITIAL_NO_AUTH_ACTION_COUNT}: after that many calls, every call is checked against
+ * the caller's IAM policies).
  *
  * <pre>{@code
  * @ExtendWith(MotoServer.class)
@@ -31,8 +34,25 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   @Test void works(MotoServer.Endpoint moto) { Aws aws = moto.connect("eu-west-1"); ... }
  * }
  * }</pre>
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final MotoServer MOTO = new MotoServer(Map.of("INITIAL_NO_AUTH_ACTION_COUNT", "4"));
+ * }</pre>
  */
 public final class MotoServer implements BeforeAllCallback, ParameterResolver {
+
+  private final Map<String, String> environment;
+
+  /** moto as every test class gets it through {@code @ExtendWith}. */
+  public MotoServer() {
+    this(Map.of());
+  }
+
+  /** moto with {@code environment} added to its own (moto's settings are environment variables). */
+  public MotoServer(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
 
   /** Dummy credentials moto accepts; the default chain reads them from these system properties. */
   public static final Map<String, String> CREDENTIALS =
@@ -56,6 +76,20 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
           HttpResponse.BodyHandlers.discarding());
     }
 
+    /**
+     * Lets the next {@code calls} AWS calls through unauthenticated, then checks every call
+     * against IAM (moto's {@code /moto-api/reset-auth}); a reset does not do this.
+     */
+    public void authenticateAfter(int calls) throws IOException, InterruptedException {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(uri.resolve("/moto-api/reset-auth"))
+              .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(calls))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("moto refused reset-auth: " + response.statusCode() + " " + response.body());
+      }
+    }
+
     @Override
     public void close() {
       process.close();
@@ -66,7 +100,7 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
   public void beforeAll(ExtensionContext context) throws Exception {
     CREDENTIALS.forEach(System::setProperty);
     context.getStore(ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
-        .getOrComputeIfAbsent(Endpoint.class, k -> start(), Endpoint.class);
+        .getOrComputeIfAbsent(Endpoint.class, k -> start(environment), Endpoint.class);
   }
 
   @Override
@@ -96,15 +130,21 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
   }
 
   public static Endpoint start() {
+    return start(Map.of());
+  }
+
+  static Endpoint start(Map<String, String> environment) {
     try {
       int port = FreePorts.loopback();
       Path log = Files.createTempFile("moto", ".log");
       if (ExternalProcess.onPath("moto_server", System.getenv().getOrDefault("PATH", "")).isEmpty()) {
         throw new IllegalStateException("moto_server is not installed: run scripts/install-test-tools");
       }
+      Map<String, String> env = new java.util.HashMap<>(environment);
+      env.put("MOTO_ECS_SERVICE_RUNNING", "1");
+      env.put("PYTHONPATH", corrections().toString());
       ExternalProcess process = ExternalProcess.start("moto_server",
-          List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)), log,
-          Map.of("MOTO_ECS_SERVICE_RUNNING", "1", "PYTHONPATH", corrections().toString()));
+          List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)), log, env);
       URI uri = URI.create("http://127.0.0.1:" + port);
       try {
         process.awaitReady(uri.resolve("/moto-api/"), Duration.ofSeconds(60), status -> true);

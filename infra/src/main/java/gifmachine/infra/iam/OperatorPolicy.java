@@ -48,8 +48,8 @@ public final class OperatorPolicy {
         arn + "cloudformation:" + region + ":" + account + ":stack/" + d + "-*/*",
         arn + "cloudformation:" + EDGE_REGION + ":" + account + ":stack/" + d + "-*/*");
     List<PolicyStatement> statements = new ArrayList<>();
-    statements.add(PolicyStatement.of("WhoAmI", List.of("sts:GetCallerIdentity"), List.of("*"),
-        "pre-flight: the account the credentials belong to (no resource-level permissions)"));
+    // Pre-flight's sts:GetCallerIdentity needs no permission, and an explicit deny cannot stop it
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
     statements.add(PolicyStatement.of("ZonesAndRegions", List.of(
             "ec2:DescribeAvailabilityZones", "ec2:DescribeManagedPrefixLists",
             "ec2:DescribeRegions"), List.of("*"),
