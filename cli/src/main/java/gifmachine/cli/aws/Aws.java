@@ -14,6 +14,7 @@ public record Aws(
     ServiceGateway services,
     LogsGateway logs,
     TaggingGateway tagging,
+    DatabaseGateway databases,
     CloudFormationGateway cloudFrontCloudFormation,
     AutoCloseable resources) implements AutoCloseable {
 
@@ -29,7 +30,7 @@ public record Aws(
       }
     }
     return new Aws(new StackRegions(cloudFormation, cloudFrontCloudFormation, elsewhere), account,
-        secrets, registry, buckets, services, logs, tagging, cloudFrontCloudFormation,
+        secrets, registry, buckets, services, logs, tagging, databases, cloudFrontCloudFormation,
         resources);
   }
 

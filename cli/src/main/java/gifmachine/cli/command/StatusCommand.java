@@ -3,7 +3,10 @@ package gifmachine.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.DatabaseGateway;
+import gifmachine.cli.deploy.DatabaseSnapshots;
 import gifmachine.cli.deploy.StatusReport;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +35,7 @@ public final class StatusCommand extends AwsCommand {
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     try (Aws aws = connect(resolved)) {
       StatusReport report = StatusReport.collect(aws, resolved.config());
+      List<DatabaseGateway.Snapshot> snapshots = DatabaseSnapshots.of(aws, resolved.config());
       var out = out();
       if (output == Format.json) {
         java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
@@ -41,6 +45,9 @@ public final class StatusCommand extends AwsCommand {
         json.put("service", report.service().orElse(null));
         json.put("targets", report.targets());
         json.put("urls", report.urls());
+        // Instants as ISO-8601 text (plain Jackson has no java.time support).
+        json.put("snapshots", snapshots.stream().map(s -> java.util.Map.of("identifier", s.identifier(), "arn", s.arn(),
+            "created", s.created().toString(), "status", s.status())).toList());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         return 0;
       }
@@ -53,9 +60,19 @@ public final class StatusCommand extends AwsCommand {
       });
       report.targets().forEach(t -> out.println("  target " + t.targetGroup() + " " + t.target() + ": " + t.state()));
       report.urls().forEach((name, url) -> out.println(name + ": " + url));
+      printSnapshots(out, snapshots);
       boolean deployed = report.stacks().stream().anyMatch(s -> !s.status().equals("NOT_DEPLOYED"));
       out.println(deployed ? "Next: gifmachine-on-aws logs --follow" : "Next: gifmachine-on-aws up");
       return 0;
     }
+  }
+
+  /** The deployment's DB snapshots, newest first, each one a name up --restore-snapshot takes. */
+  private static void printSnapshots(java.io.PrintWriter out, List<DatabaseGateway.Snapshot> snapshots) {
+    if (snapshots.isEmpty()) {
+      return;
+    }
+    out.println("DB snapshots (newest first; up --restore-snapshot NAME restores one):");
+    snapshots.forEach(s -> out.println("  " + s.identifier() + "  " + s.created() + "  " + s.status()));
   }
 }

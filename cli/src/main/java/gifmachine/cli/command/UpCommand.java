@@ -5,8 +5,10 @@ import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Deployment;
 import gifmachine.cli.deploy.DeploymentException;
+import gifmachine.cli.deploy.KeptChoices;
 import gifmachine.cli.deploy.StackResult;
 import gifmachine.cli.term.ProgressRenderer;
+import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.MonitoringStack;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -36,6 +38,21 @@ public final class UpCommand extends AwsCommand {
   @Option(names = {"-y", "--yes"}, description = "Do not ask: generate the API password when there is none yet.")
   boolean yes;
 
+  @Option(names = "--refresh-nat-image",
+      description = "Move the NAT instance to the newest Amazon Linux 2023 AMI (replaces the instance: a minute or two"
+          + " without outbound traffic from the private subnets). Without it the AMI resolved at the first up is kept,"
+          + " whatever AWS publishes since.")
+  boolean refreshNatImage;
+
+  @Option(names = "--restore-snapshot", paramLabel = "SNAPSHOT",
+      description = "Restore the database from this DB snapshot (name or ARN; status lists the deployment's snapshots):"
+          + " a new deployment starts from it; a live database is replaced, after a confirmation.")
+  String restoreSnapshot;
+
+  @Option(names = "--replace-database",
+      description = "With --restore-snapshot: replace the live database without asking (its final snapshot is kept).")
+  boolean replaceDatabase;
+
   public UpCommand(CliContext context) {
     super(context);
   }
@@ -53,7 +70,10 @@ public final class UpCommand extends AwsCommand {
           context.images(), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
       Deployment.Result result;
       try {
-        result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password));
+        DeploymentConfig config = restoreSnapshot == null ? resolved.config()
+            : resolved.config().toBuilder().restoreSnapshot(restoreSnapshot.trim()).build();
+        result = deployment.up(new Deployment.Request(config, resolved.method(), part != null, this::password,
+            new KeptChoices.Requests(refreshNatImage, question -> confirmReplacement(question, config.deploymentName()))));
       } catch (DeploymentException e) {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;
@@ -70,6 +90,18 @@ public final class UpCommand extends AwsCommand {
       print(resolved, result);
       return 0;
     }
+  }
+
+  /** The restore's confirmation: --replace-database, or the deployment's name typed on the terminal. */
+  private boolean confirmReplacement(String question, String deploymentName) {
+    if (replaceDatabase) {
+      return true;
+    }
+    err().println(question);
+    err().flush();
+    return context.terminal().readLine("Type " + deploymentName + " to replace its database: ")
+        .map(answer -> answer.trim().equals(deploymentName))
+        .orElse(false);
   }
 
   private Deployment.Password password() {

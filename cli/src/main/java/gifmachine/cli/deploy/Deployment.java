@@ -49,8 +49,15 @@ public final class Deployment {
    * @param config the deployment (its images are ignored: up builds them)
    * @param monitoringOnly {@code up monitoring}: the registry and monitoring stacks only
    * @param password asked only when the secret does not exist yet
+   * @param kept what this up asks to change of what the first up chose (NAT image, database)
    */
-  public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {}
+  public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+      KeptChoices.Requests kept) {
+    /** Keeping everything the first up chose. */
+    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {
+      this(config, method, monitoringOnly, password, KeptChoices.Requests.NONE);
+    }
+  }
 
   /** What {@code up} prints at the end. */
   public record Result(
@@ -128,6 +135,7 @@ public final class Deployment {
     DeploymentConfig config = Configs.withAccount(requested, identity.account());
     step("account " + identity.account() + " as " + identity.arn() + ", region " + config.region());
     config = EdgeLookups.withPrefixList(aws, config);
+    config = KeptChoices.apply(aws, config, Stacks.read(aws, config), request.kept(), this::step);
 
     SecretResult secret = apiPassword(config, request.password());
 

@@ -10,6 +10,7 @@ import gifmachine.cli.iam.OperatorPolicyCoverage;
 import gifmachine.cli.iam.RecordedAwsCalls;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.RegistryGateway;
+import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.JibImagePublishing;
 import gifmachine.cli.deploy.Pacer;
 import gifmachine.cli.image.ImageFixturesAccess;
@@ -18,6 +19,7 @@ import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.Infrastructure;
+import gifmachine.infra.NetworkStack;
 import gifmachine.infra.SynthesizedApp;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +71,17 @@ class UpDownMotoIT {
       return List.of();
     }
     return out.substring(at).lines().skip(1).takeWhile(l -> l.startsWith("  arn:")).map(String::trim).toList();
+  }
+
+  /** A manual snapshot of the deployment's database, tagged as its final snapshots are. */
+  private static String snapshotOfTheDatabase(MotoServer.Endpoint moto) {
+    try (RdsClient rds = RdsClient.builder().region(Region.US_EAST_1).endpointOverride(moto.uri()).build()) {
+      String instance = rds.describeDBInstances().dbInstances().getFirst().dbInstanceIdentifier();
+      String name = "test-acme-manual-1";
+      rds.createDBSnapshot(r -> r.dbInstanceIdentifier(instance).dbSnapshotIdentifier(name)
+          .tags(Tag.builder().key(DeploymentConfig.DEPLOYMENT_TAG).value("test-acme").build()));
+      return name;
+    }
   }
 
   @Test
@@ -143,6 +159,25 @@ class UpDownMotoIT {
       CliRunner.Result plan = cli.run(command("plan", moto.url()));
       assertThat(plan.exitCode()).as(plan.toString()).isZero();
       assertThat(plan.out()).contains("test-acme-gifmachine\n  no changes", "Plan: 0 to add, 0 to modify (0 replaced), 0 to remove.");
+
+      // The network recorded the zones up chose (DescribeInstanceTypeOfferings) and the NAT
+      // image it resolved (SSM); the second up and plan above kept both ("no changes").
+      try (Aws aws = moto.connect("us-east-1")) {
+        Map<String, String> network = aws.cloudFormation().describe("test-acme-network").orElseThrow().outputs();
+        assertThat(network.get("AvailabilityZones")).matches("us-east-1[a-z],us-east-1[a-z]");
+        assertThat(network.get("NatImageId"))
+            .isEqualTo(aws.account().publicParameter(NetworkStack.NAT_AMI_PARAMETER).orElseThrow());
+      }
+
+      // A snapshot of the live database: status lists it, and restoring it over the live
+      // database is refused without the deployment's name typed (or --replace-database).
+      String snapshot = snapshotOfTheDatabase(moto);
+      CliRunner.Result snapshots = cli.run(command("status", moto.url()));
+      assertThat(snapshots.out()).as(snapshots.toString()).contains("DB snapshots (newest first", "  " + snapshot + "  ");
+      cli.answers.add("not-the-name");
+      CliRunner.Result restore = cli.run(command("up", moto.url(), "--yes", "--restore-snapshot", snapshot));
+      assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(DeploymentException.Exit.CONFLICT.code());
+      assertThat(restore.err()).contains("would replace the live database", "--replace-database");
 
       CliRunner.Result monitoring = cli.run(command("up", moto.url(), "monitoring"));
       assertThat(monitoring.exitCode()).as(monitoring.toString()).isZero();

@@ -40,6 +40,11 @@ class EdgeLookupsTest {
     }
 
     @Override
+    public Optional<String> publicParameter(String name) {
+      return Optional.empty();
+    }
+
+    @Override
     public boolean createServiceLinkedRole(String service) {
       return false;
     }
@@ -50,7 +55,7 @@ class EdgeLookupsTest {
       return Optional.ofNullable(lists.get(name));
     }
   };
-  final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, () -> { });
+  final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, null, () -> { });
   final DeploymentConfig.Builder config = DeploymentConfig.builder("prod", "acme", "eu-west-1")
       .images(new ImageSet("a", "b", "c", "d", "e"));
 
