@@ -62,6 +62,10 @@ public final class UpCommand extends AwsCommand {
     if (part != null && !part.equals("monitoring")) {
       throw new ConfigException("up " + part + ": unknown part; the only part is monitoring (or nothing for everything)");
     }
+    if (part != null && (restoreSnapshot != null || refreshNatImage)) {
+      throw new ConfigException("up monitoring: deploys the monitoring part only, not the database or the network;"
+          + " run up without monitoring for --restore-snapshot or --refresh-nat-image");
+    }
     Cancellation cancellation = new Cancellation();
     try (Aws aws = connect(resolved);
         ProgressRenderer renderer = renderer();
