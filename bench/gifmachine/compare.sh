@@ -59,7 +59,7 @@ APP_PID=0
 start_app() { # jar port database -> APP_PID, START_MS (launch to first 200 on GET /gif)
   local jar=$1 port=$2 db=$3 start end
   start=$(date +%s%N)
-  PORT=$port GIFMACHINE_PASSWORD=$SECRET DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$db" \
+  GIFMACHINE_DRAIN_SECONDS=0 PORT=$port GIFMACHINE_PASSWORD=$SECRET DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$db" \
     DATABASE_SSLMODE=disable java "${FLAGS[@]}" -jar "$jar" >/dev/null 2>"$WORK/app-$port.err" &
   APP_PID=$!
   PIDS+=($APP_PID)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Start to first 200 on GET /gif with an external PostgreSQL: old jar, new jar, and the new jar
-# with an application class-data-sharing archive (AppCDS, what an image could ship), STARTS
-# times each, interleaved. The archive is made by one training start of the new jar with
-# -XX:ArchiveClassesAtExit (a dynamic archive: needs the very JVM build that will use it).
+# with an application class-data-sharing archive (AppCDS, what an image could ship), and the new
+# jar with a JDK 25 AOT cache (JEP 483/514: classes loaded and linked, plus method profiles),
+# STARTS times each, interleaved. The archive is made by one training start of the new jar with
+# -XX:ArchiveClassesAtExit (a dynamic archive: needs the very JVM build that will use it), the
+# AOT cache by one with -XX:AOTCacheOutput (JDK 25's one-step training; same rule).
 # Usage: OLD_JAR=/tmp/old-all.jar bench/gifmachine/start-cds.sh   (NEW_JAR, STARTS=7)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +30,7 @@ URL="postgres://postgres@127.0.0.1:$(cat "$WORK/pgport")/postgres"
 run() { # label jar [extra jvm flags...] -> prints ms to first 200, then stops the app
   local jar=$2 start end pid; shift 2
   start=$(date +%s%N)
-  PORT=4598 GIFMACHINE_PASSWORD=x DATABASE_URL=$URL DATABASE_SSLMODE=disable \
+  GIFMACHINE_DRAIN_SECONDS=0 PORT=4598 GIFMACHINE_PASSWORD=x DATABASE_URL=$URL DATABASE_SSLMODE=disable \
     java "${FLAGS[@]}" "$@" -jar "$jar" >/dev/null 2>"$WORK/app.err" &
   pid=$!
   until curl -sf -o /dev/null http://127.0.0.1:4598/gif; do
@@ -41,14 +43,16 @@ run() { # label jar [extra jvm flags...] -> prints ms to first 200, then stops t
 }
 run migrate "$NEW_JAR" >/dev/null                       # migrate once, off the clock
 run train "$NEW_JAR" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" >/dev/null
-say "archive: $(du -h "$WORK/app.jsa" | cut -f1)"
+run train "$NEW_JAR" "-XX:AOTCacheOutput=$WORK/app.aot" >/dev/null
+say "archive: $(du -h "$WORK/app.jsa" | cut -f1), AOT cache: $(du -h "$WORK/app.aot" | cut -f1)"
 for i in $(seq "$STARTS"); do
   echo "$(run old "$OLD_JAR")" >>"$WORK/old"
   echo "$(run new "$NEW_JAR")" >>"$WORK/new"
   echo "$(run cds "$NEW_JAR" "-XX:SharedArchiveFile=$WORK/app.jsa")" >>"$WORK/cds"
-  say "round $i: old $(tail -1 "$WORK/old") ms, new $(tail -1 "$WORK/new") ms, new+AppCDS $(tail -1 "$WORK/cds") ms, load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "$(run aot "$NEW_JAR" "-XX:AOTCache=$WORK/app.aot")" >>"$WORK/aot"
+  say "round $i: old $(tail -1 "$WORK/old") ms, new $(tail -1 "$WORK/new") ms, new+AppCDS $(tail -1 "$WORK/cds") ms, new+AOT cache $(tail -1 "$WORK/aot") ms, load $(cut -d' ' -f1 /proc/loadavg)"
 done
-for v in old new cds; do
+for v in old new cds aot; do
   say "$v: median $(sort -n "$WORK/$v" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms (all: $(sort -n "$WORK/$v" | tr '\n' ' '))"
 done
 say "report: $REPORT"

@@ -9,8 +9,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -38,6 +36,8 @@ import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * cDepot, the heartbeat registry: sidecars {@code POST /alive}, Prometheus discovers their
@@ -55,7 +55,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class CDepot implements AutoCloseable {
 
-  private static final Logger logger = System.getLogger(CDepot.class.getName());
+  private static final Logger logger = LoggerFactory.getLogger(CDepot.class);
   static final int MAX_BODY_BYTES = 16 * 1024;
   /** Connections beyond one per target: Prometheus, health checks, operators. */
   private static final int EXTRA_CONNECTIONS = 100;
@@ -169,7 +169,7 @@ public final class CDepot implements AutoCloseable {
           long every = config.fileSdInterval().toMillis();
           depot.housekeeping.scheduleWithFixedDelay(depot::writeFileSd, 0, every, TimeUnit.MILLISECONDS);
         });
-    logger.log(Level.INFO, "cDepot listening on port {0}, TTL {1}", String.valueOf(depot.port()), config.ttl());
+    logger.info("cDepot listening on port {}, TTL {}", depot.port(), config.ttl());
     return depot;
   }
 
@@ -183,9 +183,9 @@ public final class CDepot implements AutoCloseable {
           try {
             var restored = file.read();
             registry.restore(restored);
-            logger.log(Level.INFO, "restored {0} targets from {1}", restored.size(), file.path());
+            logger.info("restored {} targets from {}", restored.size(), file.path());
           } catch (IOException | RuntimeException e) {
-            logger.log(Level.WARNING, "cannot restore targets from {0}: {1}", file.path(), e.toString());
+            logger.warn("cannot restore targets from {}: {}", file.path(), e.toString());
           }
         });
   }
@@ -197,7 +197,7 @@ public final class CDepot implements AutoCloseable {
             registry.expire();
             file.write(registry.targetGroups());
           } catch (IOException | RuntimeException e) {
-            logger.log(Level.WARNING, "cannot write {0}: {1}", file.path(), e.toString());
+            logger.warn("cannot write {}: {}", file.path(), e.toString());
           }
         });
   }
@@ -256,6 +256,11 @@ public final class CDepot implements AutoCloseable {
   }
 
   private void heartbeat(byte[] body, Response response, Callback callback) {
+    // A sidecar repeats the same bytes: most heartbeats end here, unparsed.
+    if (registry.refresh(body)) {
+      accepted(response, callback);
+      return;
+    }
     Heartbeat heartbeat;
     try {
       heartbeat = parser.parse(body);
@@ -264,11 +269,15 @@ public final class CDepot implements AutoCloseable {
       error(response, callback, 400, e.getMessage());
       return;
     }
-    if (registry.register(heartbeat) == TargetRegistry.Outcome.FULL) {
+    if (registry.register(heartbeat, body) == TargetRegistry.Outcome.FULL) {
       full.inc();
       error(response, callback, 503, "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
       return;
     }
+    accepted(response, callback);
+  }
+
+  private void accepted(Response response, Callback callback) {
     accepted.inc();
     response.setStatus(204);
     callback.succeeded();
@@ -358,7 +367,7 @@ public final class CDepot implements AutoCloseable {
     try {
       server.stop();
     } catch (Exception e) {
-      logger.log(Level.WARNING, "cannot stop the HTTP server: {0}", e.toString());
+      logger.warn("cannot stop the HTTP server: {}", e.toString());
     }
   }
 }

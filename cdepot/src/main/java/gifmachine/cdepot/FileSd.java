@@ -3,8 +3,6 @@ package gifmachine.cdepot;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
@@ -18,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus {@code file_sd} file in the original cDepot's shape, readable by everyone (0644,
@@ -29,7 +29,7 @@ import java.util.Set;
  */
 final class FileSd {
 
-  private static final Logger logger = System.getLogger(FileSd.class.getName());
+  private static final Logger logger = LoggerFactory.getLogger(FileSd.class);
   private static final TypeReference<List<TargetGroup>> GROUPS = new TypeReference<>() {};
   private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
 
@@ -69,7 +69,7 @@ final class FileSd {
       if (!Files.isRegularFile(path)) {
         throw e;
       }
-      logger.log(Level.WARNING, "cannot replace {0} by a rename ({1}): writing it in place from now on",
+      logger.warn("cannot replace {} by a rename ({}): writing it in place from now on",
           path, e.getReason() == null ? e.toString() : e.getReason());
       inPlace = true;
       writeInPlace(content);

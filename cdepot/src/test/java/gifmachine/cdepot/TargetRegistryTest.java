@@ -3,6 +3,7 @@ package gifmachine.cdepot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,5 +91,38 @@ class TargetRegistryTest {
     registry.register(heartbeat("a:1", "t1"));
 
     assertThat(registry.targetGroups()).extracting(g -> g.labels().taskID()).containsExactly("t1", "t2");
+  }
+
+  @Test
+  void a_repeated_body_refreshes_its_registration_without_being_parsed_again() {
+    byte[] body = "{\"localIP\":\"a:1\",\"taskID\":\"t1\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(registry.refresh(body)).isFalse();
+    registry.register(heartbeat("a:1", "t1"), body);
+    long version = registry.version();
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+
+    assertThat(registry.refresh(body.clone())).isTrue();
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+
+    assertThat(registry.expire()).isZero();
+    assertThat(registry.targetGroups()).extracting(g -> g.labels().taskID()).containsExactly("t1");
+    assertThat(registry.version()).isEqualTo(version);
+  }
+
+  @Test
+  void a_body_whose_registration_was_replaced_or_expired_must_be_parsed_again() {
+    byte[] first = "{\"localIP\":\"a:1\",\"taskID\":\"t1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "{\"localIP\":\"a:1\",\"taskID\":\"t2\"}".getBytes(StandardCharsets.UTF_8);
+    registry.register(heartbeat("a:1", "t1"), first);
+    registry.register(heartbeat("a:1", "t2"), second);
+
+    assertThat(registry.refresh(first)).isFalse();
+    assertThat(registry.refresh(second)).isTrue();
+
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+    assertThat(registry.refresh(second)).isFalse();
+    registry.expire();
+    assertThat(registry.refresh(second)).isFalse();
+    assertThat(registry.size()).isZero();
   }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       gifmachine.cli.command.LocalCommand.class,
       gifmachine.cli.command.ImagesCommand.class,
       gifmachine.cli.command.UpCommand.class,
+      gifmachine.cli.command.ReleaseCommand.class,
       gifmachine.cli.command.PlanCommand.class,
       gifmachine.cli.command.StatusCommand.class,
       gifmachine.cli.command.LogsCommand.class,

@@ -8,8 +8,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * cSidecar: reads its task's stats (ECS task metadata v4, or cgroups outside ECS), serves them on
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CSidecar implements AutoCloseable {
 
-  private static final Logger logger = System.getLogger(CSidecar.class.getName());
+  private static final Logger logger = LoggerFactory.getLogger(CSidecar.class);
 
   private final StatsSource source;
   private final TaskMetrics taskMetrics;
@@ -83,7 +83,7 @@ public final class CSidecar implements AutoCloseable {
     sidecar.server.start();
     sidecar.scheduler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
     sidecar.heartbeater.ifPresent(h -> sidecar.heartbeatAfter(h, Duration.ZERO));
-    logger.log(Level.INFO, "cSidecar on port {0}, reading {1}, heartbeats to {2}", String.valueOf(sidecar.port()),
+    logger.info("cSidecar on port {}, reading {}, heartbeats to {}", sidecar.port(),
         source.describe(), config.cdepotUrl().map(Object::toString).orElse("nowhere"));
     return sidecar;
   }
@@ -127,7 +127,7 @@ public final class CSidecar implements AutoCloseable {
           ? new TaskIdentity(who.cluster(), who.taskId(), who.function(), advertiseHost) : who);
       taskMetrics.update(sample);
       if (sourceFailing) {
-        logger.log(Level.INFO, "stats source {0} is back", source.describe());
+        logger.info("stats source {} is back", source.describe());
         sourceFailing = false;
       }
     } catch (InterruptedException e) {
@@ -135,7 +135,7 @@ public final class CSidecar implements AutoCloseable {
     } catch (Exception e) {
       taskMetrics.failed();
       if (!sourceFailing) {
-        logger.log(Level.WARNING, "cannot read {0}: {1}; retrying", source.describe(), e.toString());
+        logger.warn("cannot read {}: {}; retrying", source.describe(), e.toString());
         sourceFailing = true;
       }
     }

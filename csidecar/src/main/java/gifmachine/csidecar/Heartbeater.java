@@ -1,8 +1,6 @@
 package gifmachine.csidecar;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells cDepot every heartbeat interval that this task is alive, announcing the sidecar's own
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 final class Heartbeater {
 
-  private static final Logger logger = System.getLogger(Heartbeater.class.getName());
+  private static final Logger logger = LoggerFactory.getLogger(Heartbeater.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
   private final URI alive;
@@ -76,9 +76,9 @@ final class Heartbeater {
         sent.incrementAndGet();
         return true;
       }
-      logger.log(Level.WARNING, "cDepot answered {0} to a heartbeat", status);
+      logger.warn("cDepot answered {} to a heartbeat", status);
     } catch (Exception e) {
-      logger.log(Level.WARNING, "heartbeat to {0} failed: {1}", alive, e.toString());
+      logger.warn("heartbeat to {} failed: {}", alive, e.toString());
     }
     failed.incrementAndGet();
     return false;

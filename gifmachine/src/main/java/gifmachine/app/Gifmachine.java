@@ -188,19 +188,11 @@ public final class Gifmachine implements AutoCloseable {
     var r = cfg.routes;
     r.before(ctx -> refuseLargeBodies(ctx));
     r.before(ctx -> refuseUnstorableQueries(ctx));
-    r.ws("/", hub::configure);
-    r.get("/", pages::kiosk);
-    r.get("/gif.js", pages::script);
-    r.get("/style.css", pages::style);
-    r.get("/gif", gifs::latest);
-    r.post("/gif", gifs::post);
-    r.post("/reload", gifs::reload);
-    r.get("/history", pages::history);
-    r.get("/search", pages::search);
-    r.get("/view/{id}", pages::view);
-    r.get("/healthz", health::live);
-    r.get("/readyz", health::ready);
-    r.get("/metrics", metrics::scrape);
+    hub.routes(r);
+    pages.routes(r);
+    gifs.routes(r);
+    health.routes(r);
+    metrics.routes(r);
 
     r.exception(InvalidInputException.class, (e, ctx) -> error(ctx, json, 400, e.getMessage()));
     r.exception(GifApi.ForbiddenException.class, (e, ctx) -> error(ctx, json, 403, e.getMessage()));
@@ -214,7 +206,7 @@ public final class Gifmachine implements AutoCloseable {
         HttpResponseException.class,
         (e, ctx) -> {
           if (e.getStatus() == 404) {
-            notFound(ctx, json);
+            notFound(ctx, json, pages);
           } else if (e.getStatus() == 413) {
             error(ctx, json, 413, "body: larger than " + MAX_BODY_BYTES + " bytes");
           } else {
@@ -311,10 +303,10 @@ public final class Gifmachine implements AutoCloseable {
   }
 
   /** Unknown routes: an HTML page for browsers, JSON for everyone else. */
-  private static void notFound(Context ctx, ObjectMapper json) {
+  private static void notFound(Context ctx, ObjectMapper json, Pages pages) {
     String accept = ctx.header("Accept");
     if (accept != null && accept.contains("text/html")) {
-      Pages.notFound(ctx);
+      pages.notFound(ctx);
     } else {
       error(ctx, json, 404, "not found");
     }

@@ -119,7 +119,8 @@ public final class ValidationHookFunction extends Construct {
 
     function = Function.Builder.create(this, "Function")
         .description("Checks a new Gifmachine revision through the test listener (blue/green)")
-        .runtime(Runtime.JAVA_21)
+        // The newest Java runtime Lambda offers (cdk-nag L1); the hook is compiled for 21 and runs on it.
+        .runtime(Runtime.JAVA_25)
         .architecture(props.graviton() ? Architecture.ARM_64 : Architecture.X86_64)
         .handler(HANDLER)
         .code(Code.fromBucketV2(Bucket.fromBucketName(this, "CodeBucket", props.codeBucket()),

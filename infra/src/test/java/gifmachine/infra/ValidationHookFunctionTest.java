@@ -22,9 +22,9 @@ class ValidationHookFunctionTest {
   }
 
   @Test
-  void the_hook_is_a_java_21_function_from_the_uploaded_jar_in_the_vpc() {
+  void the_hook_is_a_java_25_function_from_the_uploaded_jar_in_the_vpc() {
     withHook.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-        "Runtime", "java21",
+        "Runtime", "java25",
         "Handler", "gifmachine.hook.ValidationHook::handleRequest",
         "Architectures", List.of("arm64"),
         "Code", Map.of(

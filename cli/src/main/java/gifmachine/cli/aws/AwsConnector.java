@@ -14,6 +14,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -69,6 +71,8 @@ public final class AwsConnector {
     ResourceGroupsTaggingApiClient tagging = factory.build(ResourceGroupsTaggingApiClient.builder());
     SsmClient ssm = factory.build(SsmClient.builder());
     RdsClient rds = factory.build(RdsClient.builder());
+    CodePipelineClient codePipeline = factory.build(CodePipelineClient.builder());
+    CodeBuildClient codeBuild = factory.build(CodeBuildClient.builder());
 
     return new Aws(
         new SdkCloudFormationGateway(cloudFormation),
@@ -81,6 +85,7 @@ public final class AwsConnector {
         new SdkTaggingGateway(tagging),
         new SdkDatabaseGateway(rds),
         new SdkCloudFormationGateway(cloudFormationUsEast1),
+        new SdkPipelineGateway(s3, codePipeline, codeBuild, logs),
         () -> {
           clients.forEach(SdkClient::close);
           http.close();

@@ -19,4 +19,19 @@ public interface DatabaseGateway {
 
   /** The snapshot named {@code identifier} (a name or an ARN), if it exists. */
   Optional<Snapshot> snapshot(String identifier);
+
+  /** For gateways built without RDS: every call fails. */
+  static DatabaseGateway unavailable() {
+    return new DatabaseGateway() {
+      @Override
+      public List<Snapshot> snapshotsTagged(String tagKey, String tagValue) {
+        throw new UnsupportedOperationException("no RDS gateway");
+      }
+
+      @Override
+      public Optional<Snapshot> snapshot(String identifier) {
+        throw new UnsupportedOperationException("no RDS gateway");
+      }
+    };
+  }
 }

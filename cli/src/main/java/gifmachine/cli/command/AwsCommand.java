@@ -75,6 +75,18 @@ abstract class AwsCommand implements Callable<Integer> {
     return ProgressRenderer.forTerminal(stream, context.environment(), context.terminal().stderrIsTerminal());
   }
 
+  /**
+   * Ctrl-C while following: says what carries on in AWS and what to do, here while the shutdown
+   * hook still holds the exit open; returns the exit code.
+   */
+  protected int interrupted(ProgressRenderer renderer, gifmachine.cli.deploy.DeploymentException e) {
+    renderer.close();
+    err().println(e.getMessage());
+    err().println(e.hint());
+    err().flush();
+    return e.exit().code();
+  }
+
   protected StackDeployer engine(Aws aws, ProgressListener listener, Cancellation cancellation) {
     return new StackDeployer(aws.cloudFormation(), context.pacer(), listener, context.engine(), cancellation);
   }

@@ -34,7 +34,7 @@ public final class StatusCommand extends AwsCommand {
   @Override
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     try (Aws aws = connect(resolved)) {
-      StatusReport report = StatusReport.collect(aws, resolved.config());
+      StatusReport report = StatusReport.collect(aws, resolved.config(), context.pacer().now());
       List<DatabaseGateway.Snapshot> snapshots = DatabaseSnapshots.of(aws, resolved.config());
       var out = out();
       if (output == Format.json) {
@@ -48,6 +48,11 @@ public final class StatusCommand extends AwsCommand {
         // Instants as ISO-8601 text (plain Jackson has no java.time support).
         json.put("snapshots", snapshots.stream().map(s -> java.util.Map.of("identifier", s.identifier(), "arn", s.arn(),
             "created", s.created().toString(), "status", s.status())).toList());
+        json.put("pipeline", report.pipeline().orElse(null));
+        json.put("deploymentsInProgress", report.deploymentsInProgress().stream().map(d -> java.util.Map.of(
+            "arn", d.arn(), "createdAt", d.createdAt().toString(), "status", d.status(),
+            "lifecycleStage", d.lifecycleStage(), "statusReason", d.statusReason())).toList());
+        json.put("unreadable", report.unreadable());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         return 0;
       }
@@ -60,6 +65,19 @@ public final class StatusCommand extends AwsCommand {
       });
       report.targets().forEach(t -> out.println("  target " + t.targetGroup() + " " + t.target() + ": " + t.state()));
       report.urls().forEach((name, url) -> out.println(name + ": " + url));
+      report.deploymentsInProgress().forEach(d -> out.println("ECS deployment in progress: "
+          + d.arn().substring(d.arn().lastIndexOf('/') + 1) + " " + d.status()
+          + (d.lifecycleStage().isBlank() ? "" : ", " + d.lifecycleStage())
+          + (d.statusReason().isBlank() ? "" : " (" + d.statusReason() + ")")));
+      report.unreadable().forEach(u -> out.println("Not readable: " + u));
+      report.pipeline().ifPresent(p -> {
+        out.println("Pipeline " + p.name() + (p.problem().isBlank() ? "" : ": executions not readable: " + p.problem()));
+        if (p.problem().isBlank() && p.executions().isEmpty()) {
+          out.println("  no executions yet (gifmachine-on-aws release starts one)");
+        }
+        p.executions().forEach(e -> out.printf("  %-36s %-11s %-40s %s%n", e.id(), e.status(),
+            e.source().isBlank() ? "-" : e.source(), e.started()));
+      });
       printSnapshots(out, snapshots);
       boolean deployed = report.stacks().stream().anyMatch(s -> !s.status().equals("NOT_DEPLOYED"));
       out.println(deployed ? "Next: gifmachine-on-aws logs --follow" : "Next: gifmachine-on-aws up");

@@ -82,12 +82,7 @@ public final class UpCommand extends AwsCommand {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;
         }
-        // Said here, while the shutdown hook still holds the exit open.
-        renderer.close();
-        err().println(e.getMessage());
-        err().println(e.hint());
-        err().flush();
-        return e.exit().code();
+        return interrupted(renderer, e);
       } finally {
         renderer.close();
       }

@@ -22,7 +22,29 @@ public record StatusReport(
     List<StackState> stacks,
     Optional<Service> service,
     List<Target> targets,
-    Map<String, String> urls) {
+    Map<String, String> urls,
+    Optional<Pipeline> pipeline,
+    List<ServiceGateway.ServiceDeployment> deploymentsInProgress,
+    List<String> unreadable) {
+
+  /** How many pipeline executions {@code status} lists. */
+  public static final int EXECUTIONS = 5;
+
+  /**
+   * The delivery pipeline's latest executions, newest first; {@code problem} says why they could
+   * not be read (blank when they were), which never fails {@code status}.
+   */
+  public record Pipeline(String name, List<Execution> executions, String problem) {}
+
+  /**
+   * One execution: its state, the source it ran (the commit {@code release} wrote), its times
+   * (ISO-8601, as {@code --output json} writes them).
+   */
+  public record Execution(String id, String status, String source, String started, String updated, String summary) {}
+
+  /** ECS service deployment statuses that are not over yet (ListServiceDeployments). */
+  static final java.util.Set<String> UNDER_WAY = java.util.Set.of(
+      "PENDING", "IN_PROGRESS", "STOP_REQUESTED", "STOP_IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS");
 
   public record StackState(String part, String name, String status) {}
 
@@ -32,6 +54,11 @@ public record StatusReport(
   public record Target(String targetGroup, String target, String state) {}
 
   public static StatusReport collect(Aws aws, DeploymentConfig config) {
+    return collect(aws, config, java.time.Instant.now());
+  }
+
+  /** @param now for how far back ECS deployments are looked at (a day) */
+  public static StatusReport collect(Aws aws, DeploymentConfig config, java.time.Instant now) {
     Stacks deployed = Stacks.read(aws, config);
     List<StackState> stacks = new ArrayList<>();
     for (StackPart part : StackPart.values()) {
@@ -63,6 +90,33 @@ public record StatusReport(
     Map<String, String> urls = new LinkedHashMap<>();
     deployed.gifmachineUrl().ifPresent(u -> urls.put("gifmachine", u));
     deployed.grafanaUrl().ifPresent(u -> urls.put("grafana", u));
-    return new StatusReport(config.deploymentName(), config.region(), stacks, service, targets, urls);
+    List<ServiceGateway.ServiceDeployment> underWay = List.of();
+    List<String> unreadable = new ArrayList<>();
+    if (cluster.isPresent() && serviceName.isPresent()) {
+      try {
+        underWay = aws.services().serviceDeployments(cluster.get(), serviceName.get(), now.minus(java.time.Duration.ofDays(1)))
+            .stream().filter(d -> UNDER_WAY.contains(d.status())).toList();
+      } catch (gifmachine.cli.aws.AwsCallException e) {
+        // Said, not fatal: the stacks and the service are what status is for.
+        unreadable.add("ECS deployments of " + serviceName.get() + ": " + e.getMessage());
+      }
+    }
+    Optional<Pipeline> pipeline = deployed.output(StackPart.PIPELINE, StackOutputs.PIPELINE_NAME).map(name -> pipeline(aws, name));
+    return new StatusReport(config.deploymentName(), config.region(), stacks, service, targets, urls, pipeline, underWay,
+        unreadable);
+  }
+
+  private static Pipeline pipeline(Aws aws, String name) {
+    try {
+      List<Execution> executions = aws.pipelines().executions(name, EXECUTIONS).stream()
+          .map(e -> new Execution(e.id(), e.status(), e.sources().stream()
+              .map(r -> r.summary().isBlank() ? r.revisionId() : r.summary()).filter(v -> !v.isBlank())
+              .findFirst().orElse(""), e.started().toString(), e.updated().toString(), e.summary()))
+          .toList();
+      return new Pipeline(name, executions, "");
+    } catch (gifmachine.cli.aws.AwsCallException e) {
+      // The stacks and the service are what status is for; the pipeline is said, not fatal.
+      return new Pipeline(name, List.of(), e.getMessage());
+    }
   }
 }

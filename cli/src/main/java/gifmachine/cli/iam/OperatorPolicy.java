@@ -109,10 +109,11 @@ public final class OperatorPolicy {
             "pre-flight creates the service-linked roles the stacks need (a new account has none)")
         .when("StringEquals", "iam:AWSServiceName", Preflight.SERVICE_LINKED_ROLES));
     statements.add(PolicyStatement.of("Logs", List.of(
-            "logs:DeleteLogGroup", "logs:FilterLogEvents"),
+            "logs:DeleteLogGroup", "logs:FilterLogEvents", "logs:GetLogEvents"),
         List.of(arn + "logs:" + region + ":" + account + ":log-group:" + d + "-*",
             arn + "logs:" + region + ":" + account + ":log-group:" + d + "-*:*"),
-        "logs reads the service's log group, down deletes what outlives its stack"));
+        "logs reads the service's log group, release the validation hook's answers and a failed"
+            + " build's last log lines (GetLogEvents), down deletes what outlives its stack"));
     statements.add(PolicyStatement.of("Buckets", List.of(
             "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:ListBucket",
             "s3:ListBucketVersions", "s3:PutObject"),

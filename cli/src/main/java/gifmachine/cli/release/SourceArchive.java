@@ -36,12 +36,15 @@ public final class SourceArchive {
   public record Archive(Path zip, String commit, List<String> uncommitted) {}
 
   /**
-   * Archives the working copy at {@code workTree} into {@code zip}.
+   * Archives the working copy that {@code directory} is in (at its top, wherever in it {@code
+   * directory} is) into {@code zip}.
    *
    * @throws DeploymentException exit 2 when it is not a git working copy or has uncommitted
    *     changes and {@code allowDirty} is false
    */
-  public static Archive create(Path workTree, boolean allowDirty, Path zip) {
+  public static Archive create(Path directory, boolean allowDirty, Path zip) {
+    // From a subdirectory, git archive writes that subdirectory only: archive the whole tree.
+    Path workTree = Path.of(git(directory, "rev-parse", "--show-toplevel").strip());
     String commit = git(workTree, "rev-parse", "HEAD").strip();
     List<String> changes = new ArrayList<>();
     for (String line : git(workTree, "status", "--porcelain", "--untracked-files=no").split("\n")) {

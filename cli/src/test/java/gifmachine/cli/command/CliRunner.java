@@ -46,6 +46,8 @@ final class CliRunner {
     throw new AssertionError("this test does not run the smoke test");
   };
   Pacer pacer = Pacer.system();
+  java.util.function.Function<gifmachine.cli.aws.AwsSettings, gifmachine.cli.aws.Aws> connector = AwsConnector::connect;
+  CliContext.Interrupts interrupts = action -> () -> {};
 
   CliRunner(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
@@ -70,10 +72,10 @@ final class CliRunner {
         return false;
       }
     };
-    return new CliContext(Map.copyOf(environment), workingDirectory, AwsConnector::connect, synthesizer,
+    return new CliContext(Map.copyOf(environment), workingDirectory, connector, synthesizer,
         images, smoke, pacer,
         new EngineSettings(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(5), new Random()),
-        terminal, action -> () -> {});
+        terminal, interrupts);
   }
 
   Result run(String... args) {

@@ -55,7 +55,7 @@ class EdgeLookupsTest {
       return Optional.ofNullable(lists.get(name));
     }
   };
-  final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, null, () -> { });
+  final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, () -> { });
   final DeploymentConfig.Builder config = DeploymentConfig.builder("prod", "acme", "eu-west-1")
       .images(new ImageSet("a", "b", "c", "d", "e"));
 

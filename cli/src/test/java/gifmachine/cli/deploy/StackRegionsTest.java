@@ -21,7 +21,7 @@ class StackRegionsTest {
       .images(new ImageSet("a", "b", "c", "d", "e"))
       .waf(true)
       .build();
-  final Aws aws = new Aws(ireland, null, null, null, null, null, null, null, null, virginia, () -> { })
+  final Aws aws = new Aws(ireland, null, null, null, null, null, null, null, virginia, () -> { })
       .forDeployment(config);
 
   @Test

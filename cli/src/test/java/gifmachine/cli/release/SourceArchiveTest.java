@@ -54,6 +54,15 @@ class SourceArchiveTest {
   }
 
   @Test
+  void from_a_subdirectory_the_whole_committed_tree_is_archived() throws Exception {
+    Path zip = dir.resolve("source.zip");
+
+    SourceArchive.create(repo.resolve("cli"), false, zip);
+
+    assertThat(unixModes(zip)).containsKeys("mvnw", "cli/pom.xml");
+  }
+
+  @Test
   void uncommitted_changes_are_refused_with_what_to_do() throws Exception {
     Files.writeString(repo.resolve("cli/pom.xml"), "<project>changed</project>\n");
 

@@ -3,8 +3,8 @@ package gifmachine.app.gif;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gifmachine.app.live.ClusterFeed;
 import gifmachine.app.metrics.AppMetrics;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ public final class GifApi {
 
   private final GifStore store;
   private final LatestGif latest;
-  private final ClusterFeed feed;
+  private final GifFeed feed;
   private final AppMetrics metrics;
   private final ObjectMapper json;
   private final byte[] password;
@@ -40,7 +40,7 @@ public final class GifApi {
   public GifApi(
       GifStore store,
       LatestGif latest,
-      ClusterFeed feed,
+      GifFeed feed,
       AppMetrics metrics,
       ObjectMapper json,
       String password) {
@@ -50,6 +50,13 @@ public final class GifApi {
     this.metrics = metrics;
     this.json = json;
     this.password = password.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Registers the API's routes: {@code GET /gif}, {@code POST /gif}, {@code POST /reload}. */
+  public void routes(RoutesConfig routes) {
+    routes.get("/gif", this::latest);
+    routes.post("/gif", this::post);
+    routes.post("/reload", this::reload);
   }
 
   /** {@code GET /gif}: the latest gif from memory, so it answers while the database is down. */

@@ -91,8 +91,11 @@ public final class GifStore {
     }
   }
 
-  /** Tells every instance listening on the channel something, e.g. {@code {"type":"reload"}}. */
-  public void notifyAll(String payload) {
+  /**
+   * Tells every instance listening on the channel something, e.g. {@code {"type":"reload"}}. (Not
+   * {@code notifyAll}: that name is {@link Object#notifyAll()}'s.)
+   */
+  public void publish(String payload) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       s.setString(1, notifyChannel);

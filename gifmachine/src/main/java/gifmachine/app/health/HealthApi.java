@@ -1,6 +1,7 @@
 package gifmachine.app.health;
 
 import gifmachine.app.gif.GifStore;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
 
@@ -26,6 +27,12 @@ public final class HealthApi {
     this.store = store;
     this.recoverable = recoverable;
     this.drain = drain;
+  }
+
+  /** Registers {@code GET /healthz} and {@code GET /readyz}. */
+  public void routes(RoutesConfig routes) {
+    routes.get("/healthz", this::live);
+    routes.get("/readyz", this::ready);
   }
 
   public void live(Context ctx) {

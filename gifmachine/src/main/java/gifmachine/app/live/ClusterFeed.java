@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.app.gif.DatabaseUnavailableException;
 import gifmachine.app.gif.Gif;
+import gifmachine.app.gif.GifFeed;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.LatestGif;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * only for a payload too long to carry the gif). When the database restarts the listener
  * reconnects, re-reads the latest gif (catching anything posted meanwhile) and carries on.
  */
-public final class ClusterFeed implements AutoCloseable {
+public final class ClusterFeed implements GifFeed, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ClusterFeed.class);
 
   public static final String CHANNEL = "gifmachine";
@@ -63,6 +64,7 @@ public final class ClusterFeed implements AutoCloseable {
   }
 
   /** This instance's id in NOTIFY payloads, so it skips its own posts (sent locally already). */
+  @Override
   public String origin() {
     return origin;
   }
@@ -73,16 +75,18 @@ public final class ClusterFeed implements AutoCloseable {
   }
 
   /** Shows a gif just stored here to local clients at once; other instances hear via NOTIFY. */
+  @Override
   public void postedHere(Gif gif) {
     arrived(gif);
   }
 
   /** Reloads the kiosks of every instance (and of this one even when the database is down). */
+  @Override
   public void reloadEverywhere() {
     String message = "{\"type\":\"reload\"}";
     hub.broadcast(message);
     try {
-      store.notifyAll("{\"origin\":\"" + origin + "\",\"type\":\"reload\"}");
+      store.publish("{\"origin\":\"" + origin + "\",\"type\":\"reload\"}");
     } catch (DatabaseUnavailableException e) {
       logger.warn("reload reached this instance only: {}", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package gifmachine.app.live;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
@@ -50,6 +51,11 @@ public final class LiveHub {
    */
   public LiveHub(Supplier<String> greeting) {
     this.greeting = greeting;
+  }
+
+  /** Registers the WebSocket endpoint, {@code /}. */
+  public void routes(RoutesConfig routes) {
+    routes.ws("/", this::configure);
   }
 
   /** Handlers for the WebSocket endpoint. */

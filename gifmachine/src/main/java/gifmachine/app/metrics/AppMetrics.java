@@ -1,5 +1,6 @@
 package gifmachine.app.metrics;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -95,6 +96,11 @@ public final class AppMetrics {
   }
 
   /** {@code GET /metrics}: the Prometheus text format. */
+  /** Registers {@code GET /metrics}. */
+  public void routes(RoutesConfig routes) {
+    routes.get("/metrics", this::scrape);
+  }
+
   public void scrape(Context ctx) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     writer.write(out, registry.scrape());

@@ -1,10 +1,14 @@
 package gifmachine.app.web;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import gifmachine.app.gif.Gif;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,10 +20,21 @@ import java.util.concurrent.TimeUnit;
  * template, never the raw path or query string (a secret can ride in either), and never bodies;
  * a request that stored a gif adds {@code "event":"gif_posted"} with the gif's id, url and who,
  * which the saved CloudWatch Logs Insights queries count (most posted gifs, top posters).
- * Lines are buffered and flushed every 200 ms: a flush per line would cap throughput.
+ * Jackson writes the JSON, so client-chosen methods, urls and names cannot break a line. Lines
+ * are buffered and flushed every 200 ms: a write per line cost more than half of {@code GET /gif}'s
+ * throughput (docs/benchmarks.md, "Request log").
  */
 public final class RequestLog implements AutoCloseable {
 
+  /**
+   * Jackson's streaming generator: no reflection per line. Jackson keeps its buffers per thread
+   * by default, and every request runs on a new virtual thread: a shared pool spares fresh
+   * buffers per line.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newLockFreePool()).build();
+
+  /** Lines from concurrent requests (and instances sharing stdout) never interleave. */
   private final BufferedOutputStream out;
   private final ScheduledExecutorService flusher;
 
@@ -32,45 +47,59 @@ public final class RequestLog implements AutoCloseable {
   }
 
   public void log(String method, String route, int status, double durationMs) {
-    write(requestLine(method, route, status, durationMs).append("}\n"));
+    write(json -> request(json, method, route, status, durationMs));
   }
 
   /** Like {@link #log}, for the request that stored {@code gif}. */
   public void logPosted(String method, String route, int status, double durationMs, Gif gif) {
     write(
-        requestLine(method, route, status, durationMs)
-            .append(",\"event\":\"gif_posted\",\"gif_id\":")
-            .append(gif.id())
-            .append(",\"url\":\"")
-            .append(jsonSafe(gif.url()))
-            .append("\",\"who\":\"")
-            .append(jsonSafe(gif.who()))
-            .append("\"}\n"));
+        json -> {
+          request(json, method, route, status, durationMs);
+          json.writeStringField("event", "gif_posted");
+          json.writeNumberField("gif_id", gif.id());
+          json.writeStringField("url", gif.url());
+          json.writeStringField("who", gif.who());
+        });
   }
 
-  private static StringBuilder requestLine(
-      String method, String route, int status, double durationMs) {
-    StringBuilder line = new StringBuilder(128);
-    line.append("{\"ts\":\"")
-        .append(Instant.now())
-        .append("\",\"method\":\"")
-        .append(jsonSafe(method))
-        .append("\",\"route\":\"")
-        .append(jsonSafe(route))
-        .append("\",\"status\":")
-        .append(status)
-        .append(",\"duration_ms\":")
-        .append(Math.round(durationMs * 100) / 100.0);
-    return line;
+  private static void request(
+      JsonGenerator json, String method, String route, int status, double durationMs)
+      throws IOException {
+    json.writeStringField("ts", Instant.now().toString());
+    json.writeStringField("method", method);
+    json.writeStringField("route", route);
+    json.writeNumberField("status", status);
+    json.writeNumberField("duration_ms", rounded(durationMs));
   }
 
-  private void write(StringBuilder line) {
-    // One write per whole line: the buffer then only ever spills complete lines, so instances
-    // sharing stdout (two in one JVM, in tests and local mode) never split each other's lines.
-    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  /** Hundredths of a millisecond: finer is noise. */
+  private static double rounded(double durationMs) {
+    return Math.round(durationMs * 100) / 100.0;
+  }
+
+  private void write(Fields fields) {
+    // The whole line, newline included, in one write: the buffer then only ever spills complete
+    // lines, so instances sharing stdout (two in one JVM, in tests and local mode) never split
+    // each other's.
+    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+    try (JsonGenerator json = JSON.createGenerator(bytes)) {
+      json.writeStartObject();
+      fields.write(json);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // strings and numbers into memory always serialise
+    }
+    bytes.write('\n');
+    // synchronized, not a ReentrantLock: it spins briefly before parking, and under GET /gif load
+    // the lock is held for a copy into the buffer only.
     synchronized (out) {
       try {
-        out.write(bytes);
+        out.write(bytes.toByteArray());
       } catch (IOException e) {
         // stdout gone (closed pipe): nothing sensible to do with a log line
       }
@@ -85,20 +114,6 @@ public final class RequestLog implements AutoCloseable {
         // as above
       }
     }
-  }
-
-  /** Methods, urls and names are client-chosen: keep the JSON valid whatever they hold. */
-  private static String jsonSafe(String value) {
-    StringBuilder s = new StringBuilder(value.length());
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\' || c < 0x20) {
-        s.append(String.format("\\u%04x", (int) c));
-      } else {
-        s.append(c);
-      }
-    }
-    return s.toString();
   }
 
   @Override
