@@ -25,12 +25,12 @@ public interface DatabaseGateway {
     return new DatabaseGateway() {
       @Override
       public List<Snapshot> snapshotsTagged(String tagKey, String tagValue) {
-        throw new UnsupportedOperationException("no RDS gateway");
+        throw new AwsCallException(AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
       }
 
       @Override
       public Optional<Snapshot> snapshot(String identifier) {
-        throw new UnsupportedOperationException("no RDS gateway");
+        throw new AwsCallException(AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
       }
     };
   }

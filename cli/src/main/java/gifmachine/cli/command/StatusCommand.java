@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.DatabaseGateway;
 import gifmachine.cli.deploy.DatabaseSnapshots;
+import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.StatusReport;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -35,7 +36,14 @@ public final class StatusCommand extends AwsCommand {
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     try (Aws aws = connect(resolved)) {
       StatusReport report = StatusReport.collect(aws, resolved.config(), context.pacer().now());
-      List<DatabaseGateway.Snapshot> snapshots = DatabaseSnapshots.of(aws, resolved.config());
+      // Snapshots are worth showing, not worth failing status for (e.g. rds:DescribeDBSnapshots denied).
+      List<DatabaseGateway.Snapshot> snapshots;
+      try {
+        snapshots = DatabaseSnapshots.of(aws, resolved.config());
+      } catch (DeploymentException e) {
+        snapshots = List.of();
+        err().println("DB snapshots: not readable: " + e.getMessage());
+      }
       var out = out();
       if (output == Format.json) {
         java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
