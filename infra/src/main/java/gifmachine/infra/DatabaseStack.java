@@ -10,6 +10,7 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.rds.CfnDBInstance;
 import software.amazon.awscdk.services.rds.Credentials;
 import software.amazon.awscdk.services.rds.DatabaseInstance;
 import software.amazon.awscdk.services.rds.DatabaseInstanceEngine;
@@ -96,11 +97,32 @@ public final class DatabaseStack extends Stack {
             .build())
         .build();
     secret = instance.getSecret();
+    if (!config.restoreSnapshot().isEmpty()) {
+      restoreFrom(config.restoreSnapshot());
+    }
 
     CfnOutput.Builder.create(this, StackOutputs.DATABASE_ENDPOINT)
         .value(instance.getDbInstanceEndpointAddress()).build();
     CfnOutput.Builder.create(this, StackOutputs.DATABASE_SECRET_ARN)
         .value(secret.getSecretArn()).build();
+  }
+
+  /**
+   * The same instance, restored from a DB snapshot: the user name, database name and encryption
+   * come from the snapshot (CloudFormation takes none of them beside {@code DBSnapshotIdentifier});
+   * the password is still set from this stack's secret. Naming a snapshot (or another one)
+   * replaces the instance, and once restored every later update must name the same snapshot
+   * again, or CloudFormation replaces it with an empty one: the CLI reads it back from
+   * {@link StackOutputs#RESTORED_FROM_SNAPSHOT}.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsnapshotidentifier
+   */
+  private void restoreFrom(String snapshot) {
+    CfnDBInstance database = (CfnDBInstance) instance.getNode().getDefaultChild();
+    database.addPropertyOverride("DBSnapshotIdentifier", snapshot);
+    database.addPropertyDeletionOverride("MasterUsername");
+    database.addPropertyDeletionOverride("DBName");
+    database.addPropertyDeletionOverride("StorageEncrypted");
+    CfnOutput.Builder.create(this, StackOutputs.RESTORED_FROM_SNAPSHOT).value(snapshot).build();
   }
 
   public DatabaseInstance instance() {

@@ -1,5 +1,6 @@
 package gifmachine.infra;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -38,7 +39,10 @@ public record DeploymentConfig(
     String originFacingPrefixListId,
     String cloudFrontWebAclArn,
     boolean monitoringSpot,
-    String hookCodeKey) {
+    String hookCodeKey,
+    List<String> availabilityZones,
+    String natImageId,
+    String restoreSnapshot) {
 
   /** Tag key on every resource; its value is {@link #deploymentName()}. Teardown searches by it. */
   public static final String DEPLOYMENT_TAG = "gifmachine-on-aws:deployment";
@@ -54,6 +58,9 @@ public record DeploymentConfig(
     Objects.requireNonNull(dbInstanceClass, "dbInstanceClass");
     rollout = rollout == null ? Rollout.defaults() : rollout;
     hookCodeKey = hookCodeKey == null ? "" : hookCodeKey;
+    availabilityZones = availabilityZones == null ? List.of() : List.copyOf(availabilityZones);
+    natImageId = natImageId == null ? "" : natImageId;
+    restoreSnapshot = restoreSnapshot == null ? "" : restoreSnapshot;
     account = account == null ? "" : account;
     certificateArn = certificateArn == null ? "" : certificateArn;
     Objects.requireNonNull(edge, "edge");
@@ -64,6 +71,32 @@ public record DeploymentConfig(
         dbInstanceClass);
     validateEdge(edge, domain, certificateArn, region, originFacingPrefixListId,
         cloudFrontWebAclArn);
+    validateDayTwo(region, availabilityZones, natImageId, restoreSnapshot);
+  }
+
+  private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
+  /**
+   * A DB snapshot's name (1-255 letters, digits and hyphens, starting with a letter, no two
+   * hyphens in a row, not ending in one) or its ARN.
+   * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSnapshot.html
+   */
+  private static final Pattern SNAPSHOT = Pattern.compile(
+      "(arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:snapshot:)?[A-Za-z](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,254}");
+
+  /** The network's zones (none: CloudFormation's first two), the NAT image and the snapshot. */
+  private static void validateDayTwo(String region, List<String> zones, String natImageId,
+      String restoreSnapshot) {
+    if (!zones.isEmpty() && (zones.size() != 2 || zones.get(0).equals(zones.get(1))
+        || zones.stream().anyMatch(zone -> !zone.matches(Pattern.quote(region) + "[a-z]")))) {
+      throw invalid("availability zones " + zones, "need two different zones of " + region);
+    }
+    if (!natImageId.isEmpty() && !AMI.matcher(natImageId).matches()) {
+      throw invalid("NAT image \"" + natImageId + "\"", "not an AMI ID like ami-0123456789abcdef0");
+    }
+    if (!restoreSnapshot.isEmpty() && !SNAPSHOT.matcher(restoreSnapshot).matches()) {
+      throw invalid("snapshot \"" + restoreSnapshot + "\"",
+          "not a DB snapshot name or ARN (letters, digits and single hyphens, starting with a letter)");
+    }
   }
 
   /**
@@ -265,7 +298,8 @@ public record DeploymentConfig(
         .separateGrafanaTask(separateGrafanaTask).rollout(rollout).edge(edge).domain(domain)
         .originFacingPrefixListId(originFacingPrefixListId)
         .cloudFrontWebAclArn(cloudFrontWebAclArn).monitoringSpot(monitoringSpot)
-        .hookCodeKey(hookCodeKey);
+        .hookCodeKey(hookCodeKey).availabilityZones(availabilityZones).natImageId(natImageId)
+        .restoreSnapshot(restoreSnapshot);
   }
 
   /**
@@ -297,6 +331,9 @@ public record DeploymentConfig(
     private String cloudFrontWebAclArn;
     private boolean monitoringSpot = true;
     private String hookCodeKey = "";
+    private List<String> availabilityZones = List.of();
+    private String natImageId = "";
+    private String restoreSnapshot = "";
 
     private Builder(String environment, String company, String region) {
       this.environment = environment;
@@ -325,6 +362,19 @@ public record DeploymentConfig(
      */
     public Builder hookCodeKey(String value) { this.hookCodeKey = value; return this; }
 
+    /**
+     * The network's two zones, chosen by the CLI where the NAT instance type is offered; empty:
+     * the region's first two ({@code Fn::GetAZs}), for synthesis without AWS access.
+     */
+    public Builder availabilityZones(List<String> value) { this.availabilityZones = value; return this; }
+    /**
+     * The NAT instance's AMI, resolved once by the CLI and kept; empty: the template resolves
+     * the public SSM parameter itself (then every update may move it).
+     */
+    public Builder natImageId(String value) { this.natImageId = value; return this; }
+    /** The DB snapshot the database is (or was) restored from; empty: a new, empty database. */
+    public Builder restoreSnapshot(String value) { this.restoreSnapshot = value; return this; }
+
     public Builder edge(Edge value) { this.edge = value; return this; }
     /** The public name (with {@link #certificateArn}); CloudFront's own name otherwise. */
     public Builder domain(String value) { this.domain = value; return this; }
@@ -339,7 +389,8 @@ public record DeploymentConfig(
       return new DeploymentConfig(environment, company, region, account, images, natGateway,
           interfaceEndpoints, graviton, waf, certificateArn, minTasks, maxTasks, dbInstanceClass,
           monitoring, pipeline, separateGrafanaTask, rollout, edge, domain,
-          originFacingPrefixListId, cloudFrontWebAclArn, monitoringSpot, hookCodeKey);
+          originFacingPrefixListId, cloudFrontWebAclArn, monitoringSpot, hookCodeKey,
+          availabilityZones, natImageId, restoreSnapshot);
     }
   }
 }

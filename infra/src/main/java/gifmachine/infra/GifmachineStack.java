@@ -130,13 +130,7 @@ public final class GifmachineStack extends Stack {
         .essential(true)
         .memoryLimitMiB(APP_MEMORY_MIB)
         .portMappings(List.of(PortMapping.builder().containerPort(NetworkStack.APP_PORT).build()))
-        .environment(Map.of(
-            "PORT", Integer.toString(NetworkStack.APP_PORT),
-            "DATABASE_SSLMODE", "require",
-            // Every task of both blue/green task sets must fit under the instance's max_connections.
-            "DATABASE_POOL_SIZE", Integer.toString(
-                ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask()),
-            "GIFMACHINE_DRAIN_SECONDS", Integer.toString(DRAIN.toSeconds().intValue())))
+        .environment(appEnvironment(config))
         .stopTimeout(STOP_TIMEOUT)
         .secrets(Map.of(
             "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
@@ -344,5 +338,24 @@ public final class GifmachineStack extends Stack {
 
   public Cluster cluster() {
     return cluster;
+  }
+
+  /**
+   * The app container's environment. With a restored database, also the snapshot's name: the
+   * restore replaces the instance (a new host in the secret, which tasks read only when they
+   * start), and the changed task definition makes ECS start tasks that read the new host.
+   */
+  private static Map<String, String> appEnvironment(DeploymentConfig config) {
+    Map<String, String> environment = new java.util.TreeMap<>(Map.of(
+        "PORT", Integer.toString(NetworkStack.APP_PORT),
+        "DATABASE_SSLMODE", "require",
+        // Every task of both blue/green task sets must fit under the instance's max_connections.
+        "DATABASE_POOL_SIZE", Integer.toString(
+            ConnectionBudget.of(config.dbInstanceClass(), config.maxTasks()).poolSizePerTask()),
+        "GIFMACHINE_DRAIN_SECONDS", Integer.toString(DRAIN.toSeconds().intValue())));
+    if (!config.restoreSnapshot().isEmpty()) {
+      environment.put("DATABASE_RESTORED_FROM", config.restoreSnapshot());
+    }
+    return environment;
   }
 }

@@ -2,6 +2,7 @@ package gifmachine.infra;
 
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -11,8 +12,6 @@ import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
-import software.amazon.awscdk.services.ec2.InstanceClass;
-import software.amazon.awscdk.services.ec2.InstanceSize;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
@@ -24,7 +23,10 @@ import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.IMachineImage;
 import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.MachineImageConfig;
+import software.amazon.awscdk.services.ec2.OperatingSystemType;
 import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
 import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
 import software.amazon.awscdk.services.ec2.NatInstanceProviderV2;
@@ -61,8 +63,15 @@ public final class NetworkStack extends Stack {
   static final int PROMETHEUS_PORT = ImageName.PROMETHEUS.port();
   static final int GRAFANA_PORT = ImageName.GRAFANA.port();
   static final int TEST_LISTENER_PORT = 8080;
-  static final String NAT_AMI_PARAMETER =
+  /**
+   * The public SSM parameter naming the newest Amazon Linux 2023 ARM64 AMI; the CLI reads it at
+   * the first {@code up} (and with {@code --refresh-nat-image}), never the template on its own.
+   * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ssm
+   */
+  public static final String NAT_AMI_PARAMETER =
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64";
+  /** The NAT instance's type; the CLI picks zones that offer it. */
+  public static final String NAT_INSTANCE_TYPE = "t4g.nano";
 
   private final Vpc vpc;
   private final SecurityGroup loadBalancerSecurityGroup;
@@ -74,11 +83,8 @@ public final class NetworkStack extends Stack {
     NatProvider nat = config.natGateway()
         ? NatProvider.gateway()
         : NatProvider.instanceV2(NatInstanceProps.builder()
-            .instanceType(InstanceType.of(InstanceClass.T4G, InstanceSize.NANO))
-            .machineImage(MachineImage.latestAmazonLinux2023(
-                AmazonLinux2023ImageSsmParameterProps.builder()
-                    .cpuType(AmazonLinuxCpuType.ARM_64)
-                    .build()))
+            .instanceType(new InstanceType(NAT_INSTANCE_TYPE))
+            .machineImage(natImage(config))
             // The default lets the whole internet in; only the VPC may use the NAT.
             .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
             .userData(natUserData())
@@ -91,7 +97,8 @@ public final class NetworkStack extends Stack {
 
     vpc = Vpc.Builder.create(this, "Vpc")
         .ipAddresses(IpAddresses.cidr("10.0.0.0/16"))
-        .maxAzs(2)
+        .maxAzs(config.availabilityZones().isEmpty() ? 2 : null)
+        .availabilityZones(config.availabilityZones().isEmpty() ? null : config.availabilityZones())
         .natGateways(1)
         .natGatewayProvider(nat)
         // The default is a custom resource (Lambda code asset) that empties the default group.
@@ -110,6 +117,16 @@ public final class NetworkStack extends Stack {
             .build()))
         .build();
 
+    // Read back by the CLI on every later up: the zones and the NAT image stay what the first up
+    // chose (a new zone would replace every subnet; a new image, the NAT instance). A network
+    // on Fn::GetAZs records nothing, so it stays on Fn::GetAZs.
+    if (!config.availabilityZones().isEmpty()) {
+      CfnOutput.Builder.create(this, StackOutputs.AVAILABILITY_ZONES)
+          .value(String.join(",", config.availabilityZones())).build();
+    }
+    if (!config.natGateway() && !config.natImageId().isEmpty()) {
+      CfnOutput.Builder.create(this, StackOutputs.NAT_IMAGE_ID).value(config.natImageId()).build();
+    }
     if (nat instanceof NatInstanceProviderV2 instances) {
       instances.getConnections().allowFrom(Peer.ipv4(vpc.getVpcCidrBlock()), Port.allTraffic(),
           "NAT for the private subnets");
@@ -191,6 +208,28 @@ public final class NetworkStack extends Stack {
     if (!from.getAllowAllOutbound()) {
       from.addEgressRule(to, Port.tcp(port), why);
     }
+  }
+
+  /**
+   * The AMI the CLI resolved and keeps ({@link DeploymentConfig#natImageId()}), or, for synthesis
+   * without AWS access, the public SSM parameter resolved by CloudFormation on each deployment.
+   */
+  private static IMachineImage natImage(DeploymentConfig config) {
+    if (!config.natImageId().isEmpty()) {
+      // The ID itself in the template: genericLinux would write a region mapping, since the
+      // stacks are environment-agnostic.
+      String imageId = config.natImageId();
+      return new IMachineImage() {
+        @Override
+        public MachineImageConfig getImage(Construct scope) {
+          return MachineImageConfig.builder().imageId(imageId).osType(OperatingSystemType.LINUX)
+              .userData(UserData.forLinux()).build();
+        }
+      };
+    }
+    return MachineImage.latestAmazonLinux2023(AmazonLinux2023ImageSsmParameterProps.builder()
+        .cpuType(AmazonLinuxCpuType.ARM_64)
+        .build());
   }
 
   /**

@@ -19,7 +19,15 @@ public final class StackOutputs {
   /** Registry stack: where the CLI uploads the validation hook's jar. */
   public static final String DEPLOYMENT_ARTIFACTS_BUCKET = "DeploymentArtifactsBucket";
 
+  // network
+  /** The network's two availability zones, comma-separated, as the first up chose them. */
+  public static final String AVAILABILITY_ZONES = "AvailabilityZones";
+  /** The NAT instance's AMI, as the first up (or the last --refresh-nat-image) resolved it. */
+  public static final String NAT_IMAGE_ID = "NatImageId";
+
   // db
+  /** The DB snapshot the database was restored from: later updates must name it again. */
+  public static final String RESTORED_FROM_SNAPSHOT = "RestoredFromSnapshot";
   public static final String DATABASE_ENDPOINT = "DatabaseEndpoint";
   public static final String DATABASE_SECRET_ARN = "DatabaseSecretArn";
 

@@ -30,6 +30,12 @@ public interface AccountGateway {
   List<String> zonesOffering(String instanceType);
 
   /**
+   * The value of a public SSM parameter of the client's region, e.g. the newest Amazon Linux
+   * AMI under {@code /aws/service/ami-amazon-linux-latest/...}; empty when there is none.
+   */
+  java.util.Optional<String> publicParameter(String name);
+
+  /**
    * Creates the service-linked role of {@code service} (e.g. {@code ecs.amazonaws.com});
    * returns false when the account already has it.
    */

@@ -14,16 +14,35 @@ public record Aws(
     ServiceGateway services,
     LogsGateway logs,
     TaggingGateway tagging,
+    DatabaseGateway databases,
     CloudFormationGateway cloudFrontCloudFormation,
     PipelineGateway pipelines,
     AutoCloseable resources) implements AutoCloseable {
 
-  /** Without the pipeline (tests of commands that never reach it): its calls fail. */
+  /** Without the pipeline and RDS (tests of commands that never reach them): their calls fail. */
   public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
       RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
       TaggingGateway tagging, CloudFormationGateway cloudFrontCloudFormation, AutoCloseable resources) {
-    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, cloudFrontCloudFormation,
-        PipelineGateway.unavailable(), resources);
+    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, DatabaseGateway.unavailable(),
+        cloudFrontCloudFormation, PipelineGateway.unavailable(), resources);
+  }
+
+  /** Without the pipeline (tests of commands that never reach it): its calls fail. */
+  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
+      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
+      TaggingGateway tagging, DatabaseGateway databases, CloudFormationGateway cloudFrontCloudFormation,
+      AutoCloseable resources) {
+    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, databases,
+        cloudFrontCloudFormation, PipelineGateway.unavailable(), resources);
+  }
+
+  /** Without RDS (tests of commands that never reach it): its calls fail. */
+  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
+      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
+      TaggingGateway tagging, CloudFormationGateway cloudFrontCloudFormation, PipelineGateway pipelines,
+      AutoCloseable resources) {
+    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, DatabaseGateway.unavailable(),
+        cloudFrontCloudFormation, pipelines, resources);
   }
 
   /**
@@ -38,7 +57,7 @@ public record Aws(
       }
     }
     return new Aws(new StackRegions(cloudFormation, cloudFrontCloudFormation, elsewhere), account,
-        secrets, registry, buckets, services, logs, tagging, cloudFrontCloudFormation,
+        secrets, registry, buckets, services, logs, tagging, databases, cloudFrontCloudFormation,
         pipelines, resources);
   }
 

@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -67,18 +69,21 @@ public final class AwsConnector {
     ElasticLoadBalancingV2Client elb = factory.build(ElasticLoadBalancingV2Client.builder());
     CloudWatchLogsClient logs = factory.build(CloudWatchLogsClient.builder());
     ResourceGroupsTaggingApiClient tagging = factory.build(ResourceGroupsTaggingApiClient.builder());
+    SsmClient ssm = factory.build(SsmClient.builder());
+    RdsClient rds = factory.build(RdsClient.builder());
     CodePipelineClient codePipeline = factory.build(CodePipelineClient.builder());
     CodeBuildClient codeBuild = factory.build(CodeBuildClient.builder());
 
     return new Aws(
         new SdkCloudFormationGateway(cloudFormation),
-        new SdkAccountGateway(sts, ec2, ec2Home, iam),
+        new SdkAccountGateway(sts, ec2, ec2Home, iam, ssm),
         new SdkSecretsGateway(secrets),
         new SdkRegistryGateway(ecr),
         new SdkBucketGateway(s3),
         new SdkServiceGateway(ecs, elb),
         new SdkLogsGateway(logs),
         new SdkTaggingGateway(tagging),
+        new SdkDatabaseGateway(rds),
         new SdkCloudFormationGateway(cloudFormationUsEast1),
         new SdkPipelineGateway(s3, codePipeline, codeBuild, logs),
         () -> {

@@ -22,7 +22,8 @@ final class AwsErrors {
       "UnrecognizedClientException", "AuthFailure", "InvalidAccessKeyId", "MissingAuthenticationToken");
   private static final Set<String> NOT_FOUND = Set.of(
       "ResourceNotFoundException", "NoSuchBucket", "RepositoryNotFoundException", "ClusterNotFoundException",
-      "ServiceNotFoundException", "NoSuchEntity", "TargetGroupNotFound", "NotFound");
+      "ServiceNotFoundException", "NoSuchEntity", "TargetGroupNotFound", "NotFound",
+      "DBSnapshotNotFound", "ParameterNotFound");
 
   private AwsErrors() {}
 

@@ -46,7 +46,9 @@ public final class IamActions {
       "s3:ListObjects", "s3:ListBucket",
       "s3:DeleteObjects", "s3:DeleteObject",
       "s3:HeadBucket", "s3:ListBucket",
-      "s3:HeadObject", "s3:GetObject");
+      "s3:HeadObject", "s3:GetObject",
+      // the SDK's operation names RDS's abbreviation in camel case; IAM keeps it upper case
+      "rds:DescribeDbSnapshots", "rds:DescribeDBSnapshots");
 
   /** "... is not authorized to perform: ecs:DescribeServices on resource: ..." */
   private static final Pattern NAMED = Pattern.compile("not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)");

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceTypeOffering;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.Region;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -19,17 +20,20 @@ public final class SdkAccountGateway implements AccountGateway {
   private final Ec2Client ec2;
   private final Ec2Client regionsClient;
   private final IamClient iam;
+  private final SsmClient ssm;
 
   /**
    * @param ec2 in the deployment's region (availability zones)
    * @param regionsClient in a region that always exists (us-east-1), to list the regions
    * @param iam IAM (a global service)
+   * @param ssm in the deployment's region (public parameters such as the newest AMI)
    */
-  public SdkAccountGateway(StsClient sts, Ec2Client ec2, Ec2Client regionsClient, IamClient iam) {
+  public SdkAccountGateway(StsClient sts, Ec2Client ec2, Ec2Client regionsClient, IamClient iam, SsmClient ssm) {
     this.sts = sts;
     this.ec2 = ec2;
     this.regionsClient = regionsClient;
     this.iam = iam;
+    this.ssm = ssm;
   }
 
   @Override
@@ -68,6 +72,20 @@ public final class SdkAccountGateway implements AccountGateway {
             .locationType(LocationType.AVAILABILITY_ZONE)
             .filters(Filter.builder().name("instance-type").values(instanceType).build()))
         .instanceTypeOfferings().stream().map(InstanceTypeOffering::location).distinct().sorted().toList());
+  }
+
+  @Override
+  public java.util.Optional<String> publicParameter(String name) {
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters-ami.html
+    try {
+      return AwsErrors.call("SSM.GetParameter",
+          () -> java.util.Optional.ofNullable(ssm.getParameter(r -> r.name(name)).parameter().value()));
+    } catch (AwsCallException e) {
+      if (e.kind() == AwsCallException.Kind.NOT_FOUND) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
   }
 
   @Override

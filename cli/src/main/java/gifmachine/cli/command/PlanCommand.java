@@ -7,6 +7,7 @@ import gifmachine.cli.deploy.Configs;
 import gifmachine.cli.deploy.EdgeLookups;
 import gifmachine.cli.deploy.DeployedImages;
 import gifmachine.cli.deploy.Deployment;
+import gifmachine.cli.deploy.KeptChoices;
 import gifmachine.cli.deploy.LiveTraffic;
 import gifmachine.cli.deploy.Preflight;
 import gifmachine.cli.deploy.ProgressListener;
@@ -39,6 +40,8 @@ public final class PlanCommand extends AwsCommand {
       config = Configs.withImages(config, deployedImages(aws, config));
       Stacks deployed = Stacks.read(aws, config);
       config = EdgeLookups.withWebAcl(deployed, EdgeLookups.withPrefixList(aws, config));
+      // The zones, NAT image and restored snapshot up would keep (plan asks for no change).
+      config = KeptChoices.apply(aws, config, deployed, KeptChoices.Requests.NONE, step -> { });
       config = Configs.withRollout(config, config.rollout().withLive(LiveTraffic.read(aws, deployed)));
       // up names the validation hook's jar when the registry stack has its bucket: so does plan.
       config = Deployment.withPlannedValidationHook(config, deployed);

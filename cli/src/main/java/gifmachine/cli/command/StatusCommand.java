@@ -3,7 +3,11 @@ package gifmachine.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.DatabaseGateway;
+import gifmachine.cli.deploy.DatabaseSnapshots;
+import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.deploy.StatusReport;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +36,14 @@ public final class StatusCommand extends AwsCommand {
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     try (Aws aws = connect(resolved)) {
       StatusReport report = StatusReport.collect(aws, resolved.config(), context.pacer().now());
+      // Snapshots are worth showing, not worth failing status for (e.g. rds:DescribeDBSnapshots denied).
+      List<DatabaseGateway.Snapshot> snapshots;
+      try {
+        snapshots = DatabaseSnapshots.of(aws, resolved.config());
+      } catch (DeploymentException e) {
+        snapshots = List.of();
+        err().println("DB snapshots: not readable: " + e.getMessage());
+      }
       var out = out();
       if (output == Format.json) {
         java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
@@ -41,6 +53,9 @@ public final class StatusCommand extends AwsCommand {
         json.put("service", report.service().orElse(null));
         json.put("targets", report.targets());
         json.put("urls", report.urls());
+        // Instants as ISO-8601 text (plain Jackson has no java.time support).
+        json.put("snapshots", snapshots.stream().map(s -> java.util.Map.of("identifier", s.identifier(), "arn", s.arn(),
+            "created", s.created().toString(), "status", s.status())).toList());
         json.put("pipeline", report.pipeline().orElse(null));
         json.put("deploymentsInProgress", report.deploymentsInProgress().stream().map(d -> java.util.Map.of(
             "arn", d.arn(), "createdAt", d.createdAt().toString(), "status", d.status(),
@@ -71,9 +86,19 @@ public final class StatusCommand extends AwsCommand {
         p.executions().forEach(e -> out.printf("  %-36s %-11s %-40s %s%n", e.id(), e.status(),
             e.source().isBlank() ? "-" : e.source(), e.started()));
       });
+      printSnapshots(out, snapshots);
       boolean deployed = report.stacks().stream().anyMatch(s -> !s.status().equals("NOT_DEPLOYED"));
       out.println(deployed ? "Next: gifmachine-on-aws logs --follow" : "Next: gifmachine-on-aws up");
       return 0;
     }
+  }
+
+  /** The deployment's DB snapshots, newest first, each one a name up --restore-snapshot takes. */
+  private static void printSnapshots(java.io.PrintWriter out, List<DatabaseGateway.Snapshot> snapshots) {
+    if (snapshots.isEmpty()) {
+      return;
+    }
+    out.println("DB snapshots (newest first; up --restore-snapshot NAME restores one):");
+    snapshots.forEach(s -> out.println("  " + s.identifier() + "  " + s.created() + "  " + s.status()));
   }
 }

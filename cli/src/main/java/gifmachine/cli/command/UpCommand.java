@@ -5,8 +5,10 @@ import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.deploy.Cancellation;
 import gifmachine.cli.deploy.Deployment;
 import gifmachine.cli.deploy.DeploymentException;
+import gifmachine.cli.deploy.KeptChoices;
 import gifmachine.cli.deploy.StackResult;
 import gifmachine.cli.term.ProgressRenderer;
+import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.MonitoringStack;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -41,6 +43,21 @@ public final class UpCommand extends AwsCommand {
           + " the pipeline's Deploy stage passes the images its Build stage pushed.")
   java.nio.file.Path imagesFile;
 
+  @Option(names = "--refresh-nat-image",
+      description = "Move the NAT instance to the newest Amazon Linux 2023 AMI (replaces the instance: a minute or two"
+          + " without outbound traffic from the private subnets). Without it the AMI resolved at the first up is kept,"
+          + " whatever AWS publishes since.")
+  boolean refreshNatImage;
+
+  @Option(names = "--restore-snapshot", paramLabel = "SNAPSHOT",
+      description = "Restore the database from this DB snapshot (name or ARN; status lists the deployment's snapshots):"
+          + " a new deployment starts from it; a live database is replaced, after a confirmation.")
+  String restoreSnapshot;
+
+  @Option(names = "--replace-database",
+      description = "With --restore-snapshot: replace the live database without asking (its final snapshot is kept).")
+  boolean replaceDatabase;
+
   public UpCommand(CliContext context) {
     super(context);
   }
@@ -50,6 +67,10 @@ public final class UpCommand extends AwsCommand {
     if (part != null && !part.equals("monitoring")) {
       throw new ConfigException("up " + part + ": unknown part; the only part is monitoring (or nothing for everything)");
     }
+    if (part != null && (restoreSnapshot != null || refreshNatImage)) {
+      throw new ConfigException("up monitoring: deploys the monitoring part only, not the database or the network;"
+          + " run up without monitoring for --restore-snapshot or --refresh-nat-image");
+    }
     Cancellation cancellation = new Cancellation();
     try (Aws aws = connect(resolved);
         ProgressRenderer renderer = renderer();
@@ -58,8 +79,10 @@ public final class UpCommand extends AwsCommand {
           imagesFile == null ? context.images() : new gifmachine.cli.deploy.PushedImages(imagesFile), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
       Deployment.Result result;
       try {
-        result = deployment.up(new Deployment.Request(resolved.config(), resolved.method(), part != null, this::password,
-            source()));
+        DeploymentConfig config = restoreSnapshot == null ? resolved.config()
+            : resolved.config().toBuilder().restoreSnapshot(restoreSnapshot.trim()).build();
+        result = deployment.up(new Deployment.Request(config, resolved.method(), part != null, this::password,
+            source(), new KeptChoices.Requests(refreshNatImage, question -> confirmReplacement(question, config.deploymentName()))));
       } catch (DeploymentException e) {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;
@@ -83,6 +106,18 @@ public final class UpCommand extends AwsCommand {
     } catch (Exception e) {
       return "";
     }
+  }
+
+  /** The restore's confirmation: --replace-database, or the deployment's name typed on the terminal. */
+  private boolean confirmReplacement(String question, String deploymentName) {
+    if (replaceDatabase) {
+      return true;
+    }
+    err().println(question);
+    err().flush();
+    return context.terminal().readLine("Type " + deploymentName + " to replace its database: ")
+        .map(answer -> answer.trim().equals(deploymentName))
+        .orElse(false);
   }
 
   private Deployment.Password password() {

@@ -50,12 +50,24 @@ public final class Deployment {
    * @param monitoringOnly {@code up monitoring}: the registry and monitoring stacks only
    * @param password asked only when the secret does not exist yet
    * @param source where the release comes from (e.g. {@code commit 1a2b3c4}), for the release history
+   * @param kept what this up asks to change of what the first up chose (NAT image, database)
    */
   public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
-      String source) {
+      String source, KeptChoices.Requests kept) {
 
+    /** Keeping everything the first up chose. */
     public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {
-      this(config, method, monitoringOnly, password, "");
+      this(config, method, monitoringOnly, password, "", KeptChoices.Requests.NONE);
+    }
+
+    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+        String source) {
+      this(config, method, monitoringOnly, password, source, KeptChoices.Requests.NONE);
+    }
+
+    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+        KeptChoices.Requests kept) {
+      this(config, method, monitoringOnly, password, "", kept);
     }
   }
 
@@ -161,6 +173,7 @@ public final class Deployment {
     DeploymentConfig config = Configs.withAccount(requested, identity.account());
     step("account " + identity.account() + " as " + identity.arn() + ", region " + config.region());
     config = EdgeLookups.withPrefixList(aws, config);
+    config = KeptChoices.apply(aws, config, Stacks.read(aws, config), request.kept(), this::step);
 
     SecretResult secret = apiPassword(config, request.password());
 

@@ -7,14 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.cli.iam.OperatorPolicyCoverage;
 import gifmachine.cli.iam.RecordedAwsCalls;
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.deploy.DeploymentException;
 import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
+import gifmachine.infra.NetworkStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +34,17 @@ class UpDownMotoIT {
 
   @TempDir
   Path dir;
+
+  /** A manual snapshot of the deployment's database, tagged as its final snapshots are. */
+  private static String snapshotOfTheDatabase(MotoServer.Endpoint moto) {
+    try (RdsClient rds = RdsClient.builder().region(Region.US_EAST_1).endpointOverride(moto.uri()).build()) {
+      String instance = rds.describeDBInstances().dbInstances().getFirst().dbInstanceIdentifier();
+      String name = "test-acme-manual-1";
+      rds.createDBSnapshot(r -> r.dbInstanceIdentifier(instance).dbSnapshotIdentifier(name)
+          .tags(Tag.builder().key(DeploymentConfig.DEPLOYMENT_TAG).value("test-acme").build()));
+      return name;
+    }
+  }
 
   @Test
   void up_status_up_again_down_and_down_again_against_moto(MotoServer.Endpoint moto) throws Exception {
@@ -62,6 +79,25 @@ class UpDownMotoIT {
       CliRunner.Result plan = deployment.run("plan");
       assertThat(plan.exitCode()).as(plan.toString()).isZero();
       assertThat(plan.out()).contains("test-acme-gifmachine\n  no changes", "Plan: 0 to add, 0 to modify (0 replaced), 0 to remove.");
+
+      // The network recorded the zones up chose (DescribeInstanceTypeOfferings) and the NAT
+      // image it resolved (SSM); the second up and plan above kept both ("no changes").
+      try (Aws aws = moto.connect("us-east-1")) {
+        Map<String, String> network = aws.cloudFormation().describe("test-acme-network").orElseThrow().outputs();
+        assertThat(network.get("AvailabilityZones")).matches("us-east-1[a-z],us-east-1[a-z]");
+        assertThat(network.get("NatImageId")).isEqualTo(RecordedAwsCalls.unrecorded(
+            () -> aws.account().publicParameter(NetworkStack.NAT_AMI_PARAMETER).orElseThrow()));
+      }
+
+      // A snapshot of the live database: status lists it, and restoring it over the live
+      // database is refused without the deployment's name typed (or --replace-database).
+      String snapshot = RecordedAwsCalls.unrecorded(() -> snapshotOfTheDatabase(moto));
+      CliRunner.Result snapshots = deployment.run("status");
+      assertThat(snapshots.out()).as(snapshots.toString()).contains("DB snapshots (newest first", "  " + snapshot + "  ");
+      deployment.cli.answers.add("not-the-name");
+      CliRunner.Result restore = deployment.run("up", "--yes", "--restore-snapshot", snapshot);
+      assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(DeploymentException.Exit.CONFLICT.code());
+      assertThat(restore.err()).contains("would replace the live database", "--replace-database");
 
       CliRunner.Result monitoring = deployment.run("up", "monitoring");
       assertThat(monitoring.exitCode()).as(monitoring.toString()).isZero();

@@ -272,6 +272,82 @@ class DayTwoScenarioIT {
     assertConsistent();
   }
 
+  @Test
+  void the_network_takes_the_zones_offering_the_nat_instance_type_and_keeps_its_nat_image_until_asked() {
+    aws.notOffered("t4g.nano", "eu-west-1a");
+    up();
+    assertThat(networkOutput("AvailabilityZones")).isEqualTo("eu-west-1b,eu-west-1c");
+    assertThat(aws.instanceImages()).containsExactly("ami-0a1b2c3d4e5f60001");
+
+    aws.publishNatImage("ami-0a1b2c3d4e5f60002");
+    assertThat(up().changed()).as("a new AMI published: nothing changes").isFalse();
+    assertThat(aws.instanceImages()).containsExactly("ami-0a1b2c3d4e5f60001");
+
+    up(true, new KeptChoices.Requests(true, question -> false));
+    assertThat(aws.instanceImages()).containsExactly("ami-0a1b2c3d4e5f60002");
+    assertThat(up().changed()).as("the refreshed AMI is kept in turn").isFalse();
+    assertThat(networkOutput("AvailabilityZones")).isEqualTo("eu-west-1b,eu-west-1c");
+  }
+
+  @Test
+  void a_network_on_the_regions_first_two_zones_fails_where_the_first_lacks_the_nat_instance_type() {
+    aws.notOffered("t4g.nano", "eu-west-1a");
+    // The defect this design removes: zones left to Fn::GetAZs, whatever they offer.
+    synthesis = c -> synthesize(c.toBuilder().availabilityZones(List.of()).build());
+    assertThatThrownBy(() -> up(false)).isInstanceOf(DeploymentException.class);
+    assertThat(aws.violations()).anyMatch(v -> v.contains("instanceTypeIsOfferedInItsZone"));
+  }
+
+  @Test
+  void a_region_where_fewer_than_two_zones_offer_the_nat_instance_type_is_refused_before_anything_is_created() {
+    aws.notOffered("t4g.nano", "eu-west-1a");
+    aws.notOffered("t4g.nano", "eu-west-1b");
+    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class, e -> {
+      assertThat(e.getMessage()).contains("region eu-west-1: 1 of its 3 zones offer the NAT instance type t4g.nano");
+      assertThat(e.hint()).contains("--nat-gateway");
+    });
+    assertThat(aws.stackStatuses()).isEmpty();
+  }
+
+  @Test
+  void a_database_comes_back_from_the_final_snapshot_and_a_live_one_is_replaced_only_when_confirmed() {
+    up();
+    down();
+    String finalSnapshot = aws.dbSnapshots().getFirst();
+
+    up();
+    assertThat(aws.databaseOrigins()).containsExactly("empty");
+    config = with(b -> b.restoreSnapshot(finalSnapshot));
+    List<String> asked = new ArrayList<>();
+    assertThatThrownBy(() -> up(true, new KeptChoices.Requests(false, question -> asked.add(question) && false)))
+        .isInstanceOfSatisfying(DeploymentException.class, e -> {
+          assertThat(e.exit()).isEqualTo(DeploymentException.Exit.CONFLICT);
+          assertThat(e.hint()).contains("--replace-database");
+        });
+    assertThat(asked).singleElement().asString().contains("is live", "replaces it", "final snapshot");
+    assertThat(aws.databaseOrigins()).as("not replaced").containsExactly("empty");
+
+    up(true, new KeptChoices.Requests(false, question -> true));
+    assertThat(aws.databaseOrigins()).containsExactly(finalSnapshot);
+    assertThat(aws.dbSnapshots()).as("the replaced database's final snapshot").hasSize(2);
+
+    // Later ups name the snapshot again: CloudFormation would otherwise replace the database
+    // with an empty one. (This up still changes the listener rule's weights to the group the
+    // restore's ECS deployment made live.)
+    config = with(b -> b.restoreSnapshot(""));
+    up();
+    assertThat(aws.databaseOrigins()).containsExactly(finalSnapshot);
+    assertThat(aws.dbSnapshots()).hasSize(2);
+  }
+
+  @Test
+  void restoring_a_snapshot_that_does_not_exist_is_refused_before_anything_is_created() {
+    config = with(b -> b.restoreSnapshot("no-such-snapshot"));
+    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class,
+        e -> assertThat(e.getMessage()).contains("snapshot no-such-snapshot: no such DB snapshot in eu-west-1"));
+    assertThat(aws.stackStatuses()).isEmpty();
+  }
+
   // ---- steps --------------------------------------------------------------------------------
 
   private Rollback.Outcome rollback() {
@@ -293,8 +369,22 @@ class DayTwoScenarioIT {
   }
 
   private Deployment.Result up(boolean checked) {
+    return up(checked, KeptChoices.Requests.NONE);
+  }
+
+  private String networkOutput(String key) {
+    return aws.gateways().cloudFormation().describe("prod-dundermiff-network").orElseThrow().outputs().get(key);
+  }
+
+  private void down() {
+    Teardown.Report down = new Teardown(aws.gateways(), engine(), progress::add, pacer)
+        .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
+    assertThat(down.leftovers()).isEmpty();
+  }
+
+  private Deployment.Result up(boolean checked, KeptChoices.Requests kept) {
     Deployment.Result result = deployment().up(new Deployment.Request(config, StackDeployer.Method.DIRECT, false,
-        () -> new Deployment.Password("correct horse battery", true)));
+        () -> new Deployment.Password("correct horse battery", true), kept));
     if (checked) {
       assertConsistent();
     }

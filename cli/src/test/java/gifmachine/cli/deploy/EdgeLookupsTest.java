@@ -40,6 +40,11 @@ class EdgeLookupsTest {
     }
 
     @Override
+    public Optional<String> publicParameter(String name) {
+      return Optional.empty();
+    }
+
+    @Override
     public boolean createServiceLinkedRole(String service) {
       return false;
     }

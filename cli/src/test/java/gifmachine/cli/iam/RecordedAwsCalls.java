@@ -25,8 +25,14 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
   /** The same actions in call order, repeats kept (the cycle makes a few thousand calls). */
   private static final List<String> SEQUENCE = Collections.synchronizedList(new ArrayList<>());
 
+  /** Set while a test arranges AWS state itself (setup calls are not the CLI's). */
+  private static final ThreadLocal<Boolean> PAUSED = ThreadLocal.withInitial(() -> false);
+
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    if (PAUSED.get()) {
+      return;
+    }
     String action = actionOf(context.request().getClass());
     ACTIONS.add(action);
     SEQUENCE.add(action);
@@ -45,6 +51,16 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
         pkg.length() - ".model".length());
     String operation = request.getSimpleName().replaceFirst("Request$", "");
     return IamActions.of(service + "." + operation);
+  }
+
+  /** Runs a test's own setup or check on this thread without recording its calls. */
+  public static <T> T unrecorded(java.util.function.Supplier<T> setup) {
+    PAUSED.set(true);
+    try {
+      return setup.get();
+    } finally {
+      PAUSED.set(false);
+    }
   }
 
   /** Forgets what was recorded, so a test sees only its own calls. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,5 +39,20 @@ class BaseImagesTest {
     }
     assertThat(dir).as("a directory above the working directory with scripts/java-home").isNotNull();
     return dir;
+  }
+
+  /**
+   * Bases that cannot come from ECR Public, each with its registry: Prometheus from its
+   * project's own Quay repository, Grafana from Docker Hub (no official Grafana image on ECR
+   * Public: docs/images.md, Known limits).
+   */
+  private static final Map<BaseImage, String> NOT_ON_ECR_PUBLIC = Map.of(
+      BaseImage.PROMETHEUS, "quay.io/prometheus/",
+      BaseImage.GRAFANA, "docker.io/grafana/");
+
+  @Test
+  void every_release_base_comes_from_ecr_public_unless_named_as_an_exception() {
+    BaseImages.OFFICIAL.forEach((kind, reference) -> assertThat(reference).as(kind.name())
+        .startsWith(NOT_ON_ECR_PUBLIC.getOrDefault(kind, "public.ecr.aws/")));
   }
 }

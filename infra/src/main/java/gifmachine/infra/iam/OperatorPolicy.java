@@ -51,10 +51,20 @@ public final class OperatorPolicy {
     // Pre-flight's sts:GetCallerIdentity needs no permission, and an explicit deny cannot stop it
     // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
     statements.add(PolicyStatement.of("ZonesAndRegions", List.of(
-            "ec2:DescribeAvailabilityZones", "ec2:DescribeManagedPrefixLists",
-            "ec2:DescribeRegions"), List.of("*"),
-        "pre-flight: the region exists and has two zones; up and plan look up CloudFront's "
-            + "origin-facing prefix list (Describe* has no resources)"));
+            "ec2:DescribeAvailabilityZones", "ec2:DescribeInstanceTypeOfferings",
+            "ec2:DescribeManagedPrefixLists", "ec2:DescribeRegions"), List.of("*"),
+        "pre-flight: the region exists and has two zones offering the NAT instance type; up and "
+            + "plan look up CloudFront's origin-facing prefix list (Describe* has no resources)"));
+    statements.add(PolicyStatement.of("NatImage", List.of("ssm:GetParameter"),
+        List.of(arn + "ssm:" + region + ":*:parameter/aws/service/ami-amazon-linux-latest/*"),
+        "the first up (and up --refresh-nat-image) reads the newest Amazon Linux AMI for the NAT "
+            + "instance: AWS's public parameter (its ARN has no account, hence *)"));
+    statements.add(PolicyStatement.of("DatabaseSnapshots", List.of("rds:DescribeDBSnapshots"),
+        List.of(arn + "rds:" + region + ":" + account + ":db:" + d + "-*",
+            arn + "rds:" + region + ":" + account + ":snapshot:*"),
+        "status lists the deployment's DB snapshots (their tags come with them), up "
+            + "--restore-snapshot checks the one named; CloudFormation, not we, names the final "
+            + "snapshots, so they are not under the deployment's prefix"));
     statements.add(PolicyStatement.of("Stacks", List.of(
             "cloudformation:CancelUpdateStack",
             "cloudformation:CreateChangeSet", "cloudformation:CreateStack",

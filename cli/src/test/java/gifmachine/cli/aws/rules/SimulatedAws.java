@@ -60,6 +60,18 @@ public final class SimulatedAws {
   private final Map<String, Set<String>> targets = new LinkedHashMap<>();
   private final List<String> snapshots = new ArrayList<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
+  /** When each DB snapshot was taken (kept through rollbacks: a snapshot, once taken, stays). */
+  private final Map<String, Instant> snapshotTimes = new HashMap<>();
+  /** Public SSM parameters: AWS publishes a new NAT image under the same name. */
+  private final Map<String, String> publicParameters = new HashMap<>(Map.of(
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", "ami-0a1b2c3d4e5f60001"));
+  /** Instance type to the zones that do NOT offer it (every zone offers every type unless named). */
+  private final Map<String, Set<String>> notOffered = new HashMap<>();
+  private final Map<String, String> subnetZones = new HashMap<>();
+  /** EC2 instances by physical id: their AMI. */
+  private final Map<String, String> instanceImages = new LinkedHashMap<>();
+  /** DB instances by physical id: where their data came from ("empty" or the snapshot). */
+  private final Map<String, String> databases = new LinkedHashMap<>();
   private int ids;
   private boolean holdNextDeployment;
   /** A stack update waiting for a held ECS deployment: resolved by StopServiceDeployment or CancelUpdateStack. */
@@ -182,7 +194,8 @@ public final class SimulatedAws {
   }
 
   private record Snapshot(Map<String, Stack> stacks, Map<String, Revision> revisions, Map<String, Service> services,
-      Map<String, Rule> rules, Map<String, Set<String>> targets, List<String> snapshots) {}
+      Map<String, Rule> rules, Map<String, Set<String>> targets, List<String> snapshots,
+      Map<String, String> instanceImages, Map<String, String> databases) {}
 
   private Snapshot snapshot() {
     Map<String, Stack> s = new LinkedHashMap<>();
@@ -191,7 +204,8 @@ public final class SimulatedAws {
     services.forEach((k, v) -> sv.put(k, v.copy()));
     Map<String, Set<String>> t = new LinkedHashMap<>();
     targets.forEach((k, v) -> t.put(k, new LinkedHashSet<>(v)));
-    return new Snapshot(s, new LinkedHashMap<>(revisions), sv, new LinkedHashMap<>(rules), t, new ArrayList<>(snapshots));
+    return new Snapshot(s, new LinkedHashMap<>(revisions), sv, new LinkedHashMap<>(rules), t, new ArrayList<>(snapshots),
+        new LinkedHashMap<>(instanceImages), new LinkedHashMap<>(databases));
   }
 
   private void restore(Snapshot snapshot) {
@@ -211,9 +225,43 @@ public final class SimulatedAws {
     targets.putAll(snapshot.targets());
     snapshots.clear();
     snapshots.addAll(snapshot.snapshots());
+    instanceImages.clear();
+    instanceImages.putAll(snapshot.instanceImages());
+    databases.clear();
+    databases.putAll(snapshot.databases());
   }
 
   // ---- what scenarios look at and do -----------------------------------------------------------
+
+  /** AWS publishes a newer image under the NAT instance's public SSM parameter. */
+  public synchronized void publishNatImage(String imageId) {
+    publicParameters.put("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", imageId);
+  }
+
+  /** {@code zone} stops offering {@code instanceType} (as DescribeInstanceTypeOfferings says). */
+  public synchronized void notOffered(String instanceType, String zone) {
+    notOffered.computeIfAbsent(instanceType, t -> new HashSet<>()).add(zone);
+  }
+
+  private List<String> zonesOffering(String instanceType) {
+    return List.of(region + "a", region + "b", region + "c").stream()
+        .filter(zone -> !notOffered.getOrDefault(instanceType, Set.of()).contains(zone)).toList();
+  }
+
+  /** The AMI of each EC2 instance running now (the NAT instance). */
+  public synchronized List<String> instanceImages() {
+    return List.copyOf(instanceImages.values());
+  }
+
+  /** Where each DB instance's data came from: {@code empty} or a snapshot's name. */
+  public synchronized List<String> databaseOrigins() {
+    return List.copyOf(databases.values());
+  }
+
+  /** The DB snapshots taken so far (final snapshots of deleted or replaced instances), oldest first. */
+  public synchronized List<String> dbSnapshots() {
+    return snapshots.stream().map(arn -> arn.substring(arn.lastIndexOf(':') + 1)).toList();
+  }
 
   /** Every rule a call broke, in order: a scenario passes only with none. */
   public List<String> violations() {
@@ -421,7 +469,7 @@ public final class SimulatedAws {
     return users;
   }
 
-  private static final List<String> ORDER = List.of("AWS::ElasticLoadBalancingV2::TargetGroup",
+  private static final List<String> ORDER = List.of("AWS::EC2::Subnet", "AWS::ElasticLoadBalancingV2::TargetGroup",
       "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::Listener",
       "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::ECS::TaskDefinition", "AWS::ECS::Service");
 
@@ -565,8 +613,28 @@ public final class SimulatedAws {
       case "AWS::ElasticLoadBalancingV2::ListenerRule" -> putRule(pid, props, true);
       case "AWS::ECS::TaskDefinition" -> register(pid, props);
       case "AWS::ECS::Service" -> createService(pid, props);
+      case "AWS::EC2::Subnet" -> subnetZones.put(pid, props.path("AvailabilityZone").asText());
+      case "AWS::EC2::Instance" -> {
+        String instanceType = props.path("InstanceType").asText();
+        String zone = subnetZones.getOrDefault(props.path("SubnetId").asText(), props.path("AvailabilityZone").asText());
+        Ec2Rules.instanceTypeIsOfferedInItsZone(instanceType, zone, zonesOffering(instanceType));
+        instanceImages.put(pid, props.path("ImageId").asText());
+      }
+      case "AWS::RDS::DBInstance" -> databases.put(pid, restoredFrom(props.path("DBSnapshotIdentifier").asText("")));
       default -> { }
     }
+  }
+
+  /** A restore names an existing snapshot: RDS answers DBSnapshotNotFound otherwise. */
+  private String restoredFrom(String snapshot) {
+    if (snapshot.isEmpty()) {
+      return "empty";
+    }
+    String name = snapshot.substring(snapshot.lastIndexOf(':') + 1);
+    if (!dbSnapshots().contains(name)) {
+      throw new RolledBack("DBSnapshotNotFound: " + snapshot);
+    }
+    return name;
   }
 
   private void updateResource(String type, String pid, JsonNode props, Set<String> changes) {
@@ -591,10 +659,14 @@ public final class SimulatedAws {
         }
       }
       case "AWS::RDS::DBInstance" -> {
+        databases.remove(pid);
         if (resource != null && "Snapshot".equals(resource.path("DeletionPolicy").asText())) {
-          snapshots.add("arn:aws:rds:" + region + ":" + ACCOUNT + ":snapshot:" + pid + "-final");
+          String arn = "arn:aws:rds:" + region + ":" + ACCOUNT + ":snapshot:" + pid + "-final";
+          snapshots.add(arn);
+          snapshotTimes.put(arn, clock.get());
         }
       }
+      case "AWS::EC2::Instance" -> instanceImages.remove(pid);
       default -> { }
     }
   }
@@ -818,7 +890,7 @@ public final class SimulatedAws {
   public Aws gateways() {
     CloudFormation cloudFormation = new CloudFormation();
     return new Aws(cloudFormation, new Account(), new Secrets(), new Registry(), new Buckets(), new Services(),
-        new Logs(), (key, value) -> tagged(), cloudFormation, () -> { });
+        new Logs(), (key, value) -> tagged(), new Databases(), cloudFormation, () -> { });
   }
 
   /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar, the release history). */
@@ -983,7 +1055,16 @@ public final class SimulatedAws {
 
     @Override
     public List<String> zonesOffering(String instanceType) {
-      return availabilityZones();
+      synchronized (SimulatedAws.this) {
+        return SimulatedAws.this.zonesOffering(instanceType);
+      }
+    }
+
+    @Override
+    public Optional<String> publicParameter(String name) {
+      synchronized (SimulatedAws.this) {
+        return Optional.ofNullable(publicParameters.get(name));
+      }
     }
 
     /** AWS manages CloudFront's origin-facing list in every commercial region; nothing else exists here. */
@@ -991,6 +1072,31 @@ public final class SimulatedAws {
     public Optional<String> managedPrefixListId(String name) {
       return name.equals("com.amazonaws.global.cloudfront.origin-facing")
           ? Optional.of(ORIGIN_FACING_PREFIX_LIST) : Optional.empty();
+    }
+  }
+
+  /** RDS snapshots: every snapshot in this model is the deployment's (the instance copies its tags). */
+  private final class Databases implements gifmachine.cli.aws.DatabaseGateway {
+    @Override
+    public List<gifmachine.cli.aws.DatabaseGateway.Snapshot> snapshotsTagged(String tagKey, String tagValue) {
+      synchronized (SimulatedAws.this) {
+        List<gifmachine.cli.aws.DatabaseGateway.Snapshot> found = new ArrayList<>(snapshots.stream().map(this::describe).toList());
+        found.sort(java.util.Comparator.comparing(gifmachine.cli.aws.DatabaseGateway.Snapshot::created).reversed());
+        return found;
+      }
+    }
+
+    @Override
+    public Optional<gifmachine.cli.aws.DatabaseGateway.Snapshot> snapshot(String identifier) {
+      synchronized (SimulatedAws.this) {
+        String name = identifier.substring(identifier.lastIndexOf(':') + 1);
+        return snapshots.stream().filter(arn -> arn.endsWith(":" + name)).findFirst().map(this::describe);
+      }
+    }
+
+    private gifmachine.cli.aws.DatabaseGateway.Snapshot describe(String arn) {
+      return new gifmachine.cli.aws.DatabaseGateway.Snapshot(arn.substring(arn.lastIndexOf(':') + 1), arn, snapshotTimes.getOrDefault(arn, Instant.EPOCH),
+          "available");
     }
   }
 

@@ -29,7 +29,14 @@ final class Templates {
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html
       "AWS::ElasticLoadBalancingV2::TargetGroup", Set.of("Name", "Port", "Protocol", "TargetType", "VpcId"),
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html
-      "AWS::ECS::Service", Set.of("Cluster", "LaunchType", "ServiceName", "Role"));
+      "AWS::ECS::Service", Set.of("Cluster", "LaunchType", "ServiceName", "Role"),
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html
+      "AWS::EC2::Instance", Set.of("ImageId", "AvailabilityZone", "SubnetId"),
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html
+      "AWS::EC2::Subnet", Set.of("AvailabilityZone", "CidrBlock", "VpcId"),
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html
+      "AWS::RDS::DBInstance", Set.of("DBSnapshotIdentifier", "DBName", "MasterUsername", "StorageEncrypted",
+          "KmsKeyId", "DBInstanceIdentifier"));
 
   private Templates() {}
 
@@ -105,7 +112,9 @@ final class Templates {
             return list.isArray() && list.size() > index ? list.get(index) : TextNode.valueOf("select" + index);
           }
           case "Fn::GetAZs" -> {
-            return JSON.createArrayNode().add("az-a").add("az-b").add("az-c");
+            // The model's zones, as its AccountGateway lists them.
+            String region = ref.apply("AWS::Region");
+            return JSON.createArrayNode().add(region + "a").add(region + "b").add(region + "c");
           }
           case "Fn::Split" -> {
             ArrayNode out = JSON.createArrayNode();
