@@ -40,25 +40,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * cDepot, the heartbeat registry: sidecars {@code POST /alive}, Prometheus discovers their
- * targets through {@code GET /targets} ({@code http_sd}) or the {@code file_sd} file.
+ * cDepot, the heartbeat registry: sidecars {@code POST /alive}, Prometheus discovers their targets
+ * through {@code GET /targets} ({@code http_sd}) or the {@code file_sd} file.
  *
  * <pre>{@code
  * curl -X POST localhost:8002/alive -d '{"cluster":"prod","taskID":"t1","localIP":"10.0.0.5:8080"}'
  * curl localhost:8002/targets
  * }</pre>
  *
- * <p>It serves HTTP with Jetty's core {@link Handler} API (no servlets): the JDK's
- * {@code com.sun.net.httpserver} spent most of each heartbeat in two thread hand-offs and ~17 KB
- * of garbage (docs/benchmarks.md). Started by {@link #start(CDepotConfig)}; {@link #close()} writes
+ * <p>It serves HTTP with Jetty's core {@link Handler} API (no servlets): the JDK's {@code
+ * com.sun.net.httpserver} spent most of each heartbeat in two thread hand-offs and ~17 KB of
+ * garbage (docs/benchmarks.md). Started by {@link #start(CDepotConfig)}; {@link #close()} writes
  * the file a last time and stops the server.
  */
 public final class CDepot implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(CDepot.class);
   static final int MAX_BODY_BYTES = 16 * 1024;
+
   /** Connections beyond one per target: Prometheus, health checks, operators. */
   private static final int EXTRA_CONNECTIONS = 100;
+
   private static final String JSON = "application/json";
 
   private final CDepotConfig config;
@@ -82,14 +84,18 @@ public final class CDepot implements AutoCloseable {
 
   private CDepot(CDepotConfig config, LongSupplier nanoClock) {
     this.config = config;
-    this.registry = new TargetRegistry(config.ttl().toNanos(), config.maxTargets(), nanoClock,
-        group -> {
-          try {
-            return json.writeValueAsBytes(group);
-          } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a target group always serializes", e);
-          }
-        });
+    this.registry =
+        new TargetRegistry(
+            config.ttl().toNanos(),
+            config.maxTargets(),
+            nanoClock,
+            group -> {
+              try {
+                return json.writeValueAsBytes(group);
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a target group always serializes", e);
+              }
+            });
     this.fileSd = config.fileSdPath().map(path -> new FileSd(path, json));
     Counter heartbeats =
         Counter.builder()
@@ -103,7 +109,8 @@ public final class CDepot implements AutoCloseable {
     GaugeWithCallback.builder()
         .name("cdepot_targets")
         .help("Sidecars currently registered")
-        .callback(callback -> {
+        .callback(
+            callback -> {
               registry.expire();
               callback.call(registry.size());
             })
@@ -121,12 +128,16 @@ public final class CDepot implements AutoCloseable {
     // connections wait in the listen backlog instead of growing memory and queued work without
     // bound.
     server.addBean(new NetworkConnectionLimit(config.maxTargets() + EXTRA_CONNECTIONS, connector));
-    server.setHandler(new Routes(config.executor() == CDepotConfig.HttpExecutor.INLINE
-        ? InvocationType.NON_BLOCKING : InvocationType.BLOCKING));
+    server.setHandler(
+        new Routes(
+            config.executor() == CDepotConfig.HttpExecutor.INLINE
+                ? InvocationType.NON_BLOCKING
+                : InvocationType.BLOCKING));
     server.setErrorHandler(new JsonErrors());
     server.setStopTimeout(0);
     this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cdepot-housekeeping").factory());
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("cdepot-housekeeping").factory());
   }
 
   /**
@@ -137,10 +148,12 @@ public final class CDepot implements AutoCloseable {
     // The task queue stays Jetty's own: Jetty 12 warns at start that a bounded one "can lead to
     // unexpected behavior" (its I/O work goes through it too). What bounds it is the connection
     // limit: over HTTP/1.1 a connection has at most one request in progress.
-    QueuedThreadPool threads = new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
+    QueuedThreadPool threads =
+        new QueuedThreadPool(4 + 2 * Runtime.getRuntime().availableProcessors(), 2);
     threads.setName("cdepot-http");
     if (executor == CDepotConfig.HttpExecutor.VIRTUAL) {
-      threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("cdepot-handler"));
+      threads.setVirtualThreadsExecutor(
+          VirtualThreads.getNamedVirtualThreadsExecutor("cdepot-handler"));
     }
     return threads;
   }
@@ -160,14 +173,18 @@ public final class CDepot implements AutoCloseable {
       // Not close(): its last file write could overwrite the file of a cDepot already running.
       depot.housekeeping.shutdownNow();
       depot.stopServer();
-      throw e instanceof IOException io ? io : new IOException("cannot start the HTTP server: " + e.getMessage(), e);
+      throw e instanceof IOException io
+          ? io
+          : new IOException("cannot start the HTTP server: " + e.getMessage(), e);
     }
     long sweep = Math.max(100, Math.min(1000, config.ttl().toMillis() / 4));
-    depot.housekeeping.scheduleWithFixedDelay(depot.registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
+    depot.housekeeping.scheduleWithFixedDelay(
+        depot.registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
     depot.fileSd.ifPresent(
         file -> {
           long every = config.fileSdInterval().toMillis();
-          depot.housekeeping.scheduleWithFixedDelay(depot::writeFileSd, 0, every, TimeUnit.MILLISECONDS);
+          depot.housekeeping.scheduleWithFixedDelay(
+              depot::writeFileSd, 0, every, TimeUnit.MILLISECONDS);
         });
     logger.info("cDepot listening on port {}, TTL {}", depot.port(), config.ttl());
     return depot;
@@ -236,18 +253,21 @@ public final class CDepot implements AutoCloseable {
     }
     // Usually the body came with the headers and this completes at once, on this thread; the
     // work after it never blocks, so Jetty may run it on its selector thread if it must wait.
-    Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES, Promise.Invocable.from(
-        InvocationType.NON_BLOCKING,
-        body -> heartbeat(body, response, callback),
-        failure -> {
-          // Jetty's overflow failure ("Max size exceeded") for a body without Content-Length;
-          // I/O failures (a client gone mid-body) go to Jetty.
-          if (failure instanceof IllegalStateException) {
-            tooLarge(response, callback);
-          } else {
-            callback.failed(failure);
-          }
-        }));
+    Content.Source.asByteArrayAsync(
+        request,
+        MAX_BODY_BYTES,
+        Promise.Invocable.from(
+            InvocationType.NON_BLOCKING,
+            body -> heartbeat(body, response, callback),
+            failure -> {
+              // Jetty's overflow failure ("Max size exceeded") for a body without Content-Length;
+              // I/O failures (a client gone mid-body) go to Jetty.
+              if (failure instanceof IllegalStateException) {
+                tooLarge(response, callback);
+              } else {
+                callback.failed(failure);
+              }
+            }));
   }
 
   private void tooLarge(Response response, Callback callback) {
@@ -271,7 +291,11 @@ public final class CDepot implements AutoCloseable {
     }
     if (registry.register(heartbeat, body) == TargetRegistry.Outcome.FULL) {
       full.inc();
-      error(response, callback, 503, "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
+      error(
+          response,
+          callback,
+          503,
+          "targets: cDepot holds its maximum of " + config.maxTargets() + " targets");
       return;
     }
     accepted(response, callback);
@@ -323,7 +347,8 @@ public final class CDepot implements AutoCloseable {
     }
   }
 
-  private static void respond(Response response, Callback callback, int status, String contentType, byte[] body) {
+  private static void respond(
+      Response response, Callback callback, int status, String contentType, byte[] body) {
     response.setStatus(status);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, contentType);
@@ -332,8 +357,8 @@ public final class CDepot implements AutoCloseable {
   }
 
   /**
-   * Errors Jetty raises itself (a malformed request line, headers over 8 KB, a handler failure)
-   * in cDepot's JSON shape, {@code {"error":"http: Bad Request"}}, never an HTML page.
+   * Errors Jetty raises itself (a malformed request line, headers over 8 KB, a handler failure) in
+   * cDepot's JSON shape, {@code {"error":"http: Bad Request"}}, never an HTML page.
    */
   private final class JsonErrors extends ErrorHandler {
 

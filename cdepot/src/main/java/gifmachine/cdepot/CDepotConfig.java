@@ -57,15 +57,21 @@ public record CDepotConfig(
       throw new IllegalArgumentException("file_sd interval: must be positive");
     }
     if (maxTargets < 1) {
-      throw new IllegalArgumentException("CDEPOT_MAX_TARGETS: must be at least 1, was " + maxTargets);
+      throw new IllegalArgumentException(
+          "CDEPOT_MAX_TARGETS: must be at least 1, was " + maxTargets);
     }
   }
 
   /** Production defaults: port 8002 on every interface, 30 s TTL, no file, 10,000 targets. */
   public static CDepotConfig defaults() {
     return new CDepotConfig(
-        "0.0.0.0", DEFAULT_PORT, Duration.ofSeconds(30), Optional.empty(), Duration.ofSeconds(15),
-        10_000, HttpExecutor.INLINE);
+        "0.0.0.0",
+        DEFAULT_PORT,
+        Duration.ofSeconds(30),
+        Optional.empty(),
+        Duration.ofSeconds(15),
+        10_000,
+        HttpExecutor.INLINE);
   }
 
   /**
@@ -95,7 +101,8 @@ public record CDepotConfig(
     try {
       return HttpExecutor.valueOf(value.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("CDEPOT_EXECUTOR: must be virtual, fixed or inline, was '" + value + "'");
+      throw new IllegalArgumentException(
+          "CDEPOT_EXECUTOR: must be virtual, fixed or inline, was '" + value + "'");
     }
   }
 
@@ -116,15 +123,18 @@ public record CDepotConfig(
   }
 
   public CDepotConfig withPort(int value) {
-    return new CDepotConfig(bindAddress, value, ttl, fileSdPath, fileSdInterval, maxTargets, executor);
+    return new CDepotConfig(
+        bindAddress, value, ttl, fileSdPath, fileSdInterval, maxTargets, executor);
   }
 
   public CDepotConfig withTtl(Duration value) {
-    return new CDepotConfig(bindAddress, port, value, fileSdPath, fileSdInterval, maxTargets, executor);
+    return new CDepotConfig(
+        bindAddress, port, value, fileSdPath, fileSdInterval, maxTargets, executor);
   }
 
   public CDepotConfig withFileSd(Path path, Duration interval) {
-    return new CDepotConfig(bindAddress, port, ttl, Optional.of(path), interval, maxTargets, executor);
+    return new CDepotConfig(
+        bindAddress, port, ttl, Optional.of(path), interval, maxTargets, executor);
   }
 
   public CDepotConfig withExecutor(HttpExecutor value) {

@@ -21,17 +21,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus {@code file_sd} file in the original cDepot's shape, readable by everyone (0644,
- * as the original's {@code os.Create} made it: Prometheus usually runs as another user). Written
- * to a temporary file beside it and renamed over it, so Prometheus never reads half a file; where
- * that rename is impossible (the file is a bind-mounted single file: {@code rename(2)} fails with
- * EBUSY; or the directory is not writable) it is written in place instead, from then on. Read back
- * at start so a restarted cDepot does not make Prometheus drop every target for a heartbeat period.
+ * as the original's {@code os.Create} made it: Prometheus usually runs as another user). Written to
+ * a temporary file beside it and renamed over it, so Prometheus never reads half a file; where that
+ * rename is impossible (the file is a bind-mounted single file: {@code rename(2)} fails with EBUSY;
+ * or the directory is not writable) it is written in place instead, from then on. Read back at
+ * start so a restarted cDepot does not make Prometheus drop every target for a heartbeat period.
  */
 final class FileSd {
 
   private static final Logger logger = LoggerFactory.getLogger(FileSd.class);
   private static final TypeReference<List<TargetGroup>> GROUPS = new TypeReference<>() {};
-  private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> READABLE_BY_ALL =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   /** Puts the finished temporary file in the target's place: a rename, or a test's stand-in. */
   @FunctionalInterface
@@ -45,8 +46,12 @@ final class FileSd {
   private volatile boolean inPlace;
 
   FileSd(Path path, ObjectMapper json) {
-    this(path, json, (temp, target) ->
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
+    this(
+        path,
+        json,
+        (temp, target) ->
+            Files.move(
+                temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
   }
 
   FileSd(Path path, ObjectMapper json, Replace replace) {
@@ -69,8 +74,10 @@ final class FileSd {
       if (!Files.isRegularFile(path)) {
         throw e;
       }
-      logger.warn("cannot replace {} by a rename ({}): writing it in place from now on",
-          path, e.getReason() == null ? e.toString() : e.getReason());
+      logger.warn(
+          "cannot replace {} by a rename ({}): writing it in place from now on",
+          path,
+          e.getReason() == null ? e.toString() : e.getReason());
       inPlace = true;
       writeInPlace(content);
     }
@@ -92,8 +99,8 @@ final class FileSd {
 
   /**
    * Overwrites from the start, then cuts the old tail: a reader may see a mix but never an empty
-   * file. Prometheus keeps a file's previous targets when it cannot parse it and reads it again
-   * on the next change (discovery/file/file.go, {@code refresh}), so a torn read costs nothing.
+   * file. Prometheus keeps a file's previous targets when it cannot parse it and reads it again on
+   * the next change (discovery/file/file.go, {@code refresh}), so a torn read costs nothing.
    */
   private void writeInPlace(byte[] content) throws IOException {
     try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -106,8 +113,8 @@ final class FileSd {
   }
 
   /**
-   * The heartbeats the last file describes: its first target is the sidecar's {@code localIP}.
-   * A missing file is an empty list; entries that fail validation are skipped.
+   * The heartbeats the last file describes: its first target is the sidecar's {@code localIP}. A
+   * missing file is an empty list; entries that fail validation are skipped.
    */
   List<Heartbeat> read() throws IOException {
     List<TargetGroup> groups;
@@ -131,8 +138,13 @@ final class FileSd {
       TargetLabels l = group.labels();
       heartbeats.add(
           new Heartbeat(
-              orEmpty(l.cluster()), orEmpty(l.function()), orEmpty(l.taskID()),
-              group.targets().get(0), "", orEmpty(l.gitBranch()), group.targets()));
+              orEmpty(l.cluster()),
+              orEmpty(l.function()),
+              orEmpty(l.taskID()),
+              group.targets().get(0),
+              "",
+              orEmpty(l.gitBranch()),
+              group.targets()));
     }
     return heartbeats;
   }

@@ -3,8 +3,8 @@ package gifmachine.cdepot;
 import java.util.List;
 
 /**
- * One "I am alive" message from a cSidecar, in the original Go cDepot's JSON plus an optional
- * list of extra targets (the app's {@code /metrics} next to the sidecar's own).
+ * One "I am alive" message from a cSidecar, in the original Go cDepot's JSON plus an optional list
+ * of extra targets (the app's {@code /metrics} next to the sidecar's own).
  *
  * <pre>{@code
  * {"cluster":"prod","function":"gifmachine","taskID":"c1d2","localIP":"10.0.1.5:8080",

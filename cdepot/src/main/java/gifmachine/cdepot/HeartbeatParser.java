@@ -14,9 +14,9 @@ import java.util.Set;
  * wrong. The Go original panicked on bad JSON; this one answers 400 and keeps serving.
  *
  * <p>It reads the body with Jackson's streaming parser, not a tree or data binding: this is
- * cDepot's hot path (thousands of heartbeats a second), and the streaming parse allocates only
- * the strings it keeps. Fields are collected first and validated afterwards in a fixed order, so
- * a body with several errors always names the same one.
+ * cDepot's hot path (thousands of heartbeats a second), and the streaming parse allocates only the
+ * strings it keeps. Fields are collected first and validated afterwards in a fixed order, so a body
+ * with several errors always names the same one.
  */
 final class HeartbeatParser {
 
@@ -28,6 +28,7 @@ final class HeartbeatParser {
 
   /** A field that is present but neither a string nor null. */
   private static final Object NOT_TEXT = new Object();
+
   /** The value of {@code targets} when it is present but not an array. */
   private static final List<Object> NOT_AN_ARRAY = List.of();
 
@@ -52,7 +53,9 @@ final class HeartbeatParser {
       if (in.nextToken() != JsonToken.START_OBJECT) {
         throw new InvalidHeartbeat("body: must be a JSON object");
       }
-      for (JsonToken token = in.nextToken(); token == JsonToken.FIELD_NAME; token = in.nextToken()) {
+      for (JsonToken token = in.nextToken();
+          token == JsonToken.FIELD_NAME;
+          token = in.nextToken()) {
         String field = in.currentName();
         JsonToken value = in.nextToken();
         int label = labelIndex(field);
@@ -142,7 +145,9 @@ final class HeartbeatParser {
       return NOT_AN_ARRAY;
     }
     List<Object> elements = new ArrayList<>(2);
-    for (JsonToken element = in.nextToken(); element != JsonToken.END_ARRAY; element = in.nextToken()) {
+    for (JsonToken element = in.nextToken();
+        element != JsonToken.END_ARRAY;
+        element = in.nextToken()) {
       if (element == null) {
         throw new IOException("unterminated array");
       }
@@ -195,8 +200,8 @@ final class HeartbeatParser {
 
   /**
    * A DNS name or IPv4 address ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,252}}) or a bracketed IPv6
-   * address ({@code \[[0-9A-Fa-f:.]{2,45}\]}). A loop, not a regular expression: the regex was
-   * 5 % of a heartbeat's CPU (JFR, docs/benchmarks.md).
+   * address ({@code \[[0-9A-Fa-f:.]{2,45}\]}). A loop, not a regular expression: the regex was 5 %
+   * of a heartbeat's CPU (JFR, docs/benchmarks.md).
    */
   static boolean isHost(String host) {
     int length = host.length();

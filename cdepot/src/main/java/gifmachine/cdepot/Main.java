@@ -1,8 +1,8 @@
 package gifmachine.cdepot;
 
 /**
- * Runs cDepot from environment variables ({@code CDEPOT_PORT}, {@code CDEPOT_TTL_SECONDS},
- * {@code CDEPOT_FILE_SD_PATH}, {@code CDEPOT_MAX_TARGETS}) until the process is stopped.
+ * Runs cDepot from environment variables ({@code CDEPOT_PORT}, {@code CDEPOT_TTL_SECONDS}, {@code
+ * CDEPOT_FILE_SD_PATH}, {@code CDEPOT_MAX_TARGETS}) until the process is stopped.
  *
  * <pre>{@code
  * CDEPOT_FILE_SD_PATH=/tmp/targets.json java -jar cdepot-all.jar

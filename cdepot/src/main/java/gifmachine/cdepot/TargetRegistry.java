@@ -12,9 +12,9 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The live targets: one registration per sidecar ({@code localIP}), refreshed by each heartbeat
- * and forgotten when none arrived for the TTL. Thread-safe without a global lock, so heartbeats
- * from many connections do not queue behind one another.
+ * The live targets: one registration per sidecar ({@code localIP}), refreshed by each heartbeat and
+ * forgotten when none arrived for the TTL. Thread-safe without a global lock, so heartbeats from
+ * many connections do not queue behind one another.
  */
 final class TargetRegistry {
 
@@ -31,9 +31,12 @@ final class TargetRegistry {
   private static final class Registration {
     final Heartbeat heartbeat;
     final byte[] json;
+
     /** The request body this registration was parsed from, if any (see {@link #refresh}). */
     final Body body;
+
     volatile long lastSeenNanos;
+
     /** False once replaced by a newer registration of its target or expired. */
     volatile boolean current = true;
 
@@ -68,7 +71,8 @@ final class TargetRegistry {
 
   // Sorted by address, so GET /targets and the file_sd file need no sort of 10,000 entries after
   // a change; only new or changed heartbeats look targets up here (refresh goes by body).
-  private final ConcurrentSkipListMap<String, Registration> byLocalIp = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, Registration> byLocalIp =
+      new ConcurrentSkipListMap<>();
   // The skip list counts its entries by walking them: the count is kept here.
   private final AtomicInteger count = new AtomicInteger();
   // The live registrations by the exact body that made them: a sidecar sends the same bytes every
@@ -84,7 +88,10 @@ final class TargetRegistry {
   private final LongSupplier nanoClock;
   private final Function<TargetGroup, byte[]> renderer;
 
-  TargetRegistry(long ttlNanos, int maxTargets, LongSupplier nanoClock,
+  TargetRegistry(
+      long ttlNanos,
+      int maxTargets,
+      LongSupplier nanoClock,
       Function<TargetGroup, byte[]> renderer) {
     this.ttlNanos = ttlNanos;
     this.maxTargets = maxTargets;
@@ -94,8 +101,8 @@ final class TargetRegistry {
 
   /**
    * Refreshes the live registration made from exactly these body bytes, if there is one: what
-   * {@link #register} would do with the same body parsed again. False when the body must be
-   * parsed (new, changed, or its registration expired or replaced).
+   * {@link #register} would do with the same body parsed again. False when the body must be parsed
+   * (new, changed, or its registration expired or replaced).
    */
   boolean refresh(byte[] body) {
     Registration known = byBody.get(new Body(body));
@@ -114,14 +121,18 @@ final class TargetRegistry {
     return register(heartbeat, null);
   }
 
-  /** Registers or refreshes; {@code body}, the bytes it was parsed from, lets {@link #refresh} skip parsing next time. */
+  /**
+   * Registers or refreshes; {@code body}, the bytes it was parsed from, lets {@link #refresh} skip
+   * parsing next time.
+   */
   Outcome register(Heartbeat heartbeat, byte[] body) {
     long now = nanoClock.getAsLong();
     Body key = body == null ? null : new Body(body);
     Registration previous = byLocalIp.get(heartbeat.localIP());
     if (previous != null) {
       boolean same = previous.heartbeat.equals(heartbeat);
-      Registration next = new Registration(heartbeat, same ? previous.json : render(heartbeat), key, now);
+      Registration next =
+          new Registration(heartbeat, same ? previous.json : render(heartbeat), key, now);
       replaced(byLocalIp.put(heartbeat.localIP(), next));
       rememberBody(next);
       if (!same) {
@@ -165,8 +176,10 @@ final class TargetRegistry {
       if (count.get() >= maxTargets) {
         return;
       }
-      if (byLocalIp.putIfAbsent(heartbeat.localIP(),
-          new Registration(heartbeat, render(heartbeat), null, nanoClock.getAsLong())) == null) {
+      if (byLocalIp.putIfAbsent(
+              heartbeat.localIP(),
+              new Registration(heartbeat, render(heartbeat), null, nanoClock.getAsLong()))
+          == null) {
         count.incrementAndGet();
       }
     }
@@ -214,9 +227,9 @@ final class TargetRegistry {
   }
 
   /**
-   * The live targets as an http_sd JSON array, sorted by address. Written straight into one
-   * array of the final size: 10,000 targets are 1.4 MB, and a growing buffer plus a copy of it
-   * sent the small heap into full collections (measured, docs/benchmarks.md).
+   * The live targets as an http_sd JSON array, sorted by address. Written straight into one array
+   * of the final size: 10,000 targets are 1.4 MB, and a growing buffer plus a copy of it sent the
+   * small heap into full collections (measured, docs/benchmarks.md).
    */
   byte[] renderTargetGroups() {
     long now = nanoClock.getAsLong();

@@ -38,8 +38,13 @@ class CDepotConfigTest {
     assertThat(config)
         .isEqualTo(
             new CDepotConfig(
-                "0.0.0.0", 9000, Duration.ofSeconds(5), java.util.Optional.of(Path.of("/tmp/t.json")),
-                Duration.ofSeconds(15), 7, CDepotConfig.HttpExecutor.VIRTUAL));
+                "0.0.0.0",
+                9000,
+                Duration.ofSeconds(5),
+                java.util.Optional.of(Path.of("/tmp/t.json")),
+                Duration.ofSeconds(15),
+                7,
+                CDepotConfig.HttpExecutor.VIRTUAL));
   }
 
   @ParameterizedTest

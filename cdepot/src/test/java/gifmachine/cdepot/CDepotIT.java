@@ -59,25 +59,30 @@ class CDepotIT {
 
   private HttpResponse<String> post(String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri("/alive")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpRequest.newBuilder(uri("/alive"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /**
    * A body cDepot rejects by its Content-Length, sent the way a careful client sends a large one:
    * with {@code Expect: 100-continue}, so the 413 arrives before the body is written. Without it
-   * the client may still be writing when the server answers and closes, and the answer is lost
-   * to a reset (RFC 9110, section 10.1.1) — a race of the test, not of cDepot.
+   * the client may still be writing when the server answers and closes, and the answer is lost to a
+   * reset (RFC 9110, section 10.1.1) — a race of the test, not of cDepot.
    */
   private HttpResponse<String> postOversized(String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri("/alive")).expectContinue(true)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpRequest.newBuilder(uri("/alive"))
+            .expectContinue(true)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {
@@ -109,7 +114,10 @@ class CDepotIT {
 
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
     assertThat(post("{\"localIP\":\"h:80\"} x").statusCode()).isEqualTo(400);
-    assertThat(postOversized("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}").statusCode()).isEqualTo(413);
+    assertThat(
+            postOversized("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}")
+                .statusCode())
+        .isEqualTo(413);
     assertThat(json.readTree(get("/targets").body())).hasSize(1);
   }
 
@@ -129,16 +137,21 @@ class CDepotIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "{", "{\"localIP\":\"nope\"}", "{\"localIP\":\"h:80\",\"cluster\":[]}",
-    "{\"localIP\":\"h:80\"} trailing garbage"})
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"localIP\":\"nope\"}",
+        "{\"localIP\":\"h:80\",\"cluster\":[]}",
+        "{\"localIP\":\"h:80\"} trailing garbage"
+      })
   void bad_heartbeats_get_a_json_400_and_the_server_keeps_serving(String body) throws Exception {
     start(CDepotConfig.defaults());
 
     HttpResponse<String> response = post(body);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(json.readTree(response.body()).get("error").asText()).matches("(body|localIP|cluster): .+");
+    assertThat(json.readTree(response.body()).get("error").asText())
+        .matches("(body|localIP|cluster): .+");
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
     assertThat(get("/metrics").body()).contains("cdepot_heartbeats_total{result=\"rejected\"} 1.0");
   }
@@ -147,27 +160,33 @@ class CDepotIT {
   void a_body_over_16_kb_is_rejected_with_413() throws Exception {
     start(CDepotConfig.defaults());
 
-    HttpResponse<String> response = postOversized("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}");
+    HttpResponse<String> response =
+        postOversized("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}");
 
     assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("body: at most 16384 bytes");
+    assertThat(json.readTree(response.body()).get("error").asText())
+        .startsWith("body: at most 16384 bytes");
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
   }
 
   @Test
   void a_chunked_body_over_16_kb_is_rejected_with_413() throws Exception {
     start(CDepotConfig.defaults());
-    byte[] big = ("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] big =
+        ("{\"localIP\":\"h:80\",\"x\":\"" + "a".repeat(17_000) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
 
     // No Content-Length: the limit is enforced while reading, not from the header.
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(uri("/alive"))
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri("/alive"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(json.readTree(response.body()).get("error").asText()).startsWith("body: at most 16384 bytes");
+    assertThat(json.readTree(response.body()).get("error").asText())
+        .startsWith("body: at most 16384 bytes");
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
   }
 
@@ -175,9 +194,10 @@ class CDepotIT {
   void errors_the_http_server_raises_itself_are_json_too() throws Exception {
     start(CDepotConfig.defaults());
 
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(uri("/targets")).header("X-Big", "b".repeat(9_000)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri("/targets")).header("X-Big", "b".repeat(9_000)).build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(431);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -215,13 +235,17 @@ class CDepotIT {
     start(config);
     post(HEARTBEAT);
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      JsonNode written = json.readTree(Files.readString(file));
-      assertThat(written).hasSize(1);
-      assertThat(written.get(0).get("labels").get("taskID").asText()).isEqualTo("t1");
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              JsonNode written = json.readTree(Files.readString(file));
+              assertThat(written).hasSize(1);
+              assertThat(written.get(0).get("labels").get("taskID").asText()).isEqualTo("t1");
+            });
     // Prometheus usually runs as another user: the file must be readable by everyone.
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
     try (var leftovers = Files.list(file.getParent())) {
       assertThat(leftovers).containsExactly(file);
     }
@@ -231,8 +255,7 @@ class CDepotIT {
 
     assertThat(json.readTree(get("/targets").body()))
         .isEqualTo(json.readTree(Files.readString(file)));
-    assertThat(json.readTree(get("/targets").body()).get(0).get("targets"))
-        .hasSize(2);
+    assertThat(json.readTree(get("/targets").body()).get(0).get("targets")).hasSize(2);
   }
 
   @Test
@@ -242,39 +265,49 @@ class CDepotIT {
     post(HEARTBEAT);
     Object writtenByTheRunningOne = awaitFileKey(file);
 
-    CDepotConfig taken = CDepotConfig.defaults().withFileSd(file, Duration.ofHours(1))
-        .withBindAddress("127.0.0.1").withPort(depot.port());
+    CDepotConfig taken =
+        CDepotConfig.defaults()
+            .withFileSd(file, Duration.ofHours(1))
+            .withBindAddress("127.0.0.1")
+            .withPort(depot.port());
 
     assertThatThrownBy(() -> CDepot.start(taken, nanoClock::get)).isInstanceOf(IOException.class);
     // A write would have renamed a new file over it.
-    assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(writtenByTheRunningOne);
+    assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey())
+        .isEqualTo(writtenByTheRunningOne);
     assertThat(post(HEARTBEAT).statusCode()).isEqualTo(204);
   }
 
   private static Object awaitFileKey(Path file) {
-    return await().atMost(Duration.ofSeconds(5)).until(
-        () -> Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey() : null,
-        key -> key != null);
+    return await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Files.exists(file)
+                    ? Files.readAttributes(file, BasicFileAttributes.class).fileKey()
+                    : null,
+            key -> key != null);
   }
 
   @Test
   void a_start_logs_no_warning() throws Exception {
     // cDepot's and Jetty's logs both go to java.util.logging (slf4j-jdk14).
     List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-          warnings.add(record);
-        }
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              warnings.add(record);
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     root.addHandler(capture);
     try {

@@ -41,7 +41,8 @@ class FileSdTest {
     Object first = inode(file);
     fileSd.write(NONE);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
     assertThat(inode(file)).isNotEqualTo(first);
     assertThat(Files.readString(file)).isEqualTo("[]");
     try (Stream<Path> files = Files.list(dir)) {
@@ -50,25 +51,31 @@ class FileSdTest {
   }
 
   /**
-   * What the JDK raises when {@code rename(2)} fails: EBUSY for a bind-mounted single file (how
-   * the earlier project's compose file mounted targets.json) and EXDEV across file systems.
+   * What the JDK raises when {@code rename(2)} fails: EBUSY for a bind-mounted single file (how the
+   * earlier project's compose file mounted targets.json) and EXDEV across file systems.
    */
   static Stream<Arguments> failedRenames() {
     return Stream.of(
-        Arguments.of("EBUSY, a bind-mounted file",
-            (FileSd.Replace) (temp, target) -> {
-              throw new FileSystemException(temp.toString(), target.toString(), "Device or resource busy");
-            }),
-        Arguments.of("EXDEV, another file system",
-            (FileSd.Replace) (temp, target) -> {
-              throw new AtomicMoveNotSupportedException(temp.toString(), target.toString(), "Invalid cross-device link");
-            }));
+        Arguments.of(
+            "EBUSY, a bind-mounted file",
+            (FileSd.Replace)
+                (temp, target) -> {
+                  throw new FileSystemException(
+                      temp.toString(), target.toString(), "Device or resource busy");
+                }),
+        Arguments.of(
+            "EXDEV, another file system",
+            (FileSd.Replace)
+                (temp, target) -> {
+                  throw new AtomicMoveNotSupportedException(
+                      temp.toString(), target.toString(), "Invalid cross-device link");
+                }));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("failedRenames")
-  void where_the_rename_fails_the_existing_file_is_written_in_place(String why, FileSd.Replace failing)
-      throws Exception {
+  void where_the_rename_fails_the_existing_file_is_written_in_place(
+      String why, FileSd.Replace failing) throws Exception {
     Path file = dir.resolve("targets.json");
     Files.writeString(file, "[" + " ".repeat(500) + "]");
     Object mounted = inode(file);
@@ -89,11 +96,17 @@ class FileSdTest {
   @Test
   void a_failed_rename_without_a_file_to_write_into_is_reported() {
     Path file = dir.resolve("targets.json");
-    FileSd fileSd = new FileSd(file, JSON, (temp, target) -> {
-      throw new FileSystemException(temp.toString(), target.toString(), "Device or resource busy");
-    });
+    FileSd fileSd =
+        new FileSd(
+            file,
+            JSON,
+            (temp, target) -> {
+              throw new FileSystemException(
+                  temp.toString(), target.toString(), "Device or resource busy");
+            });
 
-    assertThatThrownBy(() -> fileSd.write(ONE)).isInstanceOf(FileSystemException.class)
+    assertThatThrownBy(() -> fileSd.write(ONE))
+        .isInstanceOf(FileSystemException.class)
         .hasMessageContaining("Device or resource busy");
     assertThat(file).doesNotExist();
   }
@@ -102,9 +115,14 @@ class FileSdTest {
   void what_was_written_in_place_is_read_back() throws Exception {
     Path file = dir.resolve("targets.json");
     Files.writeString(file, "[]");
-    FileSd fileSd = new FileSd(file, JSON, (temp, target) -> {
-      throw new FileSystemException(temp.toString(), target.toString(), "Device or resource busy");
-    });
+    FileSd fileSd =
+        new FileSd(
+            file,
+            JSON,
+            (temp, target) -> {
+              throw new FileSystemException(
+                  temp.toString(), target.toString(), "Device or resource busy");
+            });
 
     fileSd.write(ONE);
 

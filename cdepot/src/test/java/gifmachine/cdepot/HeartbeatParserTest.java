@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HeartbeatParserTest {
 
@@ -28,8 +28,15 @@ class HeartbeatParserTest {
             "localIP":"10.0.1.5:8080","publicIP":":8080"}""");
 
     assertThat(heartbeat)
-        .isEqualTo(new Heartbeat("prod", "", "abc123", "10.0.1.5:8080", ":8080", "main",
-            java.util.List.of("10.0.1.5:8080")));
+        .isEqualTo(
+            new Heartbeat(
+                "prod",
+                "",
+                "abc123",
+                "10.0.1.5:8080",
+                ":8080",
+                "main",
+                java.util.List.of("10.0.1.5:8080")));
   }
 
   @Test
@@ -97,19 +104,40 @@ class HeartbeatParserTest {
   @Test
   void more_than_sixteen_extra_targets_are_rejected() {
     String many = "\"h:1\",".repeat(17);
-    String body = "{\"localIP\":\"h:80\",\"targets\":[" + many.substring(0, many.length() - 1) + "]}";
+    String body =
+        "{\"localIP\":\"h:80\",\"targets\":[" + many.substring(0, many.length() - 1) + "]}";
 
     assertThatThrownBy(() -> parse(body)).hasMessage("targets: at most 16 entries");
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-    "10.0.1.5", "h", "my-host.example_1", "[::1]", "[fe80::1:2]", "[::ffff:10.0.0.1]", "[:]", "[]",
-    "[zz::1]", "[::1", "::1]", "bad host", "-h", ".h", "_h", "h/1", "héllo", "h\u0000", "",
-    "[0123456789abcdef0123456789abcdef0123456789abc]", "[0123456789abcdef0123456789abcdef0123456789abcd]",
-  })
+  @ValueSource(
+      strings = {
+        "10.0.1.5",
+        "h",
+        "my-host.example_1",
+        "[::1]",
+        "[fe80::1:2]",
+        "[::ffff:10.0.0.1]",
+        "[:]",
+        "[]",
+        "[zz::1]",
+        "[::1",
+        "::1]",
+        "bad host",
+        "-h",
+        ".h",
+        "_h",
+        "h/1",
+        "héllo",
+        "h\u0000",
+        "",
+        "[0123456789abcdef0123456789abcdef0123456789abc]",
+        "[0123456789abcdef0123456789abcdef0123456789abcd]",
+      })
   void hosts_are_accepted_exactly_as_the_earlier_regular_expression_did(String host) {
-    Pattern regex = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
+    Pattern regex =
+        Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
     assertThat(HeartbeatParser.isHost(host)).isEqualTo(regex.matcher(host).matches());
   }
 

@@ -30,8 +30,10 @@ class TargetRegistryTest {
 
   @Test
   void a_heartbeat_registers_then_refreshes_its_target() {
-    assertThat(registry.register(heartbeat("a:1", "t1"))).isEqualTo(TargetRegistry.Outcome.REGISTERED);
-    assertThat(registry.register(heartbeat("a:1", "t2"))).isEqualTo(TargetRegistry.Outcome.REFRESHED);
+    assertThat(registry.register(heartbeat("a:1", "t1")))
+        .isEqualTo(TargetRegistry.Outcome.REGISTERED);
+    assertThat(registry.register(heartbeat("a:1", "t2")))
+        .isEqualTo(TargetRegistry.Outcome.REFRESHED);
 
     assertThat(registry.targetGroups())
         .containsExactly(new TargetGroup(new TargetLabels("c", "f", "t2", "main"), List.of("a:1")));
@@ -55,12 +57,14 @@ class TargetRegistryTest {
     registry.register(heartbeat("b:1", "t2"));
 
     assertThat(registry.register(heartbeat("c:1", "t3"))).isEqualTo(TargetRegistry.Outcome.FULL);
-    assertThat(registry.register(heartbeat("a:1", "t1"))).isEqualTo(TargetRegistry.Outcome.REFRESHED);
+    assertThat(registry.register(heartbeat("a:1", "t1")))
+        .isEqualTo(TargetRegistry.Outcome.REFRESHED);
     assertThat(registry.size()).isEqualTo(2);
   }
 
   @Test
-  void the_rendered_http_sd_json_matches_the_target_groups_and_skips_expired_ones() throws Exception {
+  void the_rendered_http_sd_json_matches_the_target_groups_and_skips_expired_ones()
+      throws Exception {
     registry.register(heartbeat("b:1", "t2"));
     now.addAndGet(Duration.ofSeconds(20).toNanos());
     registry.register(heartbeat("a:1", "t1"));
@@ -72,7 +76,9 @@ class TargetRegistryTest {
     now.addAndGet(Duration.ofSeconds(15).toNanos());
 
     assertThat(JSON.readTree(registry.renderTargetGroups()))
-        .isEqualTo(JSON.readTree("[{\"labels\":{\"cluster\":\"c\",\"function\":\"f\",\"taskID\":\"t1b\",\"gitBranch\":\"main\"},\"targets\":[\"a:1\"]}]"));
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"labels\":{\"cluster\":\"c\",\"function\":\"f\",\"taskID\":\"t1b\",\"gitBranch\":\"main\"},\"targets\":[\"a:1\"]}]"));
   }
 
   @Test
@@ -90,7 +96,9 @@ class TargetRegistryTest {
     registry.register(heartbeat("b:1", "t2"));
     registry.register(heartbeat("a:1", "t1"));
 
-    assertThat(registry.targetGroups()).extracting(g -> g.labels().taskID()).containsExactly("t1", "t2");
+    assertThat(registry.targetGroups())
+        .extracting(g -> g.labels().taskID())
+        .containsExactly("t1", "t2");
   }
 
   @Test

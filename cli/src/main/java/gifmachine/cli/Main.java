@@ -15,23 +15,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code gifmachine-on-aws}: runs the whole Gifmachine system on this machine ({@code local})
- * or deploys it to AWS and takes it down again.
+ * {@code gifmachine-on-aws}: runs the whole Gifmachine system on this machine ({@code local}) or
+ * deploys it to AWS and takes it down again.
  *
  * <pre>{@code
  * gifmachine-on-aws local
  * gifmachine-on-aws up --environment prod --company dundermiff --region eu-west-1
  * }</pre>
  *
- * <p>Exit codes: 0 success, 1 a stack, rollout or teardown failed, 2 bad input or configuration,
- * 3 AWS not usable (credentials, endpoint, permissions), 4 a name clash with resources that are
- * not ours, 5 deployed but the smoke test failed, 130 interrupted (Ctrl-C).
+ * <p>Exit codes: 0 success, 1 a stack, rollout or teardown failed, 2 bad input or configuration, 3
+ * AWS not usable (credentials, endpoint, permissions), 4 a name clash with resources that are not
+ * ours, 5 deployed but the smoke test failed, 130 interrupted (Ctrl-C).
  */
 @Command(
     name = "gifmachine-on-aws",
     mixinStandardHelpOptions = true,
     version = "gifmachine-on-aws 0.1.0",
-    description = "Gifmachine with monitoring and a blue/green pipeline, on AWS or on this machine.",
+    description =
+        "Gifmachine with monitoring and a blue/green pipeline, on AWS or on this machine.",
     subcommands = {
       // Each command registers itself here.
       gifmachine.cli.command.LocalCommand.class,
@@ -51,7 +52,8 @@ public final class Main {
 
   public static void main(String[] args) {
     // Before any command runs: the CDK's node process starts on the first synthesis.
-    CdkOutput.Streams streams = CdkOutput.route(System.out, System.err, List.of(args).contains("--verbose"));
+    CdkOutput.Streams streams =
+        CdkOutput.route(System.out, System.err, List.of(args).contains("--verbose"));
     System.setOut(streams.out());
     System.setErr(streams.err());
     System.exit(commandLine().execute(args));
@@ -66,30 +68,50 @@ public final class Main {
   public static CommandLine commandLine(CliContext context) {
     CommandLine commandLine = new CommandLine(new Main(), new Factory(context));
     commandLine.setExecutionExceptionHandler(Main::handle);
-    commandLine.setParameterExceptionHandler((e, args) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
-      err.println("See: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
-      err.flush();
-      return DeploymentException.Exit.CONFIG.code();
-    });
+    commandLine.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
+          err.println("See: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+          err.flush();
+          return DeploymentException.Exit.CONFIG.code();
+        });
     return commandLine;
   }
 
   /** {@code what happened: why}, then what to do; the stack trace only with {@code --verbose}. */
-  private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+  private static int handle(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    DeploymentException failure = switch (e) {
-      case DeploymentException d -> d;
-      case ConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
-          c.hint().isBlank() ? "See: " + commandLine.getCommandSpec().qualifiedName() + " --help" : c.hint(), c);
-      case InvalidDeploymentConfigException c -> new DeploymentException(DeploymentException.Exit.CONFIG, c.getMessage(),
-          "See: " + commandLine.getCommandSpec().qualifiedName() + " --help", c);
-      case AwsCallException a -> Preflight.explain(a.operation(), a);
-      default -> new DeploymentException(DeploymentException.Exit.FAILED,
-          commandLine.getCommandName() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-          "run again with --verbose for the stack trace", e);
-    };
+    DeploymentException failure =
+        switch (e) {
+          case DeploymentException d -> d;
+          case ConfigException c ->
+              new DeploymentException(
+                  DeploymentException.Exit.CONFIG,
+                  c.getMessage(),
+                  c.hint().isBlank()
+                      ? "See: " + commandLine.getCommandSpec().qualifiedName() + " --help"
+                      : c.hint(),
+                  c);
+          case InvalidDeploymentConfigException c ->
+              new DeploymentException(
+                  DeploymentException.Exit.CONFIG,
+                  c.getMessage(),
+                  "See: " + commandLine.getCommandSpec().qualifiedName() + " --help",
+                  c);
+          case AwsCallException a -> Preflight.explain(a.operation(), a);
+          default ->
+              new DeploymentException(
+                  DeploymentException.Exit.FAILED,
+                  commandLine.getCommandName()
+                      + ": "
+                      + e.getClass().getSimpleName()
+                      + ": "
+                      + e.getMessage(),
+                  "run again with --verbose for the stack trace",
+                  e);
+        };
     err.println(failure.getMessage());
     if (!failure.hint().isBlank()) {
       err.println(failure.hint());
@@ -101,7 +123,9 @@ public final class Main {
     return failure.exit().code();
   }
 
-  /** Gives commands with a {@code (CliContext)} constructor the context; others are made as usual. */
+  /**
+   * Gives commands with a {@code (CliContext)} constructor the context; others are made as usual.
+   */
   private record Factory(CliContext context) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {

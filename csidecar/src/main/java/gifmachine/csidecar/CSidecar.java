@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * curl localhost:8080/metrics
  * }</pre>
  *
- * <p>Neither an unreachable cDepot nor an unreachable metadata endpoint stops it: it keeps
- * serving, retries, and reports {@code csidecar_stats_up 0} meanwhile.
+ * <p>Neither an unreachable cDepot nor an unreachable metadata endpoint stops it: it keeps serving,
+ * retries, and reports {@code csidecar_stats_up 0} meanwhile.
  *
  * <p>Threads, kept few for memory: the HTTP server's dispatcher answers scrapes itself (no
  * executor), and one scheduler thread samples and sends heartbeats.
@@ -56,20 +56,37 @@ public final class CSidecar implements AutoCloseable {
     this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
     server.setExecutor(null); // handlers run on the server's dispatcher thread
     server.createContext("/metrics", this::metrics);
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"ok\"}"));
-    server.createContext("/", exchange -> respond(exchange, 404, "application/json", "{\"error\":\"path: not found\"}"));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("csidecar-scheduler").factory());
-    this.heartbeater = config.cdepotUrl().map(url -> new Heartbeater(url, this::identity,
-        server.getAddress().getPort(), config.appMetricsPort(), config.gitBranch(), config.heartbeatInterval()));
+    server.createContext(
+        "/healthz", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"ok\"}"));
+    server.createContext(
+        "/",
+        exchange -> respond(exchange, 404, "application/json", "{\"error\":\"path: not found\"}"));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("csidecar-scheduler").factory());
+    this.heartbeater =
+        config
+            .cdepotUrl()
+            .map(
+                url ->
+                    new Heartbeater(
+                        url,
+                        this::identity,
+                        server.getAddress().getPort(),
+                        config.appMetricsPort(),
+                        config.gitBranch(),
+                        config.heartbeatInterval()));
     CounterWithCallback.builder()
         .name("csidecar_heartbeats_total")
         .help("Heartbeats sent to cDepot, by result (ok, failed)")
         .labelNames("result")
-        .callback(cb -> heartbeater.ifPresent(h -> {
-          cb.call(h.sent.get(), "ok");
-          cb.call(h.failed.get(), "failed");
-        }))
+        .callback(
+            cb ->
+                heartbeater.ifPresent(
+                    h -> {
+                      cb.call(h.sent.get(), "ok");
+                      cb.call(h.failed.get(), "failed");
+                    }))
         .register(registry);
   }
 
@@ -81,23 +98,33 @@ public final class CSidecar implements AutoCloseable {
   static CSidecar start(CSidecarConfig config, StatsSource source) throws IOException {
     CSidecar sidecar = new CSidecar(config, source);
     sidecar.server.start();
-    sidecar.scheduler.scheduleWithFixedDelay(sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
+    sidecar.scheduler.scheduleWithFixedDelay(
+        sidecar::sample, 0, config.sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
     sidecar.heartbeater.ifPresent(h -> sidecar.heartbeatAfter(h, Duration.ZERO));
-    logger.info("cSidecar on port {}, reading {}, heartbeats to {}", sidecar.port(),
-        source.describe(), config.cdepotUrl().map(Object::toString).orElse("nowhere"));
+    logger.info(
+        "cSidecar on port {}, reading {}, heartbeats to {}",
+        sidecar.port(),
+        source.describe(),
+        config.cdepotUrl().map(Object::toString).orElse("nowhere"));
     return sidecar;
   }
 
   private static StatsSource source(CSidecarConfig config) throws IOException {
     long pid = ProcessHandle.current().pid();
-    TaskIdentity local = new TaskIdentity("local", "local-" + pid, config.function(), config.advertiseHost());
+    TaskIdentity local =
+        new TaskIdentity("local", "local-" + pid, config.function(), config.advertiseHost());
     return switch (config.source()) {
-      case CSidecarConfig.Source.EcsMetadata ecs -> new EcsMetadataSource(ecs.endpoint(), config.function());
+      case CSidecarConfig.Source.EcsMetadata ecs ->
+          new EcsMetadataSource(ecs.endpoint(), config.function());
       case CSidecarConfig.Source.CgroupPath path ->
           CgroupSource.forPath(CSidecarConfig.systemRoot(), path.path(), config.function(), local);
       case CSidecarConfig.Source.Pid p ->
-          CgroupSource.forPid(CSidecarConfig.systemRoot(), p.pid(), config.function(),
-              new TaskIdentity("local", "local-" + p.pid(), config.function(), config.advertiseHost()));
+          CgroupSource.forPid(
+              CSidecarConfig.systemRoot(),
+              p.pid(),
+              config.function(),
+              new TaskIdentity(
+                  "local", "local-" + p.pid(), config.function(), config.advertiseHost()));
     };
   }
 
@@ -113,7 +140,8 @@ public final class CSidecar implements AutoCloseable {
   /** Heartbeats reschedule themselves, so that a failure can shorten the wait (backoff). */
   private void heartbeatAfter(Heartbeater h, Duration delay) {
     try {
-      scheduler.schedule(() -> heartbeatAfter(h, h.beatOnce()), delay.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.schedule(
+          () -> heartbeatAfter(h, h.beatOnce()), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closing
     }
@@ -123,8 +151,10 @@ public final class CSidecar implements AutoCloseable {
     try {
       TaskSample sample = source.read();
       TaskIdentity who = sample.identity();
-      identity.set(who.host().isEmpty()
-          ? new TaskIdentity(who.cluster(), who.taskId(), who.function(), advertiseHost) : who);
+      identity.set(
+          who.host().isEmpty()
+              ? new TaskIdentity(who.cluster(), who.taskId(), who.function(), advertiseHost)
+              : who);
       taskMetrics.update(sample);
       if (sourceFailing) {
         logger.info("stats source {} is back", source.describe());
@@ -144,10 +174,15 @@ public final class CSidecar implements AutoCloseable {
   private void metrics(HttpExchange exchange) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
     writer.write(out, registry.scrape());
-    respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toString(StandardCharsets.UTF_8));
+    respond(
+        exchange,
+        200,
+        PrometheusTextFormatWriter.CONTENT_TYPE,
+        out.toString(StandardCharsets.UTF_8));
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -56,7 +56,8 @@ public record CSidecarConfig(
       throw new IllegalArgumentException("CSIDECAR_PORT: must be 0-65535, was " + port);
     }
     if (appMetricsPort < 1 || appMetricsPort > 65535) {
-      throw new IllegalArgumentException("CSIDECAR_APP_METRICS_PORT: must be 1-65535, was " + appMetricsPort);
+      throw new IllegalArgumentException(
+          "CSIDECAR_APP_METRICS_PORT: must be 1-65535, was " + appMetricsPort);
     }
     if (!heartbeatInterval.isPositive()) {
       throw new IllegalArgumentException("CSIDECAR_HEARTBEAT_SECONDS: must be positive");
@@ -64,17 +65,27 @@ public record CSidecarConfig(
     if (!sampleInterval.isPositive()) {
       throw new IllegalArgumentException("CSIDECAR_SAMPLE_SECONDS: must be positive");
     }
-    cdepotUrl.ifPresent(url -> {
-      if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
-        throw new IllegalArgumentException("CDEPOT_URL: must be an http(s) URL, was " + url);
-      }
-    });
+    cdepotUrl.ifPresent(
+        url -> {
+          if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+              || url.getHost() == null) {
+            throw new IllegalArgumentException("CDEPOT_URL: must be an http(s) URL, was " + url);
+          }
+        });
   }
 
   /** Outside ECS, watching this very process; no cDepot. Tests and the local runner start here. */
   public static CSidecarConfig watchingThisProcess() {
-    return new CSidecarConfig("0.0.0.0", DEFAULT_PORT, Optional.empty(), 4567, Duration.ofSeconds(15),
-        Duration.ofSeconds(10), "", "gifmachine", "127.0.0.1",
+    return new CSidecarConfig(
+        "0.0.0.0",
+        DEFAULT_PORT,
+        Optional.empty(),
+        4567,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        "",
+        "gifmachine",
+        "127.0.0.1",
         new Source.Pid(ProcessHandle.current().pid()));
   }
 
@@ -105,7 +116,8 @@ public record CSidecarConfig(
         (int) longVar(env, "CSIDECAR_PORT", d.port()),
         cdepot.isEmpty() ? Optional.empty() : Optional.of(uri("CDEPOT_URL", cdepot)),
         (int) longVar(env, "CSIDECAR_APP_METRICS_PORT", d.appMetricsPort()),
-        Duration.ofSeconds(longVar(env, "CSIDECAR_HEARTBEAT_SECONDS", d.heartbeatInterval().toSeconds())),
+        Duration.ofSeconds(
+            longVar(env, "CSIDECAR_HEARTBEAT_SECONDS", d.heartbeatInterval().toSeconds())),
         Duration.ofSeconds(longVar(env, "CSIDECAR_SAMPLE_SECONDS", d.sampleInterval().toSeconds())),
         env.getOrDefault("GIT_BRANCH", ""),
         env.getOrDefault("CSIDECAR_FUNCTION", d.function()),
@@ -134,28 +146,73 @@ public record CSidecarConfig(
   }
 
   public CSidecarConfig withPort(String bind, int value) {
-    return new CSidecarConfig(bind, value, cdepotUrl, appMetricsPort, heartbeatInterval,
-        sampleInterval, gitBranch, function, advertiseHost, source);
+    return new CSidecarConfig(
+        bind,
+        value,
+        cdepotUrl,
+        appMetricsPort,
+        heartbeatInterval,
+        sampleInterval,
+        gitBranch,
+        function,
+        advertiseHost,
+        source);
   }
 
   public CSidecarConfig withCdepot(URI url, Duration heartbeats) {
-    return new CSidecarConfig(bindAddress, port, Optional.of(url), appMetricsPort, heartbeats,
-        sampleInterval, gitBranch, function, advertiseHost, source);
+    return new CSidecarConfig(
+        bindAddress,
+        port,
+        Optional.of(url),
+        appMetricsPort,
+        heartbeats,
+        sampleInterval,
+        gitBranch,
+        function,
+        advertiseHost,
+        source);
   }
 
   public CSidecarConfig withApp(int appPort, String branch) {
-    return new CSidecarConfig(bindAddress, port, cdepotUrl, appPort, heartbeatInterval,
-        sampleInterval, branch, function, advertiseHost, source);
+    return new CSidecarConfig(
+        bindAddress,
+        port,
+        cdepotUrl,
+        appPort,
+        heartbeatInterval,
+        sampleInterval,
+        branch,
+        function,
+        advertiseHost,
+        source);
   }
 
   public CSidecarConfig withSampleInterval(Duration value) {
-    return new CSidecarConfig(bindAddress, port, cdepotUrl, appMetricsPort, heartbeatInterval,
-        value, gitBranch, function, advertiseHost, source);
+    return new CSidecarConfig(
+        bindAddress,
+        port,
+        cdepotUrl,
+        appMetricsPort,
+        heartbeatInterval,
+        value,
+        gitBranch,
+        function,
+        advertiseHost,
+        source);
   }
 
   public CSidecarConfig withSource(Source value) {
-    return new CSidecarConfig(bindAddress, port, cdepotUrl, appMetricsPort, heartbeatInterval,
-        sampleInterval, gitBranch, function, advertiseHost, value);
+    return new CSidecarConfig(
+        bindAddress,
+        port,
+        cdepotUrl,
+        appMetricsPort,
+        heartbeatInterval,
+        sampleInterval,
+        gitBranch,
+        function,
+        advertiseHost,
+        value);
   }
 
   /** The {@code file} path root for cgroup sources, {@code /} in production. */

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Stats of one process's cgroup, for life outside ECS: cgroup v2 ({@code memory.current}, {@code
  * memory.stat}, {@code cpu.stat}, {@code cpu.max}) or v1 ({@code memory.usage_in_bytes}, {@code
- * cpuacct.usage}, {@code cpu.cfs_quota_us}), whichever the process is in, plus the network
- * counters of its namespace ({@code /proc/<pid>/net/dev}, loopback excluded).
+ * cpuacct.usage}, {@code cpu.cfs_quota_us}), whichever the process is in, plus the network counters
+ * of its namespace ({@code /proc/<pid>/net/dev}, loopback excluded).
  *
  * <pre>{@code
  * CSIDECAR_PID=4242 java -jar csidecar-all.jar      # watch process 4242's cgroup
@@ -46,7 +46,11 @@ public final class CgroupSource implements StatsSource {
   private CpuReading previous;
 
   CgroupSource(
-      Path root, Location location, long networkPid, String containerName, TaskIdentity identity,
+      Path root,
+      Location location,
+      long networkPid,
+      String containerName,
+      TaskIdentity identity,
       LongSupplier nanoClock) {
     this.root = root;
     this.location = location;
@@ -59,7 +63,8 @@ public final class CgroupSource implements StatsSource {
   /** The cgroup that process {@code pid} is in, read from {@code /proc/<pid>/cgroup}. */
   public static CgroupSource forPid(
       Path root, long pid, String containerName, TaskIdentity identity) throws IOException {
-    return new CgroupSource(root, locate(root, pid), pid, containerName, identity, System::nanoTime);
+    return new CgroupSource(
+        root, locate(root, pid), pid, containerName, identity, System::nanoTime);
   }
 
   /**
@@ -74,12 +79,14 @@ public final class CgroupSource implements StatsSource {
       location = new Location.V2(asDir);
     } else {
       Path cgroups = root.resolve("sys/fs/cgroup");
-      location = new Location.V1(
-          cgroups.resolve("memory").resolve(relative(path)),
-          firstExisting(cgroups, path, "cpuacct", "cpu,cpuacct"),
-          firstExisting(cgroups, path, "cpu", "cpu,cpuacct"));
+      location =
+          new Location.V1(
+              cgroups.resolve("memory").resolve(relative(path)),
+              firstExisting(cgroups, path, "cpuacct", "cpu,cpuacct"),
+              firstExisting(cgroups, path, "cpu", "cpu,cpuacct"));
       if (!Files.exists(((Location.V1) location).memory().resolve("memory.usage_in_bytes"))) {
-        throw new IOException("CSIDECAR_CGROUP_PATH: " + path + " is neither a cgroup v2 directory nor a v1 cgroup");
+        throw new IOException(
+            "CSIDECAR_CGROUP_PATH: " + path + " is neither a cgroup v2 directory nor a v1 cgroup");
       }
     }
     long pid = firstPid(location).orElse(ProcessHandle.current().pid());
@@ -100,8 +107,10 @@ public final class CgroupSource implements StatsSource {
         continue;
       }
       if (parts[0].equals("0") && parts[1].isEmpty()) {
-        for (Path candidate : List.of(cgroups.resolve(relative(parts[2])),
-            cgroups.resolve("unified").resolve(relative(parts[2])))) {
+        for (Path candidate :
+            List.of(
+                cgroups.resolve(relative(parts[2])),
+                cgroups.resolve("unified").resolve(relative(parts[2])))) {
           if (Files.exists(candidate.resolve("memory.current"))) {
             return new Location.V2(candidate);
           }
@@ -118,18 +127,21 @@ public final class CgroupSource implements StatsSource {
             cpu = parts[2];
             cpuDir = parts[1];
           }
-          default -> { }
+          default -> {}
         }
       }
     }
     if (memory == null || cpuacct == null) {
-      throw new IOException("process " + pid + ": no cgroup v2 memory controller and no v1 memory+cpuacct cgroups");
+      throw new IOException(
+          "process " + pid + ": no cgroup v2 memory controller and no v1 memory+cpuacct cgroups");
     }
     return new Location.V1(
         cgroups.resolve("memory").resolve(relative(memory)),
-        existingOr(cgroups.resolve(cpuacctDir).resolve(relative(cpuacct)),
+        existingOr(
+            cgroups.resolve(cpuacctDir).resolve(relative(cpuacct)),
             cgroups.resolve("cpuacct").resolve(relative(cpuacct))),
-        existingOr(cgroups.resolve(cpuDir).resolve(relative(cpu == null ? "/" : cpu)),
+        existingOr(
+            cgroups.resolve(cpuDir).resolve(relative(cpu == null ? "/" : cpu)),
             cgroups.resolve("cpu").resolve(relative(cpu == null ? "/" : cpu))));
   }
 
@@ -156,7 +168,11 @@ public final class CgroupSource implements StatsSource {
       usageNanos = readLong(v1.cpuacct().resolve("cpuacct.usage"));
       long usage = readLong(v1.memory().resolve("memory.usage_in_bytes"));
       Path stat = v1.memory().resolve("memory.stat");
-      used = usage - statValue(stat, "total_inactive_file").or(() -> statValueUnchecked(stat, "inactive_file")).orElse(0L);
+      used =
+          usage
+              - statValue(stat, "total_inactive_file")
+                  .or(() -> statValueUnchecked(stat, "inactive_file"))
+                  .orElse(0L);
       long v1Limit = readLong(v1.memory().resolve("memory.limit_in_bytes"));
       limit = v1Limit >= UNLIMITED_V1 ? hostMemory() : v1Limit;
       limitCores = cfsCores(v1.cpu());
@@ -167,8 +183,8 @@ public final class CgroupSource implements StatsSource {
       share = OptionalDouble.of(cores / limitCores);
     }
     previous = new CpuReading(usageNanos, now);
-    ContainerStats stats = new ContainerStats(
-        containerName, share, Math.max(0, used), Math.max(0, limit), network());
+    ContainerStats stats =
+        new ContainerStats(containerName, share, Math.max(0, used), Math.max(0, limit), network());
     return new TaskSample(identity, limitCores, List.of(stats));
   }
 
@@ -268,11 +284,15 @@ public final class CgroupSource implements StatsSource {
   }
 
   private static Optional<Long> firstPid(Location location) {
-    Path procs = location instanceof Location.V2 v2
-        ? v2.dir().resolve("cgroup.procs")
-        : ((Location.V1) location).memory().resolve("cgroup.procs");
+    Path procs =
+        location instanceof Location.V2 v2
+            ? v2.dir().resolve("cgroup.procs")
+            : ((Location.V1) location).memory().resolve("cgroup.procs");
     try {
-      return Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).findFirst().map(l -> Long.parseLong(l.strip()));
+      return Files.readAllLines(procs).stream()
+          .filter(l -> !l.isBlank())
+          .findFirst()
+          .map(l -> Long.parseLong(l.strip()));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }

@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
  *     whole limit); empty on the first read, when there is nothing to compare with
  * @param memoryUsedBytes memory in use less the reclaimable page cache
  * @param memoryLimitBytes the limit that memory is measured against
- * @param network bytes received and sent since the container started; empty when the source has
- *     no network section for it
+ * @param network bytes received and sent since the container started; empty when the source has no
+ *     network section for it
  */
 public record ContainerStats(
     String name,

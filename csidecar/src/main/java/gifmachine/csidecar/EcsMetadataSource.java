@@ -10,19 +10,19 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Stats from the ECS task metadata endpoint v4: {@code $ECS_CONTAINER_METADATA_URI_V4/task} for
- * the task's identity, limits and containers, {@code /task/stats} for Docker-style stats of every
+ * Stats from the ECS task metadata endpoint v4: {@code $ECS_CONTAINER_METADATA_URI_V4/task} for the
+ * task's identity, limits and containers, {@code /task/stats} for Docker-style stats of every
  * container keyed by Docker id.
  *
  * <pre>{@code
  * curl "$ECS_CONTAINER_METADATA_URI_V4/task/stats"
  * }</pre>
  *
- * <p>CPU is {@code (Δcpu_usage.total_usage / Δsystem_cpu_usage) × online_cpus} cores, the
- * interval being the one between {@code precpu_stats} and {@code cpu_stats} that the agent keeps;
- * divided by the task's CPU limit. Memory is {@code usage} less the inactive page cache ({@code
- * inactive_file} on cgroup v2, {@code total_inactive_file} on v1, as {@code docker stats} does),
- * against the smallest limit that applies (container, task, cgroup).
+ * <p>CPU is {@code (Δcpu_usage.total_usage / Δsystem_cpu_usage) × online_cpus} cores, the interval
+ * being the one between {@code precpu_stats} and {@code cpu_stats} that the agent keeps; divided by
+ * the task's CPU limit. Memory is {@code usage} less the inactive page cache ({@code inactive_file}
+ * on cgroup v2, {@code total_inactive_file} on v1, as {@code docker stats} does), against the
+ * smallest limit that applies (container, task, cgroup).
  */
 public final class EcsMetadataSource implements StatsSource {
 
@@ -70,20 +70,23 @@ public final class EcsMetadataSource implements StatsSource {
         continue; // a stopped container's stats are null
       }
       JsonValue meta = containersById.getOrDefault(entry.getKey(), JsonValue.MISSING);
-      String name = meta.path("Name").asText(s.path("name").asText(entry.getKey()).replaceFirst("^/", ""));
+      String name =
+          meta.path("Name").asText(s.path("name").asText(entry.getKey()).replaceFirst("^/", ""));
       long containerMemory = meta.path("Limits").path("Memory").asLong(0) * MIB;
-      containers.add(new ContainerStats(
-          name,
-          cpuShare(s, limitCores),
-          memoryUsed(s.path("memory_stats")),
-          memoryLimit(s.path("memory_stats"), containerMemory, taskMemory),
-          network(s.path("networks"))));
+      containers.add(
+          new ContainerStats(
+              name,
+              cpuShare(s, limitCores),
+              memoryUsed(s.path("memory_stats")),
+              memoryLimit(s.path("memory_stats"), containerMemory, taskMemory),
+              network(s.path("networks"))));
     }
-    TaskIdentity identity = new TaskIdentity(
-        lastPart(task.path("Cluster").asText("")),
-        lastPart(task.path("TaskARN").asText("")),
-        function.isEmpty() ? task.path("Family").asText("") : function,
-        host);
+    TaskIdentity identity =
+        new TaskIdentity(
+            lastPart(task.path("Cluster").asText("")),
+            lastPart(task.path("TaskARN").asText("")),
+            function.isEmpty() ? task.path("Family").asText("") : function,
+            host);
     return new TaskSample(identity, limitCores, containers);
   }
 
@@ -127,8 +130,10 @@ public final class EcsMetadataSource implements StatsSource {
     long usage = memory.path("usage").asLong(0);
     JsonValue stats = memory.path("stats");
     // cgroup v1 reports the hierarchy's total beside the cgroup's own; v2 only has one.
-    String field = stats.has("total_inactive_file") ? "total_inactive_file"
-        : stats.has("inactive_file") ? "inactive_file" : "cache";
+    String field =
+        stats.has("total_inactive_file")
+            ? "total_inactive_file"
+            : stats.has("inactive_file") ? "inactive_file" : "cache";
     long cache = stats.path(field).asLong(0);
     return Math.max(0, usage - cache);
   }

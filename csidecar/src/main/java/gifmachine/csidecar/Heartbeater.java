@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells cDepot every heartbeat interval that this task is alive, announcing the sidecar's own
- * {@code /metrics} and the app's. While cDepot is away it retries with exponential backoff and
- * full jitter (1 s doubling up to the interval), and it never gives up. {@link #beatOnce()}
- * sends one and says when to send the next; the sidecar's one scheduler thread runs it.
+ * {@code /metrics} and the app's. While cDepot is away it retries with exponential backoff and full
+ * jitter (1 s doubling up to the interval), and it never gives up. {@link #beatOnce()} sends one
+ * and says when to send the next; the sidecar's one scheduler thread runs it.
  *
  * <p>The body is the original Go sidecar's JSON plus {@code targets}:
+ *
  * <pre>{@code
  * {"cluster":"prod","function":"gifmachine","gitBranch":"main","taskID":"abc","localIP":"10.0.1.5:8080","publicIP":"","targets":["10.0.1.5:4567"]}
  * }</pre>
@@ -40,8 +41,13 @@ final class Heartbeater {
   final AtomicLong failed = new AtomicLong();
   private int failures;
 
-  Heartbeater(URI cdepot, Supplier<Optional<TaskIdentity>> identity,
-      int sidecarPort, int appPort, String gitBranch, Duration interval) {
+  Heartbeater(
+      URI cdepot,
+      Supplier<Optional<TaskIdentity>> identity,
+      int sidecarPort,
+      int appPort,
+      String gitBranch,
+      Duration interval) {
     String base = cdepot.toString().replaceFirst("/+$", "");
     this.alive = URI.create(base + "/alive");
     this.identity = identity;
@@ -85,7 +91,10 @@ final class Heartbeater {
   }
 
   Map<String, Object> body(TaskIdentity task) {
-    String host = task.host().contains(":") && !task.host().startsWith("[") ? "[" + task.host() + "]" : task.host();
+    String host =
+        task.host().contains(":") && !task.host().startsWith("[")
+            ? "[" + task.host() + "]"
+            : task.host();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("cluster", task.cluster());
     body.put("function", task.function());

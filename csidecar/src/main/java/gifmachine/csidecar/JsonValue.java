@@ -17,9 +17,9 @@ import java.util.function.Function;
  * JsonValue.parse(bytes).path("Limits").path("CPU").asDouble(0)
  * }</pre>
  *
- * <p>Why not jackson-databind's {@code JsonNode}: databind loads ~470 classes into the sidecar,
- * ~3 MB of its resident memory (docs/benchmarks.md, "cDepot and cSidecar"); jackson-jr reads the
- * same JSON with a fraction of them.
+ * <p>Why not jackson-databind's {@code JsonNode}: databind loads ~470 classes into the sidecar, ~3
+ * MB of its resident memory (docs/benchmarks.md, "cDepot and cSidecar"); jackson-jr reads the same
+ * JSON with a fraction of them.
  */
 record JsonValue(Object value) {
 
@@ -34,7 +34,9 @@ record JsonValue(Object value) {
   }
 
   JsonValue path(int index) {
-    return value instanceof List<?> list && index >= 0 && index < list.size() ? new JsonValue(list.get(index)) : MISSING;
+    return value instanceof List<?> list && index >= 0 && index < list.size()
+        ? new JsonValue(list.get(index))
+        : MISSING;
   }
 
   boolean has(String field) {
@@ -47,7 +49,9 @@ record JsonValue(Object value) {
 
   /** Entries of an object, elements of an array, else 0. */
   int size() {
-    return value instanceof Map<?, ?> map ? map.size() : value instanceof List<?> list ? list.size() : 0;
+    return value instanceof Map<?, ?> map
+        ? map.size()
+        : value instanceof List<?> list ? list.size() : 0;
   }
 
   boolean isEmpty() {
@@ -59,7 +63,9 @@ record JsonValue(Object value) {
   }
 
   String asText(String otherwise) {
-    return value instanceof String || value instanceof Number || value instanceof Boolean ? value.toString() : otherwise;
+    return value instanceof String || value instanceof Number || value instanceof Boolean
+        ? value.toString()
+        : otherwise;
   }
 
   long asLong(long otherwise) {
@@ -101,7 +107,10 @@ record JsonValue(Object value) {
   List<Map.Entry<String, JsonValue>> fields() {
     List<Map.Entry<String, JsonValue>> fields = new ArrayList<>();
     if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> fields.add(new AbstractMap.SimpleImmutableEntry<>(String.valueOf(k), new JsonValue(v))));
+      map.forEach(
+          (k, v) ->
+              fields.add(
+                  new AbstractMap.SimpleImmutableEntry<>(String.valueOf(k), new JsonValue(v))));
     }
     return fields;
   }

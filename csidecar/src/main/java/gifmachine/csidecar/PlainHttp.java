@@ -8,8 +8,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * The sidecar's HTTP client: one blocking GET or POST at a time over {@link HttpURLConnection},
- * on the caller's thread, with keep-alive.
+ * The sidecar's HTTP client: one blocking GET or POST at a time over {@link HttpURLConnection}, on
+ * the caller's thread, with keep-alive.
  *
  * <p>Why not {@code java.net.http.HttpClient}: it starts a selector thread and an executor and
  * loads several hundred classes, which measurably raised the sidecar's resident memory
@@ -55,7 +55,8 @@ final class PlainHttp {
   }
 
   /** Reads the whole body (error bodies too) so the connection can be reused. */
-  private static Response finish(HttpURLConnection connection, boolean keepBody) throws IOException {
+  private static Response finish(HttpURLConnection connection, boolean keepBody)
+      throws IOException {
     try {
       int status = connection.getResponseCode();
       InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The task's numbers as Prometheus metrics, one series per container ({@code container} label);
- * the task's identity travels as target labels through cDepot instead.
+ * The task's numbers as Prometheus metrics, one series per container ({@code container} label); the
+ * task's identity travels as target labels through cDepot instead.
  *
  * <pre>{@code
  * csidecar_cpu_utilization_ratio{container="gifmachine"} 0.12
@@ -18,9 +18,9 @@ import java.util.Map;
  * csidecar_task_cpu_limit_cores, csidecar_stats_up
  * }</pre>
  *
- * <p>Network bytes are counters that never go backwards: when a container restarts (or its
- * counters drop for any other reason) the new raw value counts as bytes since the reset, as
- * Prometheus's own counter-reset handling would, so {@code rate()} stays right across restarts.
+ * <p>Network bytes are counters that never go backwards: when a container restarts (or its counters
+ * drop for any other reason) the new raw value counts as bytes since the reset, as Prometheus's own
+ * counter-reset handling would, so {@code rate()} stays right across restarts.
  */
 public final class TaskMetrics {
 
@@ -46,7 +46,8 @@ public final class TaskMetrics {
     }
   }
 
-  private record ContainerState(ContainerStats stats, MonotonicCounter received, MonotonicCounter sent) {}
+  private record ContainerState(
+      ContainerStats stats, MonotonicCounter received, MonotonicCounter sent) {}
 
   private final Map<String, ContainerState> containers = new HashMap<>();
   private double cpuLimitCores;
@@ -57,7 +58,8 @@ public final class TaskMetrics {
         .name("csidecar_cpu_utilization_ratio")
         .help("CPU used by the container as a share of the task's CPU limit (1 = the whole limit)")
         .labelNames("container")
-        .callback(cb -> each(s -> s.stats().cpuShare().ifPresent(v -> cb.call(v, s.stats().name()))))
+        .callback(
+            cb -> each(s -> s.stats().cpuShare().ifPresent(v -> cb.call(v, s.stats().name()))))
         .register(registry);
     GaugeWithCallback.builder()
         .name("csidecar_memory_usage_bytes")
@@ -75,51 +77,64 @@ public final class TaskMetrics {
         .name("csidecar_memory_utilization_ratio")
         .help("Memory used by the container as a share of its limit")
         .labelNames("container")
-        .callback(cb -> each(s -> {
-          if (s.stats().memoryLimitBytes() > 0) {
-            cb.call((double) s.stats().memoryUsedBytes() / s.stats().memoryLimitBytes(), s.stats().name());
-          }
-        }))
+        .callback(
+            cb ->
+                each(
+                    s -> {
+                      if (s.stats().memoryLimitBytes() > 0) {
+                        cb.call(
+                            (double) s.stats().memoryUsedBytes() / s.stats().memoryLimitBytes(),
+                            s.stats().name());
+                      }
+                    }))
         .register(registry);
     CounterWithCallback.builder()
         .name("csidecar_network_receive_bytes_total")
         .help("Bytes received on the container's network interfaces")
         .labelNames("container")
-        .callback(cb -> each(s -> {
-          if (s.stats().network().isPresent()) {
-            cb.call(s.received().total(), s.stats().name());
-          }
-        }))
+        .callback(
+            cb ->
+                each(
+                    s -> {
+                      if (s.stats().network().isPresent()) {
+                        cb.call(s.received().total(), s.stats().name());
+                      }
+                    }))
         .register(registry);
     CounterWithCallback.builder()
         .name("csidecar_network_transmit_bytes_total")
         .help("Bytes sent on the container's network interfaces")
         .labelNames("container")
-        .callback(cb -> each(s -> {
-          if (s.stats().network().isPresent()) {
-            cb.call(s.sent().total(), s.stats().name());
-          }
-        }))
+        .callback(
+            cb ->
+                each(
+                    s -> {
+                      if (s.stats().network().isPresent()) {
+                        cb.call(s.sent().total(), s.stats().name());
+                      }
+                    }))
         .register(registry);
     GaugeWithCallback.builder()
         .name("csidecar_task_cpu_limit_cores")
         .help("The task's CPU limit in cores (vCPUs)")
-        .callback(cb -> {
-          synchronized (this) {
-            if (cpuLimitCores > 0) {
-              cb.call(cpuLimitCores);
-            }
-          }
-        })
+        .callback(
+            cb -> {
+              synchronized (this) {
+                if (cpuLimitCores > 0) {
+                  cb.call(cpuLimitCores);
+                }
+              }
+            })
         .register(registry);
     GaugeWithCallback.builder()
         .name("csidecar_stats_up")
         .help("1 when the last read of the stats source succeeded, else 0")
-        .callback(cb -> {
-          synchronized (this) {
-            cb.call(up ? 1 : 0);
-          }
-        })
+        .callback(
+            cb -> {
+              synchronized (this) {
+                cb.call(up ? 1 : 0);
+              }
+            })
         .register(registry);
   }
 
@@ -132,10 +147,13 @@ public final class TaskMetrics {
       ContainerState previous = containers.get(stats.name());
       MonotonicCounter received = previous == null ? new MonotonicCounter() : previous.received();
       MonotonicCounter sent = previous == null ? new MonotonicCounter() : previous.sent();
-      stats.network().ifPresent(n -> {
-        received.update(n.received());
-        sent.update(n.sent());
-      });
+      stats
+          .network()
+          .ifPresent(
+              n -> {
+                received.update(n.received());
+                sent.update(n.sent());
+              });
       next.put(stats.name(), new ContainerState(stats, received, sent));
     }
     containers.clear();

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param cpuLimitCores the task's CPU limit in cores (vCPUs)
  */
-public record TaskSample(TaskIdentity identity, double cpuLimitCores, List<ContainerStats> containers) {
+public record TaskSample(
+    TaskIdentity identity, double cpuLimitCores, List<ContainerStats> containers) {
 
   public TaskSample {
     containers = List.copyOf(containers);

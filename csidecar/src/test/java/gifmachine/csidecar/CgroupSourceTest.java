@@ -13,8 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CgroupSourceTest {
 
-  private static final TaskIdentity LOCAL = new TaskIdentity("local", "local-42", "gifmachine", "127.0.0.1");
-  private static final String NET_DEV = """
+  private static final TaskIdentity LOCAL =
+      new TaskIdentity("local", "local-42", "gifmachine", "127.0.0.1");
+  private static final String NET_DEV =
+      """
       Inter-|   Receive                                                |  Transmit
        face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
           lo:  999999      29    0    0    0     0          0         0   999999      29    0    0    0     0       0          0
@@ -32,7 +34,8 @@ class CgroupSourceTest {
   }
 
   private CgroupSource source() throws IOException {
-    return new CgroupSource(root, CgroupSource.locate(root, 42), 42, "gifmachine", LOCAL, clock::get);
+    return new CgroupSource(
+        root, CgroupSource.locate(root, 42), 42, "gifmachine", LOCAL, clock::get);
   }
 
   @Test
@@ -42,7 +45,9 @@ class CgroupSourceTest {
     String dir = "sys/fs/cgroup/system.slice/gifmachine.service/";
     write(dir + "memory.current", "524288000\n");
     write(dir + "memory.max", "1073741824\n");
-    write(dir + "memory.stat", "anon 300000000\nfile 224288000\ninactive_file 124288000\nactive_file 100000000\n");
+    write(
+        dir + "memory.stat",
+        "anon 300000000\nfile 224288000\ninactive_file 124288000\nactive_file 100000000\n");
     write(dir + "cpu.max", "50000 100000\n");
     write(dir + "cpu.stat", "usage_usec 2000000\nuser_usec 1500000\nsystem_usec 500000\n");
     CgroupSource source = source();
@@ -64,7 +69,9 @@ class CgroupSourceTest {
 
   @Test
   void a_cgroup_v1_process_is_read_from_the_memory_and_cpuacct_hierarchies() throws Exception {
-    write("proc/42/cgroup", """
+    write(
+        "proc/42/cgroup",
+        """
         9:name=systemd:/
         4:memory:/docker/abc
         2:cpu,cpuacct:/docker/abc
@@ -73,7 +80,9 @@ class CgroupSourceTest {
     write("proc/meminfo", "MemTotal:       2048000 kB\nMemFree:  1 kB\n");
     write("sys/fs/cgroup/memory/docker/abc/memory.usage_in_bytes", "400000000\n");
     write("sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes", "9223372036854771712\n");
-    write("sys/fs/cgroup/memory/docker/abc/memory.stat", "cache 150000000\ninactive_file 1\ntotal_inactive_file 100000000\n");
+    write(
+        "sys/fs/cgroup/memory/docker/abc/memory.stat",
+        "cache 150000000\ninactive_file 1\ntotal_inactive_file 100000000\n");
     write("sys/fs/cgroup/cpu,cpuacct/docker/abc/cpuacct.usage", "5000000000\n");
     write("sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "-1\n");
     write("sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n");
@@ -89,7 +98,9 @@ class CgroupSourceTest {
     assertThat(sample.cpuLimitCores()).isEqualTo(cores);
     assertThat(stats.cpuShare().getAsDouble()).isCloseTo(0.25 / cores, within(1e-9));
     assertThat(stats.memoryUsedBytes()).isEqualTo(300_000_000L);
-    assertThat(stats.memoryLimitBytes()).as("no limit: the host's memory").isEqualTo(2_048_000L * 1024);
+    assertThat(stats.memoryLimitBytes())
+        .as("no limit: the host's memory")
+        .isEqualTo(2_048_000L * 1024);
     assertThat(stats.network()).as("no net/dev file").isEmpty();
   }
 

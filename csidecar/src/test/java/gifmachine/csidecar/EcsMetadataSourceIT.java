@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class EcsMetadataSourceIT {
 
   private final FakeEcsMetadata metadata = new FakeEcsMetadata();
-  private final EcsMetadataSource source =
-      new EcsMetadataSource(metadata.endpoint(), "");
+  private final EcsMetadataSource source = new EcsMetadataSource(metadata.endpoint(), "");
 
   EcsMetadataSourceIT() throws IOException {}
 
@@ -36,8 +35,12 @@ class EcsMetadataSourceIT {
     TaskSample sample = source.read();
 
     assertThat(sample.identity())
-        .isEqualTo(new TaskIdentity("prod-dundermiff", "4d1f2a3b5c6d7e8f9a0b1c2d3e4f5a6b",
-            "prod-dundermiff-gifmachine", "10.0.1.23"));
+        .isEqualTo(
+            new TaskIdentity(
+                "prod-dundermiff",
+                "4d1f2a3b5c6d7e8f9a0b1c2d3e4f5a6b",
+                "prod-dundermiff-gifmachine",
+                "10.0.1.23"));
     assertThat(sample.cpuLimitCores()).isEqualTo(0.5);
   }
 
@@ -60,7 +63,8 @@ class EcsMetadataSourceIT {
   }
 
   @Test
-  void memory_is_usage_less_inactive_file_against_the_container_limit_on_cgroup_v2() throws Exception {
+  void memory_is_usage_less_inactive_file_against_the_container_limit_on_cgroup_v2()
+      throws Exception {
     metadata.serve("task.json", "stats-second.json");
 
     ContainerStats app = read().get("gifmachine");
@@ -92,14 +96,16 @@ class EcsMetadataSourceIT {
   }
 
   @Test
-  void a_restarted_container_is_read_under_its_name_and_the_stopped_one_is_skipped() throws Exception {
+  void a_restarted_container_is_read_under_its_name_and_the_stopped_one_is_skipped()
+      throws Exception {
     metadata.serve("task-restarted.json", "stats-restarted.json");
 
     Map<String, ContainerStats> containers = read();
 
     assertThat(containers).containsOnlyKeys("gifmachine", "csidecar");
     assertThat(containers.get("gifmachine").cpuShare()).isEmpty();
-    assertThat(containers.get("gifmachine").network()).hasValue(new ContainerStats.NetworkBytes(1_000, 2_000));
+    assertThat(containers.get("gifmachine").network())
+        .hasValue(new ContainerStats.NetworkBytes(1_000, 2_000));
   }
 
   @Test

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the ECS task metadata endpoint v4, serving fixtures shaped like the documented
- * {@code /task} and {@code /task/stats} responses; it can be told to fail like an agent that is
- * not ready.
+ * {@code /task} and {@code /task/stats} responses; it can be told to fail like an agent that is not
+ * ready.
  */
 final class FakeEcsMetadata implements AutoCloseable {
 
@@ -24,23 +24,26 @@ final class FakeEcsMetadata implements AutoCloseable {
 
   FakeEcsMetadata() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext("/v4/abc/task", exchange -> {
-      requests.incrementAndGet();
-      String path = exchange.getRequestURI().getPath();
-      String fixture = path.endsWith("/task/stats") ? stats : path.endsWith("/task") ? task : null;
-      try (exchange) {
-        if (fixture == null || status != 200) {
-          exchange.sendResponseHeaders(fixture == null ? 404 : status, -1);
-          return;
-        }
-        byte[] body = fixture(fixture);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    });
+    server.createContext(
+        "/v4/abc/task",
+        exchange -> {
+          requests.incrementAndGet();
+          String path = exchange.getRequestURI().getPath();
+          String fixture =
+              path.endsWith("/task/stats") ? stats : path.endsWith("/task") ? task : null;
+          try (exchange) {
+            if (fixture == null || status != 200) {
+              exchange.sendResponseHeaders(fixture == null ? 404 : status, -1);
+              return;
+            }
+            byte[] body = fixture(fixture);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          }
+        });
     server.start();
   }
 

@@ -17,26 +17,33 @@ class JsonValueTest {
 
   @Test
   void nested_fields_and_array_elements_are_reached_by_path() throws Exception {
-    JsonValue task = parse("""
+    JsonValue task =
+        parse(
+            """
         {"Limits":{"CPU":0.25,"Memory":512},"Containers":[{"Name":"app"},{"Name":"csidecar"}]}""");
 
     assertThat(task.path("Limits").path("CPU").asDouble(0)).isEqualTo(0.25);
     assertThat(task.path("Limits").path("Memory").asLong(0)).isEqualTo(512);
     assertThat(task.path("Containers").path(1).path("Name").asText()).isEqualTo("csidecar");
     assertThat(task.path("Containers").size()).isEqualTo(2);
-    assertThat(task.path("Containers").values()).extracting(c -> c.path("Name").asText())
+    assertThat(task.path("Containers").values())
+        .extracting(c -> c.path("Name").asText())
         .containsExactly("app", "csidecar");
-    assertThat(task.fields()).extracting(java.util.Map.Entry::getKey).containsExactly("Limits", "Containers");
+    assertThat(task.fields())
+        .extracting(java.util.Map.Entry::getKey)
+        .containsExactly("Limits", "Containers");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "{}                       | missing field",
-    "{\"v\":null}             | null",
-    "{\"v\":{\"a\":1}}        | an object",
-    "{\"v\":[1]}              | an array",
-    "{\"v\":\"twelve\"}       | text that is not a number",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}                       | missing field",
+        "{\"v\":null}             | null",
+        "{\"v\":{\"a\":1}}        | an object",
+        "{\"v\":[1]}              | an array",
+        "{\"v\":\"twelve\"}       | text that is not a number",
+      })
   void anything_but_a_number_reads_as_the_default(String json, String what) throws Exception {
     JsonValue v = parse(json).path("v");
 

@@ -24,15 +24,25 @@ class TaskMetricsTest {
   }
 
   private static TaskSample sample(OptionalDouble cpu, long rx, long tx) {
-    return new TaskSample(TASK, 0.5, List.of(new ContainerStats("gifmachine", cpu, 300, 1200,
-        Optional.of(new ContainerStats.NetworkBytes(rx, tx)))));
+    return new TaskSample(
+        TASK,
+        0.5,
+        List.of(
+            new ContainerStats(
+                "gifmachine",
+                cpu,
+                300,
+                1200,
+                Optional.of(new ContainerStats.NetworkBytes(rx, tx)))));
   }
 
   @Test
   void a_sample_is_exposed_with_one_series_per_container_and_no_identity_labels() throws Exception {
     metrics.update(sample(OptionalDouble.of(0.25), 1000, 2000));
 
-    assertThat(exposition()).isEqualTo("""
+    assertThat(exposition())
+        .isEqualTo(
+            """
         # HELP csidecar_cpu_utilization_ratio CPU used by the container as a share of the task's CPU limit (1 = the whole limit)
         # TYPE csidecar_cpu_utilization_ratio gauge
         csidecar_cpu_utilization_ratio{container="gifmachine"} 0.25
@@ -90,8 +100,11 @@ class TaskMetricsTest {
 
   @Test
   void a_container_without_network_numbers_has_no_network_series() throws Exception {
-    metrics.update(new TaskSample(TASK, 1, List.of(
-        new ContainerStats("app", OptionalDouble.empty(), 1, 2, Optional.empty()))));
+    metrics.update(
+        new TaskSample(
+            TASK,
+            1,
+            List.of(new ContainerStats("app", OptionalDouble.empty(), 1, 2, Optional.empty()))));
 
     assertThat(exposition()).doesNotContain("csidecar_network_receive_bytes_total{");
   }

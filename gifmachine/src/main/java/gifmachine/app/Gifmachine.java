@@ -68,8 +68,8 @@ public final class Gifmachine implements AutoCloseable {
   private final LiveHub hub;
 
   /**
-   * How long stopping waits for requests in flight (Jetty's graceful stop) and for kiosks to
-   * answer their close frames, after the drain period.
+   * How long stopping waits for requests in flight (Jetty's graceful stop) and for kiosks to answer
+   * their close frames, after the drain period.
    */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -229,8 +229,8 @@ public final class Gifmachine implements AutoCloseable {
   }
 
   /**
-   * While draining, every response asks its client (the load balancer) to close the connection,
-   * so no idle pooled connection is left to be reused when the server stops; stopping waits for
+   * While draining, every response asks its client (the load balancer) to close the connection, so
+   * no idle pooled connection is left to be reused when the server stops; stopping waits for
    * requests in flight (Jetty's {@link GracefulHandler}).
    */
   private static void drainGracefully(JavalinConfig cfg, Drain drain) {
@@ -257,8 +257,10 @@ public final class Gifmachine implements AutoCloseable {
 
     @Override
     public boolean handle(
-        org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
-        org.eclipse.jetty.util.Callback callback) throws Exception {
+        org.eclipse.jetty.server.Request request,
+        org.eclipse.jetty.server.Response response,
+        org.eclipse.jetty.util.Callback callback)
+        throws Exception {
       if (drain.draining()) {
         response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
       }

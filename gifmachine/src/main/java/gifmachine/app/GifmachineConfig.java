@@ -35,8 +35,8 @@ public record GifmachineConfig(
   }
 
   /**
-   * Reads {@code PORT}, {@code GIFMACHINE_PASSWORD}, {@code DATABASE_URL} (or {@code DATABASE_HOST},
-   * {@code DATABASE_PORT}, {@code DATABASE_NAME}, {@code DATABASE_USER}, {@code
+   * Reads {@code PORT}, {@code GIFMACHINE_PASSWORD}, {@code DATABASE_URL} (or {@code
+   * DATABASE_HOST}, {@code DATABASE_PORT}, {@code DATABASE_NAME}, {@code DATABASE_USER}, {@code
    * DATABASE_PASSWORD}, {@code DATABASE_SSLMODE}) and {@code GIFMACHINE_DATA_DIR}. With no database
    * settings at all it is local mode: embedded PostgreSQL, and a generated password when none is
    * set. Anywhere else a missing password is an error, never a default.

@@ -3,8 +3,8 @@ package gifmachine.app;
 /**
  * A startup failure the operator can fix: {@link #getMessage()} reads {@code what happened: why}
  * and {@link #hint()} says what to do next. {@link Main} prints both and exits non-zero without a
- * stack trace; callers of {@link Gifmachine#start(GifmachineConfig)} (the CLI's {@code local})
- * can do the same.
+ * stack trace; callers of {@link Gifmachine#start(GifmachineConfig)} (the CLI's {@code local}) can
+ * do the same.
  */
 public final class GifmachineStartupException extends RuntimeException {
   private final String hint;

@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Loads the classes a start needs after the database is set up (Jetty, Javalin, Prometheus'
- * JVM metrics, ...: about a thousand, listed in {@code preload-classes.txt}) on a second thread
- * while the main thread connects and migrates: class loading is most of a start, and on two
- * cores it then happens side by side. Classes are loaded, not initialised, so no static
- * initialiser runs early. A name that no longer exists is skipped: a stale list costs speed,
- * never correctness. Regenerate it with {@code bench/gifmachine/startup-classes.sh}.
+ * Loads the classes a start needs after the database is set up (Jetty, Javalin, Prometheus' JVM
+ * metrics, ...: about a thousand, listed in {@code preload-classes.txt}) on a second thread while
+ * the main thread connects and migrates: class loading is most of a start, and on two cores it then
+ * happens side by side. Classes are loaded, not initialised, so no static initialiser runs early. A
+ * name that no longer exists is skipped: a stale list costs speed, never correctness. Regenerate it
+ * with {@code bench/gifmachine/startup-classes.sh}.
  */
 final class Preload {
   static final String LIST = "preload-classes.txt";

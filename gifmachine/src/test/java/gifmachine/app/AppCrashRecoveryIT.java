@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app in local mode dies without stopping its embedded PostgreSQL (kill -9, an OOM kill):
- * the next start on the same data directory ends the stale postmaster and serves, quickly.
+ * The app in local mode dies without stopping its embedded PostgreSQL (kill -9, an OOM kill): the
+ * next start on the same data directory ends the stale postmaster and serves, quickly.
  */
 class AppCrashRecoveryIT {
 
@@ -24,7 +24,8 @@ class AppCrashRecoveryIT {
   void endLeftovers() {
     // Whatever a failed test left: only a postgres on this test's own data directory.
     new PidFile(dir.resolve("postgres").resolve("postmaster.pid"))
-        .endStale(args -> args.contains(dir.resolve("postgres").toString()), Duration.ofSeconds(10));
+        .endStale(
+            args -> args.contains(dir.resolve("postgres").toString()), Duration.ofSeconds(10));
   }
 
   @Test
@@ -65,7 +66,9 @@ class AppCrashRecoveryIT {
         Map.of("GIFMACHINE_DATA_DIR", dir.toString(), "GIFMACHINE_PASSWORD", "pw");
     try (AppProcess running = AppProcess.start(local)) {
       ProcessHandle postmaster =
-          new PidFile(dir.resolve("postgres").resolve("postmaster.pid")).liveProcess().orElseThrow();
+          new PidFile(dir.resolve("postgres").resolve("postmaster.pid"))
+              .liveProcess()
+              .orElseThrow();
 
       assertThatThrownBy(
               () ->

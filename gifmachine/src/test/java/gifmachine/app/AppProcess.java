@@ -15,13 +15,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@link Main} in a JVM of its own, as the image runs it: for tests that kill the app, or that
- * need its heap limited and separate from the test's.
+ * {@link Main} in a JVM of its own, as the image runs it: for tests that kill the app, or that need
+ * its heap limited and separate from the test's.
  */
 record AppProcess(Process process, URI base) implements AutoCloseable {
   private static final Pattern SERVING = Pattern.compile("gifmachine: serving (http://\\S+)");
 
-  /** Starts {@code Main} with {@code env} (on top of ours, without any DATABASE_*) and waits until it serves. */
+  /**
+   * Starts {@code Main} with {@code env} (on top of ours, without any DATABASE_*) and waits until
+   * it serves.
+   */
   static AppProcess start(Map<String, String> env, String... jvmFlags) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -33,8 +36,11 @@ record AppProcess(Process process, URI base) implements AutoCloseable {
   /** As {@link #start}, from a runnable jar: e.g. an earlier build, for a before and after. */
   static AppProcess startJar(Path jar, Map<String, String> env) throws IOException {
     return launch(
-        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-            "-jar", jar.toString()),
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-jar",
+            jar.toString()),
         env);
   }
 

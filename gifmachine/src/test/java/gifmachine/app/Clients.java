@@ -79,10 +79,13 @@ final class Clients {
 
   static final class Socket implements WebSocket.Listener, AutoCloseable {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+
     /** The status code of the server's close frame; never completes if the connection is cut. */
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
     /** Completes when the connection broke without a close frame. */
     final CompletableFuture<Throwable> error = new CompletableFuture<>();
+
     private final StringBuilder partial = new StringBuilder();
     WebSocket webSocket;
 

@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL goes away and comes back on the same port and data (an RDS reboot or failover):
- * the app keeps answering what it can, refuses writes with 503, and recovers by itself.
+ * PostgreSQL goes away and comes back on the same port and data (an RDS reboot or failover): the
+ * app keeps answering what it can, refuses writes with 503, and recovers by itself.
  */
 class DatabaseRestartIT {
 
@@ -43,7 +43,8 @@ class DatabaseRestartIT {
         assertThat(onA.get("/gif").body()).contains("before.gif");
         var refused = post(onB, "during");
         assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.body()).isEqualTo("{\"error\":\"database: unavailable, try again shortly\"}");
+        assertThat(refused.body())
+            .isEqualTo("{\"error\":\"database: unavailable, try again shortly\"}");
         assertThat(onA.get("/readyz").statusCode()).isEqualTo(503);
         assertThat(onA.get("/history").statusCode()).isEqualTo(503);
         assertThat(onA.get("/healthz").statusCode()).isEqualTo(200);
@@ -77,7 +78,14 @@ class DatabaseRestartIT {
   private static java.net.http.HttpResponse<String> post(Clients clients, String name) {
     return clients.postForm(
         "/gif",
-        Map.of("url", "https://example.com/" + name + ".gif", "meme_top", name, "meme_bottom", "gif",
-            "secret", "pw"));
+        Map.of(
+            "url",
+            "https://example.com/" + name + ".gif",
+            "meme_top",
+            name,
+            "meme_bottom",
+            "gif",
+            "secret",
+            "pw"));
   }
 }

@@ -46,8 +46,17 @@ class DrainIT {
     HttpResponse<String> posted =
         clients.postForm(
             "/gif",
-            Map.of("url", "https://example.com/a.gif", "who", "t", "meme_top", "still here",
-                "meme_bottom", "", "secret", "pw"));
+            Map.of(
+                "url",
+                "https://example.com/a.gif",
+                "who",
+                "t",
+                "meme_top",
+                "still here",
+                "meme_bottom",
+                "",
+                "secret",
+                "pw"));
     assertThat(posted.statusCode()).isEqualTo(200);
     // Pooled connections to a draining instance are not kept for reuse.
     assertThat(posted.headers().firstValue("Connection")).hasValue("close");

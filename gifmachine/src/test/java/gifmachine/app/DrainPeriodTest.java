@@ -13,16 +13,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DrainPeriodTest {
 
   @ParameterizedTest
-  @CsvSource({
-    "'', false, 50",
-    "'', true, 0",
-    "0, false, 0",
-    "' 7 ', true, 7",
-    "100, false, 100"
-  })
+  @CsvSource({"'', false, 50", "'', true, 0", "0, false, 0", "' 7 ', true, 7", "100, false, 100"})
   void the_drain_period_is_read_from_GIFMACHINE_DRAIN_SECONDS(
       String value, boolean localMode, long seconds) {
-    Map<String, String> env = value.isEmpty() ? Map.of() : Map.of("GIFMACHINE_DRAIN_SECONDS", value);
+    Map<String, String> env =
+        value.isEmpty() ? Map.of() : Map.of("GIFMACHINE_DRAIN_SECONDS", value);
 
     assertThat(Drain.periodFromEnvironment(env, localMode)).isEqualTo(Duration.ofSeconds(seconds));
   }

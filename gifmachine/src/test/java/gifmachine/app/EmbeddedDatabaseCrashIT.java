@@ -41,7 +41,10 @@ class EmbeddedDatabaseCrashIT {
   void every_acknowledged_gif_survives_a_kill_9_of_the_postmaster_under_load() throws Exception {
     EmbeddedSupervision quick =
         new EmbeddedSupervision(
-            Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(1), 10,
+            Duration.ofMillis(200),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(1),
+            10,
             Duration.ofSeconds(30));
     try (Gifmachine app = Gifmachine.start(local(DatabaseSettings.embedded(dir, quick)))) {
       assertThat(setting(app, "fsync")).isEqualTo("on");
@@ -80,8 +83,8 @@ class EmbeddedDatabaseCrashIT {
       posters.shutdown();
       await().atMost(Duration.ofSeconds(30)).until(posters::isTerminated);
 
-      assertThat(app.database().embeddedPostmaster()).hasValueSatisfying(
-          p -> assertThat(p.pid()).isNotEqualTo(postmaster.pid()));
+      assertThat(app.database().embeddedPostmaster())
+          .hasValueSatisfying(p -> assertThat(p.pid()).isNotEqualTo(postmaster.pid()));
       Set<Long> stored = storedIds(app);
       Set<Long> lost = new HashSet<>(acknowledged);
       lost.removeAll(stored);
@@ -95,7 +98,10 @@ class EmbeddedDatabaseCrashIT {
       throws IOException {
     EmbeddedSupervision impatient =
         new EmbeddedSupervision(
-            Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(200), 2,
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            Duration.ofMillis(200),
+            2,
             Duration.ofSeconds(3));
     try (Gifmachine app = Gifmachine.start(local(DatabaseSettings.embedded(dir, impatient)))) {
       Clients clients = new Clients(app.baseUri());

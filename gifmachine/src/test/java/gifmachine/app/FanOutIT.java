@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,15 @@ class FanOutIT {
       var posted =
           onB.postForm(
               "/gif",
-              Map.of("url", "https://example.com/from-b.gif", "meme_top", "posted to", "meme_bottom",
-                  "instance b", "secret", "shared"));
+              Map.of(
+                  "url",
+                  "https://example.com/from-b.gif",
+                  "meme_top",
+                  "posted to",
+                  "meme_bottom",
+                  "instance b",
+                  "secret",
+                  "shared"));
       assertThat(posted.statusCode()).isEqualTo(200);
 
       assertThat(socket.next(5))
@@ -65,7 +72,8 @@ class FanOutIT {
   void a_reload_posted_to_one_instance_reloads_kiosks_on_both() {
     Clients onA = new Clients(a.baseUri());
     Clients onB = new Clients(b.baseUri());
-    try (Clients.Socket onASocket = onA.socket(); Clients.Socket onBSocket = onB.socket()) {
+    try (Clients.Socket onASocket = onA.socket();
+        Clients.Socket onBSocket = onB.socket()) {
       onASocket.next(5);
       onBSocket.next(5);
 

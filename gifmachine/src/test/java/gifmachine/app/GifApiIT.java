@@ -54,7 +54,8 @@ class GifApiIT {
 
   @Test
   void posting_a_form_stores_the_gif_and_it_becomes_the_latest() {
-    var posted = clients.postForm("/gif", gif("https://example.com/form.gif", "form top", "bottom"));
+    var posted =
+        clients.postForm("/gif", gif("https://example.com/form.gif", "form top", "bottom"));
 
     assertThat(posted.statusCode()).isEqualTo(200);
     assertThat(clients.get("/gif").body())
@@ -71,7 +72,9 @@ class GifApiIT {
         clients.postJson(
             "/gif",
             "{\"url\":\"https://example.com/json.gif\",\"who\":\"api\",\"meme_top\":\"from\","
-                + "\"meme_bottom\":\"json\",\"secret\":\"" + SECRET + "\"}");
+                + "\"meme_bottom\":\"json\",\"secret\":\""
+                + SECRET
+                + "\"}");
 
     assertThat(posted.statusCode()).isEqualTo(200);
     assertThat(clients.get("/gif").body()).contains("https://example.com/json.gif", "\"from\"");
@@ -87,9 +90,14 @@ class GifApiIT {
     StringBuilder body = new StringBuilder();
     fields.forEach(
         (name, value) ->
-            body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
-                .append(value).append("\r\n"));
+            body.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(name)
+                .append("\"\r\n\r\n")
+                .append(value)
+                .append("\r\n"));
     body.append("--").append(boundary).append("--\r\n");
 
     var viaMultipart =
@@ -113,7 +121,8 @@ class GifApiIT {
   }
 
   @ParameterizedTest(name = "secret \"{0}\"")
-  @ValueSource(strings = {"", "wrong", "correct horse battery stapl", "correct horse battery staple "})
+  @ValueSource(
+      strings = {"", "wrong", "correct horse battery stapl", "correct horse battery staple "})
   void posting_with_a_wrong_secret_is_forbidden_and_stores_nothing(String secret) {
     String before = clients.get("/gif").body();
     Map<String, String> fields = gif("https://example.com/forbidden.gif", "no", "no");
@@ -278,7 +287,8 @@ class GifApiIT {
   @Test
   void viewing_a_gif_shows_its_url_and_text() {
     clients.postForm("/gif", gif("https://example.com/view.gif", "view top", "view bottom"));
-    String id = clients.get("/history").body().replaceAll("(?s).*?href=\"/view/(\\d+)\">view top.*", "$1");
+    String id =
+        clients.get("/history").body().replaceAll("(?s).*?href=\"/view/(\\d+)\">view top.*", "$1");
 
     var response = clients.get("/view/" + id);
 
@@ -325,7 +335,9 @@ class GifApiIT {
     for (String page :
         new String[] {
           clients.get("/history").body(),
-          clients.get("/search?query=" + java.net.URLEncoder.encode(evil, StandardCharsets.UTF_8)).body(),
+          clients
+              .get("/search?query=" + java.net.URLEncoder.encode(evil, StandardCharsets.UTF_8))
+              .body(),
           clients.get("/view/" + id).body()
         }) {
       assertThat(page).doesNotContain("<script>alert").doesNotContain("<img src=x");
@@ -388,9 +400,14 @@ class GifApiIT {
   void every_request_is_one_json_log_line_without_secrets_or_query_strings() {
     clients.postForm("/gif", gif("https://example.com/log.gif", "log", "line"));
     clients.send(
-        HttpRequest.newBuilder(app.baseUri().resolve("/reload?secret=" + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8)))
+        HttpRequest.newBuilder(
+                app.baseUri()
+                    .resolve(
+                        "/reload?secret="
+                            + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8)))
             .POST(HttpRequest.BodyPublishers.noBody()));
-    clients.get("/history?page=2&secret=" + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
+    clients.get(
+        "/history?page=2&secret=" + java.net.URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
 
     await()
         .atMost(Duration.ofSeconds(3))
@@ -421,7 +438,8 @@ class GifApiIT {
 
     assertThat(kiosk.statusCode()).isEqualTo(200);
     assertThat(kiosk.body()).contains("data-mode=\"kiosk\"", "id=\"gif-next\"", "/gif.js");
-    assertThat(clients.get("/gif.js").body()).contains("new WebSocket", "onclose", "reconnectDelay");
+    assertThat(clients.get("/gif.js").body())
+        .contains("new WebSocket", "onclose", "reconnectDelay");
     assertThat(clients.get("/style.css").body()).contains("Impact");
   }
 }

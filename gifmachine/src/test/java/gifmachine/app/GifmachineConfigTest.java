@@ -18,21 +18,45 @@ class GifmachineConfigTest {
     return Stream.of(
         Arguments.of(
             Map.of("DATABASE_URL", "postgres://gif:p%40ss@db.example:6543/gifs"),
-            "jdbc:postgresql://db.example:6543/gifs?sslmode=prefer", "gif", "p@ss"),
+            "jdbc:postgresql://db.example:6543/gifs?sslmode=prefer",
+            "gif",
+            "p@ss"),
         Arguments.of(
             Map.of("DATABASE_URL", "postgresql://gif@db/gifs?sslmode=disable"),
-            "jdbc:postgresql://db:5432/gifs?sslmode=disable", "gif", ""),
+            "jdbc:postgresql://db:5432/gifs?sslmode=disable",
+            "gif",
+            ""),
         Arguments.of(
-            Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/gifs?user=a&password=b",
-                "DATABASE_SSLMODE", "require"),
-            "jdbc:postgresql://db:5432/gifs?user=a&password=b&sslmode=require", "", ""),
+            Map.of(
+                "DATABASE_URL",
+                "jdbc:postgresql://db:5432/gifs?user=a&password=b",
+                "DATABASE_SSLMODE",
+                "require"),
+            "jdbc:postgresql://db:5432/gifs?user=a&password=b&sslmode=require",
+            "",
+            ""),
         Arguments.of(
-            Map.of("DATABASE_HOST", "rds.example", "DATABASE_PORT", "5433", "DATABASE_NAME", "g",
-                "DATABASE_USER", "u", "DATABASE_PASSWORD", "pw", "DATABASE_SSLMODE", "require"),
-            "jdbc:postgresql://rds.example:5433/g?sslmode=require", "u", "pw"),
+            Map.of(
+                "DATABASE_HOST",
+                "rds.example",
+                "DATABASE_PORT",
+                "5433",
+                "DATABASE_NAME",
+                "g",
+                "DATABASE_USER",
+                "u",
+                "DATABASE_PASSWORD",
+                "pw",
+                "DATABASE_SSLMODE",
+                "require"),
+            "jdbc:postgresql://rds.example:5433/g?sslmode=require",
+            "u",
+            "pw"),
         Arguments.of(
             Map.of("DATABASE_HOST", "rds.example", "DATABASE_USER", "u"),
-            "jdbc:postgresql://rds.example:5432/gifmachine?sslmode=prefer", "u", ""));
+            "jdbc:postgresql://rds.example:5432/gifmachine?sslmode=prefer",
+            "u",
+            ""));
   }
 
   @ParameterizedTest
@@ -53,18 +77,26 @@ class GifmachineConfigTest {
 
   @org.junit.jupiter.api.Test
   void the_pool_size_the_deployment_gives_each_task_is_read_from_the_environment() {
-    var env = Map.of("DATABASE_HOST", "rds.example", "DATABASE_POOL_SIZE", "8", "GIFMACHINE_PASSWORD", "x");
+    var env =
+        Map.of(
+            "DATABASE_HOST", "rds.example", "DATABASE_POOL_SIZE", "8", "GIFMACHINE_PASSWORD", "x");
 
     assertThat(GifmachineConfig.fromEnvironment(env).database())
-        .isEqualTo(new DatabaseSettings.External(
-            "jdbc:postgresql://rds.example:5432/gifmachine?sslmode=prefer", "", "", 8));
-    assertThat(GifmachineConfig.fromEnvironment(Map.of("DATABASE_URL", "postgres://u@db/g", "GIFMACHINE_PASSWORD", "x"))
-        .database()).extracting(settings -> ((DatabaseSettings.External) settings).maximumPoolSize()).isEqualTo(16);
+        .isEqualTo(
+            new DatabaseSettings.External(
+                "jdbc:postgresql://rds.example:5432/gifmachine?sslmode=prefer", "", "", 8));
+    assertThat(
+            GifmachineConfig.fromEnvironment(
+                    Map.of("DATABASE_URL", "postgres://u@db/g", "GIFMACHINE_PASSWORD", "x"))
+                .database())
+        .extracting(settings -> ((DatabaseSettings.External) settings).maximumPoolSize())
+        .isEqualTo(16);
   }
 
   static Stream<Arguments> badEnvironments() {
     return Stream.of(
-        Arguments.of(Map.of("DATABASE_URL", "postgres://u:p@db/g"), "GIFMACHINE_PASSWORD is not set"),
+        Arguments.of(
+            Map.of("DATABASE_URL", "postgres://u:p@db/g"), "GIFMACHINE_PASSWORD is not set"),
         Arguments.of(Map.of("DATABASE_HOST", "db"), "GIFMACHINE_PASSWORD is not set"),
         Arguments.of(Map.of("PORT", "http"), "PORT is not a port number"),
         Arguments.of(Map.of("PORT", "70000"), "PORT is not a port number"),
@@ -106,12 +138,14 @@ class GifmachineConfigTest {
     assertThat(config.passwordGenerated()).isTrue();
     assertThat(config.password()).hasSizeGreaterThanOrEqualTo(20);
     assertThat(config.port()).isEqualTo(8123);
-    assertThat(GifmachineConfig.fromEnvironment(Map.of()).password()).isNotEqualTo(config.password());
+    assertThat(GifmachineConfig.fromEnvironment(Map.of()).password())
+        .isNotEqualTo(config.password());
   }
 
   @Test
   void local_mode_keeps_a_given_password_and_defaults_its_data_dir() {
-    GifmachineConfig config = GifmachineConfig.fromEnvironment(Map.of("GIFMACHINE_PASSWORD", "mine"));
+    GifmachineConfig config =
+        GifmachineConfig.fromEnvironment(Map.of("GIFMACHINE_PASSWORD", "mine"));
 
     assertThat(config.password()).isEqualTo("mine");
     assertThat(config.passwordGenerated()).isFalse();

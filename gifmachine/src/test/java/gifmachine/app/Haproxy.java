@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's haproxy standing in for the ALB: health checks on {@code /readyz}, no retries, no
  * redispatch, existing WebSocket tunnels left alone when a server goes down (as the ALB keeps
- * connections during deregistration). Servers can start disabled and be enabled through the
- * admin socket. Fails, never skips, when haproxy is missing.
+ * connections during deregistration). Servers can start disabled and be enabled through the admin
+ * socket. Fails, never skips, when haproxy is missing.
  */
 final class Haproxy implements AutoCloseable {
   static final Path HAPROXY = Path.of("/usr/sbin/haproxy");

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Requests an attacker (or a broken client) sends, over a raw socket where the JDK client would
- * refuse to: every one gets a 4xx with the API's JSON error body, never a 500 or an HTML page,
- * and none can grow the metrics.
+ * refuse to: every one gets a 4xx with the API's JSON error body, never a 500 or an HTML page, and
+ * none can grow the metrics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileRequestsIT {
@@ -139,12 +139,16 @@ class HostileRequestsIT {
             form("url=https%3A%2F%2Fexample.com%2Fa.gif&who=a%00b&secret=" + SECRET),
             "{\"error\":\"who: contains a NUL character\"}"),
         Arguments.of(
-            json("{\"url\":\"https://example.com/a.gif\",\"meme_top\":\"\\u0000\",\"secret\":\""
-                + SECRET + "\"}"),
+            json(
+                "{\"url\":\"https://example.com/a.gif\",\"meme_top\":\"\\u0000\",\"secret\":\""
+                    + SECRET
+                    + "\"}"),
             "{\"error\":\"meme_top: contains a NUL character\"}"),
         Arguments.of(
-            json("{\"url\":\"https://example.com/a.gif\",\"meme_bottom\":\"\\ud800\",\"secret\":\""
-                + SECRET + "\"}"),
+            json(
+                "{\"url\":\"https://example.com/a.gif\",\"meme_bottom\":\"\\ud800\",\"secret\":\""
+                    + SECRET
+                    + "\"}"),
             "{\"error\":\"meme_bottom: is not valid Unicode (a lone surrogate)\"}"),
         Arguments.of(
             form("url=https%3A%2F%2Fexample.com%2Fa%00.gif&secret=" + SECRET),
@@ -198,7 +202,8 @@ class HostileRequestsIT {
     var form =
         clients.send(
             form("url=https%3A%2F%2Fexample.com%2Ffirst.gif&url=https%3A%2F%2Fexample.com%2Flast.gif"
-                    + "&secret=" + SECRET)
+                    + "&secret="
+                    + SECRET)
                 .uri(app.baseUri().resolve("/gif")));
     assertThat(form.statusCode()).isEqualTo(200);
     assertThat(clients.get("/gif").body()).contains("last.gif").doesNotContain("first.gif");
@@ -206,7 +211,9 @@ class HostileRequestsIT {
     var json =
         clients.send(
             json("{\"url\":\"https://example.com/first-json.gif\","
-                    + "\"url\":\"https://example.com/last-json.gif\",\"secret\":\"" + SECRET + "\"}")
+                    + "\"url\":\"https://example.com/last-json.gif\",\"secret\":\""
+                    + SECRET
+                    + "\"}")
                 .uri(app.baseUri().resolve("/gif")));
     assertThat(json.statusCode()).isEqualTo(200);
     assertThat(clients.get("/gif").body()).contains("last-json.gif");
@@ -230,7 +237,10 @@ class HostileRequestsIT {
   }
 
   private long httpSeries() {
-    return clients.get("/metrics").body().lines()
+    return clients
+        .get("/metrics")
+        .body()
+        .lines()
         .filter(line -> line.startsWith("gifmachine_http_"))
         .count();
   }

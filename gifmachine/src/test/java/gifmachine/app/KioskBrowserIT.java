@@ -21,9 +21,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * Headless Chromium opens the kiosk; a gif served by this test and posted through the API shows
- * up with its meme text, live over the WebSocket. Driven through the DevTools protocol so the
- * test waits for real events instead of guessing times. Screenshot: {@code target/kiosk.png}.
+ * Headless Chromium opens the kiosk; a gif served by this test and posted through the API shows up
+ * with its meme text, live over the WebSocket. Driven through the DevTools protocol so the test
+ * waits for real events instead of guessing times. Screenshot: {@code target/kiosk.png}.
  */
 class KioskBrowserIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,8 +64,17 @@ class KioskBrowserIT {
       var posted =
           clients.postForm(
               "/gif",
-              Map.of("url", gifUrl, "who", "chromium", "meme_top", "hello kiosk",
-                  "meme_bottom", "<b>not bold</b> & fine", "secret", "pw"));
+              Map.of(
+                  "url",
+                  gifUrl,
+                  "who",
+                  "chromium",
+                  "meme_top",
+                  "hello kiosk",
+                  "meme_bottom",
+                  "<b>not bold</b> & fine",
+                  "secret",
+                  "pw"));
       assertThat(posted.statusCode()).isEqualTo(200);
 
       String probe =

@@ -25,9 +25,13 @@ class MainIT {
             Map.of("DATABASE_URL", "postgres://u:hunter2@127.0.0.1:" + closedPort + "/g"),
             "gifmachine: GIFMACHINE_PASSWORD is not set"),
         Arguments.of(
-            Map.of("DATABASE_URL", "postgres://u:hunter2@127.0.0.1:" + closedPort + "/g",
-                "GIFMACHINE_PASSWORD", "pw"),
-            "gifmachine: database migration failed: Connection to 127.0.0.1:" + closedPort
+            Map.of(
+                "DATABASE_URL",
+                "postgres://u:hunter2@127.0.0.1:" + closedPort + "/g",
+                "GIFMACHINE_PASSWORD",
+                "pw"),
+            "gifmachine: database migration failed: Connection to 127.0.0.1:"
+                + closedPort
                 + " refused"));
   }
 
@@ -41,8 +45,12 @@ class MainIT {
 
     String output = err.toString(StandardCharsets.UTF_8);
     assertThat(code).isEqualTo(2);
-    assertThat(output.lines().findFirst()).hasValueSatisfying(l -> assertThat(l).startsWith(firstLine));
+    assertThat(output.lines().findFirst())
+        .hasValueSatisfying(l -> assertThat(l).startsWith(firstLine));
     assertThat(output.lines().count()).isEqualTo(2);
-    assertThat(output).doesNotContain("hunter2").doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(output)
+        .doesNotContain("hunter2")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
   }
 }

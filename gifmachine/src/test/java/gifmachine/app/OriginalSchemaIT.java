@@ -17,8 +17,8 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * A database as the Ruby original left it (its table, ActiveRecord's bookkeeping, rows with
- * NULLs) is read by our app unchanged, and migrated around without being disturbed.
+ * A database as the Ruby original left it (its table, ActiveRecord's bookkeeping, rows with NULLs)
+ * is read by our app unchanged, and migrated around without being disturbed.
  */
 class OriginalSchemaIT {
 
@@ -64,17 +64,21 @@ class OriginalSchemaIT {
 
       var posted =
           clients.postForm(
-              "/gif", Map.of("url", "https://example.com/new.gif", "who", "java", "secret", "s3cret"));
+              "/gif",
+              Map.of("url", "https://example.com/new.gif", "who", "java", "secret", "s3cret"));
       assertThat(posted.statusCode()).isEqualTo(200);
       assertThat(posted.body()).contains("\"id\":4");
       awaitIndexes(name, "gifs_pkey", "gifs_search_trgm", "gifs_search_walk");
     }
 
-    try (Connection c =
-        DriverManager.getConnection(TestPostgres.jdbcUrl(name), "postgres", "")) {
-      assertThat(column(c, "SELECT version FROM schema_migrations")).containsExactly("20200224212737");
+    try (Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(name), "postgres", "")) {
+      assertThat(column(c, "SELECT version FROM schema_migrations"))
+          .containsExactly("20200224212737");
       assertThat(column(c, "SELECT value FROM ar_internal_metadata")).containsExactly("production");
-      assertThat(column(c, "SELECT version || ':' || description FROM flyway_schema_history ORDER BY installed_rank"))
+      assertThat(
+              column(
+                  c,
+                  "SELECT version || ':' || description FROM flyway_schema_history ORDER BY installed_rank"))
           .containsExactly("1:original schema", "2:Search indexes");
       assertThat(column(c, "SELECT who FROM gifs WHERE id = 4")).containsExactly("java");
     }
@@ -92,7 +96,8 @@ class OriginalSchemaIT {
       Clients clients = new Clients(app.baseUri());
       clients.postForm(
           "/gif",
-          Map.of("url", "https://example.com/t.gif", "meme_top", "Trigram-less", "secret", "s3cret"));
+          Map.of(
+              "url", "https://example.com/t.gif", "meme_top", "Trigram-less", "secret", "s3cret"));
       assertThat(clients.get("/search?query=GRAM-LE").body()).contains("Trigram-less - ");
       awaitIndexes(name, "gifs_pkey", "gifs_search_walk");
       assertThat(clients.get("/search?query=GRAM-LE").body()).contains("Trigram-less - ");
@@ -100,7 +105,10 @@ class OriginalSchemaIT {
 
     try (Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(name), "postgres", "")) {
       assertThat(column(c, "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).isEmpty();
-      assertThat(column(c, "SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
+      assertThat(
+              column(
+                  c,
+                  "SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
           .containsExactly("1:true", "2:true");
     }
   }

@@ -32,9 +32,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * {@code POST /gif} with generated form and JSON bodies (any characters, NUL and lone
- * surrogates, lengths around the limits, repeated fields, non-string JSON values, broken JSON):
- * never a 5xx, and every row stored obeys the field rules.
+ * {@code POST /gif} with generated form and JSON bodies (any characters, NUL and lone surrogates,
+ * lengths around the limits, repeated fields, non-string JSON values, broken JSON): never a 5xx,
+ * and every row stored obeys the field rules.
  */
 class PostGifFuzzIT {
   private static final String SECRET = "fuzz-secret";
@@ -68,19 +68,28 @@ class PostGifFuzzIT {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(30),
         Arbitraries.strings().withCharRange(' ', '~').ofMinLength(495).ofMaxLength(505),
-        Arbitraries.strings()
-            .all()
-            .ofMaxLength(20)
-            .map(s -> "https://example.com/" + s + ".gif"),
+        Arbitraries.strings().all().ofMaxLength(20).map(s -> "https://example.com/" + s + ".gif"),
         Arbitraries.strings()
             .alpha()
             .ofMinLength(2020)
             .ofMaxLength(2060)
             .map(s -> "http://example.com/" + s),
         Arbitraries.of(
-            "", " ", "\u0000", "\ud800", "\udc00x", "😀", "javascript:alert(1)", "http://",
-            "https://", "HTTPS://EXAMPLE.COM/A.GIF", " https://a.example/b.gif ", "ftp://a/b",
-            "https://exa mple.com/", "//example.com/a.gif", SECRET));
+            "",
+            " ",
+            "\u0000",
+            "\ud800",
+            "\udc00x",
+            "😀",
+            "javascript:alert(1)",
+            "http://",
+            "https://",
+            "HTTPS://EXAMPLE.COM/A.GIF",
+            " https://a.example/b.gif ",
+            "ftp://a/b",
+            "https://exa mple.com/",
+            "//example.com/a.gif",
+            SECRET));
   }
 
   @Provide
@@ -94,10 +103,7 @@ class PostGifFuzzIT {
         Combinators.combine(names, values()).as(Field::new).list().ofMaxSize(4);
     Arbitrary<List<Field>> plausible =
         Combinators.combine(
-                values().map(v -> "https://example.com/" + v.strip()),
-                values(),
-                values(),
-                values())
+                values().map(v -> "https://example.com/" + v.strip()), values(), values(), values())
             .as(
                 (url, who, top, bottom) ->
                     List.of(
@@ -132,14 +138,12 @@ class PostGifFuzzIT {
                         + URLEncoder.encode(f.value(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
 
-    check(
-        post("application/x-www-form-urlencoded", body.getBytes(StandardCharsets.US_ASCII)));
+    check(post("application/x-www-form-urlencoded", body.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Property(tries = 200)
   void json_posts_never_fail_the_server_nor_store_a_bad_row(
-      @ForAll("fields") List<Field> fields,
-      @ForAll("jsonShapes") int shape) throws SQLException {
+      @ForAll("fields") List<Field> fields, @ForAll("jsonShapes") int shape) throws SQLException {
     String body =
         fields.stream()
             .map(f -> jsonString(f.name()) + ":" + jsonValue(f.value(), shape))

@@ -3,6 +3,7 @@ package gifmachine.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import gifmachine.app.db.Database;
 import gifmachine.app.db.DatabaseSettings;
 import gifmachine.app.gif.Gif;
@@ -28,23 +29,54 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * Search through the new indexes returns exactly what the original query returned, in the same
  * order, on generated rows full of LIKE's special characters, mixed case and Unicode whose
- * lower-casing differs between Java and PostgreSQL. The same rows sit in two databases, one
- * without the search indexes (table scans) and one with them, where each plan is forced in turn.
+ * lower-casing differs between Java and PostgreSQL. The same rows sit in two databases, one without
+ * the search indexes (table scans) and one with them, where each plan is forced in turn.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchIT {
   private static final int ROWS = 2000;
   private static final List<String> TOKENS =
       List.of(
-          "cat", "Cat", "CAT", "dog", "100%", "50%_off", "a_b", "under_score", "back\\slash", "\\",
-          "%", "_", "ΣΊΣΥΦΟΣ", "σίσυφος", "Σίσυφος", "İstanbul", "ISTANBUL", "istanbul", "ıi",
-          "straße", "STRASSE", "Ǆ", "ǅ", "ǆ", "ὈΔΥΣΣΕΎΣ", "😀 grin", "naïve", "NAÏVE", "ﬁsh",
-          "x\u001fy", "top text", "Bottom", "K", "\u212a", "Å", "\u212b");
+          "cat",
+          "Cat",
+          "CAT",
+          "dog",
+          "100%",
+          "50%_off",
+          "a_b",
+          "under_score",
+          "back\\slash",
+          "\\",
+          "%",
+          "_",
+          "ΣΊΣΥΦΟΣ",
+          "σίσυφος",
+          "Σίσυφος",
+          "İstanbul",
+          "ISTANBUL",
+          "istanbul",
+          "ıi",
+          "straße",
+          "STRASSE",
+          "Ǆ",
+          "ǅ",
+          "ǆ",
+          "ὈΔΥΣΣΕΎΣ",
+          "😀 grin",
+          "naïve",
+          "NAÏVE",
+          "ﬁsh",
+          "x\u001fy",
+          "top text",
+          "Bottom",
+          "K",
+          "\u212a",
+          "Å",
+          "\u212b");
 
   private DatabaseSettings plain;
   private DatabaseSettings indexed;
@@ -59,8 +91,7 @@ class SearchIT {
       Database.open(settings).close(); // the app's migrations: the table, pg_trgm
       insertRows(settings, new Random(42));
     }
-    SearchIndexes indexes =
-        new SearchIndexes(() -> connect(indexed, ""), SearchText.BUILTIN);
+    SearchIndexes indexes = new SearchIndexes(() -> connect(indexed, ""), SearchText.BUILTIN);
     indexes.start();
     await()
         .atMost(Duration.ofSeconds(60))
@@ -137,8 +168,8 @@ class SearchIT {
 
   /**
    * Every query, every page: the new search against the definition (each column lower-cased by
-   * PostgreSQL, LIKE with the query's %, _ and \ escaped), and that definition against the
-   * original query verbatim wherever Java's lower-casing of the query agrees with PostgreSQL's.
+   * PostgreSQL, LIKE with the query's %, _ and \ escaped), and that definition against the original
+   * query verbatim wherever Java's lower-casing of the query agrees with PostgreSQL's.
    */
   private void assertEveryQueryMatchesTheReference(DatabaseSettings settings, String options)
       throws SQLException {
@@ -156,13 +187,16 @@ class SearchIT {
             break;
           }
         }
-        assertThat(actual).as("query %s", printable(query))
+        assertThat(actual)
+            .as("query %s", printable(query))
             .isEqualTo(expected.subList(0, Math.min(expected.size(), actual.size())));
-        assertThat(actual.size()).as("query %s", printable(query))
+        assertThat(actual.size())
+            .as("query %s", printable(query))
             .isEqualTo(Math.min(expected.size(), 4 * GifStore.PAGE_SIZE));
         if (lowered(c, query).equals(query.toLowerCase(Locale.ROOT))) {
           agreeing++;
-          assertThat(original(c, query)).as("original query %s", printable(query))
+          assertThat(original(c, query))
+              .as("original query %s", printable(query))
               .isEqualTo(expected);
         } else {
           disagreeing++;
@@ -178,9 +212,13 @@ class SearchIT {
     String p = "lower(CAST(? AS text) COLLATE pg_c_utf8)";
     return ids(
         c,
-        "SELECT id FROM gifs WHERE lower(who COLLATE pg_c_utf8) LIKE " + p
-            + " OR lower(meme_top COLLATE pg_c_utf8) LIKE " + p
-            + " OR lower(meme_bottom COLLATE pg_c_utf8) LIKE " + p + " ORDER BY id DESC",
+        "SELECT id FROM gifs WHERE lower(who COLLATE pg_c_utf8) LIKE "
+            + p
+            + " OR lower(meme_top COLLATE pg_c_utf8) LIKE "
+            + p
+            + " OR lower(meme_bottom COLLATE pg_c_utf8) LIKE "
+            + p
+            + " ORDER BY id DESC",
         "%" + escapeLike(query) + "%");
   }
 
@@ -223,8 +261,7 @@ class SearchIT {
   }
 
   private static String searchLowered(Connection c, String text) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT " + SearchText.BUILTIN.lower("?"))) {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + SearchText.BUILTIN.lower("?"))) {
       s.setString(1, text);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -302,8 +339,7 @@ class SearchIT {
     return new GifStore(pool, "unused", SearchText.BUILTIN);
   }
 
-  private static Connection connect(DatabaseSettings settings, String options)
-      throws SQLException {
+  private static Connection connect(DatabaseSettings settings, String options) throws SQLException {
     java.util.Properties props = new java.util.Properties();
     props.setProperty("user", "postgres");
     if (!options.isEmpty()) {

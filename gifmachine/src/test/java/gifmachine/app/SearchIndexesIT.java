@@ -16,9 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The search indexes are built concurrently after the app serves: an adopted database with rows
- * is searchable (by table scan) and ready before they exist, and an index a crash left INVALID
- * is dropped and rebuilt.
+ * The search indexes are built concurrently after the app serves: an adopted database with rows is
+ * searchable (by table scan) and ready before they exist, and an index a crash left INVALID is
+ * dropped and rebuilt.
  */
 class SearchIndexesIT {
 
@@ -59,11 +59,13 @@ class SearchIndexesIT {
                 clients
                     .postForm(
                         "/gif",
-                        Map.of("url", "https://example.com/n.gif", "who", "New", "secret", "s3cret"))
+                        Map.of(
+                            "url", "https://example.com/n.gif", "who", "New", "secret", "s3cret"))
                     .statusCode())
             .isEqualTo(200);
-        assertThat(OriginalSchemaIT.column(blocker, "SELECT relname FROM pg_class"
-                + " WHERE relname LIKE 'gifs_search%'"))
+        assertThat(
+                OriginalSchemaIT.column(
+                    blocker, "SELECT relname FROM pg_class" + " WHERE relname LIKE 'gifs_search%'"))
             .isEmpty();
 
         blocker.commit();
@@ -88,8 +90,11 @@ class SearchIndexesIT {
       } catch (SQLException expected) {
         assertThat(expected.getSQLState()).isEqualTo("23505");
       }
-      assertThat(OriginalSchemaIT.column(c, "SELECT indisvalid::text FROM pg_index"
-              + " WHERE indexrelid = 'gifs_search_trgm'::regclass"))
+      assertThat(
+              OriginalSchemaIT.column(
+                  c,
+                  "SELECT indisvalid::text FROM pg_index"
+                      + " WHERE indexrelid = 'gifs_search_trgm'::regclass"))
           .containsExactly("false");
     }
 
@@ -137,8 +142,9 @@ class SearchIndexesIT {
           .contains("top text 4942 - ");
     }
     try (Connection c = connect(name)) {
-      assertThat(OriginalSchemaIT.column(c, "SELECT relname FROM pg_class"
-              + " WHERE relname LIKE 'gifs_search%'"))
+      assertThat(
+              OriginalSchemaIT.column(
+                  c, "SELECT relname FROM pg_class" + " WHERE relname LIKE 'gifs_search%'"))
           .isEmpty();
     }
   }

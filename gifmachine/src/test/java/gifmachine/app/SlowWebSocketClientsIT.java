@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 100 clients open a WebSocket and never read while gifs keep coming: each one's queue stays
- * bounded, so the app (in its own JVM with a 256 MB heap that exits on running out) lives on,
- * drops them, and an ordinary kiosk keeps getting every gif.
+ * bounded, so the app (in its own JVM with a 256 MB heap that exits on running out) lives on, drops
+ * them, and an ordinary kiosk keeps getting every gif.
  */
 class SlowWebSocketClientsIT {
   private static final int NON_READERS = 100;
   private static final int POSTS = 5_000;
-  private static final Pattern CLIENTS = Pattern.compile("(?m)^gifmachine_websocket_clients (\\S+)$");
+  private static final Pattern CLIENTS =
+      Pattern.compile("(?m)^gifmachine_websocket_clients (\\S+)$");
 
   @Test
   void clients_that_never_read_are_dropped_and_memory_stays_bounded() throws Exception {
@@ -65,10 +66,14 @@ class SlowWebSocketClientsIT {
                           .postForm(
                               "/gif",
                               Map.of(
-                                  "url", "https://example.com/" + n + "/" + padding + ".gif",
-                                  "meme_top", "t".repeat(500),
-                                  "meme_bottom", "b".repeat(500),
-                                  "secret", "pw"))
+                                  "url",
+                                  "https://example.com/" + n + "/" + padding + ".gif",
+                                  "meme_top",
+                                  "t".repeat(500),
+                                  "meme_bottom",
+                                  "b".repeat(500),
+                                  "secret",
+                                  "pw"))
                           .statusCode()));
         }
         for (Future<Integer> result : results) {
@@ -100,7 +105,9 @@ class SlowWebSocketClientsIT {
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     OutputStream out = socket.getOutputStream();
     out.write(
-        ("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        ("GET / HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));

@@ -11,8 +11,8 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL for the whole test JVM (starting one costs seconds); each test class gets
- * a database of its own on it, so classes never see each other's rows.
+ * One real PostgreSQL for the whole test JVM (starting one costs seconds); each test class gets a
+ * database of its own on it, so classes never see each other's rows.
  */
 final class TestPostgres {
   private static EmbeddedPostgres server;
@@ -39,9 +39,9 @@ final class TestPostgres {
   }
 
   /**
-   * Settings for a new login role (password {@code pw}) that may connect to {@code database}
-   * and create tables in its public schema, but not extensions (pg_trgm is trusted: creating it
-   * takes CREATE on the database) and owns nothing yet.
+   * Settings for a new login role (password {@code pw}) that may connect to {@code database} and
+   * create tables in its public schema, but not extensions (pg_trgm is trusted: creating it takes
+   * CREATE on the database) and owns nothing yet.
    */
   static DatabaseSettings newRole(String prefix, String database) {
     String role = prefix + "_" + database;

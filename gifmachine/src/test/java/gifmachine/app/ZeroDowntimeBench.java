@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Before and after draining, interleaved in one run: the {@link ZeroDowntimeScenario} (without
- * the browser) against two runnable jars, one round each per turn. See {@code bench/drain}.
+ * Before and after draining, interleaved in one run: the {@link ZeroDowntimeScenario} (without the
+ * browser) against two runnable jars, one round each per turn. See {@code bench/drain}.
  *
  * <pre>{@code
  * java -cp <gifmachine test classpath> gifmachine.app.ZeroDowntimeBench before.jar after.jar 3
@@ -24,12 +24,12 @@ public final class ZeroDowntimeBench {
         ZeroDowntimeScenario.Result result;
         try {
           result =
-            new ZeroDowntimeScenario(
-                    env -> AppProcess.startJar(jar, env),
-                    Duration.ofSeconds(3),
-                    false,
-                    Path.of("target", "zero-downtime-bench", name + "-" + round))
-                .run();
+              new ZeroDowntimeScenario(
+                      env -> AppProcess.startJar(jar, env),
+                      Duration.ofSeconds(3),
+                      false,
+                      Path.of("target", "zero-downtime-bench", name + "-" + round))
+                  .run();
         } catch (Exception | AssertionError e) {
           System.out.printf("%s round %d: the scenario broke off: %s%n", name, round, e);
           continue;
@@ -38,9 +38,17 @@ public final class ZeroDowntimeBench {
             "%s round %d: GETs %d ok %d failed; POSTs %d ok %d failed; acknowledged but missing"
                 + " %d; kiosks on A %d: %d closed with a frame %s, %d cut; all got the next gif:"
                 + " %s; SIGTERM to exit %d ms%n",
-            name, round, result.getsOk(), result.getsFailed(), result.postsOk(),
-            result.postsFailed(), result.acknowledgedMissing(), result.kiosksOnA(),
-            result.kiosksClosedWithFrame(), result.closeCodes(), result.kiosksCutWithoutFrame(),
+            name,
+            round,
+            result.getsOk(),
+            result.getsFailed(),
+            result.postsOk(),
+            result.postsFailed(),
+            result.acknowledgedMissing(),
+            result.kiosksOnA(),
+            result.kiosksClosedWithFrame(),
+            result.closeCodes(),
+            result.kiosksCutWithoutFrame(),
             result.kiosksWithNextGif() == result.kiosksTotal(),
             result.sigtermToExit().toMillis());
       }

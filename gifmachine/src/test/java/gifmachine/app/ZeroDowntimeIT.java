@@ -7,15 +7,16 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Zero downtime on one machine: two Gifmachine processes on one PostgreSQL behind haproxy
- * (health check on {@code /readyz}, no retries, like the ALB), GETs and POSTs running through it,
- * kiosks (JDK WebSocket clients and a headless Chromium) on both; instance A gets SIGTERM.
+ * Zero downtime on one machine: two Gifmachine processes on one PostgreSQL behind haproxy (health
+ * check on {@code /readyz}, no retries, like the ALB), GETs and POSTs running through it, kiosks
+ * (JDK WebSocket clients and a headless Chromium) on both; instance A gets SIGTERM.
  */
 class ZeroDowntimeIT {
 
   @Test
-  void sigterm_under_load_fails_no_request_loses_no_gif_and_moves_every_kiosk_to_the_other_instance()
-      throws Exception {
+  void
+      sigterm_under_load_fails_no_request_loses_no_gif_and_moves_every_kiosk_to_the_other_instance()
+          throws Exception {
     // Longer than haproxy takes to notice (2 checks 250 ms apart, each answered in well under
     // a second even on a busy machine).
     Duration drain = Duration.ofSeconds(3);

@@ -45,14 +45,19 @@ import java.util.regex.Pattern;
  */
 final class ZeroDowntimeScenario {
   static final String SECRET = "zero-downtime";
+
   /** GET and POST workers: bounded, each stops after this many requests at the latest. */
   static final int GETTERS = 4;
+
   static final int POSTERS = 2;
   static final int MAX_REQUESTS_PER_WORKER = 20_000;
+
   /** Requests through the proxy before SIGTERM, and again after A has exited. */
   static final int WARM_REQUESTS = 200;
+
   static final int KIOSKS_BEFORE_B = 3;
   static final int KIOSKS_AFTER_B = 4;
+
   /** The smallest valid GIF, so Chromium really loads the image it is sent. */
   private static final byte[] PIXEL =
       Base64.getDecoder().decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
@@ -98,7 +103,8 @@ final class ZeroDowntimeScenario {
 
   /** Phases on stdout with their time since the start: where the test's time goes. */
   private void phase(String what) {
-    System.out.printf("zero-downtime %6d ms  %s%n", (System.nanoTime() - started) / 1_000_000, what);
+    System.out.printf(
+        "zero-downtime %6d ms  %s%n", (System.nanoTime() - started) / 1_000_000, what);
   }
 
   Result run() throws Exception {
@@ -107,9 +113,12 @@ final class ZeroDowntimeScenario {
     String jdbc = ((DatabaseSettings.External) db).jdbcUrl();
     Map<String, String> env =
         Map.of(
-            "DATABASE_URL", jdbc + (jdbc.contains("?") ? "&" : "?") + "user=postgres",
-            "GIFMACHINE_PASSWORD", SECRET,
-            "GIFMACHINE_DRAIN_SECONDS", Long.toString(drain.toSeconds()));
+            "DATABASE_URL",
+            jdbc + (jdbc.contains("?") ? "&" : "?") + "user=postgres",
+            "GIFMACHINE_PASSWORD",
+            SECRET,
+            "GIFMACHINE_DRAIN_SECONDS",
+            Long.toString(drain.toSeconds()));
     HttpServer images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     images.createContext(
         "/",
@@ -260,7 +269,8 @@ final class ZeroDowntimeScenario {
     }
   }
 
-  private static final Pattern CLIENTS = Pattern.compile("(?m)^gifmachine_websocket_clients (\\S+)");
+  private static final Pattern CLIENTS =
+      Pattern.compile("(?m)^gifmachine_websocket_clients (\\S+)");
 
   private static int kiosksOn(Clients instance) {
     Matcher m = CLIENTS.matcher(instance.get("/metrics").body());
@@ -315,7 +325,13 @@ final class ZeroDowntimeScenario {
 
     void start() {
       for (int w = 0; w < GETTERS; w++) {
-        workers.submit(() -> loop(n -> HttpRequest.newBuilder(front.resolve("/gif")).GET(), getsOk, getsFailed, null));
+        workers.submit(
+            () ->
+                loop(
+                    n -> HttpRequest.newBuilder(front.resolve("/gif")).GET(),
+                    getsOk,
+                    getsFailed,
+                    null));
       }
       for (int w = 0; w < POSTERS; w++) {
         String worker = "w" + w;
@@ -325,8 +341,12 @@ final class ZeroDowntimeScenario {
                     n -> {
                       String url = imageBase + worker + "-" + n + ".gif";
                       String body =
-                          "url=" + URLEncoder.encode(url, StandardCharsets.UTF_8)
-                              + "&who=load&meme_top=" + n + "&meme_bottom=&secret=" + SECRET;
+                          "url="
+                              + URLEncoder.encode(url, StandardCharsets.UTF_8)
+                              + "&who=load&meme_top="
+                              + n
+                              + "&meme_bottom=&secret="
+                              + SECRET;
                       return HttpRequest.newBuilder(front.resolve("/gif"))
                           .header("Content-Type", "application/x-www-form-urlencoded")
                           .header("X-Url", url)

@@ -66,13 +66,17 @@ public final class GreenChecks {
           || !page.body().contains("data-mode=\"kiosk\"")
           || !page.body().contains("/gif.js")) {
         return CheckResult.failed(
-            "kiosk page: GET / answered " + page.statusCode()
-                + " without the kiosk markup and its script: " + excerpt(page.body()));
+            "kiosk page: GET / answered "
+                + page.statusCode()
+                + " without the kiosk markup and its script: "
+                + excerpt(page.body()));
       }
       HttpResponse<String> script = get(base.resolve("/gif.js"), "*/*");
       if (script.statusCode() != 200 || !script.body().contains("WebSocket")) {
         return CheckResult.failed(
-            "kiosk page: GET /gif.js answered " + script.statusCode() + " "
+            "kiosk page: GET /gif.js answered "
+                + script.statusCode()
+                + " "
                 + excerpt(script.body()));
       }
     } catch (IOException e) {
@@ -96,8 +100,7 @@ public final class GreenChecks {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof WebSocketHandshakeException handshake) {
         return CheckResult.failed(
-            "WebSocket: GET / did not upgrade, answered "
-                + handshake.getResponse().statusCode());
+            "WebSocket: GET / did not upgrade, answered " + handshake.getResponse().statusCode());
       }
       return CheckResult.failed("WebSocket: handshake failed: " + describe(cause));
     } catch (TimeoutException e) {
@@ -116,8 +119,8 @@ public final class GreenChecks {
       return CheckResult.failed(
           "WebSocket: no first message (the latest gif) within " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
-      return CheckResult.failed("WebSocket: closed before its first message: "
-          + describe(e.getCause()));
+      return CheckResult.failed(
+          "WebSocket: closed before its first message: " + describe(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CheckResult.failed("WebSocket: interrupted");

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hook's handler, called with the event ECS sends at POST_TEST_TRAFFIC_SHIFT, against a real
- * Gifmachine on a real PostgreSQL, and against the ways a green revision can be broken.
- * Event shape: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
+ * Gifmachine on a real PostgreSQL, and against the ways a green revision can be broken. Event
+ * shape:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
  */
 class ValidationHookIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -117,8 +118,7 @@ class ValidationHookIT {
       assertThat(first)
           .containsEntry("hookStatus", "IN_PROGRESS")
           .containsEntry("callBackDelay", ValidationHook.CALL_BACK_DELAY_SECONDS)
-          .containsEntry(
-              "hookDetails", Map.of("testUrl", app.baseUri().toString(), "attempt", 2));
+          .containsEntry("hookDetails", Map.of("testUrl", app.baseUri().toString(), "attempt", 2));
       assertThat(last).containsEntry("hookStatus", "FAILED");
       assertThat((String) last.get("reason"))
           .startsWith("readiness: GET /readyz answered 503")
@@ -181,11 +181,10 @@ class ValidationHookIT {
   }
 
   /**
-   * A plain HTTP server in front of {@code app}: GETs are passed on, except where {@code
-   * override} gives a body for the path. It cannot upgrade connections to WebSockets.
+   * A plain HTTP server in front of {@code app}: GETs are passed on, except where {@code override}
+   * gives a body for the path. It cannot upgrade connections to WebSockets.
    */
-  private static HttpServer proxyTo(URI app, Function<String, String> override)
-      throws IOException {
+  private static HttpServer proxyTo(URI app, Function<String, String> override) throws IOException {
     HttpClient client = HttpClient.newHttpClient();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
@@ -201,7 +200,9 @@ class ValidationHookIT {
             HttpResponse<String> upstream =
                 client.send(
                     HttpRequest.newBuilder(app.resolve(exchange.getRequestURI().toString()))
-                        .header("Accept", String.valueOf(exchange.getRequestHeaders().getFirst("Accept")))
+                        .header(
+                            "Accept",
+                            String.valueOf(exchange.getRequestHeaders().getFirst("Accept")))
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
             respond(exchange, upstream.statusCode(), upstream.body());

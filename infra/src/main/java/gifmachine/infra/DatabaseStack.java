@@ -37,83 +37,91 @@ public final class DatabaseStack extends Stack {
   static final int BACKUP_DAYS = 7;
   static final int STORAGE_GB = 20;
   static final int PORT = 5432;
+
   /** Minor versions come from RDS's automatic minor upgrades, never from the template. */
   static final String POSTGRES_MAJOR_VERSION = "17";
 
   private final DatabaseInstance instance;
   private final ISecret secret;
 
-  public DatabaseStack(Construct scope, String id, StackProps props, DeploymentConfig config,
-      NetworkStack network) {
+  public DatabaseStack(
+      Construct scope, String id, StackProps props, DeploymentConfig config, NetworkStack network) {
     super(scope, id, props);
     // The major version only: RDS picks its current minor at creation, and after an automatic
     // minor upgrade the template still says "17", so no later update asks to go back to an older
     // (or retired) minor.
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion
-    IInstanceEngine engine = DatabaseInstanceEngine.postgres(PostgresInstanceEngineProps.builder()
-        .version(PostgresEngineVersion.of(POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSION))
-        .build());
+    IInstanceEngine engine =
+        DatabaseInstanceEngine.postgres(
+            PostgresInstanceEngineProps.builder()
+                .version(PostgresEngineVersion.of(POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSION))
+                .build());
 
-    SecurityGroup securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
-        .vpc(network.vpc())
-        .description("Gifmachine database: PostgreSQL from the service and monitoring only")
-        .allowAllOutbound(false)
-        .build();
+    SecurityGroup securityGroup =
+        SecurityGroup.Builder.create(this, "SecurityGroup")
+            .vpc(network.vpc())
+            .description("Gifmachine database: PostgreSQL from the service and monitoring only")
+            .allowAllOutbound(false)
+            .build();
     securityGroup.addIngressRule(network.serviceSecurityGroup(), Port.tcp(PORT), "Gifmachine");
     if (config.monitoring()) {
-      securityGroup.addIngressRule(network.monitoringSecurityGroup(), Port.tcp(PORT),
+      securityGroup.addIngressRule(
+          network.monitoringSecurityGroup(),
+          Port.tcp(PORT),
           "monitoring (database exporters, operators through ECS Exec)");
     }
 
-    DatabaseSecret generated = DatabaseSecret.Builder.create(this, "Secret")
-        .username(USER)
-        .dbname(DATABASE_NAME)
-        .build();
+    DatabaseSecret generated =
+        DatabaseSecret.Builder.create(this, "Secret").username(USER).dbname(DATABASE_NAME).build();
 
-    instance = DatabaseInstance.Builder.create(this, "Database")
-        .engine(engine)
-        .instanceType(new InstanceType(config.dbInstanceClass().substring("db.".length())))
-        .vpc(network.vpc())
-        .vpcSubnets(network.privateSubnets())
-        .securityGroups(List.of(securityGroup))
-        .credentials(Credentials.fromSecret(generated))
-        .databaseName(DATABASE_NAME)
-        .port(PORT)
-        .allocatedStorage(STORAGE_GB)
-        .storageType(StorageType.GP3)
-        .storageEncrypted(true)
-        .backupRetention(Duration.days(BACKUP_DAYS))
-        .copyTagsToSnapshot(true)
-        .autoMinorVersionUpgrade(true)
-        .multiAz(false)
-        .publiclyAccessible(false)
-        // `down` must be able to delete it; the final snapshot keeps the data.
-        .deletionProtection(false)
-        .removalPolicy(RemovalPolicy.SNAPSHOT)
-        .parameterGroup(ParameterGroup.Builder.create(this, "Parameters")
+    instance =
+        DatabaseInstance.Builder.create(this, "Database")
             .engine(engine)
-            .description("Gifmachine: TLS required")
-            .parameters(Map.of("rds.force_ssl", "1"))
-            .build())
-        .build();
+            .instanceType(new InstanceType(config.dbInstanceClass().substring("db.".length())))
+            .vpc(network.vpc())
+            .vpcSubnets(network.privateSubnets())
+            .securityGroups(List.of(securityGroup))
+            .credentials(Credentials.fromSecret(generated))
+            .databaseName(DATABASE_NAME)
+            .port(PORT)
+            .allocatedStorage(STORAGE_GB)
+            .storageType(StorageType.GP3)
+            .storageEncrypted(true)
+            .backupRetention(Duration.days(BACKUP_DAYS))
+            .copyTagsToSnapshot(true)
+            .autoMinorVersionUpgrade(true)
+            .multiAz(false)
+            .publiclyAccessible(false)
+            // `down` must be able to delete it; the final snapshot keeps the data.
+            .deletionProtection(false)
+            .removalPolicy(RemovalPolicy.SNAPSHOT)
+            .parameterGroup(
+                ParameterGroup.Builder.create(this, "Parameters")
+                    .engine(engine)
+                    .description("Gifmachine: TLS required")
+                    .parameters(Map.of("rds.force_ssl", "1"))
+                    .build())
+            .build();
     secret = instance.getSecret();
     if (!config.restoreSnapshot().isEmpty()) {
       restoreFrom(config.restoreSnapshot());
     }
 
     CfnOutput.Builder.create(this, StackOutputs.DATABASE_ENDPOINT)
-        .value(instance.getDbInstanceEndpointAddress()).build();
+        .value(instance.getDbInstanceEndpointAddress())
+        .build();
     CfnOutput.Builder.create(this, StackOutputs.DATABASE_SECRET_ARN)
-        .value(secret.getSecretArn()).build();
+        .value(secret.getSecretArn())
+        .build();
   }
 
   /**
    * The same instance, restored from a DB snapshot: the user name, database name and encryption
    * come from the snapshot (CloudFormation takes none of them beside {@code DBSnapshotIdentifier});
-   * the password is still set from this stack's secret. Naming a snapshot (or another one)
-   * replaces the instance, and once restored every later update must name the same snapshot
-   * again, or CloudFormation replaces it with an empty one: the CLI reads it back from
-   * {@link StackOutputs#RESTORED_FROM_SNAPSHOT}.
+   * the password is still set from this stack's secret. Naming a snapshot (or another one) replaces
+   * the instance, and once restored every later update must name the same snapshot again, or
+   * CloudFormation replaces it with an empty one: the CLI reads it back from {@link
+   * StackOutputs#RESTORED_FROM_SNAPSHOT}.
    * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsnapshotidentifier
    */
   private void restoreFrom(String snapshot) {

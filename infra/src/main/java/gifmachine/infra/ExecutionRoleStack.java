@@ -18,15 +18,16 @@ import software.constructs.Construct;
 
 /**
  * The role CloudFormation assumes to deploy the other stacks ({@code RoleARN} on every stack
- * operation; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html),
- * so that whoever runs {@code up} needs only CloudFormation rights on our stacks and {@code
+ * operation;
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html), so
+ * that whoever runs {@code up} needs only CloudFormation rights on our stacks and {@code
  * iam:PassRole} on this role, not the rights to create every resource. Its policies are {@link
- * ExecutionRolePolicy}'s grants for every resource type in {@link HandlerPermissions}, which a
- * test keeps equal to the types our templates use in any option combination.
+ * ExecutionRolePolicy}'s grants for every resource type in {@link HandlerPermissions}, which a test
+ * keeps equal to the types our templates use in any option combination.
  *
- * <p>The role's own name does not start with the deployment's name, so the IAM grants (roles
- * named {@code {deployment}-*}) do not reach it: CloudFormation cannot widen its own rights.
- * An administrator deploys this stack ({@code iam-policy --bootstrap}).
+ * <p>The role's own name does not start with the deployment's name, so the IAM grants (roles named
+ * {@code {deployment}-*}) do not reach it: CloudFormation cannot widen its own rights. An
+ * administrator deploys this stack ({@code iam-policy --bootstrap}).
  */
 public final class ExecutionRoleStack extends Stack {
 
@@ -34,17 +35,23 @@ public final class ExecutionRoleStack extends Stack {
 
   public ExecutionRoleStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
     super(scope, id, props);
-    List<ExecutionRolePolicy.Grant> grants = ExecutionRolePolicy.grants(HandlerPermissions.load(),
-        HandlerPermissions.load().resourceTypes(), config.deploymentName(), config.region());
+    List<ExecutionRolePolicy.Grant> grants =
+        ExecutionRolePolicy.grants(
+            HandlerPermissions.load(),
+            HandlerPermissions.load().resourceTypes(),
+            config.deploymentName(),
+            config.region());
     List<List<ExecutionRolePolicy.Grant>> documents =
         ExecutionRolePolicy.packed(grants, ExecutionRolePolicy::renderedLength);
-    role = Role.Builder.create(this, "CloudFormationExecutionRole")
-        .roleName(roleName(config))
-        .description("CloudFormation deploys " + config.deploymentName() + " with this role")
-        .assumedBy(ServicePrincipal.Builder.create("cloudformation.amazonaws.com")
-            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount())))
-            .build())
-        .build();
+    role =
+        Role.Builder.create(this, "CloudFormationExecutionRole")
+            .roleName(roleName(config))
+            .description("CloudFormation deploys " + config.deploymentName() + " with this role")
+            .assumedBy(
+                ServicePrincipal.Builder.create("cloudformation.amazonaws.com")
+                    .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", getAccount())))
+                    .build())
+            .build();
     for (int i = 0; i < documents.size(); i++) {
       PolicyDocument document = new PolicyDocument();
       documents.get(i).forEach(grant -> document.addStatements(statement(grant)));
@@ -65,8 +72,8 @@ public final class ExecutionRoleStack extends Stack {
   }
 
   /**
-   * The role's ARN in {@code config}'s account, known before the stack exists, so that the CLI
-   * can pass it to the stack operations it starts right after deploying this stack.
+   * The role's ARN in {@code config}'s account, known before the stack exists, so that the CLI can
+   * pass it to the stack operations it starts right after deploying this stack.
    */
   public static String roleArn(DeploymentConfig config) {
     if (config.account().isEmpty()) {
@@ -80,13 +87,15 @@ public final class ExecutionRoleStack extends Stack {
   }
 
   private static PolicyStatement statement(ExecutionRolePolicy.Grant grant) {
-    PolicyStatement.Builder builder = PolicyStatement.Builder.create()
-        .sid(grant.service().replaceAll("[^A-Za-z0-9]", ""))
-        .effect(Effect.ALLOW)
-        .actions(List.copyOf(grant.actions()))
-        .resources(grant.resources().stream()
-            .map(resource -> resource.contains("${") ? Fn.sub(resource) : resource)
-            .toList());
+    PolicyStatement.Builder builder =
+        PolicyStatement.Builder.create()
+            .sid(grant.service().replaceAll("[^A-Za-z0-9]", ""))
+            .effect(Effect.ALLOW)
+            .actions(List.copyOf(grant.actions()))
+            .resources(
+                grant.resources().stream()
+                    .map(resource -> resource.contains("${") ? Fn.sub(resource) : resource)
+                    .toList());
     if (!grant.regions().isEmpty()) {
       builder.conditions(Map.of("StringEquals", Map.of("aws:RequestedRegion", grant.regions())));
     }

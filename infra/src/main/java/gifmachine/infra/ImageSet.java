@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The container images a deployment runs, one reference for each {@link ImageName}: a
- * repository URI plus a {@code @sha256:} digest, or a tag.
+ * The container images a deployment runs, one reference for each {@link ImageName}: a repository
+ * URI plus a {@code @sha256:} digest, or a tag.
  *
  * <pre>{@code
  * ImageSet images = ImageSet.of(image -> registry + image.repositoryName() + "@sha256:" + digest);

@@ -19,11 +19,16 @@ import java.util.Objects;
 public record Rollout(Strategy strategy, TargetGroup live) {
 
   /** All traffic at once, 10 % first, or 20 % steps: ECS's BLUE_GREEN, CANARY and LINEAR. */
-  public enum Strategy { BLUE_GREEN, CANARY, LINEAR }
+  public enum Strategy {
+    BLUE_GREEN,
+    CANARY,
+    LINEAR
+  }
 
   /** One of the service's two target groups. */
   public enum TargetGroup {
-    BLUE, GREEN;
+    BLUE,
+    GREEN;
 
     public TargetGroup other() {
       return this == BLUE ? GREEN : BLUE;

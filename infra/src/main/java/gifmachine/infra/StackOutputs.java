@@ -16,18 +16,21 @@ public final class StackOutputs {
   public static final String CDEPOT_REPOSITORY_URI = "CdepotRepositoryUri";
   public static final String PROMETHEUS_REPOSITORY_URI = "PrometheusRepositoryUri";
   public static final String GRAFANA_REPOSITORY_URI = "GrafanaRepositoryUri";
+
   /** Registry stack: where the CLI uploads the validation hook's jar. */
   public static final String DEPLOYMENT_ARTIFACTS_BUCKET = "DeploymentArtifactsBucket";
 
   // network
   /** The network's two availability zones, comma-separated, as the first up chose them. */
   public static final String AVAILABILITY_ZONES = "AvailabilityZones";
+
   /** The NAT instance's AMI, as the first up (or the last --refresh-nat-image) resolved it. */
   public static final String NAT_IMAGE_ID = "NatImageId";
 
   // db
   /** The DB snapshot the database was restored from: later updates must name it again. */
   public static final String RESTORED_FROM_SNAPSHOT = "RestoredFromSnapshot";
+
   public static final String DATABASE_ENDPOINT = "DatabaseEndpoint";
   public static final String DATABASE_SECRET_ARN = "DatabaseSecretArn";
 
@@ -38,9 +41,12 @@ public final class StackOutputs {
   public static final String LOG_GROUP_NAME = "LogGroupName";
   public static final String BLUE_TARGET_GROUP_ARN = "BlueTargetGroupArn";
   public static final String GREEN_TARGET_GROUP_ARN = "GreenTargetGroupArn";
+
   /** The rule whose weights ECS moves: which target group serves production now. */
   public static final String PRODUCTION_LISTENER_RULE_ARN = "ProductionListenerRuleArn";
+
   public static final String TASK_DEFINITION_FAMILY = "TaskDefinitionFamily";
+
   /** Gifmachine stack, with a validation hook: its log group (one line per call). */
   public static final String VALIDATION_HOOK_LOG_GROUP = "ValidationHookLogGroup";
 

@@ -7,8 +7,8 @@ package gifmachine.infra;
  */
 public enum StackPart {
   /**
-   * The role CloudFormation deploys every other part with. An administrator deploys it (or
-   * changes it); the operator only passes it.
+   * The role CloudFormation deploys every other part with. An administrator deploys it (or changes
+   * it); the operator only passes it.
    */
   EXECUTION_ROLE("deployer"),
   /** ECR repositories for every image; deployed first so that images can be pushed. */

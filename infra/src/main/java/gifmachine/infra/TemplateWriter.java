@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Writes a synthesized app's templates to a folder, one {@code <stack name>.template.json} each,
- * for review, cfn-lint and checkov. As a program it synthesizes the default deployment (or the
- * one named by its arguments) and prints how long synthesis took:
+ * for review, cfn-lint and checkov. As a program it synthesizes the default deployment (or the one
+ * named by its arguments) and prints how long synthesis took:
  *
  * <pre>
  * java -cp infra.jar:… gifmachine.infra.TemplateWriter target/templates prod dundermiff eu-west-1
@@ -36,11 +36,12 @@ public final class TemplateWriter {
     String company = args.length > 2 ? args[2] : "dundermiff";
     String region = args.length > 3 ? args[3] : "eu-west-1";
     String digest = "@sha256:" + "0".repeat(64);
-    String registry = "123456789012.dkr.ecr." + region + ".amazonaws.com/" + environment + "-"
-        + company + "/";
-    DeploymentConfig config = DeploymentConfig.builder(environment, company, region)
-        .images(ImageSet.of(image -> registry + image.repositoryName() + digest))
-        .build();
+    String registry =
+        "123456789012.dkr.ecr." + region + ".amazonaws.com/" + environment + "-" + company + "/";
+    DeploymentConfig config =
+        DeploymentConfig.builder(environment, company, region)
+            .images(ImageSet.of(image -> registry + image.repositoryName() + digest))
+            .build();
     // More than one run shows the cold start (jsii starting node, loading aws-cdk-lib) apart
     // from warm synthesis; bench/infra/synth.sh uses it.
     int runs = Integer.getInteger("gifmachine.synth.runs", 1);
@@ -49,8 +50,8 @@ public final class TemplateWriter {
       long start = System.nanoTime();
       app = Infrastructure.synthesize(config);
       long millis = (System.nanoTime() - start) / 1_000_000;
-      System.out.printf("run %d: synthesized %d stacks in %d ms%n", run, app.stacks().size(),
-          millis);
+      System.out.printf(
+          "run %d: synthesized %d stacks in %d ms%n", run, app.stacks().size(), millis);
     }
     write(app, dir).forEach(file -> System.out.println(file));
   }

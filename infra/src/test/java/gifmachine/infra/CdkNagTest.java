@@ -42,8 +42,9 @@ class CdkNagTest {
 
   @BeforeAll
   static void readAllowList() throws IOException {
-    allowList = List.of(new ObjectMapper(new YAMLFactory())
-        .readValue(ALLOW_LIST.toFile(), Allowed[].class));
+    allowList =
+        List.of(
+            new ObjectMapper(new YAMLFactory()).readValue(ALLOW_LIST.toFile(), Allowed[].class));
   }
 
   static Stream<DeploymentConfig> configurations() {
@@ -54,27 +55,38 @@ class CdkNagTest {
   @MethodSource("configurations")
   void aws_solutions_rules_find_nothing_outside_the_allow_list(DeploymentConfig config) {
     List<Finding> findings = new ArrayList<>();
-    Infrastructure.synthesize(config, app -> {
-      Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(false).build()));
-      app.synth();
-      app.getNode().getChildren().stream()
-          .filter(Stack.class::isInstance)
-          .map(Stack.class::cast)
-          .forEach(stack -> {
-            Annotations annotations = Annotations.fromStack(stack);
-            Stream.concat(
-                    annotations.findError("*", Match.stringLikeRegexp(".*AwsSolutions-.*")).stream(),
-                    annotations.findWarning("*", Match.stringLikeRegexp(".*AwsSolutions-.*")).stream())
-                .map(CdkNagTest::finding)
-                .forEach(findings::add);
-          });
-    });
+    Infrastructure.synthesize(
+        config,
+        app -> {
+          Aspects.of(app)
+              .add(new AwsSolutionsChecks(NagPackProps.builder().verbose(false).build()));
+          app.synth();
+          app.getNode().getChildren().stream()
+              .filter(Stack.class::isInstance)
+              .map(Stack.class::cast)
+              .forEach(
+                  stack -> {
+                    Annotations annotations = Annotations.fromStack(stack);
+                    Stream.concat(
+                            annotations
+                                .findError("*", Match.stringLikeRegexp(".*AwsSolutions-.*"))
+                                .stream(),
+                            annotations
+                                .findWarning("*", Match.stringLikeRegexp(".*AwsSolutions-.*"))
+                                .stream())
+                        .map(CdkNagTest::finding)
+                        .forEach(findings::add);
+                  });
+        });
     List<String> unexpected = new ArrayList<>();
     for (Finding finding : findings) {
-      List<Allowed> matches = allowList.stream()
-          .filter(entry -> entry.rule().equals(finding.rule())
-              && Pattern.matches(entry.resource(), finding.resource()))
-          .toList();
+      List<Allowed> matches =
+          allowList.stream()
+              .filter(
+                  entry ->
+                      entry.rule().equals(finding.rule())
+                          && Pattern.matches(entry.resource(), finding.resource()))
+              .toList();
       if (matches.isEmpty()) {
         unexpected.add(finding.rule() + " " + finding.resource() + ": " + finding.message());
       }
@@ -86,7 +98,8 @@ class CdkNagTest {
   @AfterAll
   static void every_allow_list_entry_has_a_reason_and_is_still_needed() {
     assertThat(allowList).allSatisfy(entry -> assertThat(entry.why()).hasSizeGreaterThan(20));
-    assertThat(allowList).as("allow-list entries that match nothing any more")
+    assertThat(allowList)
+        .as("allow-list entries that match nothing any more")
         .allMatch(used::contains);
   }
 
@@ -94,10 +107,12 @@ class CdkNagTest {
     String text = String.valueOf(message.getEntry().getData());
     // A rule that could not evaluate an intrinsic function reports itself as
     // "CdkNagValidationFailure[AwsSolutions-EC23]: ...": the failure is the finding's rule.
-    String rule = text.startsWith("CdkNagValidationFailure")
-        ? text.replaceAll("(?s)^CdkNagValidationFailure\\[(AwsSolutions-[A-Za-z0-9]+)\\].*",
-            "CdkNagValidationFailure-$1")
-        : text.replaceAll("(?s)^(AwsSolutions-[A-Za-z0-9]+).*", "$1");
+    String rule =
+        text.startsWith("CdkNagValidationFailure")
+            ? text.replaceAll(
+                "(?s)^CdkNagValidationFailure\\[(AwsSolutions-[A-Za-z0-9]+)\\].*",
+                "CdkNagValidationFailure-$1")
+            : text.replaceAll("(?s)^(AwsSolutions-[A-Za-z0-9]+).*", "$1");
     return new Finding(rule, message.getId(), text.lines().findFirst().orElse(text));
   }
 }

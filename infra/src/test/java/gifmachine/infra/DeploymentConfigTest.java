@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DeploymentConfigTest {
 
   @ParameterizedTest(name = "{0}/{1}/{2} -> {3}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       Prod        | dundermiff | eu-west-1 | environment "Prod": must start with a lowercase letter
       prod        | dunder_miff| eu-west-1 | company "dunder_miff": must start with a lowercase letter
       1prod       | dundermiff | eu-west-1 | environment "1prod": must start
@@ -21,10 +24,13 @@ class DeploymentConfigTest {
       prod        | dundermiff | EU-WEST-1 | region "EU-WEST-1": not an AWS region name
       prod        | dundermiffdundermiffdundermiffdundermiff | eu-west-1 | environment and company "prod-dundermiffdundermiffdundermiffdundermiff": together at most 40 characters, got 45
       """)
-  void invalid_names_are_refused_saying_what_and_why(String environment, String company,
-      String region, String message) {
-    assertThatThrownBy(() -> DeploymentConfig.builder(environment, company, region)
-            .images(Deployments.IMAGES).build())
+  void invalid_names_are_refused_saying_what_and_why(
+      String environment, String company, String region, String message) {
+    assertThatThrownBy(
+            () ->
+                DeploymentConfig.builder(environment, company, region)
+                    .images(Deployments.IMAGES)
+                    .build())
         .isInstanceOf(InvalidDeploymentConfigException.class)
         .hasMessageStartingWith(message);
   }
@@ -39,7 +45,8 @@ class DeploymentConfigTest {
 
   @Test
   void a_malformed_certificate_account_or_instance_class_is_refused() {
-    assertThatThrownBy(() -> Deployments.defaultsBuilder().certificateArn("arn:aws:iam::1:x").build())
+    assertThatThrownBy(
+            () -> Deployments.defaultsBuilder().certificateArn("arn:aws:iam::1:x").build())
         .hasMessageStartingWith("certificate \"arn:aws:iam::1:x\": not an ACM certificate ARN");
     assertThatThrownBy(() -> Deployments.defaultsBuilder().account("12345").build())
         .hasMessage("account \"12345\": must be 12 digits");
@@ -49,15 +56,19 @@ class DeploymentConfigTest {
 
   @Test
   void valid_names_give_stack_names_tags_and_the_secret_name() {
-    DeploymentConfig config = DeploymentConfig.builder("qa-2", "acme-corp", "ap-southeast-2")
-        .images(Deployments.IMAGES).build();
+    DeploymentConfig config =
+        DeploymentConfig.builder("qa-2", "acme-corp", "ap-southeast-2")
+            .images(Deployments.IMAGES)
+            .build();
     assertThat(config.stackName(StackPart.DATABASE)).isEqualTo("qa-2-acme-corp-db");
     assertThat(config.apiPasswordSecretName()).isEqualTo("qa-2-acme-corp/gifmachine/api-password");
-    assertThat(config.tags()).containsEntry("Environment", "qa-2")
+    assertThat(config.tags())
+        .containsEntry("Environment", "qa-2")
         .containsEntry("Company", "acme-corp")
         .containsEntry("Service", "gifmachine-on-aws")
         .containsEntry(DeploymentConfig.DEPLOYMENT_TAG, "qa-2-acme-corp");
-    assertThat(config.cdepotUrl()).isEqualTo("http://cdepot.qa-2-acme-corp.gifmachine.internal:8002");
+    assertThat(config.cdepotUrl())
+        .isEqualTo("http://cdepot.qa-2-acme-corp.gifmachine.internal:8002");
     assertThat(config.certificate()).isEmpty();
   }
 }

@@ -3,8 +3,8 @@ package gifmachine.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Configurations the tests synthesize, each synthesized once per JVM (synthesis starts node and
@@ -16,8 +16,13 @@ final class Deployments {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Each image's digest a different letter repeated: gifmachine a…, csidecar b…, …, grafana e…. */
-  static final ImageSet IMAGES = ImageSet.of(image -> "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/"
-      + image.repositoryName() + "@sha256:" + String.valueOf((char) ('a' + image.ordinal())).repeat(64));
+  static final ImageSet IMAGES =
+      ImageSet.of(
+          image ->
+              "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-dundermiff/"
+                  + image.repositoryName()
+                  + "@sha256:"
+                  + String.valueOf((char) ('a' + image.ordinal())).repeat(64));
 
   /** The validation hook's jar as the CLI names it: by its content hash. */
   static final String HOOK_KEY = "hook/" + "f".repeat(64) + ".jar";
@@ -40,7 +45,10 @@ final class Deployments {
     return defaultsBuilder().originFacingPrefixListId(PREFIX_LIST).build();
   }
 
-  /** The CloudFront edge with everything it can have: own domain, WAF (deployed), on-demand monitoring. */
+  /**
+   * The CloudFront edge with everything it can have: own domain, WAF (deployed), on-demand
+   * monitoring.
+   */
   static DeploymentConfig cloudFrontOptions() {
     return defaultsBuilder()
         .originFacingPrefixListId(PREFIX_LIST)
@@ -53,7 +61,8 @@ final class Deployments {
   }
 
   static DeploymentConfig.Builder defaultsBuilder() {
-    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(IMAGES)
+    return DeploymentConfig.builder("prod", "dundermiff", "eu-west-1")
+        .images(IMAGES)
         .hookCodeKey(HOOK_KEY);
   }
 
@@ -70,8 +79,8 @@ final class Deployments {
   }
 
   /**
-   * Every option the other way: the internet-facing load balancer of old, NAT gateway,
-   * endpoints, x86, WAF, HTTPS, Grafana apart.
+   * Every option the other way: the internet-facing load balancer of old, NAT gateway, endpoints,
+   * x86, WAF, HTTPS, Grafana apart.
    */
   static DeploymentConfig everyOption() {
     return DeploymentConfig.builder("staging", "initech", "us-east-1")
@@ -108,8 +117,8 @@ final class Deployments {
   }
 
   static SynthesizedApp cloudFrontOptionsApp() {
-    return APPS.computeIfAbsent("cloudFrontOptions",
-        key -> Infrastructure.synthesize(cloudFrontOptions()));
+    return APPS.computeIfAbsent(
+        "cloudFrontOptions", key -> Infrastructure.synthesize(cloudFrontOptions()));
   }
 
   static JsonNode json(SynthesizedStack stack) {

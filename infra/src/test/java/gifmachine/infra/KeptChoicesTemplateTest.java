@@ -23,12 +23,14 @@ class KeptChoicesTemplateTest {
 
   @BeforeAll
   static void synthesize() {
-    SynthesizedApp app = Infrastructure.synthesize(Deployments.defaultsBuilder()
-        .originFacingPrefixListId(Deployments.PREFIX_LIST)
-        .availabilityZones(List.of("eu-west-1b", "eu-west-1c"))
-        .natImageId(AMI)
-        .restoreSnapshot(SNAPSHOT)
-        .build());
+    SynthesizedApp app =
+        Infrastructure.synthesize(
+            Deployments.defaultsBuilder()
+                .originFacingPrefixListId(Deployments.PREFIX_LIST)
+                .availabilityZones(List.of("eu-west-1b", "eu-west-1c"))
+                .natImageId(AMI)
+                .restoreSnapshot(SNAPSHOT)
+                .build());
     network = Deployments.template(app, StackPart.NETWORK);
     database = Deployments.template(app, StackPart.DATABASE);
     gifmachine = Deployments.template(app, StackPart.GIFMACHINE);
@@ -37,7 +39,10 @@ class KeptChoicesTemplateTest {
   @Test
   void the_subnets_are_in_the_chosen_zones_and_the_network_records_them() {
     assertThat(network.findResources("AWS::EC2::Subnet").values())
-        .extracting(subnet -> String.valueOf(((Map<?, ?>) ((Map<?, ?>) subnet).get("Properties")).get("AvailabilityZone")))
+        .extracting(
+            subnet ->
+                String.valueOf(
+                    ((Map<?, ?>) ((Map<?, ?>) subnet).get("Properties")).get("AvailabilityZone")))
         .containsOnly("eu-west-1b", "eu-west-1c");
     network.hasOutput(StackOutputs.AVAILABILITY_ZONES, Map.of("Value", "eu-west-1b,eu-west-1c"));
   }
@@ -51,14 +56,18 @@ class KeptChoicesTemplateTest {
 
   @Test
   void the_database_is_restored_from_the_snapshot_with_what_cloudformation_takes_beside_it() {
-    database.hasResourceProperties("AWS::RDS::DBInstance", Match.objectLike(Map.of(
-        "DBSnapshotIdentifier", SNAPSHOT,
-        "MasterUsername", Match.absent(),
-        "DBName", Match.absent(),
-        "StorageEncrypted", Match.absent(),
-        "MasterUserPassword", Match.anyValue())));
-    database.hasResource("AWS::RDS::DBInstance", Match.objectLike(Map.of(
-        "DeletionPolicy", "Snapshot", "UpdateReplacePolicy", "Snapshot")));
+    database.hasResourceProperties(
+        "AWS::RDS::DBInstance",
+        Match.objectLike(
+            Map.of(
+                "DBSnapshotIdentifier", SNAPSHOT,
+                "MasterUsername", Match.absent(),
+                "DBName", Match.absent(),
+                "StorageEncrypted", Match.absent(),
+                "MasterUserPassword", Match.anyValue())));
+    database.hasResource(
+        "AWS::RDS::DBInstance",
+        Match.objectLike(Map.of("DeletionPolicy", "Snapshot", "UpdateReplacePolicy", "Snapshot")));
     database.hasOutput(StackOutputs.RESTORED_FROM_SNAPSHOT, Map.of("Value", SNAPSHOT));
   }
 
@@ -70,16 +79,30 @@ class KeptChoicesTemplateTest {
 
   @Test
   void zones_of_another_region_a_malformed_image_or_snapshot_are_refused() {
-    assertThatThrownBy(() -> Deployments.defaultsBuilder().availabilityZones(List.of("us-east-1a", "us-east-1b")).build())
-        .isInstanceOf(InvalidDeploymentConfigException.class).hasMessageContaining("two different zones of eu-west-1");
-    assertThatThrownBy(() -> Deployments.defaultsBuilder().availabilityZones(List.of("eu-west-1a", "eu-west-1a")).build())
+    assertThatThrownBy(
+            () ->
+                Deployments.defaultsBuilder()
+                    .availabilityZones(List.of("us-east-1a", "us-east-1b"))
+                    .build())
+        .isInstanceOf(InvalidDeploymentConfigException.class)
+        .hasMessageContaining("two different zones of eu-west-1");
+    assertThatThrownBy(
+            () ->
+                Deployments.defaultsBuilder()
+                    .availabilityZones(List.of("eu-west-1a", "eu-west-1a"))
+                    .build())
         .isInstanceOf(InvalidDeploymentConfigException.class);
     assertThatThrownBy(() -> Deployments.defaultsBuilder().natImageId("ubuntu").build())
-        .isInstanceOf(InvalidDeploymentConfigException.class).hasMessageContaining("not an AMI ID");
+        .isInstanceOf(InvalidDeploymentConfigException.class)
+        .hasMessageContaining("not an AMI ID");
     assertThatThrownBy(() -> Deployments.defaultsBuilder().restoreSnapshot("snap--1").build())
-        .isInstanceOf(InvalidDeploymentConfigException.class).hasMessageContaining("not a DB snapshot name");
-    assertThat(Deployments.defaultsBuilder()
-        .restoreSnapshot("arn:aws:rds:eu-west-1:123456789012:snapshot:prod-final-1").build().restoreSnapshot())
+        .isInstanceOf(InvalidDeploymentConfigException.class)
+        .hasMessageContaining("not a DB snapshot name");
+    assertThat(
+            Deployments.defaultsBuilder()
+                .restoreSnapshot("arn:aws:rds:eu-west-1:123456789012:snapshot:prod-final-1")
+                .build()
+                .restoreSnapshot())
         .isEqualTo("arn:aws:rds:eu-west-1:123456789012:snapshot:prod-final-1");
   }
 }

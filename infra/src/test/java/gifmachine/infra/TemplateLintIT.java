@@ -39,10 +39,11 @@ class TemplateLintIT {
   @BeforeAll
   static void writeTemplates() throws IOException {
     files.addAll(TemplateWriter.write(Deployments.defaultApp(), TEMPLATES.resolve("defaults")));
-    files.addAll(TemplateWriter.write(Deployments.everyOptionApp(),
-        TEMPLATES.resolve("every-option")));
-    files.addAll(TemplateWriter.write(Deployments.cloudFrontOptionsApp(),
-        TEMPLATES.resolve("cloudfront-options")));
+    files.addAll(
+        TemplateWriter.write(Deployments.everyOptionApp(), TEMPLATES.resolve("every-option")));
+    files.addAll(
+        TemplateWriter.write(
+            Deployments.cloudFrontOptionsApp(), TEMPLATES.resolve("cloudfront-options")));
   }
 
   @Test
@@ -57,15 +58,26 @@ class TemplateLintIT {
   @Test
   void checkov_fails_nothing_outside_the_allow_list_and_every_entry_is_still_needed()
       throws Exception {
-    List<Allowed> allowList = List.of(new ObjectMapper(new YAMLFactory())
-        .readValue(ALLOW_LIST.toFile(), Allowed[].class));
+    List<Allowed> allowList =
+        List.of(
+            new ObjectMapper(new YAMLFactory()).readValue(ALLOW_LIST.toFile(), Allowed[].class));
     assertThat(allowList).allSatisfy(entry -> assertThat(entry.why()).isNotBlank());
 
     List<String> unexpected = new ArrayList<>();
     Set<Allowed> used = new HashSet<>();
     for (String folder : List.of("defaults", "every-option", "cloudfront-options")) {
-      Result result = run(List.of("checkov", "-d", TEMPLATES.resolve(folder).toString(),
-          "--framework", "cloudformation", "--output", "json", "--quiet", "--skip-download"));
+      Result result =
+          run(
+              List.of(
+                  "checkov",
+                  "-d",
+                  TEMPLATES.resolve(folder).toString(),
+                  "--framework",
+                  "cloudformation",
+                  "--output",
+                  "json",
+                  "--quiet",
+                  "--skip-download"));
       assertThat(result.exitCode()).as(result.output()).isIn(0, 1);
       String json = result.output().substring(result.output().indexOf('{'));
       JsonNode report = new ObjectMapper().readTree(json);
@@ -73,29 +85,41 @@ class TemplateLintIT {
       for (JsonNode failed : report.path("results").path("failed_checks")) {
         String check = failed.path("check_id").asText();
         String resource = failed.path("resource").asText();
-        List<Allowed> matches = allowList.stream()
-            .filter(entry -> entry.check().equals(check)
-                && Pattern.matches(entry.resource(), resource))
-            .toList();
+        List<Allowed> matches =
+            allowList.stream()
+                .filter(
+                    entry ->
+                        entry.check().equals(check) && Pattern.matches(entry.resource(), resource))
+                .toList();
         if (matches.isEmpty()) {
-          unexpected.add(folder + failed.path("file_path").asText() + ": " + check + " "
-              + resource + " (" + failed.path("check_name").asText() + ")");
+          unexpected.add(
+              folder
+                  + failed.path("file_path").asText()
+                  + ": "
+                  + check
+                  + " "
+                  + resource
+                  + " ("
+                  + failed.path("check_name").asText()
+                  + ")");
         }
         used.addAll(matches);
       }
     }
     assertThat(unexpected).as("failed checks not in " + ALLOW_LIST).isEmpty();
-    assertThat(allowList).as("allow-list entries that match nothing any more")
+    assertThat(allowList)
+        .as("allow-list entries that match nothing any more")
         .allMatch(used::contains);
   }
 
   private static Result run(List<String> command) throws Exception {
     Path log = Files.createTempFile("lint-", ".log");
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(false)
-        .redirectOutput(log.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(false)
+            .redirectOutput(log.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!process.waitFor(TIMEOUT.amount(), TIMEOUT.unit())) {
       process.destroyForcibly();
       throw new AssertionError(command.get(0) + " did not finish within " + TIMEOUT);

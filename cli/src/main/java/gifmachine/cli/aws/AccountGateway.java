@@ -3,9 +3,9 @@ package gifmachine.cli.aws;
 import java.util.List;
 
 /**
- * Who we are and where we can deploy: STS caller identity, EC2 regions, availability zones and
- * the instance types they offer, and the account's service-linked roles. The pre-flight checks
- * use these before anything is created.
+ * Who we are and where we can deploy: STS caller identity, EC2 regions, availability zones and the
+ * instance types they offer, and the account's service-linked roles. The pre-flight checks use
+ * these before anything is created.
  */
 public interface AccountGateway {
 
@@ -21,8 +21,8 @@ public interface AccountGateway {
   List<String> availabilityZones();
 
   /**
-   * The ID of an AWS-managed prefix list in the client's region by its name, e.g.
-   * {@code com.amazonaws.global.cloudfront.origin-facing} (EC2 DescribeManagedPrefixLists).
+   * The ID of an AWS-managed prefix list in the client's region by its name, e.g. {@code
+   * com.amazonaws.global.cloudfront.origin-facing} (EC2 DescribeManagedPrefixLists).
    */
   java.util.Optional<String> managedPrefixListId(String name);
 
@@ -30,14 +30,14 @@ public interface AccountGateway {
   List<String> zonesOffering(String instanceType);
 
   /**
-   * The value of a public SSM parameter of the client's region, e.g. the newest Amazon Linux
-   * AMI under {@code /aws/service/ami-amazon-linux-latest/...}; empty when there is none.
+   * The value of a public SSM parameter of the client's region, e.g. the newest Amazon Linux AMI
+   * under {@code /aws/service/ami-amazon-linux-latest/...}; empty when there is none.
    */
   java.util.Optional<String> publicParameter(String name);
 
   /**
-   * Creates the service-linked role of {@code service} (e.g. {@code ecs.amazonaws.com});
-   * returns false when the account already has it.
+   * Creates the service-linked role of {@code service} (e.g. {@code ecs.amazonaws.com}); returns
+   * false when the account already has it.
    */
   boolean createServiceLinkedRole(String service);
 }

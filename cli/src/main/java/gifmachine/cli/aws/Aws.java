@@ -2,8 +2,8 @@ package gifmachine.cli.aws;
 
 /**
  * Every AWS gateway the CLI uses, for one region and set of credentials (and CloudFormation in
- * us-east-1 too, where the CloudFront firewall stack lives: {@link #forDeployment}). {@link AwsConnector}
- * builds the real ones; tests build this from in-memory or emulator-backed parts.
+ * us-east-1 too, where the CloudFront firewall stack lives: {@link #forDeployment}). {@link
+ * AwsConnector} builds the real ones; tests build this from in-memory or emulator-backed parts.
  */
 public record Aws(
     CloudFormationGateway cloudFormation,
@@ -17,37 +17,95 @@ public record Aws(
     DatabaseGateway databases,
     CloudFormationGateway cloudFrontCloudFormation,
     PipelineGateway pipelines,
-    AutoCloseable resources) implements AutoCloseable {
+    AutoCloseable resources)
+    implements AutoCloseable {
 
   /** Without the pipeline and RDS (tests of commands that never reach them): their calls fail. */
-  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
-      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
-      TaggingGateway tagging, CloudFormationGateway cloudFrontCloudFormation, AutoCloseable resources) {
-    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, DatabaseGateway.unavailable(),
-        cloudFrontCloudFormation, PipelineGateway.unavailable(), resources);
+  public Aws(
+      CloudFormationGateway cloudFormation,
+      AccountGateway account,
+      SecretsGateway secrets,
+      RegistryGateway registry,
+      BucketGateway buckets,
+      ServiceGateway services,
+      LogsGateway logs,
+      TaggingGateway tagging,
+      CloudFormationGateway cloudFrontCloudFormation,
+      AutoCloseable resources) {
+    this(
+        cloudFormation,
+        account,
+        secrets,
+        registry,
+        buckets,
+        services,
+        logs,
+        tagging,
+        DatabaseGateway.unavailable(),
+        cloudFrontCloudFormation,
+        PipelineGateway.unavailable(),
+        resources);
   }
 
   /** Without the pipeline (tests of commands that never reach it): its calls fail. */
-  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
-      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
-      TaggingGateway tagging, DatabaseGateway databases, CloudFormationGateway cloudFrontCloudFormation,
+  public Aws(
+      CloudFormationGateway cloudFormation,
+      AccountGateway account,
+      SecretsGateway secrets,
+      RegistryGateway registry,
+      BucketGateway buckets,
+      ServiceGateway services,
+      LogsGateway logs,
+      TaggingGateway tagging,
+      DatabaseGateway databases,
+      CloudFormationGateway cloudFrontCloudFormation,
       AutoCloseable resources) {
-    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, databases,
-        cloudFrontCloudFormation, PipelineGateway.unavailable(), resources);
+    this(
+        cloudFormation,
+        account,
+        secrets,
+        registry,
+        buckets,
+        services,
+        logs,
+        tagging,
+        databases,
+        cloudFrontCloudFormation,
+        PipelineGateway.unavailable(),
+        resources);
   }
 
   /** Without RDS (tests of commands that never reach it): its calls fail. */
-  public Aws(CloudFormationGateway cloudFormation, AccountGateway account, SecretsGateway secrets,
-      RegistryGateway registry, BucketGateway buckets, ServiceGateway services, LogsGateway logs,
-      TaggingGateway tagging, CloudFormationGateway cloudFrontCloudFormation, PipelineGateway pipelines,
+  public Aws(
+      CloudFormationGateway cloudFormation,
+      AccountGateway account,
+      SecretsGateway secrets,
+      RegistryGateway registry,
+      BucketGateway buckets,
+      ServiceGateway services,
+      LogsGateway logs,
+      TaggingGateway tagging,
+      CloudFormationGateway cloudFrontCloudFormation,
+      PipelineGateway pipelines,
       AutoCloseable resources) {
-    this(cloudFormation, account, secrets, registry, buckets, services, logs, tagging, DatabaseGateway.unavailable(),
-        cloudFrontCloudFormation, pipelines, resources);
+    this(
+        cloudFormation,
+        account,
+        secrets,
+        registry,
+        buckets,
+        services,
+        logs,
+        tagging,
+        DatabaseGateway.unavailable(),
+        cloudFrontCloudFormation,
+        pipelines,
+        resources);
   }
 
   /**
-   * The same gateways with {@link #cloudFormation()} routing each of the deployment's stacks to
-   * its region (DeploymentConfig#regionOf): the firewall stack to us-east-1, the rest home.
+   * The same gateways with {@link #cloudFormation()} routing each of the deployment's stacks to its
+   * region (DeploymentConfig#regionOf): the firewall stack to us-east-1, the rest home.
    */
   public Aws forDeployment(gifmachine.infra.DeploymentConfig config) {
     java.util.Set<String> elsewhere = new java.util.HashSet<>();
@@ -56,9 +114,19 @@ public record Aws(
         elsewhere.add(config.stackName(part));
       }
     }
-    return new Aws(new StackRegions(cloudFormation, cloudFrontCloudFormation, elsewhere), account,
-        secrets, registry, buckets, services, logs, tagging, databases, cloudFrontCloudFormation,
-        pipelines, resources);
+    return new Aws(
+        new StackRegions(cloudFormation, cloudFrontCloudFormation, elsewhere),
+        account,
+        secrets,
+        registry,
+        buckets,
+        services,
+        logs,
+        tagging,
+        databases,
+        cloudFrontCloudFormation,
+        pipelines,
+        resources);
   }
 
   @Override

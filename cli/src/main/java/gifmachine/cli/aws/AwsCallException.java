@@ -2,8 +2,8 @@ package gifmachine.cli.aws;
 
 /**
  * A failed AWS call, classified so that callers can decide what to do without knowing the SDK:
- * retry when {@link Kind#THROTTLED}, treat {@link Kind#NOT_FOUND} as absence, and explain the
- * rest to the user ({@code what happened: why}).
+ * retry when {@link Kind#THROTTLED}, treat {@link Kind#NOT_FOUND} as absence, and explain the rest
+ * to the user ({@code what happened: why}).
  */
 public final class AwsCallException extends RuntimeException {
 

@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
-import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -43,19 +43,24 @@ public final class AwsConnector {
   private AwsConnector() {}
 
   public static Aws connect(AwsSettings settings) {
-    SdkHttpClient http = ApacheHttpClient.builder()
-        .connectionTimeout(Duration.ofSeconds(5))
-        .socketTimeout(Duration.ofSeconds(60))
-        .build();
-    AwsCredentialsProvider credentials = settings.namedProfile()
-        .<AwsCredentialsProvider>map(p -> ProfileCredentialsProvider.builder().profileName(p).build())
-        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    SdkHttpClient http =
+        ApacheHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(60))
+            .build();
+    AwsCredentialsProvider credentials =
+        settings
+            .namedProfile()
+            .<AwsCredentialsProvider>map(
+                p -> ProfileCredentialsProvider.builder().profileName(p).build())
+            .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     List<SdkClient> clients = new ArrayList<>();
     Factory factory = new Factory(settings, http, credentials, clients);
 
     CloudFormationClient cloudFormation = factory.build(CloudFormationClient.builder());
     // A CLOUDFRONT-scope WAF web ACL can only be created in us-east-1 (FirewallStack).
-    CloudFormationClient cloudFormationUsEast1 = factory.build(CloudFormationClient.builder(), Region.US_EAST_1);
+    CloudFormationClient cloudFormationUsEast1 =
+        factory.build(CloudFormationClient.builder(), Region.US_EAST_1);
     StsClient sts = factory.build(StsClient.builder());
     Ec2Client ec2 = factory.build(Ec2Client.builder());
     // Regions are listed from us-east-1: in an unknown region there is no endpoint to ask.
@@ -64,11 +69,13 @@ public final class AwsConnector {
     IamClient iam = factory.build(IamClient.builder(), Region.AWS_GLOBAL);
     SecretsManagerClient secrets = factory.build(SecretsManagerClient.builder());
     EcrClient ecr = factory.build(EcrClient.builder());
-    S3Client s3 = factory.build(S3Client.builder().forcePathStyle(settings.endpointOverride().isPresent()));
+    S3Client s3 =
+        factory.build(S3Client.builder().forcePathStyle(settings.endpointOverride().isPresent()));
     EcsClient ecs = factory.build(EcsClient.builder());
     ElasticLoadBalancingV2Client elb = factory.build(ElasticLoadBalancingV2Client.builder());
     CloudWatchLogsClient logs = factory.build(CloudWatchLogsClient.builder());
-    ResourceGroupsTaggingApiClient tagging = factory.build(ResourceGroupsTaggingApiClient.builder());
+    ResourceGroupsTaggingApiClient tagging =
+        factory.build(ResourceGroupsTaggingApiClient.builder());
     SsmClient ssm = factory.build(SsmClient.builder());
     RdsClient rds = factory.build(RdsClient.builder());
     CodePipelineClient codePipeline = factory.build(CodePipelineClient.builder());
@@ -93,21 +100,32 @@ public final class AwsConnector {
   }
 
   private record Factory(
-      AwsSettings settings, SdkHttpClient http, AwsCredentialsProvider credentials, List<SdkClient> clients) {
+      AwsSettings settings,
+      SdkHttpClient http,
+      AwsCredentialsProvider credentials,
+      List<SdkClient> clients) {
 
     @SuppressWarnings("unchecked")
-    <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends SdkClient>
+    <
+            B extends
+                AwsClientBuilder<B, C>
+                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+            C extends SdkClient>
         C build(B builder) {
       return build(builder, Region.of(settings.region()));
     }
 
-    <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends SdkClient>
+    <
+            B extends
+                AwsClientBuilder<B, C>
+                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+            C extends SdkClient>
         C build(B builder, Region region) {
-      builder.region(region)
+      builder
+          .region(region)
           .credentialsProvider(credentials)
-          .overrideConfiguration(ClientOverrideConfiguration.builder()
-              .apiCallTimeout(Duration.ofMinutes(2))
-              .build());
+          .overrideConfiguration(
+              ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(2)).build());
       builder.httpClient(http);
       settings.endpointOverride().ifPresent(builder::endpointOverride);
       C client = builder.build();

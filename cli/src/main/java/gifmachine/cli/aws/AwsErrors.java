@@ -9,21 +9,41 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Turns SDK exceptions into {@link AwsCallException}s with a {@link Kind}, in one place, so that
- * no caller above {@code aws/} sees an SDK type.
+ * Turns SDK exceptions into {@link AwsCallException}s with a {@link Kind}, in one place, so that no
+ * caller above {@code aws/} sees an SDK type.
  */
 final class AwsErrors {
 
-  private static final Set<String> THROTTLING = Set.of(
-      "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-      "ProvisionedThroughputExceededException", "SlowDown");
-  private static final Set<String> CREDENTIALS = Set.of(
-      "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-      "UnrecognizedClientException", "AuthFailure", "InvalidAccessKeyId", "MissingAuthenticationToken");
-  private static final Set<String> NOT_FOUND = Set.of(
-      "ResourceNotFoundException", "NoSuchBucket", "RepositoryNotFoundException", "ClusterNotFoundException",
-      "ServiceNotFoundException", "NoSuchEntity", "TargetGroupNotFound", "NotFound",
-      "DBSnapshotNotFound", "ParameterNotFound");
+  private static final Set<String> THROTTLING =
+      Set.of(
+          "Throttling",
+          "ThrottlingException",
+          "TooManyRequestsException",
+          "RequestLimitExceeded",
+          "ProvisionedThroughputExceededException",
+          "SlowDown");
+  private static final Set<String> CREDENTIALS =
+      Set.of(
+          "InvalidClientTokenId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "ExpiredTokenException",
+          "UnrecognizedClientException",
+          "AuthFailure",
+          "InvalidAccessKeyId",
+          "MissingAuthenticationToken");
+  private static final Set<String> NOT_FOUND =
+      Set.of(
+          "ResourceNotFoundException",
+          "NoSuchBucket",
+          "RepositoryNotFoundException",
+          "ClusterNotFoundException",
+          "ServiceNotFoundException",
+          "NoSuchEntity",
+          "TargetGroupNotFound",
+          "NotFound",
+          "DBSnapshotNotFound",
+          "ParameterNotFound");
 
   private AwsErrors() {}
 
@@ -36,27 +56,36 @@ final class AwsErrors {
   }
 
   static void run(String operation, Runnable call) {
-    call(operation, () -> {
-      call.run();
-      return null;
-    });
+    call(
+        operation,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   static AwsCallException translate(String operation, SdkException e) {
     if (e instanceof AwsServiceException service) {
-      String code = service.awsErrorDetails() == null ? "" : String.valueOf(service.awsErrorDetails().errorCode());
-      String message = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
-          ? service.getMessage() : service.awsErrorDetails().errorMessage();
+      String code =
+          service.awsErrorDetails() == null
+              ? ""
+              : String.valueOf(service.awsErrorDetails().errorCode());
+      String message =
+          service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
+              ? service.getMessage()
+              : service.awsErrorDetails().errorMessage();
       Kind kind;
       if (service.isThrottlingException() || THROTTLING.contains(code)) {
         kind = Kind.THROTTLED;
       } else if (CREDENTIALS.contains(code)) {
         kind = Kind.CREDENTIALS;
-      } else if (code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation")
+      } else if (code.startsWith("AccessDenied")
+          || code.equals("UnauthorizedOperation")
           || service.statusCode() == 403) {
         // A denied HEAD (S3's HeadObject) has no body to name an error code: its 403 says it.
         kind = Kind.ACCESS_DENIED;
-      } else if (NOT_FOUND.contains(code) || service.statusCode() == 404
+      } else if (NOT_FOUND.contains(code)
+          || service.statusCode() == 404
           || message.toLowerCase(Locale.ROOT).contains("does not exist")) {
         kind = Kind.NOT_FOUND;
       } else {
@@ -65,7 +94,8 @@ final class AwsErrors {
       return new AwsCallException(kind, operation, message, e);
     }
     String message = String.valueOf(e.getMessage());
-    if (e instanceof SdkClientException && message.toLowerCase(Locale.ROOT).contains("credentials")) {
+    if (e instanceof SdkClientException
+        && message.toLowerCase(Locale.ROOT).contains("credentials")) {
       // The SDK lists every provider it tried; the first clause is what a user can act on.
       int chain = message.indexOf(" AwsCredentialsProviderChain(");
       String brief = chain > 0 ? message.substring(0, chain).strip() : firstLine(message);

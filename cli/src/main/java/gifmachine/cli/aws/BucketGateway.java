@@ -19,6 +19,8 @@ public interface BucketGateway {
   /** The object at {@code key}, empty when there is none. */
   java.util.Optional<byte[]> get(String bucket, String key);
 
-  /** Deletes every object version and delete marker; returns how many. An absent bucket counts 0. */
+  /**
+   * Deletes every object version and delete marker; returns how many. An absent bucket counts 0.
+   */
   int empty(String bucket);
 }

@@ -11,7 +11,11 @@ import java.util.List;
  * @param changes what it would do, when complete
  */
 public record ChangeSet(
-    String stackName, String name, String status, String statusReason, List<ResourceChange> changes) {
+    String stackName,
+    String name,
+    String status,
+    String statusReason,
+    List<ResourceChange> changes) {
 
   public ChangeSet {
     changes = List.copyOf(changes);
@@ -28,6 +32,7 @@ public record ChangeSet(
     }
     String reason = statusReason.toLowerCase(java.util.Locale.ROOT);
     return status.equals("FAILED")
-        && (reason.contains("didn't contain changes") || reason.contains("no updates are to be performed"));
+        && (reason.contains("didn't contain changes")
+            || reason.contains("no updates are to be performed"));
   }
 }

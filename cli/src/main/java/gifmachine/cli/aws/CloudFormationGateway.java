@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The CloudFormation operations the deployer needs, behind an interface we own so that the deploy
- * engine can be tested against an in-memory implementation with scripted event sequences.
- * Methods throw {@link AwsCallException}; {@link SdkCloudFormationGateway} is the real one.
+ * engine can be tested against an in-memory implementation with scripted event sequences. Methods
+ * throw {@link AwsCallException}; {@link SdkCloudFormationGateway} is the real one.
  */
 public interface CloudFormationGateway {
 
@@ -24,11 +24,20 @@ public interface CloudFormationGateway {
    * Starts creating a change set; {@code newStack} makes it a CREATE change set. CloudFormation
    * executes it with {@code roleArn} (the execution role; empty: the caller's own rights).
    */
-  void createChangeSet(String stackName, String changeSetName, String templateBody,
-      Map<String, String> tags, boolean newStack, String roleArn);
+  void createChangeSet(
+      String stackName,
+      String changeSetName,
+      String templateBody,
+      Map<String, String> tags,
+      boolean newStack,
+      String roleArn);
 
   default void createChangeSet(
-      String stackName, String changeSetName, String templateBody, Map<String, String> tags, boolean newStack) {
+      String stackName,
+      String changeSetName,
+      String templateBody,
+      Map<String, String> tags,
+      boolean newStack) {
     createChangeSet(stackName, changeSetName, templateBody, tags, newStack, "");
   }
 
@@ -50,7 +59,8 @@ public interface CloudFormationGateway {
    *
    * @return false when CloudFormation says there is nothing to update
    */
-  boolean updateStack(String stackName, String templateBody, Map<String, String> tags, String roleArn);
+  boolean updateStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn);
 
   default boolean updateStack(String stackName, String templateBody, Map<String, String> tags) {
     return updateStack(stackName, templateBody, tags, "");

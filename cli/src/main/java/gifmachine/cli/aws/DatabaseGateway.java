@@ -25,12 +25,14 @@ public interface DatabaseGateway {
     return new DatabaseGateway() {
       @Override
       public List<Snapshot> snapshotsTagged(String tagKey, String tagValue) {
-        throw new AwsCallException(AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
+        throw new AwsCallException(
+            AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
       }
 
       @Override
       public Optional<Snapshot> snapshot(String identifier) {
-        throw new AwsCallException(AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
+        throw new AwsCallException(
+            AwsCallException.Kind.REJECTED, "RDS", "no RDS gateway here", null);
       }
     };
   }

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** CloudWatch Logs: the service's log lines for {@code logs}, and the log groups {@code down} removes. */
+/**
+ * CloudWatch Logs: the service's log lines for {@code logs}, and the log groups {@code down}
+ * removes.
+ */
 public interface LogsGateway {
 
   record LogLine(Instant timestamp, String stream, String message) {}

@@ -10,8 +10,8 @@ import java.util.Optional;
  * The delivery pipeline as {@code release} and {@code status} see it: the source upload to S3,
  * CodePipeline's executions and per-stage state, a CodeBuild build's phases, and the last lines of
  * its CloudWatch log stream. Statuses are AWS's own strings, read generically (whatever stages the
- * pipeline has): execution {@code InProgress | Stopping | Stopped | Succeeded | Superseded |
- * Failed | Cancelled}
+ * pipeline has): execution {@code InProgress | Stopping | Stopped | Succeeded | Superseded | Failed
+ * | Cancelled}
  * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineExecution.html).
  */
 public interface PipelineGateway {
@@ -28,10 +28,15 @@ public interface PipelineGateway {
   record SourceRevision(String action, String revisionId, String summary) {}
 
   /**
-   * One pipeline execution; {@code summary} is AWS's status summary, blank when none; the times
-   * are {@link Instant#EPOCH} where the call does not report them (GetPipelineExecution).
+   * One pipeline execution; {@code summary} is AWS's status summary, blank when none; the times are
+   * {@link Instant#EPOCH} where the call does not report them (GetPipelineExecution).
    */
-  record Execution(String id, String status, String summary, Instant started, Instant updated,
+  record Execution(
+      String id,
+      String status,
+      String summary,
+      Instant started,
+      Instant updated,
       List<SourceRevision> sources) {}
 
   /**
@@ -49,15 +54,23 @@ public interface PipelineGateway {
   record BuildPhase(String type, String status, String context) {}
 
   /** A CodeBuild build (BatchGetBuilds) and where its log stream is, blank when unknown. */
-  record Build(String id, String status, String currentPhase, List<BuildPhase> phases,
-      String logGroup, String logStream) {}
+  record Build(
+      String id,
+      String status,
+      String currentPhase,
+      List<BuildPhase> phases,
+      String logGroup,
+      String logStream) {}
 
-  /** Uploads {@code file} to {@code bucket}/{@code key} with user metadata; returns the object's version id (blank unversioned). */
+  /**
+   * Uploads {@code file} to {@code bucket}/{@code key} with user metadata; returns the object's
+   * version id (blank unversioned).
+   */
   String upload(String bucket, String key, Path file, Map<String, String> metadata);
 
   /**
-   * Starts an execution (StartPipelineExecution); with a version id, pinned to that version of
-   * the source action's object, so a later upload cannot slip into this release.
+   * Starts an execution (StartPipelineExecution); with a version id, pinned to that version of the
+   * source action's object, so a later upload cannot slip into this release.
    */
   String start(String pipeline, Optional<SourceOverride> source);
 
@@ -79,9 +92,12 @@ public interface PipelineGateway {
 
   /** For an {@link Aws} built without a pipeline: every call fails as not connected. */
   static PipelineGateway unavailable() {
-    return (PipelineGateway) java.lang.reflect.Proxy.newProxyInstance(PipelineGateway.class.getClassLoader(),
-        new Class<?>[] {PipelineGateway.class}, (proxy, method, args) -> {
-          throw new UnsupportedOperationException("no pipeline gateway: " + method.getName());
-        });
+    return (PipelineGateway)
+        java.lang.reflect.Proxy.newProxyInstance(
+            PipelineGateway.class.getClassLoader(),
+            new Class<?>[] {PipelineGateway.class},
+            (proxy, method, args) -> {
+              throw new UnsupportedOperationException("no pipeline gateway: " + method.getName());
+            });
   }
 }

@@ -1,6 +1,9 @@
 package gifmachine.cli.aws;
 
-/** The ECR calls of the deployer: credentials for pushing, and emptying repositories on {@code down}. */
+/**
+ * The ECR calls of the deployer: credentials for pushing, and emptying repositories on {@code
+ * down}.
+ */
 public interface RegistryGateway {
 
   /**
@@ -18,8 +21,8 @@ public interface RegistryGateway {
   Login login();
 
   /**
-   * Whether the repository still holds the image with this digest ({@code sha256:…}): the
-   * lifecycle policy expires old ones (DescribeImages answers ImageNotFoundException).
+   * Whether the repository still holds the image with this digest ({@code sha256:…}): the lifecycle
+   * policy expires old ones (DescribeImages answers ImageNotFoundException).
    */
   boolean imageExists(String repositoryName, String digest);
 

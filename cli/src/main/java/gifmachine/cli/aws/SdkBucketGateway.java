@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /** {@link BucketGateway} on S3. */
@@ -30,7 +30,8 @@ public final class SdkBucketGateway implements BucketGateway {
           throw AwsErrors.translate("S3.HeadObject", e);
         }
       }
-      client.putObject(r -> r.bucket(bucket).key(key).contentType("application/java-archive"),
+      client.putObject(
+          r -> r.bucket(bucket).key(key).contentType("application/java-archive"),
           RequestBody.fromBytes(bytes));
       return true;
     } catch (software.amazon.awssdk.core.exception.SdkException e) {
@@ -40,20 +41,29 @@ public final class SdkBucketGateway implements BucketGateway {
 
   @Override
   public void put(String bucket, String key, byte[] bytes) {
-    AwsErrors.run("S3.PutObject", () -> client.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"),
-        RequestBody.fromBytes(bytes)));
+    AwsErrors.run(
+        "S3.PutObject",
+        () ->
+            client.putObject(
+                r -> r.bucket(bucket).key(key).contentType("application/json"),
+                RequestBody.fromBytes(bytes)));
   }
 
   @Override
   public List<String> keys(String bucket, String prefix) {
-    return AwsErrors.call("S3.ListObjectsV2", () -> client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
-        .contents().stream().map(software.amazon.awssdk.services.s3.model.S3Object::key).toList());
+    return AwsErrors.call(
+        "S3.ListObjectsV2",
+        () ->
+            client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key)
+                .toList());
   }
 
   @Override
   public java.util.Optional<byte[]> get(String bucket, String key) {
     try {
-      return java.util.Optional.of(client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+      return java.util.Optional.of(
+          client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
     } catch (NoSuchKeyException e) {
       return java.util.Optional.empty();
     } catch (software.amazon.awssdk.core.exception.SdkException e) {
@@ -65,10 +75,27 @@ public final class SdkBucketGateway implements BucketGateway {
   public int empty(String bucket) {
     try {
       List<ObjectIdentifier> ids = new ArrayList<>();
-      client.listObjectVersionsPaginator(r -> r.bucket(bucket)).forEach(page -> {
-        page.versions().forEach(v -> ids.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
-        page.deleteMarkers().forEach(m -> ids.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
-      });
+      client
+          .listObjectVersionsPaginator(r -> r.bucket(bucket))
+          .forEach(
+              page -> {
+                page.versions()
+                    .forEach(
+                        v ->
+                            ids.add(
+                                ObjectIdentifier.builder()
+                                    .key(v.key())
+                                    .versionId(v.versionId())
+                                    .build()));
+                page.deleteMarkers()
+                    .forEach(
+                        m ->
+                            ids.add(
+                                ObjectIdentifier.builder()
+                                    .key(m.key())
+                                    .versionId(m.versionId())
+                                    .build()));
+              });
       for (int i = 0; i < ids.size(); i += 1000) {
         List<ObjectIdentifier> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
         client.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));

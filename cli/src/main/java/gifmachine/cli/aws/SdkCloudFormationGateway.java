@@ -21,6 +21,7 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
 
   /** CloudFormation's limit for an inline template body. */
   static final int MAX_TEMPLATE_BODY = 51_200;
+
   private static final Capability[] CAPABILITIES = {
     Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND
   };
@@ -54,31 +55,38 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
         stack.stackId(),
         stack.stackStatusAsString(),
         stack.stackStatusReason() == null ? "" : stack.stackStatusReason(),
-        stack.outputs().stream().filter(o -> o.outputValue() != null)
+        stack.outputs().stream()
+            .filter(o -> o.outputValue() != null)
             .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a)),
         stack.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a)));
   }
 
   @Override
   public List<StackEvent> events(String stackName) {
-    return AwsErrors.call("CloudFormation.DescribeStackEvents", () ->
-        client.describeStackEvents(r -> r.stackName(stackName)).stackEvents().stream()
-            .map(e -> new StackEvent(
-                e.eventId(),
-                e.stackName(),
-                e.logicalResourceId(),
-                e.resourceType(),
-                e.resourceStatusAsString(),
-                e.resourceStatusReason() == null ? "" : e.resourceStatusReason(),
-                e.timestamp()))
-            .toList());
+    return AwsErrors.call(
+        "CloudFormation.DescribeStackEvents",
+        () ->
+            client.describeStackEvents(r -> r.stackName(stackName)).stackEvents().stream()
+                .map(
+                    e ->
+                        new StackEvent(
+                            e.eventId(),
+                            e.stackName(),
+                            e.logicalResourceId(),
+                            e.resourceType(),
+                            e.resourceStatusAsString(),
+                            e.resourceStatusReason() == null ? "" : e.resourceStatusReason(),
+                            e.timestamp()))
+                .toList());
   }
 
   @Override
   public Optional<String> template(String stackName) {
     try {
-      return Optional.of(client.getTemplate(r -> r.stackName(stackName).templateStage(TemplateStage.ORIGINAL))
-          .templateBody());
+      return Optional.of(
+          client
+              .getTemplate(r -> r.stackName(stackName).templateStage(TemplateStage.ORIGINAL))
+              .templateBody());
     } catch (CloudFormationException e) {
       AwsCallException failure = AwsErrors.translate("CloudFormation.GetTemplate", e);
       if (failure.kind() == AwsCallException.Kind.NOT_FOUND) {
@@ -89,66 +97,106 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
   }
 
   @Override
-  public void createChangeSet(String stackName, String changeSetName, String templateBody,
-      Map<String, String> tags, boolean newStack, String roleArn) {
+  public void createChangeSet(
+      String stackName,
+      String changeSetName,
+      String templateBody,
+      Map<String, String> tags,
+      boolean newStack,
+      String roleArn) {
     String body = compact(templateBody);
-    AwsErrors.run("CloudFormation.CreateChangeSet", () -> client.createChangeSet(r -> r
-        .stackName(stackName)
-        .changeSetName(changeSetName)
-        .templateBody(body)
-        .tags(tags(tags))
-        .capabilities(CAPABILITIES)
-        .roleARN(role(roleArn))
-        .changeSetType(newStack ? ChangeSetType.CREATE : ChangeSetType.UPDATE)));
+    AwsErrors.run(
+        "CloudFormation.CreateChangeSet",
+        () ->
+            client.createChangeSet(
+                r ->
+                    r.stackName(stackName)
+                        .changeSetName(changeSetName)
+                        .templateBody(body)
+                        .tags(tags(tags))
+                        .capabilities(CAPABILITIES)
+                        .roleARN(role(roleArn))
+                        .changeSetType(newStack ? ChangeSetType.CREATE : ChangeSetType.UPDATE)));
   }
 
   @Override
   public ChangeSet describeChangeSet(String stackName, String changeSetName) {
-    return AwsErrors.call("CloudFormation.DescribeChangeSet", () -> {
-      List<ResourceChange> changes = new ArrayList<>();
-      String nextToken = null;
-      DescribeChangeSetResponse response;
-      do {
-        String token = nextToken;
-        response = client.describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName).nextToken(token));
-        response.changes().stream().filter(c -> c.resourceChange() != null).forEach(c -> changes.add(new ResourceChange(
-            c.resourceChange().actionAsString(),
-            c.resourceChange().logicalResourceId(),
-            c.resourceChange().resourceType(),
-            c.resourceChange().replacementAsString() == null ? "" : c.resourceChange().replacementAsString())));
-        nextToken = response.nextToken();
-      } while (nextToken != null);
-      return new ChangeSet(stackName, changeSetName, response.statusAsString(),
-          response.statusReason() == null ? "" : response.statusReason(), changes);
-    });
+    return AwsErrors.call(
+        "CloudFormation.DescribeChangeSet",
+        () -> {
+          List<ResourceChange> changes = new ArrayList<>();
+          String nextToken = null;
+          DescribeChangeSetResponse response;
+          do {
+            String token = nextToken;
+            response =
+                client.describeChangeSet(
+                    r -> r.stackName(stackName).changeSetName(changeSetName).nextToken(token));
+            response.changes().stream()
+                .filter(c -> c.resourceChange() != null)
+                .forEach(
+                    c ->
+                        changes.add(
+                            new ResourceChange(
+                                c.resourceChange().actionAsString(),
+                                c.resourceChange().logicalResourceId(),
+                                c.resourceChange().resourceType(),
+                                c.resourceChange().replacementAsString() == null
+                                    ? ""
+                                    : c.resourceChange().replacementAsString())));
+            nextToken = response.nextToken();
+          } while (nextToken != null);
+          return new ChangeSet(
+              stackName,
+              changeSetName,
+              response.statusAsString(),
+              response.statusReason() == null ? "" : response.statusReason(),
+              changes);
+        });
   }
 
   @Override
   public void executeChangeSet(String stackName, String changeSetName) {
-    AwsErrors.run("CloudFormation.ExecuteChangeSet",
+    AwsErrors.run(
+        "CloudFormation.ExecuteChangeSet",
         () -> client.executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName)));
   }
 
   @Override
   public void deleteChangeSet(String stackName, String changeSetName) {
-    AwsErrors.run("CloudFormation.DeleteChangeSet",
+    AwsErrors.run(
+        "CloudFormation.DeleteChangeSet",
         () -> client.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSetName)));
   }
 
   @Override
-  public void createStack(String stackName, String templateBody, Map<String, String> tags, String roleArn) {
+  public void createStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     String body = compact(templateBody);
-    AwsErrors.run("CloudFormation.CreateStack", () -> client.createStack(r -> r
-        .stackName(stackName).templateBody(body).tags(tags(tags)).capabilities(CAPABILITIES)
-        .roleARN(role(roleArn))));
+    AwsErrors.run(
+        "CloudFormation.CreateStack",
+        () ->
+            client.createStack(
+                r ->
+                    r.stackName(stackName)
+                        .templateBody(body)
+                        .tags(tags(tags))
+                        .capabilities(CAPABILITIES)
+                        .roleARN(role(roleArn))));
   }
 
   @Override
-  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags, String roleArn) {
+  public boolean updateStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     String body = compact(templateBody);
     try {
-      client.updateStack(r -> r.stackName(stackName).templateBody(body).tags(tags(tags))
-          .capabilities(CAPABILITIES).roleARN(role(roleArn)));
+      client.updateStack(
+          r ->
+              r.stackName(stackName)
+                  .templateBody(body)
+                  .tags(tags(tags))
+                  .capabilities(CAPABILITIES)
+                  .roleARN(role(roleArn)));
       return true;
     } catch (CloudFormationException e) {
       if (String.valueOf(e.getMessage()).contains("No updates are to be performed")) {
@@ -162,16 +210,21 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
 
   @Override
   public void deleteStack(String stackName) {
-    AwsErrors.run("CloudFormation.DeleteStack", () -> client.deleteStack(r -> r.stackName(stackName)));
+    AwsErrors.run(
+        "CloudFormation.DeleteStack", () -> client.deleteStack(r -> r.stackName(stackName)));
   }
 
   @Override
   public void cancelUpdateStack(String stackName) {
-    AwsErrors.run("CloudFormation.CancelUpdateStack", () -> client.cancelUpdateStack(r -> r.stackName(stackName)));
+    AwsErrors.run(
+        "CloudFormation.CancelUpdateStack",
+        () -> client.cancelUpdateStack(r -> r.stackName(stackName)));
   }
 
   private static List<Tag> tags(Map<String, String> tags) {
-    return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    return tags.entrySet().stream()
+        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+        .toList();
   }
 
   /**
@@ -186,15 +239,21 @@ public final class SdkCloudFormationGateway implements CloudFormationGateway {
       body = templateBody;
     }
     if (body.length() > MAX_TEMPLATE_BODY) {
-      throw new AwsCallException(AwsCallException.Kind.REJECTED, "CloudFormation",
-          "template is " + body.length() + " bytes, over CloudFormation's " + MAX_TEMPLATE_BODY + "-byte limit for inline templates");
+      throw new AwsCallException(
+          AwsCallException.Kind.REJECTED,
+          "CloudFormation",
+          "template is "
+              + body.length()
+              + " bytes, over CloudFormation's "
+              + MAX_TEMPLATE_BODY
+              + "-byte limit for inline templates");
     }
     return body;
   }
 
   /**
-   * The execution role, or null (the SDK then leaves RoleARN out) so that CloudFormation uses
-   * the caller's rights, or the role an earlier operation associated with the stack
+   * The execution role, or null (the SDK then leaves RoleARN out) so that CloudFormation uses the
+   * caller's rights, or the role an earlier operation associated with the stack
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStack.html).
    */
   private static String role(String roleArn) {

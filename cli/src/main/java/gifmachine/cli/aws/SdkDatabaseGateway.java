@@ -23,23 +23,36 @@ public final class SdkDatabaseGateway implements DatabaseGateway {
 
   @Override
   public List<Snapshot> snapshotsTagged(String tagKey, String tagValue) {
-    return AwsErrors.call("RDS.DescribeDBSnapshots", () -> {
-      List<Snapshot> found = new ArrayList<>();
-      rds.describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().forEach(s -> {
-        if (s.tagList().stream().anyMatch(t -> tagKey.equals(t.key()) && tagValue.equals(t.value()))) {
-          found.add(snapshot(s));
-        }
-      });
-      found.sort(Comparator.comparing(Snapshot::created).reversed());
-      return found;
-    });
+    return AwsErrors.call(
+        "RDS.DescribeDBSnapshots",
+        () -> {
+          List<Snapshot> found = new ArrayList<>();
+          rds.describeDBSnapshotsPaginator(r -> r.snapshotType("manual"))
+              .dbSnapshots()
+              .forEach(
+                  s -> {
+                    if (s.tagList().stream()
+                        .anyMatch(t -> tagKey.equals(t.key()) && tagValue.equals(t.value()))) {
+                      found.add(snapshot(s));
+                    }
+                  });
+          found.sort(Comparator.comparing(Snapshot::created).reversed());
+          return found;
+        });
   }
 
   @Override
   public Optional<Snapshot> snapshot(String identifier) {
     try {
-      return AwsErrors.call("RDS.DescribeDBSnapshots", () -> rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(identifier))
-          .dbSnapshots().stream().findFirst().map(SdkDatabaseGateway::snapshot));
+      return AwsErrors.call(
+          "RDS.DescribeDBSnapshots",
+          () ->
+              rds
+                  .describeDBSnapshots(r -> r.dbSnapshotIdentifier(identifier))
+                  .dbSnapshots()
+                  .stream()
+                  .findFirst()
+                  .map(SdkDatabaseGateway::snapshot));
     } catch (AwsCallException e) {
       if (e.kind() == AwsCallException.Kind.NOT_FOUND) {
         return Optional.empty();
@@ -49,7 +62,10 @@ public final class SdkDatabaseGateway implements DatabaseGateway {
   }
 
   private static Snapshot snapshot(DBSnapshot s) {
-    return new Snapshot(s.dbSnapshotIdentifier(), s.dbSnapshotArn(),
-        s.snapshotCreateTime() == null ? Instant.EPOCH : s.snapshotCreateTime(), s.status());
+    return new Snapshot(
+        s.dbSnapshotIdentifier(),
+        s.dbSnapshotArn(),
+        s.snapshotCreateTime() == null ? Instant.EPOCH : s.snapshotCreateTime(),
+        s.status());
   }
 }

@@ -19,21 +19,37 @@ public final class SdkLogsGateway implements LogsGateway {
 
   @Override
   public Page filter(String logGroup, Instant since, String filterPattern, String nextToken) {
-    FilterLogEventsResponse response = AwsErrors.call("Logs.FilterLogEvents", () -> client.filterLogEvents(r -> r
-        .logGroupName(logGroup)
-        .startTime(since.toEpochMilli())
-        .filterPattern(filterPattern.isBlank() ? null : filterPattern)
-        .nextToken(nextToken.isBlank() ? null : nextToken)));
-    List<LogLine> lines = response.events().stream()
-        .map(e -> new LogLine(Instant.ofEpochMilli(e.timestamp()), e.logStreamName(), e.message()))
-        .toList();
+    FilterLogEventsResponse response =
+        AwsErrors.call(
+            "Logs.FilterLogEvents",
+            () ->
+                client.filterLogEvents(
+                    r ->
+                        r.logGroupName(logGroup)
+                            .startTime(since.toEpochMilli())
+                            .filterPattern(filterPattern.isBlank() ? null : filterPattern)
+                            .nextToken(nextToken.isBlank() ? null : nextToken)));
+    List<LogLine> lines =
+        response.events().stream()
+            .map(
+                e ->
+                    new LogLine(
+                        Instant.ofEpochMilli(e.timestamp()), e.logStreamName(), e.message()))
+            .toList();
     return new Page(lines, Optional.ofNullable(response.nextToken()));
   }
 
   @Override
   public List<String> logGroups(String prefix) {
-    return AwsErrors.call("Logs.DescribeLogGroups", () -> client.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(prefix))
-        .logGroups().stream().map(LogGroup::logGroupName).toList());
+    return AwsErrors.call(
+        "Logs.DescribeLogGroups",
+        () ->
+            client
+                .describeLogGroupsPaginator(r -> r.logGroupNamePrefix(prefix))
+                .logGroups()
+                .stream()
+                .map(LogGroup::logGroupName)
+                .toList());
   }
 
   @Override

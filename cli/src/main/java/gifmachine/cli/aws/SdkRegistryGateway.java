@@ -20,18 +20,25 @@ public final class SdkRegistryGateway implements RegistryGateway {
 
   @Override
   public Login login() {
-    AuthorizationData data = AwsErrors.call("ECR.GetAuthorizationToken",
-        () -> client.getAuthorizationToken().authorizationData().getFirst());
-    String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+    AuthorizationData data =
+        AwsErrors.call(
+            "ECR.GetAuthorizationToken",
+            () -> client.getAuthorizationToken().authorizationData().getFirst());
+    String decoded =
+        new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
     int colon = decoded.indexOf(':');
-    return new Login(decoded.substring(0, colon), decoded.substring(colon + 1), data.proxyEndpoint());
+    return new Login(
+        decoded.substring(0, colon), decoded.substring(colon + 1), data.proxyEndpoint());
   }
 
   @Override
   public boolean imageExists(String repositoryName, String digest) {
     try {
-      return !client.describeImages(r -> r.repositoryName(repositoryName).imageIds(i -> i.imageDigest(digest)))
-          .imageDetails().isEmpty();
+      return !client
+          .describeImages(
+              r -> r.repositoryName(repositoryName).imageIds(i -> i.imageDigest(digest)))
+          .imageDetails()
+          .isEmpty();
     } catch (software.amazon.awssdk.services.ecr.model.ImageNotFoundException e) {
       return false;
     } catch (software.amazon.awssdk.core.exception.SdkException e) {
@@ -43,7 +50,9 @@ public final class SdkRegistryGateway implements RegistryGateway {
   public int deleteAllImages(String repositoryName) {
     try {
       List<ImageIdentifier> ids = new ArrayList<>();
-      client.listImagesPaginator(r -> r.repositoryName(repositoryName)).forEach(page -> ids.addAll(page.imageIds()));
+      client
+          .listImagesPaginator(r -> r.repositoryName(repositoryName))
+          .forEach(page -> ids.addAll(page.imageIds()));
       for (int i = 0; i < ids.size(); i += 100) {
         List<ImageIdentifier> batch = ids.subList(i, Math.min(ids.size(), i + 100));
         client.batchDeleteImage(r -> r.repositoryName(repositoryName).imageIds(batch));

@@ -30,22 +30,39 @@ public final class SdkSecretsGateway implements SecretsGateway {
 
   @Override
   public String create(String name, String value, Map<String, String> tags) {
-    return AwsErrors.call("SecretsManager.CreateSecret", () -> client.createSecret(r -> r
-        .name(name)
-        .secretString(value)
-        .description("Gifmachine API password (POST /gif), created by gifmachine-on-aws")
-        .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))
-        .arn());
+    return AwsErrors.call(
+        "SecretsManager.CreateSecret",
+        () ->
+            client
+                .createSecret(
+                    r ->
+                        r.name(name)
+                            .secretString(value)
+                            .description(
+                                "Gifmachine API password (POST /gif), created by gifmachine-on-aws")
+                            .tags(
+                                tags.entrySet().stream()
+                                    .map(
+                                        e ->
+                                            Tag.builder()
+                                                .key(e.getKey())
+                                                .value(e.getValue())
+                                                .build())
+                                    .toList()))
+                .arn());
   }
 
   @Override
   public void restore(String name) {
-    AwsErrors.run("SecretsManager.RestoreSecret", () -> client.restoreSecret(r -> r.secretId(name)));
+    AwsErrors.run(
+        "SecretsManager.RestoreSecret", () -> client.restoreSecret(r -> r.secretId(name)));
   }
 
   @Override
   public String value(String name) {
-    return AwsErrors.call("SecretsManager.GetSecretValue", () -> client.getSecretValue(r -> r.secretId(name)).secretString());
+    return AwsErrors.call(
+        "SecretsManager.GetSecretValue",
+        () -> client.getSecretValue(r -> r.secretId(name)).secretString());
   }
 
   @Override

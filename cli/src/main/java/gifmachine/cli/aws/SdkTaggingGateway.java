@@ -16,11 +16,16 @@ public final class SdkTaggingGateway implements TaggingGateway {
 
   @Override
   public List<String> resourcesTagged(String key, String value) {
-    return AwsErrors.call("Tagging.GetResources", () -> {
-      List<String> arns = new ArrayList<>();
-      client.getResourcesPaginator(r -> r.tagFilters(TagFilter.builder().key(key).values(value).build()))
-          .forEach(page -> page.resourceTagMappingList().forEach(m -> arns.add(m.resourceARN())));
-      return arns;
-    });
+    return AwsErrors.call(
+        "Tagging.GetResources",
+        () -> {
+          List<String> arns = new ArrayList<>();
+          client
+              .getResourcesPaginator(
+                  r -> r.tagFilters(TagFilter.builder().key(key).values(value).build()))
+              .forEach(
+                  page -> page.resourceTagMappingList().forEach(m -> arns.add(m.resourceARN())));
+          return arns;
+        });
   }
 }

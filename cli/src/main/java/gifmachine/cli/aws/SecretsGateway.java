@@ -8,7 +8,8 @@ public interface SecretsGateway {
 
   /**
    * @param arn the secret's ARN
-   * @param scheduledForDeletion whether a {@code down} without {@code --force} left it in its recovery window
+   * @param scheduledForDeletion whether a {@code down} without {@code --force} left it in its
+   *     recovery window
    */
   record SecretInfo(String arn, boolean scheduledForDeletion) {}
 

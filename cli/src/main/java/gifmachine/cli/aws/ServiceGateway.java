@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * ECS and the load balancer, as {@code status}, {@code up} and {@code down} see them: service
- * counts, the images a task definition runs, target health, the weights of the production
- * listener rule (which target group is live), the service's blue/green deployments and their
- * lifecycle stages, and the task definition revisions of a family.
+ * counts, the images a task definition runs, target health, the weights of the production listener
+ * rule (which target group is live), the service's blue/green deployments and their lifecycle
+ * stages, and the task definition revisions of a family.
  */
 public interface ServiceGateway {
 
@@ -18,8 +18,14 @@ public interface ServiceGateway {
    * @param deploymentController {@code ECS} or {@code CODE_DEPLOY}
    */
   record ServiceInfo(
-      String name, String status, int desired, int running, int pending, String taskDefinition,
-      int deployments, String deploymentController) {
+      String name,
+      String status,
+      int desired,
+      int running,
+      int pending,
+      String taskDefinition,
+      int deployments,
+      String deploymentController) {
 
     /** Steady: the running tasks are all the service wants, and no deployment is under way. */
     public boolean stable() {
@@ -27,19 +33,22 @@ public interface ServiceGateway {
     }
   }
 
-  /** One registered target of a target group and its health ({@code healthy}, {@code unhealthy}, …). */
+  /**
+   * One registered target of a target group and its health ({@code healthy}, {@code unhealthy}, …).
+   */
   record TargetHealth(String target, String state) {}
 
   /**
    * One ECS service deployment (ListServiceDeployments/DescribeServiceDeployments).
    *
-   * @param status {@code PENDING}, {@code IN_PROGRESS}, {@code SUCCESSFUL}, {@code STOPPED},
-   *     {@code ROLLBACK_IN_PROGRESS}, {@code ROLLBACK_SUCCESSFUL}, {@code ROLLBACK_FAILED}, …
+   * @param status {@code PENDING}, {@code IN_PROGRESS}, {@code SUCCESSFUL}, {@code STOPPED}, {@code
+   *     ROLLBACK_IN_PROGRESS}, {@code ROLLBACK_SUCCESSFUL}, {@code ROLLBACK_FAILED}, …
    * @param lifecycleStage e.g. {@code SCALE_UP}, {@code TEST_TRAFFIC_SHIFT}, {@code BAKE_TIME};
    *     empty when ECS reports none
    * @param statusReason ECS's reason, empty when none
    */
-  record ServiceDeployment(String arn, Instant createdAt, String status, String lifecycleStage, String statusReason) {}
+  record ServiceDeployment(
+      String arn, Instant createdAt, String status, String lifecycleStage, String statusReason) {}
 
   Optional<ServiceInfo> describeService(String cluster, String service);
 
@@ -51,7 +60,9 @@ public interface ServiceGateway {
   /** Target group ARN to weight in the listener rule's forward action (DescribeRules). */
   Map<String, Integer> ruleWeights(String listenerRuleArn);
 
-  /** The service's deployments created at or after {@code since}, oldest first, with their stage. */
+  /**
+   * The service's deployments created at or after {@code since}, oldest first, with their stage.
+   */
   List<ServiceDeployment> serviceDeployments(String cluster, String service, Instant since);
 
   /**

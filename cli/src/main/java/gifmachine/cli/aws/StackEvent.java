@@ -3,8 +3,8 @@ package gifmachine.cli.aws;
 import java.time.Instant;
 
 /**
- * One entry of a stack's event log: a resource (or the stack itself, whose logical id is the
- * stack name) entering a status.
+ * One entry of a stack's event log: a resource (or the stack itself, whose logical id is the stack
+ * name) entering a status.
  */
 public record StackEvent(
     String eventId,

@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One {@link CloudFormationGateway} over two regions: the stacks named in {@code elsewhere} go
- * to the second gateway, every other stack to the deployment's region. The CloudFront firewall
- * stack must live in us-east-1 (a CLOUDFRONT-scope web ACL exists only there), and with this the
- * deploy engine, {@code status}, {@code plan} and {@code down} handle it like any other stack.
+ * One {@link CloudFormationGateway} over two regions: the stacks named in {@code elsewhere} go to
+ * the second gateway, every other stack to the deployment's region. The CloudFront firewall stack
+ * must live in us-east-1 (a CLOUDFRONT-scope web ACL exists only there), and with this the deploy
+ * engine, {@code status}, {@code plan} and {@code down} handle it like any other stack.
  *
  * <pre>{@code
  * CloudFormationGateway both = new StackRegions(home, usEast1, Set.of("prod-acme-waf"));
@@ -21,7 +21,8 @@ public final class StackRegions implements CloudFormationGateway {
   private final CloudFormationGateway other;
   private final Set<String> elsewhere;
 
-  public StackRegions(CloudFormationGateway home, CloudFormationGateway other, Set<String> elsewhere) {
+  public StackRegions(
+      CloudFormationGateway home, CloudFormationGateway other, Set<String> elsewhere) {
     this.home = home;
     this.other = other;
     this.elsewhere = Set.copyOf(elsewhere);
@@ -47,8 +48,13 @@ public final class StackRegions implements CloudFormationGateway {
   }
 
   @Override
-  public void createChangeSet(String stackName, String changeSetName, String templateBody,
-      Map<String, String> tags, boolean newStack, String roleArn) {
+  public void createChangeSet(
+      String stackName,
+      String changeSetName,
+      String templateBody,
+      Map<String, String> tags,
+      boolean newStack,
+      String roleArn) {
     of(stackName).createChangeSet(stackName, changeSetName, templateBody, tags, newStack, roleArn);
   }
 
@@ -68,14 +74,14 @@ public final class StackRegions implements CloudFormationGateway {
   }
 
   @Override
-  public void createStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
+  public void createStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     of(stackName).createStack(stackName, templateBody, tags, roleArn);
   }
 
   @Override
-  public boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
+  public boolean updateStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     return of(stackName).updateStack(stackName, templateBody, tags, roleArn);
   }
 

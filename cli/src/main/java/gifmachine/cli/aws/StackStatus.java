@@ -8,7 +8,8 @@ import java.util.Set;
  */
 public final class StackStatus {
 
-  private static final Set<String> SUCCESS = Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
+  private static final Set<String> SUCCESS =
+      Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
   private static final Set<String> FAILED_BUT_STABLE =
       Set.of("ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE");
 
@@ -36,7 +37,8 @@ public final class StackStatus {
 
   /** A stack that never got created: it can only be deleted, then created again. */
   public static boolean mustRecreate(String status) {
-    return status.equals("ROLLBACK_COMPLETE") || status.equals("ROLLBACK_FAILED")
+    return status.equals("ROLLBACK_COMPLETE")
+        || status.equals("ROLLBACK_FAILED")
         || status.equals("CREATE_FAILED");
   }
 }

@@ -24,11 +24,9 @@ abstract class AwsCommand implements Callable<Integer> {
 
   protected final CliContext context;
 
-  @Mixin
-  DeployOptions options;
+  @Mixin DeployOptions options;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   AwsCommand(CliContext context) {
     this.context = context;
@@ -56,30 +54,36 @@ abstract class AwsCommand implements Callable<Integer> {
   /** Progress on stderr: redrawn on a terminal, plain lines elsewhere. */
   protected ProgressRenderer renderer() {
     PrintWriter err = err();
-    PrintStream stream = new PrintStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) {
-        err.write(b);
-      }
+    PrintStream stream =
+        new PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                err.write(b);
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        err.write(new String(b, off, len, StandardCharsets.UTF_8));
-      }
+              @Override
+              public void write(byte[] b, int off, int len) {
+                err.write(new String(b, off, len, StandardCharsets.UTF_8));
+              }
 
-      @Override
-      public void flush() {
-        err.flush();
-      }
-    }, true, StandardCharsets.UTF_8);
-    return ProgressRenderer.forTerminal(stream, context.environment(), context.terminal().stderrIsTerminal());
+              @Override
+              public void flush() {
+                err.flush();
+              }
+            },
+            true,
+            StandardCharsets.UTF_8);
+    return ProgressRenderer.forTerminal(
+        stream, context.environment(), context.terminal().stderrIsTerminal());
   }
 
   /**
    * Ctrl-C while following: says what carries on in AWS and what to do, here while the shutdown
    * hook still holds the exit open; returns the exit code.
    */
-  protected int interrupted(ProgressRenderer renderer, gifmachine.cli.deploy.DeploymentException e) {
+  protected int interrupted(
+      ProgressRenderer renderer, gifmachine.cli.deploy.DeploymentException e) {
     renderer.close();
     err().println(e.getMessage());
     err().println(e.hint());
@@ -88,7 +92,8 @@ abstract class AwsCommand implements Callable<Integer> {
   }
 
   protected StackDeployer engine(Aws aws, ProgressListener listener, Cancellation cancellation) {
-    return new StackDeployer(aws.cloudFormation(), context.pacer(), listener, context.engine(), cancellation);
+    return new StackDeployer(
+        aws.cloudFormation(), context.pacer(), listener, context.engine(), cancellation);
   }
 
   protected static List<StackNode> nodes(SynthesizedApp app) {

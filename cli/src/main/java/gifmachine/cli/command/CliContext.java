@@ -3,16 +3,16 @@ package gifmachine.cli.command;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsConnector;
 import gifmachine.cli.aws.AwsSettings;
+import gifmachine.cli.deploy.EngineSettings;
+import gifmachine.cli.deploy.ImagePublishing;
 import gifmachine.cli.deploy.JibImagePublishing;
+import gifmachine.cli.deploy.Pacer;
+import gifmachine.cli.deploy.SmokeCheck;
 import gifmachine.cli.image.BaseImages;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.smoke.SmokeReport;
 import gifmachine.cli.smoke.SmokeTest;
 import gifmachine.cli.term.StandardError;
-import gifmachine.cli.deploy.EngineSettings;
-import gifmachine.cli.deploy.ImagePublishing;
-import gifmachine.cli.deploy.Pacer;
-import gifmachine.cli.deploy.SmokeCheck;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.Infrastructure;
 import gifmachine.infra.SynthesizedApp;
@@ -57,22 +57,27 @@ public record CliContext(
   /** The real world: System.getenv, the console, shutdown hooks, the SDK. */
   public static CliContext production() {
     Console console = System.console();
-    Terminal terminal = new Terminal() {
-      @Override
-      public Optional<char[]> readPassword(String prompt) {
-        return console == null ? Optional.empty() : Optional.ofNullable(console.readPassword("%s", prompt));
-      }
+    Terminal terminal =
+        new Terminal() {
+          @Override
+          public Optional<char[]> readPassword(String prompt) {
+            return console == null
+                ? Optional.empty()
+                : Optional.ofNullable(console.readPassword("%s", prompt));
+          }
 
-      @Override
-      public Optional<String> readLine(String prompt) {
-        return console == null ? Optional.empty() : Optional.ofNullable(console.readLine("%s", prompt));
-      }
+          @Override
+          public Optional<String> readLine(String prompt) {
+            return console == null
+                ? Optional.empty()
+                : Optional.ofNullable(console.readLine("%s", prompt));
+          }
 
-      @Override
-      public boolean stderrIsTerminal() {
-        return StandardError.isTerminal();
-      }
-    };
+          @Override
+          public boolean stderrIsTerminal() {
+            return StandardError.isTerminal();
+          }
+        };
     Path workingDirectory = Path.of("").toAbsolutePath();
     Path repository = repositoryRoot();
     return new CliContext(
@@ -80,8 +85,12 @@ public record CliContext(
         workingDirectory,
         AwsConnector::connect,
         Infrastructure::synthesize,
-        new JibImagePublishing(new ImageSources(repository), BaseImages.official(),
-            repository.resolve(".gifmachine/image-cache"), false, Pacer.system()),
+        new JibImagePublishing(
+            new ImageSources(repository),
+            BaseImages.official(),
+            repository.resolve(".gifmachine/image-cache"),
+            false,
+            Pacer.system()),
         CliContext::smokeTest,
         Pacer.system(),
         EngineSettings.defaults(),
@@ -102,12 +111,16 @@ public record CliContext(
     return Path.of(System.getProperty(REPOSITORY_PROPERTY, "")).toAbsolutePath().normalize();
   }
 
-  /** The {@code image} engineer's smoke test: health, a posted gif read back and seen on the WebSocket. */
+  /**
+   * The {@code image} engineer's smoke test: health, a posted gif read back and seen on the
+   * WebSocket.
+   */
   static SmokeCheck.Outcome smokeTest(java.net.URI url, String secret, java.time.Duration timeout) {
     SmokeReport report = SmokeTest.run(url, secret, timeout);
-    String detail = report.passed()
-        ? report.checks().size() + " checks"
-        : report.firstFailure().map(c -> c.name() + ": " + c.detail()).orElse("no checks ran");
+    String detail =
+        report.passed()
+            ? report.checks().size() + " checks"
+            : report.firstFailure().map(c -> c.name() + ": " + c.detail()).orElse("no checks ran");
     return new SmokeCheck.Outcome(report.passed(), detail);
   }
 }

@@ -16,8 +16,11 @@ import picocli.CommandLine.Command;
  * gifmachine-on-aws cost -e prod -c dundermiff --region eu-west-1 --nat-gateway
  * }</pre>
  */
-@Command(name = "cost", mixinStandardHelpOptions = true,
-    description = "Estimate the monthly AWS cost of this configuration, next to the earlier project's.")
+@Command(
+    name = "cost",
+    mixinStandardHelpOptions = true,
+    description =
+        "Estimate the monthly AWS cost of this configuration, next to the earlier project's.")
 public final class CostCommand extends AwsCommand {
 
   public CostCommand(CliContext context) {
@@ -29,8 +32,12 @@ public final class CostCommand extends AwsCommand {
     PriceTable prices = PriceTable.bundled();
     String region = resolved.config().region();
     if (prices.region(region).isEmpty()) {
-      throw new ConfigException("region " + region + ": no prices for it in the price table (priced: "
-          + String.join(", ", new java.util.TreeSet<>(prices.regions().keySet())) + ")");
+      throw new ConfigException(
+          "region "
+              + region
+              + ": no prices for it in the price table (priced: "
+              + String.join(", ", new java.util.TreeSet<>(prices.regions().keySet()))
+              + ")");
     }
     CostEstimator estimator = new CostEstimator(prices);
     CostReport ours = estimator.estimate(context.synthesizer().apply(resolved.config()), region);
@@ -40,8 +47,13 @@ public final class CostCommand extends AwsCommand {
     out.println();
     out.print(earlier.renderText());
     out.println();
-    out.printf(Locale.ROOT, "This deployment: %.2f %s a month; the earlier project: %.2f %s a month.%n",
-        ours.total(), ours.currency(), earlier.total(), earlier.currency());
+    out.printf(
+        Locale.ROOT,
+        "This deployment: %.2f %s a month; the earlier project: %.2f %s a month.%n",
+        ours.total(),
+        ours.currency(),
+        earlier.total(),
+        earlier.currency());
     out.println("Next: gifmachine-on-aws up");
     return 0;
   }

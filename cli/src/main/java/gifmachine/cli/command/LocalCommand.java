@@ -15,15 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gifmachine-on-aws local}: the whole system on this machine, no AWS account needed.
- * Prints every URL and the generated API secret, then runs until Ctrl-C, which stops everything.
+ * {@code gifmachine-on-aws local}: the whole system on this machine, no AWS account needed. Prints
+ * every URL and the generated API secret, then runs until Ctrl-C, which stops everything.
  *
  * <pre>{@code
  * gifmachine-on-aws local --port 4567 --data-dir ./.gifmachine
  * }</pre>
  *
- * <p>Exit codes: 0 stopped (Ctrl-C or SIGTERM, also during startup), 1 a component failed to
- * start, 2 bad options.
+ * <p>Exit codes: 0 stopped (Ctrl-C or SIGTERM, also during startup), 1 a component failed to start,
+ * 2 bad options.
  */
 @Command(
     name = "local",
@@ -42,28 +42,42 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "" + GifmachineConfig.DEFAULT_PORT,
-      description = "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
+  @Option(
+      names = "--port",
+      defaultValue = "" + GifmachineConfig.DEFAULT_PORT,
+      description =
+          "Gifmachine's port (default ${DEFAULT-VALUE}); 0 puts every component on a free port.")
   int port;
 
   // Defaults live in the checkout the launcher names (so data survives wherever local is
   // started from); a path the user types resolves from the user's directory.
-  @Option(names = "--data-dir", defaultValue = "${sys:gifmachine.repository:-.}/.gifmachine",
-      description = "Where PostgreSQL, cDepot and Prometheus keep their data (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:gifmachine.repository:-.}/.gifmachine",
+      description =
+          "Where PostgreSQL, cDepot and Prometheus keep their data (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--no-prometheus", description = "Do not start Prometheus (nor Grafana).")
   boolean noPrometheus;
 
-  @Option(names = "--prometheus-port", paramLabel = "PORT",
-      description = "Prometheus's port (default: its usual one, as in AWS; a free one with --port 0).")
+  @Option(
+      names = "--prometheus-port",
+      paramLabel = "PORT",
+      description =
+          "Prometheus's port (default: its usual one, as in AWS; a free one with --port 0).")
   Integer prometheusPort;
 
-  @Option(names = "--monitoring-dir", defaultValue = "${sys:gifmachine.repository:-.}/monitoring",
-      description = "The repository's monitoring/ directory, for alert rules and dashboards (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--monitoring-dir",
+      defaultValue = "${sys:gifmachine.repository:-.}/monitoring",
+      description =
+          "The repository's monitoring/ directory, for alert rules and dashboards (default ${DEFAULT-VALUE}).")
   Path monitoringDir;
 
-  @Option(names = "--interval", defaultValue = "5",
+  @Option(
+      names = "--interval",
+      defaultValue = "5",
       description = "Seconds between heartbeats and scrapes (default ${DEFAULT-VALUE}).")
   int intervalSeconds;
 
@@ -79,7 +93,8 @@ public final class LocalCommand implements Callable<Integer> {
       return BAD_OPTIONS;
     }
     if (prometheusPort != null && (prometheusPort < 0 || prometheusPort > 65535)) {
-      err.println("bad --prometheus-port " + prometheusPort + ": a port is 1-65535 (or 0 for a free port)");
+      err.println(
+          "bad --prometheus-port " + prometheusPort + ": a port is 1-65535 (or 0 for a free port)");
       err.println("Try: gifmachine-on-aws local --prometheus-port " + LocalOptions.PROMETHEUS_PORT);
       return BAD_OPTIONS;
     }
@@ -94,9 +109,16 @@ public final class LocalCommand implements Callable<Integer> {
       err.println("Choose a directory you can write to, e.g. --data-dir ./.gifmachine");
       return BAD_OPTIONS;
     }
-    int prometheus = prometheusPort != null ? prometheusPort : port == 0 ? 0 : LocalOptions.PROMETHEUS_PORT;
-    LocalOptions options = new LocalOptions(dataDir, port, !noPrometheus, prometheus, monitoringDir,
-        Duration.ofSeconds(intervalSeconds));
+    int prometheus =
+        prometheusPort != null ? prometheusPort : port == 0 ? 0 : LocalOptions.PROMETHEUS_PORT;
+    LocalOptions options =
+        new LocalOptions(
+            dataDir,
+            port,
+            !noPrometheus,
+            prometheus,
+            monitoringDir,
+            Duration.ofSeconds(intervalSeconds));
     // Ctrl-C and SIGTERM are caught before anything starts, so a signal during a slow start
     // (PostgreSQL, Prometheus) still stops what has started; the shutdown hook covers the
     // other ways a JVM ends (SIGHUP when the terminal closes).
@@ -104,21 +126,28 @@ public final class LocalCommand implements Callable<Integer> {
     Thread hook = new Thread(system::close, "local-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (StopSignals signals = StopSignals.install()) {
-      Thread stopper = Thread.ofPlatform().name("local-stop").start(() -> {
-        try {
-          signals.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        err.println("stopping (" + signals.name() + ")…");
-        err.flush();
-        stopQuietly(system, err);
-      });
+      Thread stopper =
+          Thread.ofPlatform()
+              .name("local-stop")
+              .start(
+                  () -> {
+                    try {
+                      signals.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    err.println("stopping (" + signals.name() + ")…");
+                    err.flush();
+                    stopQuietly(system, err);
+                  });
       try {
-        system.start(options, System.getenv().getOrDefault("PATH", ""), line -> {
-          err.println(line);
-          err.flush();
-        });
+        system.start(
+            options,
+            System.getenv().getOrDefault("PATH", ""),
+            line -> {
+              err.println(line);
+              err.flush();
+            });
       } catch (IOException | RuntimeException e) {
         if (signals.received()) {
           stopper.join();
@@ -127,7 +156,8 @@ public final class LocalCommand implements Callable<Integer> {
         }
         stopper.interrupt();
         err.println("cannot start the local system: " + describe(e));
-        err.println("Run again with --verbose for details; --port 0 puts every component on a free port.");
+        err.println(
+            "Run again with --verbose for details; --port 0 puts every component on a free port.");
         if (verbosity.verbose()) {
           e.printStackTrace(err);
         }
@@ -167,7 +197,9 @@ public final class LocalCommand implements Callable<Integer> {
 
   private static String describe(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return e.getCause() != null && e.getCause().getMessage() != null && !message.contains(e.getCause().getMessage())
+    return e.getCause() != null
+            && e.getCause().getMessage() != null
+            && !message.contains(e.getCause().getMessage())
         ? message + ": " + e.getCause().getMessage()
         : message;
   }

@@ -26,18 +26,29 @@ import picocli.CommandLine.Option;
  * gifmachine-on-aws logs --since 1h --filter '"POST /gif"' --follow
  * }</pre>
  */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show (and follow) the service's logs.")
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = "Show (and follow) the service's logs.")
 public final class LogsCommand extends AwsCommand {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
-  @Option(names = "--since", paramLabel = "DURATION", description = "How far back: 30s, 10m, 2h, 1d (default 10m).")
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      description = "How far back: 30s, 10m, 2h, 1d (default 10m).")
   String since = "10m";
 
-  @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until Ctrl-C.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new lines until Ctrl-C.")
   boolean follow;
 
-  @Option(names = "--filter", paramLabel = "PATTERN", description = "CloudWatch Logs filter pattern, e.g. '\"POST /gif\"'.")
+  @Option(
+      names = "--filter",
+      paramLabel = "PATTERN",
+      description = "CloudWatch Logs filter pattern, e.g. '\"POST /gif\"'.")
   String filter = "";
 
   /** Tests bound --follow; users stop it with Ctrl-C. */
@@ -51,7 +62,8 @@ public final class LogsCommand extends AwsCommand {
   static Duration parse(String text) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new ConfigException("since \"" + text + "\": must be a number and a unit, like 30s, 10m, 2h or 1d");
+      throw new ConfigException(
+          "since \"" + text + "\": must be a number and a unit, like 30s, 10m, 2h or 1d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
@@ -66,10 +78,17 @@ public final class LogsCommand extends AwsCommand {
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     Duration back = parse(since);
     try (Aws aws = connect(resolved)) {
-      String group = Stacks.read(aws, resolved.config()).output(StackPart.GIFMACHINE, StackOutputs.LOG_GROUP_NAME)
-          .orElseThrow(() -> new DeploymentException(DeploymentException.Exit.FAILED,
-              "logs: " + resolved.config().stackName(StackPart.GIFMACHINE) + " is not deployed",
-              "run gifmachine-on-aws up first"));
+      String group =
+          Stacks.read(aws, resolved.config())
+              .output(StackPart.GIFMACHINE, StackOutputs.LOG_GROUP_NAME)
+              .orElseThrow(
+                  () ->
+                      new DeploymentException(
+                          DeploymentException.Exit.FAILED,
+                          "logs: "
+                              + resolved.config().stackName(StackPart.GIFMACHINE)
+                              + " is not deployed",
+                          "run gifmachine-on-aws up first"));
       Instant from = context.pacer().now().minus(back);
       Instant stopAt = context.pacer().now().plus(followFor);
       Set<String> printed = new HashSet<>();
@@ -80,8 +99,10 @@ public final class LogsCommand extends AwsCommand {
         do {
           String pageToken = token;
           Instant pageFrom = from;
-          LogsGateway.Page page = Preflight.guard("reading logs of " + group,
-              () -> aws.logs().filter(group, pageFrom, filter, pageToken));
+          LogsGateway.Page page =
+              Preflight.guard(
+                  "reading logs of " + group,
+                  () -> aws.logs().filter(group, pageFrom, filter, pageToken));
           for (LogsGateway.LogLine line : page.lines()) {
             String key = line.timestamp() + "|" + line.stream() + "|" + line.message();
             if (printed.add(key)) {

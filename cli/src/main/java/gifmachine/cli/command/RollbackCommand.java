@@ -17,22 +17,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code rollback}: with a deployment in progress, stops it and lets ECS and CloudFormation put
- * the previous revision back; with none, deploys the previous release's images the way {@code up}
- * does. Asks first unless {@code --yes}.
+ * {@code rollback}: with a deployment in progress, stops it and lets ECS and CloudFormation put the
+ * previous revision back; with none, deploys the previous release's images the way {@code up} does.
+ * Asks first unless {@code --yes}.
  *
  * <pre>{@code
  * gifmachine-on-aws rollback --environment prod --company dundermiff --region eu-west-1 --yes
  * }</pre>
  */
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = "Stop a deployment in progress and roll it back, or (with none) deploy the previous release again.")
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description =
+        "Stop a deployment in progress and roll it back, or (with none) deploy the previous release again.")
 public final class RollbackCommand extends AwsCommand {
 
   /** The answers that confirm. */
   private static final Set<String> YES = Set.of("y", "yes");
 
-  @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Do not ask for confirmation.")
   boolean yes;
 
   public RollbackCommand(CliContext context) {
@@ -43,11 +48,20 @@ public final class RollbackCommand extends AwsCommand {
   protected int run(DeployOptions.Resolved resolved) throws Exception {
     String name = resolved.config().deploymentName();
     if (!yes) {
-      Optional<String> answer = context.terminal().readLine("Roll back " + name + " in " + resolved.config().region()
-          + " (stop the deployment in progress, or deploy the previous release)? [y/N] ");
+      Optional<String> answer =
+          context
+              .terminal()
+              .readLine(
+                  "Roll back "
+                      + name
+                      + " in "
+                      + resolved.config().region()
+                      + " (stop the deployment in progress, or deploy the previous release)? [y/N] ");
       if (answer.isEmpty()) {
-        throw new DeploymentException(DeploymentException.Exit.CONFIG,
-            "rollback: needs a confirmation and there is no terminal to ask on", "pass --yes to roll back without asking");
+        throw new DeploymentException(
+            DeploymentException.Exit.CONFIG,
+            "rollback: needs a confirmation and there is no terminal to ask on",
+            "pass --yes to roll back without asking");
       }
       if (!YES.contains(answer.get().trim().toLowerCase(Locale.ROOT))) {
         err().println("Not rolled back: the answer was not yes.");
@@ -58,23 +72,44 @@ public final class RollbackCommand extends AwsCommand {
     try (Aws aws = connect(resolved);
         ProgressRenderer renderer = renderer();
         AutoCloseable hook = context.interrupts().onInterrupt(cancellation::cancel)) {
-      Deployment deployment = new Deployment(aws, engine(aws, renderer, cancellation), context.synthesizer(),
-          context.images(), context.smoke(), renderer, context.pacer(), cancellation, Duration.ofMinutes(15));
+      Deployment deployment =
+          new Deployment(
+              aws,
+              engine(aws, renderer, cancellation),
+              context.synthesizer(),
+              context.images(),
+              context.smoke(),
+              renderer,
+              context.pacer(),
+              cancellation,
+              Duration.ofMinutes(15));
       Rollback.Outcome outcome;
       try {
-        outcome = new Rollback(aws, deployment, engine(aws, renderer, cancellation), renderer, context.pacer())
-            .rollback(new Deployment.Request(resolved.config(), resolved.method(), false, () -> {
-              throw new DeploymentException(DeploymentException.Exit.FAILED,
-                  "rollback: the API password secret " + resolved.config().apiPasswordSecretName() + " does not exist",
-                  "deploy with gifmachine-on-aws up first");
-            }));
+        outcome =
+            new Rollback(
+                    aws, deployment, engine(aws, renderer, cancellation), renderer, context.pacer())
+                .rollback(
+                    new Deployment.Request(
+                        resolved.config(),
+                        resolved.method(),
+                        false,
+                        () -> {
+                          throw new DeploymentException(
+                              DeploymentException.Exit.FAILED,
+                              "rollback: the API password secret "
+                                  + resolved.config().apiPasswordSecretName()
+                                  + " does not exist",
+                              "deploy with gifmachine-on-aws up first");
+                        }));
       } catch (DeploymentException e) {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;
         }
         renderer.close();
         err().println(e.getMessage());
-        err().println("nothing was cancelled in AWS by the interruption; gifmachine-on-aws status shows where it is");
+        err()
+            .println(
+                "nothing was cancelled in AWS by the interruption; gifmachine-on-aws status shows where it is");
         err().flush();
         return e.exit().code();
       } finally {
@@ -92,17 +127,27 @@ public final class RollbackCommand extends AwsCommand {
         out.println("Stopped the deployment in progress:");
         stopped.actions().forEach(a -> out.println("  " + a));
         for (StackResult stack : stopped.stacks()) {
-          out.println(stack.stackName() + ": " + stack.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-              + (stack.status().isBlank() ? "" : " (" + stack.status() + ")"));
+          out.println(
+              stack.stackName()
+                  + ": "
+                  + stack.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + (stack.status().isBlank() ? "" : " (" + stack.status() + ")"));
         }
         out.println("Serving now:");
-        stopped.serving().forEach((container, image) -> out.println("  " + container + ": " + image));
+        stopped
+            .serving()
+            .forEach((container, image) -> out.println("  " + container + ": " + image));
       }
       case Rollback.Redeployed back -> {
-        out.println("Rolled back to the release of " + back.to().releasedAt()
-            + (back.to().source().isBlank() ? "" : " (" + back.to().source() + ")") + ":");
+        out.println(
+            "Rolled back to the release of "
+                + back.to().releasedAt()
+                + (back.to().source().isBlank() ? "" : " (" + back.to().source() + ")")
+                + ":");
         images(out, back.to().images(), back.from());
-        back.result().smoke().ifPresent(s -> out.println("Smoke test: passed (" + s.detail() + ")"));
+        back.result()
+            .smoke()
+            .ifPresent(s -> out.println("Smoke test: passed (" + s.detail() + ")"));
         back.result().gifmachineUrl().ifPresent(u -> out.println("Gifmachine: " + u));
       }
     }
@@ -120,7 +165,13 @@ public final class RollbackCommand extends AwsCommand {
     if (to.isBlank()) {
       return;
     }
-    out.println("  " + name + ": " + to + (from.isBlank() || from.equals(to) ? " (unchanged)"
-        : " (was " + Rollback.digest(from) + ")"));
+    out.println(
+        "  "
+            + name
+            + ": "
+            + to
+            + (from.isBlank() || from.equals(to)
+                ? " (unchanged)"
+                : " (was " + Rollback.digest(from) + ")"));
   }
 }

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C during {@code up}: a JVM shutdown hook that tells the engine to stop waiting, then holds
- * the exit for a few seconds so that the command can say which stacks are still in progress and
- * how to continue.
+ * the exit for a few seconds so that the command can say which stacks are still in progress and how
+ * to continue.
  */
 final class ShutdownHook implements AutoCloseable {
 
@@ -14,14 +14,17 @@ final class ShutdownHook implements AutoCloseable {
   private final CountDownLatch done = new CountDownLatch(1);
 
   private ShutdownHook(Runnable action) {
-    this.hook = new Thread(() -> {
-      action.run();
-      try {
-        done.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "ctrl-c");
+    this.hook =
+        new Thread(
+            () -> {
+              action.run();
+              try {
+                done.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "ctrl-c");
   }
 
   static AutoCloseable register(Runnable action) {

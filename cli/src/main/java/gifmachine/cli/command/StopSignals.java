@@ -7,10 +7,10 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM as an ordinary request to stop, for a command whose normal end is
- * being stopped ({@code local}). The JVM's own handling of these signals runs the shutdown
- * hooks and then exits with 128 + the signal number (130 after Ctrl-C), whatever the command
- * returns; handling the signals here instead lets the command stop its components on its own
- * thread and exit 0, as the docs promise. {@link #close()} restores the JVM's handlers.
+ * being stopped ({@code local}). The JVM's own handling of these signals runs the shutdown hooks
+ * and then exits with 128 + the signal number (130 after Ctrl-C), whatever the command returns;
+ * handling the signals here instead lets the command stop its components on its own thread and exit
+ * 0, as the docs promise. {@link #close()} restores the JVM's handlers.
  *
  * <pre>{@code
  * try (StopSignals signals = StopSignals.install()) {

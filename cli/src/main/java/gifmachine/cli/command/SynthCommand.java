@@ -21,10 +21,17 @@ import picocli.CommandLine.Option;
  * gifmachine-on-aws synth -e prod -c dundermiff --region eu-west-1 --out build/templates && cfn-lint build/templates/*.json
  * }</pre>
  */
-@Command(name = "synth", mixinStandardHelpOptions = true, description = "Write every CloudFormation template to a folder.")
+@Command(
+    name = "synth",
+    mixinStandardHelpOptions = true,
+    description = "Write every CloudFormation template to a folder.")
 public final class SynthCommand extends AwsCommand {
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the templates to.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder to write the templates to.")
   Path out;
 
   public SynthCommand(CliContext context) {
@@ -37,7 +44,8 @@ public final class SynthCommand extends AwsCommand {
     // Checked before synthesis, which takes seconds, by really writing there.
     String problem = WritableDirectory.problem(dir);
     if (!problem.isEmpty()) {
-      throw new ConfigException("out " + out + ": cannot write templates there (" + problem + ")",
+      throw new ConfigException(
+          "out " + out + ": cannot write templates there (" + problem + ")",
           "Choose a folder you can write to, e.g. --out build/templates");
     }
     Instant start = Instant.now();
@@ -47,13 +55,23 @@ public final class SynthCommand extends AwsCommand {
     try {
       written = TemplateWriter.write(app, dir);
     } catch (IOException e) {
-      String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : dir.toString();
-      throw new DeploymentException(DeploymentException.Exit.FAILED, "writing " + file + ": "
-          + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString()),
-          "Check the free space and permissions of " + dir + ", then run synth again.", e);
+      String file =
+          e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : dir.toString();
+      throw new DeploymentException(
+          DeploymentException.Exit.FAILED,
+          "writing "
+              + file
+              + ": "
+              + (e instanceof FileSystemException f && f.getReason() != null
+                  ? f.getReason()
+                  : e.toString()),
+          "Check the free space and permissions of " + dir + ", then run synth again.",
+          e);
     }
     written.forEach(out()::println);
-    err().printf("Synthesized %d stacks in %.1f s.%n", app.stacks().size(), took.toMillis() / 1000.0);
+    err()
+        .printf(
+            "Synthesized %d stacks in %.1f s.%n", app.stacks().size(), took.toMillis() / 1000.0);
     out().println("Next: cfn-lint " + dir + "/*.template.json");
     return 0;
   }

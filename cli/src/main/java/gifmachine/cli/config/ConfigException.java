@@ -1,8 +1,8 @@
 package gifmachine.cli.config;
 
 /**
- * Configuration that cannot be used; the message reads {@code what happened: why}, the hint
- * (when there is one) what to do about it.
+ * Configuration that cannot be used; the message reads {@code what happened: why}, the hint (when
+ * there is one) what to do about it.
  */
 public final class ConfigException extends RuntimeException {
 

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Every configurable key, with its flag ({@code --min-tasks}), environment variable
- * ({@code GIFMACHINE_MIN_TASKS}), key in a YAML config file ({@code min-tasks}) and in the
- * earlier project's KEY=VALUE file ({@code MIN_TASKS}; {@code AWS_REGION}, {@code ENVIRONMENT},
- * {@code COMPANY} as it had them), and default.
+ * Every configurable key, with its flag ({@code --min-tasks}), environment variable ({@code
+ * GIFMACHINE_MIN_TASKS}), key in a YAML config file ({@code min-tasks}) and in the earlier
+ * project's KEY=VALUE file ({@code MIN_TASKS}; {@code AWS_REGION}, {@code ENVIRONMENT}, {@code
+ * COMPANY} as it had them), and default.
  */
 public enum Setting {
   ENVIRONMENT("environment", "GIFMACHINE_ENVIRONMENT", ""),
@@ -75,6 +75,8 @@ public enum Setting {
   }
 
   public static Optional<Setting> byLegacyKey(String key) {
-    return Arrays.stream(values()).filter(s -> s.legacyKey().equals(key.toUpperCase(Locale.ROOT))).findFirst();
+    return Arrays.stream(values())
+        .filter(s -> s.legacyKey().equals(key.toUpperCase(Locale.ROOT)))
+        .findFirst();
   }
 }

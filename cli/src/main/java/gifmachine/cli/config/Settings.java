@@ -27,8 +27,14 @@ public record Settings(Map<Setting, String> values, Map<Setting, String> sources
     return switch (value) {
       case "true", "yes", "1", "on" -> true;
       case "false", "no", "0", "off" -> false;
-      default -> throw new ConfigException(setting.key() + " \"" + get(setting) + "\" (from " + source(setting)
-          + "): must be true or false");
+      default ->
+          throw new ConfigException(
+              setting.key()
+                  + " \""
+                  + get(setting)
+                  + "\" (from "
+                  + source(setting)
+                  + "): must be true or false");
     };
   }
 
@@ -41,9 +47,20 @@ public record Settings(Map<Setting, String> values, Map<Setting, String> sources
       value = Long.MIN_VALUE;
     }
     if (value < min || value > max) {
-      throw new ConfigException(setting.key() + " \"" + get(setting) + "\" (from " + source(setting)
-          + "): must be a whole number from " + min + " to " + max,
-          "Give e.g. " + setting.flag() + " " + Math.max(min, Math.min(max, Integer.parseInt(setting.defaultValue()))));
+      throw new ConfigException(
+          setting.key()
+              + " \""
+              + get(setting)
+              + "\" (from "
+              + source(setting)
+              + "): must be a whole number from "
+              + min
+              + " to "
+              + max,
+          "Give e.g. "
+              + setting.flag()
+              + " "
+              + Math.max(min, Math.min(max, Integer.parseInt(setting.defaultValue()))));
     }
     return (int) value;
   }

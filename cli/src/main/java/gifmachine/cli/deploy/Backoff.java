@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Polling intervals: start short, grow by half each quiet round up to a ceiling, back to short
- * when something happened, and "full jitter" on top so that parallel pollers (one per stack) do
- * not hit the API in lockstep and get throttled together.
+ * Polling intervals: start short, grow by half each quiet round up to a ceiling, back to short when
+ * something happened, and "full jitter" on top so that parallel pollers (one per stack) do not hit
+ * the API in lockstep and get throttled together.
  *
  * <pre>{@code
  * Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10), random);

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ctrl-C for the engine: the shutdown hook calls {@link #cancel()}, which interrupts every thread
- * currently waiting on a stack. Nothing is rolled back or cancelled in CloudFormation: stacks
- * carry on and the next {@code up} waits for them and continues.
+ * currently waiting on a stack. Nothing is rolled back or cancelled in CloudFormation: stacks carry
+ * on and the next {@code up} waits for them and continues.
  */
 public final class Cancellation {
 

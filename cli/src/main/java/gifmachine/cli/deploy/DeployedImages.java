@@ -7,8 +7,8 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * Finds which image of a repository a deployed template runs: any string in the template that
- * is the repository URI followed by {@code @sha256:} or {@code :tag}. Used to keep the image a
+ * Finds which image of a repository a deployed template runs: any string in the template that is
+ * the repository URI followed by {@code @sha256:} or {@code :tag}. Used to keep the image a
  * CODE_DEPLOY service's template was created with (CloudFormation cannot change it) and to plan
  * without building.
  */

@@ -25,15 +25,15 @@ import java.util.function.Supplier;
 
 /**
  * What {@code up} does, in order: pre-flight checks, the API password secret, the registry stack,
- * images built and pushed to it, which target group production traffic reaches now (read from
- * the production listener rule), every other stack synthesized with those digests and that
- * target group live, stacks of parts switched off deleted first, then the rest deployed in
- * dependency order while ECS's blue/green deployment of the service is shown, waiting for the
- * service to be stable, and the smoke test.
+ * images built and pushed to it, which target group production traffic reaches now (read from the
+ * production listener rule), every other stack synthesized with those digests and that target group
+ * live, stacks of parts switched off deleted first, then the rest deployed in dependency order
+ * while ECS's blue/green deployment of the service is shown, waiting for the service to be stable,
+ * and the smoke test.
  *
- * <p>There is no rollout of our own: the service uses ECS's own deployment controller, so a
- * stack update that changes the task definition (any image, environment, size) is an ECS
- * blue/green deployment that CloudFormation starts and waits for.
+ * <p>There is no rollout of our own: the service uses ECS's own deployment controller, so a stack
+ * update that changes the task definition (any image, environment, size) is an ECS blue/green
+ * deployment that CloudFormation starts and waits for.
  */
 public final class Deployment {
 
@@ -49,23 +49,41 @@ public final class Deployment {
    * @param config the deployment (its images are ignored: up builds them)
    * @param monitoringOnly {@code up monitoring}: the registry and monitoring stacks only
    * @param password asked only when the secret does not exist yet
-   * @param source where the release comes from (e.g. {@code commit 1a2b3c4}), for the release history
+   * @param source where the release comes from (e.g. {@code commit 1a2b3c4}), for the release
+   *     history
    * @param kept what this up asks to change of what the first up chose (NAT image, database)
    */
-  public record Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
-      String source, KeptChoices.Requests kept) {
+  public record Request(
+      DeploymentConfig config,
+      Method method,
+      boolean monitoringOnly,
+      Supplier<Password> password,
+      String source,
+      KeptChoices.Requests kept) {
 
     /** Keeping everything the first up chose. */
-    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password) {
+    public Request(
+        DeploymentConfig config,
+        Method method,
+        boolean monitoringOnly,
+        Supplier<Password> password) {
       this(config, method, monitoringOnly, password, "", KeptChoices.Requests.NONE);
     }
 
-    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+    public Request(
+        DeploymentConfig config,
+        Method method,
+        boolean monitoringOnly,
+        Supplier<Password> password,
         String source) {
       this(config, method, monitoringOnly, password, source, KeptChoices.Requests.NONE);
     }
 
-    public Request(DeploymentConfig config, Method method, boolean monitoringOnly, Supplier<Password> password,
+    public Request(
+        DeploymentConfig config,
+        Method method,
+        boolean monitoringOnly,
+        Supplier<Password> password,
         KeptChoices.Requests kept) {
       this(config, method, monitoringOnly, password, "", kept);
     }
@@ -94,8 +112,15 @@ public final class Deployment {
   private final Cancellation cancellation;
   private final Duration serviceTimeout;
 
-  public Deployment(Aws aws, StackDeployer engine, Function<DeploymentConfig, SynthesizedApp> synthesizer,
-      ImagePublishing images, SmokeCheck smoke, ProgressListener progress, Pacer pacer, Cancellation cancellation,
+  public Deployment(
+      Aws aws,
+      StackDeployer engine,
+      Function<DeploymentConfig, SynthesizedApp> synthesizer,
+      ImagePublishing images,
+      SmokeCheck smoke,
+      ProgressListener progress,
+      Pacer pacer,
+      Cancellation cancellation,
       Duration serviceTimeout) {
     this.aws = aws;
     this.engine = engine;
@@ -110,8 +135,8 @@ public final class Deployment {
 
   /**
    * Uploads the validation hook's jar to the registry stack's artifacts bucket (once per content:
-   * the key is its hash) and names it in the config, so the service stack gets the hook. A
-   * registry stack from before the bucket existed gives no hook.
+   * the key is its hash) and names it in the config, so the service stack gets the hook. A registry
+   * stack from before the bucket existed gives no hook.
    */
   private DeploymentConfig withValidationHook(DeploymentConfig config, Stacks deployed) {
     Optional<String> bucket = artifactsBucket(deployed);
@@ -119,20 +144,26 @@ public final class Deployment {
       return config;
     }
     HookJar jar = HookJar.fromClasspath();
-    boolean uploaded = Preflight.guard("uploading the validation hook",
-        () -> aws.buckets().putIfAbsent(bucket.get(), jar.key(), jar.bytes()));
-    step(uploaded ? "validation hook uploaded: s3://" + bucket.get() + "/" + jar.key()
-        : "validation hook unchanged: " + jar.key());
+    boolean uploaded =
+        Preflight.guard(
+            "uploading the validation hook",
+            () -> aws.buckets().putIfAbsent(bucket.get(), jar.key(), jar.bytes()));
+    step(
+        uploaded
+            ? "validation hook uploaded: s3://" + bucket.get() + "/" + jar.key()
+            : "validation hook unchanged: " + jar.key());
     return Configs.withHookCode(config, jar.key());
   }
 
   /**
-   * The config naming the validation hook's jar as {@code up} would (same content-hash key), without
-   * uploading it: {@code plan} compares against what {@code up} deploys, hook included.
+   * The config naming the validation hook's jar as {@code up} would (same content-hash key),
+   * without uploading it: {@code plan} compares against what {@code up} deploys, hook included.
    */
-  public static DeploymentConfig withPlannedValidationHook(DeploymentConfig config, Stacks deployed) {
+  public static DeploymentConfig withPlannedValidationHook(
+      DeploymentConfig config, Stacks deployed) {
     return artifactsBucket(deployed).isEmpty()
-        ? config : Configs.withHookCode(config, HookJar.fromClasspath().key());
+        ? config
+        : Configs.withHookCode(config, HookJar.fromClasspath().key());
   }
 
   private static Optional<String> artifactsBucket(Stacks deployed) {
@@ -141,22 +172,28 @@ public final class Deployment {
 
   /** Builds and pushes the images, then deploys them: {@code up}. */
   public Result up(Request request) {
-    return run(request, (repositories, login) -> {
-      step("building and pushing images");
-      return images.publish(repositories, login, request.config().graviton(), progress);
-    }, false);
+    return run(
+        request,
+        (repositories, login) -> {
+          step("building and pushing images");
+          return images.publish(repositories, login, request.config().graviton(), progress);
+        },
+        false);
   }
 
   /**
-   * Deploys the given images exactly as {@code up} deploys what it built (same stacks, same
-   * order, same waiting and smoke test): {@code rollback} going back to an earlier release. The
-   * caller has checked that ECR still holds them.
+   * Deploys the given images exactly as {@code up} deploys what it built (same stacks, same order,
+   * same waiting and smoke test): {@code rollback} going back to an earlier release. The caller has
+   * checked that ECR still holds them.
    */
   public Result redeploy(Request request, ImageSet release) {
-    return run(request, (repositories, login) -> {
-      step("deploying the images of an earlier release (nothing built)");
-      return release;
-    }, true);
+    return run(
+        request,
+        (repositories, login) -> {
+          step("deploying the images of an earlier release (nothing built)");
+          return release;
+        },
+        true);
   }
 
   /** Where the images of a run come from: built and pushed, or an earlier release's. */
@@ -167,7 +204,8 @@ public final class Deployment {
 
   private Result run(Request request, ImageSource source, boolean rollback) {
     DeploymentConfig requested = request.config();
-    List<String> names = java.util.Arrays.stream(StackPart.values()).map(requested::stackName).toList();
+    List<String> names =
+        java.util.Arrays.stream(StackPart.values()).map(requested::stackName).toList();
     step("pre-flight checks");
     AccountGateway.Identity identity = Preflight.check(aws, requested, names);
     DeploymentConfig config = Configs.withAccount(requested, identity.account());
@@ -182,24 +220,45 @@ public final class Deployment {
     // needs no IAM rights; created or changed, it needs an administrator: iam-policy --bootstrap),
     // then CloudFormation deploys every other stack with that role.
     StackNode executionRole = StackNode.of(first.stack(StackPart.EXECUTION_ROLE).orElseThrow());
-    List<StackResult> results = new java.util.ArrayList<>(deploy(List.of(executionRole), request.method()));
+    List<StackResult> results =
+        new java.util.ArrayList<>(deploy(List.of(executionRole), request.method()));
     String roleArn = ExecutionRoleStack.roleArn(config);
-    StackNode registry = StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow()).withRole(roleArn);
+    StackNode registry =
+        StackNode.of(first.stack(StackPart.REGISTRY).orElseThrow()).withRole(roleArn);
     List<StackNode> firstStacks = new java.util.ArrayList<>(List.of(registry));
     // The CloudFront web ACL's stack (us-east-1) goes first too: the edge stack needs its ARN.
-    first.stack(StackPart.FIREWALL).filter(f -> !request.monitoringOnly())
-        .map(f -> StackNode.of(f).withRole(roleArn)).ifPresent(firstStacks::add);
+    first
+        .stack(StackPart.FIREWALL)
+        .filter(f -> !request.monitoringOnly())
+        .map(f -> StackNode.of(f).withRole(roleArn))
+        .ifPresent(firstStacks::add);
     results.addAll(deploy(firstStacks, request.method()));
 
     Stacks deployed = Stacks.read(aws, config);
     config = EdgeLookups.withWebAcl(deployed, config);
-    if (config.cloudFrontFirewall() && config.cloudFrontWebAclArn().isBlank() && !request.monitoringOnly()) {
-      throw new DeploymentException(Exit.FAILED, "stack " + config.stackName(StackPart.FIREWALL)
-          + " (us-east-1): has no " + StackOutputs.WEB_ACL_ARN + " output", "look at the stack in the CloudFormation console of us-east-1");
+    if (config.cloudFrontFirewall()
+        && config.cloudFrontWebAclArn().isBlank()
+        && !request.monitoringOnly()) {
+      throw new DeploymentException(
+          Exit.FAILED,
+          "stack "
+              + config.stackName(StackPart.FIREWALL)
+              + " (us-east-1): has no "
+              + StackOutputs.WEB_ACL_ARN
+              + " output",
+          "look at the stack in the CloudFormation console of us-east-1");
     }
-    ImageSet repositories = deployed.repositories().orElseThrow(() -> new DeploymentException(Exit.FAILED,
-        "stack " + registry.stackName() + ": has no repository outputs", "look at the stack in the CloudFormation console"));
-    RegistryGateway.Login login = Preflight.guard("getting ECR credentials", () -> aws.registry().login());
+    ImageSet repositories =
+        deployed
+            .repositories()
+            .orElseThrow(
+                () ->
+                    new DeploymentException(
+                        Exit.FAILED,
+                        "stack " + registry.stackName() + ": has no repository outputs",
+                        "look at the stack in the CloudFormation console"));
+    RegistryGateway.Login login =
+        Preflight.guard("getting ECR credentials", () -> aws.registry().login());
     ImageSet built;
     try {
       built = source.images(repositories, login);
@@ -207,33 +266,49 @@ public final class Deployment {
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DeploymentException(Exit.INTERRUPTED, "images: interrupted while pushing", "run up again");
+      throw new DeploymentException(
+          Exit.INTERRUPTED, "images: interrupted while pushing", "run up again");
     } catch (Exception e) {
-      throw new DeploymentException(Exit.FAILED, "pushing images: " + e.getMessage(), "run up again with --verbose for details", e);
+      throw new DeploymentException(
+          Exit.FAILED,
+          "pushing images: " + e.getMessage(),
+          "run up again with --verbose for details",
+          e);
     }
 
     DeploymentConfig hooked = withValidationHook(config, deployed);
     Rollout rollout = config.rollout().withLive(liveTargetGroup(deployed));
-    SynthesizedApp app = synthesize(Configs.withRollout(Configs.withImages(hooked, built), rollout));
+    SynthesizedApp app =
+        synthesize(Configs.withRollout(Configs.withImages(hooked, built), rollout));
     if (!request.monitoringOnly()) {
       results.addAll(deleteSwitchedOff(config, app, deployed));
     }
-    ImageSet runningBefore = request.monitoringOnly() ? ReleaseHistory.none() : RunningImages.read(aws, config, deployed);
-    List<StackNode> rest = app.stacks().stream()
-        .filter(s -> s.part() != StackPart.REGISTRY && s.part() != StackPart.FIREWALL
-            && s.part() != StackPart.EXECUTION_ROLE)
-        .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
-        .map(s -> StackNode.of(s).withRole(roleArn))
-        .toList();
+    ImageSet runningBefore =
+        request.monitoringOnly()
+            ? ReleaseHistory.none()
+            : RunningImages.read(aws, config, deployed);
+    List<StackNode> rest =
+        app.stacks().stream()
+            .filter(
+                s ->
+                    s.part() != StackPart.REGISTRY
+                        && s.part() != StackPart.FIREWALL
+                        && s.part() != StackPart.EXECUTION_ROLE)
+            .filter(s -> !request.monitoringOnly() || s.part() == StackPart.MONITORING)
+            .map(s -> StackNode.of(s).withRole(roleArn))
+            .toList();
     StackProbe follower = follower(config, deployed);
     ExportOrder.Phases phases = ExportOrder.split(rest, deployedTemplates(rest));
     if (!phases.second().isEmpty()) {
-      step("updating " + String.join(", ", phases.second().stream().map(StackNode::stackName).toList())
-          + " last: other stacks still import exports it drops");
+      step(
+          "updating "
+              + String.join(", ", phases.second().stream().map(StackNode::stackName).toList())
+              + " last: other stacks still import exports it drops");
     }
     results.addAll(deploy(phases.first(), request.method(), follower));
     results.addAll(deploy(phases.second(), request.method(), follower));
-    List<ServiceGateway.ServiceDeployment> followed = follower instanceof ServiceDeploymentFollower f ? f.seen() : List.of();
+    List<ServiceGateway.ServiceDeployment> followed =
+        follower instanceof ServiceDeploymentFollower f ? f.seen() : List.of();
 
     Stacks after = Stacks.read(aws, config);
     boolean changed = results.stream().anyMatch(r -> r.outcome() != StackResult.Outcome.NO_CHANGES);
@@ -244,24 +319,35 @@ public final class Deployment {
       waitForService(after);
       // Recorded before the smoke test: a release that fails it is deployed, and rollback must
       // be able to go back from it.
-      recordRelease(after, new ReleaseHistory.Release(built, pacer.now(), request.source(), runningBefore, rollback));
+      recordRelease(
+          after,
+          new ReleaseHistory.Release(
+              built, pacer.now(), request.source(), runningBefore, rollback));
       if (url.isPresent()) {
         smokeOutcome = Optional.of(smokeTest(URI.create(url.get()), secret.value()));
       }
     }
-    return new Result(results, changed, secret.created() ? Optional.of(secret.password()) : Optional.empty(),
-        secret.arn(), url,
+    return new Result(
+        results,
+        changed,
+        secret.created() ? Optional.of(secret.password()) : Optional.empty(),
+        secret.arn(),
+        url,
         after.grafanaUrl(),
         after.output(StackPart.MONITORING, StackOutputs.GRAFANA_ADMIN_SECRET_ARN),
-        followed, smokeOutcome,
-        results.stream().anyMatch(r -> r.stackName().equals(requested.stackName(StackPart.MONITORING))
-            && r.outcome() == StackResult.Outcome.CREATED));
+        followed,
+        smokeOutcome,
+        results.stream()
+            .anyMatch(
+                r ->
+                    r.stackName().equals(requested.stackName(StackPart.MONITORING))
+                        && r.outcome() == StackResult.Outcome.CREATED));
   }
 
   /**
    * Adds the release to the history when it is new (an {@code up} that changed nothing adds
-   * nothing; a rollback always adds one, so the next rollback skips the release it left). A
-   * history that cannot be written does not fail the deployment: it is said, with what it costs.
+   * nothing; a rollback always adds one, so the next rollback skips the release it left). A history
+   * that cannot be written does not fail the deployment: it is said, with what it costs.
    */
   private void recordRelease(Stacks after, ReleaseHistory.Release release) {
     Optional<String> bucket = artifactsBucket(after);
@@ -271,13 +357,18 @@ public final class Deployment {
     ReleaseHistory history = new ReleaseHistory(aws.buckets(), bucket.get());
     try {
       Optional<ReleaseHistory.Release> latest = history.latest();
-      if (!release.rollback() && latest.isPresent() && latest.get().images().equals(release.images())) {
+      if (!release.rollback()
+          && latest.isPresent()
+          && latest.get().images().equals(release.images())) {
         return;
       }
       history.record(release);
       step("release recorded in " + history.location());
     } catch (gifmachine.cli.aws.AwsCallException e) {
-      step("release history not written (" + e.getMessage() + "): rollback cannot come back to this release");
+      step(
+          "release history not written ("
+              + e.getMessage()
+              + "): rollback cannot come back to this release");
     }
   }
 
@@ -286,7 +377,8 @@ public final class Deployment {
   /** Reuses the stored API password; only a first deployment asks for (or generates) one. */
   private SecretResult apiPassword(DeploymentConfig config, Supplier<Password> ask) {
     String name = config.apiPasswordSecretName();
-    Optional<SecretsGateway.SecretInfo> existing = Preflight.guard("looking for secret " + name, () -> aws.secrets().describe(name));
+    Optional<SecretsGateway.SecretInfo> existing =
+        Preflight.guard("looking for secret " + name, () -> aws.secrets().describe(name));
     if (existing.isPresent()) {
       if (existing.get().scheduledForDeletion()) {
         step("restoring secret " + name + " (scheduled for deletion by an earlier down)");
@@ -297,7 +389,10 @@ public final class Deployment {
     }
     Password password = ask.get();
     step("storing the API password in Secrets Manager as " + name);
-    String arn = Preflight.guard("creating secret " + name, () -> aws.secrets().create(name, password.value(), config.tags()));
+    String arn =
+        Preflight.guard(
+            "creating secret " + name,
+            () -> aws.secrets().create(name, password.value(), config.tags()));
     return new SecretResult(arn, password.value(), true, password);
   }
 
@@ -315,52 +410,71 @@ public final class Deployment {
   }
 
   private List<StackResult> checked(List<StackResult> results) {
-    Optional<StackResult> interrupted = results.stream().filter(r -> r.outcome() == StackResult.Outcome.INTERRUPTED).findFirst();
+    Optional<StackResult> interrupted =
+        results.stream().filter(r -> r.outcome() == StackResult.Outcome.INTERRUPTED).findFirst();
     if (interrupted.isPresent() || cancellation.isCancelled()) {
-      throw new DeploymentException(Exit.INTERRUPTED,
+      throw new DeploymentException(
+          Exit.INTERRUPTED,
           "interrupted: stopped waiting; CloudFormation carries on with " + inProgress(results),
           "run up again: it waits for stacks still in progress and continues from there");
     }
-    Optional<StackResult> failed = results.stream().filter(r -> r.outcome() == StackResult.Outcome.FAILED
-        || r.outcome() == StackResult.Outcome.TIMED_OUT).findFirst();
+    Optional<StackResult> failed =
+        results.stream()
+            .filter(
+                r ->
+                    r.outcome() == StackResult.Outcome.FAILED
+                        || r.outcome() == StackResult.Outcome.TIMED_OUT)
+            .findFirst();
     if (failed.isPresent()) {
       StackResult f = failed.get();
-      String hint = f.status().equals("ROLLBACK_COMPLETE")
-          ? "fix the cause and run up again: the stack will be deleted and created afresh"
-          : "fix the cause and run up again";
-      throw new DeploymentException(Exit.FAILED, "stack " + f.stackName() + ": " + f.failure(), hint);
+      String hint =
+          f.status().equals("ROLLBACK_COMPLETE")
+              ? "fix the cause and run up again: the stack will be deleted and created afresh"
+              : "fix the cause and run up again";
+      throw new DeploymentException(
+          Exit.FAILED, "stack " + f.stackName() + ": " + f.failure(), hint);
     }
     return results;
   }
 
   private static String inProgress(List<StackResult> results) {
-    List<String> names = results.stream().filter(r -> r.outcome() == StackResult.Outcome.INTERRUPTED)
-        .map(r -> r.stackName() + (r.status().isEmpty() ? "" : " (" + r.status() + ")")).toList();
+    List<String> names =
+        results.stream()
+            .filter(r -> r.outcome() == StackResult.Outcome.INTERRUPTED)
+            .map(r -> r.stackName() + (r.status().isEmpty() ? "" : " (" + r.status() + ")"))
+            .toList();
     return names.isEmpty() ? "nothing" : String.join(", ", names);
   }
 
   private Rollout.TargetGroup liveTargetGroup(Stacks deployed) {
     Rollout.TargetGroup live = LiveTraffic.read(aws, deployed);
-    step("production traffic is on the " + live.name().toLowerCase(java.util.Locale.ROOT) + " target group");
+    step(
+        "production traffic is on the "
+            + live.name().toLowerCase(java.util.Locale.ROOT)
+            + " target group");
     return live;
   }
 
   /**
-   * Stacks of parts switched off (monitoring, pipeline), deleted before anything else changes:
-   * they import the exports of the stacks {@code up} updates next, and CloudFormation refuses to
-   * change or remove an export another stack imports
+   * Stacks of parts switched off (monitoring, pipeline), deleted before anything else changes: they
+   * import the exports of the stacks {@code up} updates next, and CloudFormation refuses to change
+   * or remove an export another stack imports
    * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html).
    */
-  private List<StackResult> deleteSwitchedOff(DeploymentConfig config, SynthesizedApp app, Stacks deployed) {
-    List<StackNode> off = deployed.all().keySet().stream()
-        .filter(part -> part != StackPart.REGISTRY)
-        .filter(part -> app.stack(part).isEmpty())
-        .map(part -> StackNode.named(config.stackName(part), List.of()))
-        .toList();
+  private List<StackResult> deleteSwitchedOff(
+      DeploymentConfig config, SynthesizedApp app, Stacks deployed) {
+    List<StackNode> off =
+        deployed.all().keySet().stream()
+            .filter(part -> part != StackPart.REGISTRY)
+            .filter(part -> app.stack(part).isEmpty())
+            .map(part -> StackNode.named(config.stackName(part), List.of()))
+            .toList();
     if (off.isEmpty()) {
       return List.of();
     }
-    step("deleting the stacks of parts switched off: " + String.join(", ", off.stream().map(StackNode::stackName).toList()));
+    step(
+        "deleting the stacks of parts switched off: "
+            + String.join(", ", off.stream().map(StackNode::stackName).toList()));
     return checked(engine.delete(off));
   }
 
@@ -368,7 +482,9 @@ public final class Deployment {
   private Map<String, String> deployedTemplates(List<StackNode> nodes) {
     Map<String, String> templates = new java.util.HashMap<>();
     for (StackNode node : nodes) {
-      Preflight.guard("reading template " + node.stackName(), () -> aws.cloudFormation().template(node.stackName()))
+      Preflight.guard(
+              "reading template " + node.stackName(),
+              () -> aws.cloudFormation().template(node.stackName()))
           .ifPresent(t -> templates.put(node.stackName(), t));
     }
     return templates;
@@ -381,8 +497,14 @@ public final class Deployment {
     if (cluster.isEmpty() || service.isEmpty()) {
       return StackProbe.NONE;
     }
-    return new ServiceDeploymentFollower(aws.services(), config.stackName(StackPart.GIFMACHINE), cluster.get(),
-        service.get(), pacer.now(), progress, pacer);
+    return new ServiceDeploymentFollower(
+        aws.services(),
+        config.stackName(StackPart.GIFMACHINE),
+        cluster.get(),
+        service.get(),
+        pacer.now(),
+        progress,
+        pacer);
   }
 
   /** Waits until the ECS service is steady (running = desired, one deployment) or times out. */
@@ -394,17 +516,30 @@ public final class Deployment {
     }
     step("waiting for the ECS service to be stable");
     Instant deadline = pacer.now().plus(serviceTimeout);
-    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10), new java.util.Random());
+    Backoff backoff =
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10), new java.util.Random());
     while (true) {
-      Optional<ServiceGateway.ServiceInfo> info = Preflight.guard("describing the service",
-          () -> aws.services().describeService(cluster.get(), service.get()));
+      Optional<ServiceGateway.ServiceInfo> info =
+          Preflight.guard(
+              "describing the service",
+              () -> aws.services().describeService(cluster.get(), service.get()));
       if (info.isPresent() && info.get().stable() && info.get().running() > 0) {
         return;
       }
       if (pacer.now().isAfter(deadline)) {
-        String counts = info.map(i -> i.running() + " of " + i.desired() + " tasks running").orElse("service not found");
-        throw new DeploymentException(Exit.FAILED, "service " + service.get() + ": not stable after "
-            + serviceTimeout.toMinutes() + " min (" + counts + ")", "look at the service's events: gifmachine-on-aws logs");
+        String counts =
+            info.map(i -> i.running() + " of " + i.desired() + " tasks running")
+                .orElse("service not found");
+        throw new DeploymentException(
+            Exit.FAILED,
+            "service "
+                + service.get()
+                + ": not stable after "
+                + serviceTimeout.toMinutes()
+                + " min ("
+                + counts
+                + ")",
+            "look at the service's events: gifmachine-on-aws logs");
       }
       pause(backoff.next());
     }
@@ -415,7 +550,9 @@ public final class Deployment {
     try {
       SmokeCheck.Outcome outcome = smoke.run(url, secret, Duration.ofMinutes(5));
       if (!outcome.passed()) {
-        throw new DeploymentException(Exit.SMOKE, "smoke test against " + url + ": " + outcome.detail(),
+        throw new DeploymentException(
+            Exit.SMOKE,
+            "smoke test against " + url + ": " + outcome.detail(),
             "look at gifmachine-on-aws logs; the stacks are deployed, run up again after fixing");
       }
       return outcome;
@@ -425,8 +562,11 @@ public final class Deployment {
       Thread.currentThread().interrupt();
       throw new DeploymentException(Exit.INTERRUPTED, "smoke test: interrupted", "run up again");
     } catch (Exception e) {
-      throw new DeploymentException(Exit.SMOKE, "smoke test against " + url + ": " + e.getMessage(),
-          "look at gifmachine-on-aws logs", e);
+      throw new DeploymentException(
+          Exit.SMOKE,
+          "smoke test against " + url + ": " + e.getMessage(),
+          "look at gifmachine-on-aws logs",
+          e);
     }
   }
 
@@ -436,7 +576,9 @@ public final class Deployment {
       pacer.sleep(duration);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DeploymentException(Exit.INTERRUPTED, "interrupted while waiting",
+      throw new DeploymentException(
+          Exit.INTERRUPTED,
+          "interrupted while waiting",
           "run up again: it continues from where the deployment is");
     }
   }

@@ -1,8 +1,8 @@
 package gifmachine.cli.deploy;
 
 /**
- * A deployment step that cannot go on, with the exit code the CLI documents for it and what to
- * do next. The message reads {@code what happened: why}.
+ * A deployment step that cannot go on, with the exit code the CLI documents for it and what to do
+ * next. The message reads {@code what happened: why}.
  */
 public final class DeploymentException extends RuntimeException {
 

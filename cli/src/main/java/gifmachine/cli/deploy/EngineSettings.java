@@ -14,10 +14,15 @@ import java.util.random.RandomGenerator;
 public record EngineSettings(
     Duration pollInitial, Duration pollMax, Duration stackTimeout, RandomGenerator random) {
 
-  /** 1 s growing to 10 s, one hour per stack (RDS and CloudFront-free stacks finish well within). */
+  /**
+   * 1 s growing to 10 s, one hour per stack (RDS and CloudFront-free stacks finish well within).
+   */
   public static EngineSettings defaults() {
     return new EngineSettings(
-        Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(60), new java.util.Random());
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(60),
+        new java.util.Random());
   }
 
   Backoff backoff() {

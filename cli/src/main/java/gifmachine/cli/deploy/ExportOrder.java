@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Orders an update around CloudFormation's rule on exports: "You can't modify or remove an
- * output value that is referenced by another stack"
+ * Orders an update around CloudFormation's rule on exports: "You can't modify or remove an output
+ * value that is referenced by another stack"
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/walkthrough-crossstackref.html).
  * A stack whose new template drops an export another deployed stack imports (the network stack
- * dropping the monitoring security group the database stack lets in, when monitoring is
- * switched off) waits until the others are updated, which stop importing it; it goes second.
+ * dropping the monitoring security group the database stack lets in, when monitoring is switched
+ * off) waits until the others are updated, which stop importing it; it goes second.
  *
  * <pre>{@code
  * ExportOrder.Phases phases = ExportOrder.split(nodes, deployedTemplates);
@@ -46,9 +46,10 @@ public final class ExportOrder {
       }
       Set<String> dropped = new HashSet<>(exports(parse(before.get())));
       dropped.removeAll(exports(parse(node.templateBody())));
-      boolean inUse = importsNow.entrySet().stream()
-          .filter(e -> !e.getKey().equals(node.stackName()))
-          .anyMatch(e -> e.getValue().stream().anyMatch(dropped::contains));
+      boolean inUse =
+          importsNow.entrySet().stream()
+              .filter(e -> !e.getKey().equals(node.stackName()))
+              .anyMatch(e -> e.getValue().stream().anyMatch(dropped::contains));
       if (inUse) {
         deferred.add(node.stackName());
       }
@@ -60,9 +61,13 @@ public final class ExportOrder {
         second.add(node);
       } else {
         // Its deferred dependencies are already deployed: it waits only for the others now.
-        first.add(new StackNode(node.stackName(),
-            node.dependsOn().stream().filter(d -> !deferred.contains(d)).toList(), node.templateBody(), node.tags(),
-            node.roleArn()));
+        first.add(
+            new StackNode(
+                node.stackName(),
+                node.dependsOn().stream().filter(d -> !deferred.contains(d)).toList(),
+                node.templateBody(),
+                node.tags(),
+                node.roleArn()));
       }
     }
     return new Phases(first, second);
@@ -79,12 +84,15 @@ public final class ExportOrder {
   /** Export names given literally (CDK writes them so). */
   static Set<String> exports(JsonNode template) {
     Set<String> names = new HashSet<>();
-    template.path("Outputs").forEach(output -> {
-      JsonNode name = output.path("Export").path("Name");
-      if (name.isTextual()) {
-        names.add(name.asText());
-      }
-    });
+    template
+        .path("Outputs")
+        .forEach(
+            output -> {
+              JsonNode name = output.path("Export").path("Name");
+              if (name.isTextual()) {
+                names.add(name.asText());
+              }
+            });
     return names;
   }
 

@@ -30,14 +30,15 @@ import java.util.zip.ZipOutputStream;
  */
 public record HookJar(byte[] bytes, String key) {
   private static final String PACKAGE = "gifmachine/hook/";
+
   /** 1980-01-01, the earliest time a zip entry can carry. */
   private static final long FIXED_TIME = 315532800000L;
 
   /** From the classes next to {@link ValidationHook}: a directory in builds, the CLI's fat jar. */
   public static HookJar fromClasspath() {
     try {
-      Path source = Path.of(ValidationHook.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
+      Path source =
+          Path.of(ValidationHook.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return of(Files.isDirectory(source) ? fromDirectory(source) : fromJar(source));
     } catch (IOException e) {
       throw new UncheckedIOException("reading the validation hook's classes", e);
@@ -69,7 +70,8 @@ public record HookJar(byte[] bytes, String key) {
     Path root = classes.resolve(PACKAGE);
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        found.put(PACKAGE + root.relativize(file).toString().replace('\\', '/'),
+        found.put(
+            PACKAGE + root.relativize(file).toString().replace('\\', '/'),
             Files.readAllBytes(file));
       }
     }

@@ -2,21 +2,20 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.image.BaseImages;
-import gifmachine.infra.ImageName;
 import gifmachine.cli.image.ImagePlatform;
 import gifmachine.cli.image.ImagePublisher;
 import gifmachine.cli.image.ImageSources;
 import gifmachine.cli.image.PublishedImage;
 import gifmachine.cli.image.RegistryCredentials;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * {@link ImagePublishing} with the {@code image} engineer's {@link ImagePublisher}: Jib builds
- * from this checkout's jars and monitoring files and pushes straight to ECR; its layer cache in
- * {@code workDirectory} makes an unchanged rebuild push nothing.
+ * {@link ImagePublishing} with the {@code image} engineer's {@link ImagePublisher}: Jib builds from
+ * this checkout's jars and monitoring files and pushes straight to ECR; its layer cache in {@code
+ * workDirectory} makes an unchanged rebuild push nothing.
  */
 public final class JibImagePublishing implements ImagePublishing {
 
@@ -26,7 +25,12 @@ public final class JibImagePublishing implements ImagePublishing {
   private final boolean insecureRegistries;
   private final Pacer pacer;
 
-  public JibImagePublishing(ImageSources sources, BaseImages bases, Path workDirectory, boolean insecureRegistries, Pacer pacer) {
+  public JibImagePublishing(
+      ImageSources sources,
+      BaseImages bases,
+      Path workDirectory,
+      boolean insecureRegistries,
+      Pacer pacer) {
     this.sources = sources;
     this.bases = bases;
     this.workDirectory = workDirectory;
@@ -35,15 +39,21 @@ public final class JibImagePublishing implements ImagePublishing {
   }
 
   @Override
-  public ImageSet publish(ImageSet repositories, RegistryGateway.Login login, boolean arm64, ProgressListener progress)
+  public ImageSet publish(
+      ImageSet repositories, RegistryGateway.Login login, boolean arm64, ProgressListener progress)
       throws Exception {
-    ImagePublisher.Options options = ImagePublisher.Options
-        .defaults(ImagePlatform.forDeployment(arm64), workDirectory, sources)
-        .withInsecureRegistries(insecureRegistries);
-    ImagePublisher publisher = new ImagePublisher(sources, bases, options,
-        line -> progress.on(new ProgressEvent.Step(line, pacer.now())));
+    ImagePublisher.Options options =
+        ImagePublisher.Options.defaults(ImagePlatform.forDeployment(arm64), workDirectory, sources)
+            .withInsecureRegistries(insecureRegistries);
+    ImagePublisher publisher =
+        new ImagePublisher(
+            sources,
+            bases,
+            options,
+            line -> progress.on(new ProgressEvent.Step(line, pacer.now())));
     Map<ImageName, PublishedImage> published =
-        publisher.publishAll(repositories.references(), new RegistryCredentials(login.username(), login.password()));
+        publisher.publishAll(
+            repositories.references(), new RegistryCredentials(login.username(), login.password()));
     return PublishedImage.imageSet(published);
   }
 }

@@ -9,24 +9,30 @@ import java.util.Optional;
 
 /**
  * Which target group serves production now, read from the production listener rule's forward
- * weights, which ECS (not CloudFormation) moves with every blue/green deployment. Every
- * synthesis for {@code up} and {@code plan} starts from it, so a template never sends production
- * to the group the last deployment emptied.
+ * weights, which ECS (not CloudFormation) moves with every blue/green deployment. Every synthesis
+ * for {@code up} and {@code plan} starts from it, so a template never sends production to the group
+ * the last deployment emptied.
  */
 public final class LiveTraffic {
 
   private LiveTraffic() {}
 
-  /** Blue for a new deployment, or when the stack has no rule yet (the CodeDeploy design had none). */
+  /**
+   * Blue for a new deployment, or when the stack has no rule yet (the CodeDeploy design had none).
+   */
   public static Rollout.TargetGroup read(Aws aws, Stacks deployed) {
-    Optional<String> rule = deployed.output(StackPart.GIFMACHINE, StackOutputs.PRODUCTION_LISTENER_RULE_ARN);
-    Optional<String> blue = deployed.output(StackPart.GIFMACHINE, StackOutputs.BLUE_TARGET_GROUP_ARN);
-    Optional<String> green = deployed.output(StackPart.GIFMACHINE, StackOutputs.GREEN_TARGET_GROUP_ARN);
+    Optional<String> rule =
+        deployed.output(StackPart.GIFMACHINE, StackOutputs.PRODUCTION_LISTENER_RULE_ARN);
+    Optional<String> blue =
+        deployed.output(StackPart.GIFMACHINE, StackOutputs.BLUE_TARGET_GROUP_ARN);
+    Optional<String> green =
+        deployed.output(StackPart.GIFMACHINE, StackOutputs.GREEN_TARGET_GROUP_ARN);
     if (rule.isEmpty() || blue.isEmpty() || green.isEmpty()) {
       return Rollout.TargetGroup.BLUE;
     }
-    Map<String, Integer> weights = Preflight.guard("reading listener rule " + rule.get(),
-        () -> aws.services().ruleWeights(rule.get()));
+    Map<String, Integer> weights =
+        Preflight.guard(
+            "reading listener rule " + rule.get(), () -> aws.services().ruleWeights(rule.get()));
     return live(weights, blue.get(), green.get());
   }
 

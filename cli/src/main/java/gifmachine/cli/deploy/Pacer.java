@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Time for the engine: what time it is and how to wait. Production sleeps for real; tests pass
- * one whose sleep advances a fake clock, so that a 30-minute timeout takes no time to test.
+ * Time for the engine: what time it is and how to wait. Production sleeps for real; tests pass one
+ * whose sleep advances a fake clock, so that a 30-minute timeout takes no time to test.
  */
 public interface Pacer {
 

@@ -28,18 +28,21 @@ import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
- * Follows one CodePipeline execution for {@code release} and publishes it as progress: one line
- * per stage (whatever stages the pipeline has, read generically from GetPipelineState), the
- * CodeBuild phase of a build action, and, once the source stage is done, the ECS blue/green
- * deployment's lifecycle stages, the production listener rule's weights (the traffic shift) and
- * the validation hook's answers from its log. Ends when the execution does; on a failure it says
- * which stage and action failed, the build phase and its context, and the build log's last lines.
- * Polling is paced by {@link Backoff} through the {@link Pacer}, and Ctrl-C ({@link Cancellation})
- * only stops the following: nothing is stopped in AWS.
+ * Follows one CodePipeline execution for {@code release} and publishes it as progress: one line per
+ * stage (whatever stages the pipeline has, read generically from GetPipelineState), the CodeBuild
+ * phase of a build action, and, once the source stage is done, the ECS blue/green deployment's
+ * lifecycle stages, the production listener rule's weights (the traffic shift) and the validation
+ * hook's answers from its log. Ends when the execution does; on a failure it says which stage and
+ * action failed, the build phase and its context, and the build log's last lines. Polling is paced
+ * by {@link Backoff} through the {@link Pacer}, and Ctrl-C ({@link Cancellation}) only stops the
+ * following: nothing is stopped in AWS.
  *
- * <p>Execution statuses: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineExecution.html;
- * CodeBuild phases: https://docs.aws.amazon.com/codebuild/latest/userguide/view-build-details-phases.html;
- * ECS lifecycle stages: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html.
+ * <p>Execution statuses:
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineExecution.html;
+ * CodeBuild phases:
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/view-build-details-phases.html; ECS
+ * lifecycle stages:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html.
  */
 public final class PipelineRelease {
 
@@ -47,12 +50,19 @@ public final class PipelineRelease {
   public static final int LOG_LINES = 20;
 
   /** Terminal execution statuses (all but InProgress and Stopping). */
-  static final Set<String> FINISHED = Set.of("Succeeded", "Failed", "Stopped", "Superseded", "Cancelled");
+  static final Set<String> FINISHED =
+      Set.of("Succeeded", "Failed", "Stopped", "Superseded", "Cancelled");
 
-  /** A CodeBuild build id, which a CodeBuild action reports as its external execution id: {@code project:uuid}. */
-  private static final Pattern BUILD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{1,254}:[0-9a-f-]{36}");
+  /**
+   * A CodeBuild build id, which a CodeBuild action reports as its external execution id: {@code
+   * project:uuid}.
+   */
+  private static final Pattern BUILD_ID =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{1,254}:[0-9a-f-]{36}");
 
-  /** The CloudWatch Logs filter for the validation hook's one line per call (hook/ValidationHook). */
+  /**
+   * The CloudWatch Logs filter for the validation hook's one line per call (hook/ValidationHook).
+   */
   static final String HOOK_FILTER = "{ $.event = \"validation\" }";
 
   /**
@@ -60,14 +70,24 @@ public final class PipelineRelease {
    *
    * @param productionRule the listener rule whose weights ECS moves during the traffic shift
    */
-  public record Target(String pipeline, String cluster, String service, String hookLogGroup, String productionRule) {}
+  public record Target(
+      String pipeline,
+      String cluster,
+      String service,
+      String hookLogGroup,
+      String productionRule) {}
 
   /** What failed, when the execution did not succeed. */
   public record Failure(String stage, String action, String reason, List<String> logTail) {}
 
   /** How the execution ended and what the ECS deployment and the hook said on the way. */
-  public record Outcome(String executionId, String status, String summary, Optional<Failure> failure,
-      List<ServiceDeployment> deployments, List<String> hookResults) {
+  public record Outcome(
+      String executionId,
+      String status,
+      String summary,
+      Optional<Failure> failure,
+      List<ServiceDeployment> deployments,
+      List<String> hookResults) {
 
     public boolean succeeded() {
       return status.equals("Succeeded");
@@ -84,8 +104,15 @@ public final class PipelineRelease {
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
 
-  public PipelineRelease(PipelineGateway pipelines, ServiceGateway services, LogsGateway logs,
-      ProgressListener progress, Pacer pacer, Cancellation cancellation, RandomGenerator random, Duration timeout) {
+  public PipelineRelease(
+      PipelineGateway pipelines,
+      ServiceGateway services,
+      LogsGateway logs,
+      ProgressListener progress,
+      Pacer pacer,
+      Cancellation cancellation,
+      RandomGenerator random,
+      Duration timeout) {
     this.pipelines = pipelines;
     this.services = services;
     this.logs = logs;
@@ -126,14 +153,29 @@ public final class PipelineRelease {
         if (FINISHED.contains(execution.status())) {
           round.look();
           round.finishStages(execution.status());
-          return new Outcome(executionId, execution.status(), execution.summary(),
-              execution.status().equals("Succeeded") ? Optional.empty() : Optional.of(round.failure(execution)),
-              round.ecs == null ? List.of() : round.ecs.seen(), List.copyOf(round.hookResults));
+          return new Outcome(
+              executionId,
+              execution.status(),
+              execution.summary(),
+              execution.status().equals("Succeeded")
+                  ? Optional.empty()
+                  : Optional.of(round.failure(execution)),
+              round.ecs == null ? List.of() : round.ecs.seen(),
+              List.copyOf(round.hookResults));
         }
         if (!pacer.now().isBefore(deadline)) {
-          throw new DeploymentException(Exit.FAILED, "release: execution " + executionId + " of pipeline "
-              + target.pipeline() + " is still " + execution.status() + " after " + format(timeout)
-              + "; it carries on in AWS", "watch it with: gifmachine-on-aws status");
+          throw new DeploymentException(
+              Exit.FAILED,
+              "release: execution "
+                  + executionId
+                  + " of pipeline "
+                  + target.pipeline()
+                  + " is still "
+                  + execution.status()
+                  + " after "
+                  + format(timeout)
+                  + "; it carries on in AWS",
+              "watch it with: gifmachine-on-aws status");
         }
         if (changed) {
           backoff.reset();
@@ -143,8 +185,13 @@ public final class PipelineRelease {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DeploymentException(Exit.INTERRUPTED, "release: stopped following execution " + executionId
-          + " of pipeline " + target.pipeline() + "; nothing was cancelled, it carries on in AWS",
+      throw new DeploymentException(
+          Exit.INTERRUPTED,
+          "release: stopped following execution "
+              + executionId
+              + " of pipeline "
+              + target.pipeline()
+              + "; nothing was cancelled, it carries on in AWS",
           "watch it with: gifmachine-on-aws status");
     } finally {
       cancellation.leave();
@@ -170,8 +217,11 @@ public final class PipelineRelease {
       this.target = target;
       this.executionId = executionId;
       this.since = since;
-      this.ecs = target.cluster().isBlank() || target.service().isBlank() ? null
-          : new ServiceDeploymentFollower(services, "ecs", target.cluster(), target.service(), since, progress, pacer);
+      this.ecs =
+          target.cluster().isBlank() || target.service().isBlank()
+              ? null
+              : new ServiceDeploymentFollower(
+                  services, "ecs", target.cluster(), target.service(), since, progress, pacer);
     }
 
     /** One look at every stage of our execution; true when anything changed. */
@@ -198,7 +248,9 @@ public final class PipelineRelease {
     private void stage(StageState stage) {
       String before = stageStatus.get(stage.name());
       if (before == null) {
-        progress.on(new ProgressEvent.StackStarted(stage.name(), "stage", pacer.now(), typical(stage.name())));
+        progress.on(
+            new ProgressEvent.StackStarted(
+                stage.name(), "stage", pacer.now(), typical(stage.name())));
         events++;
       }
       for (ActionState action : stage.actions()) {
@@ -217,24 +269,41 @@ public final class PipelineRelease {
       String shown = action.status();
       if (BUILD_ID.matcher(action.externalId()).matches() && action.status().equals("InProgress")) {
         Optional<Build> build = pipelines.build(action.externalId());
-        shown = build.map(b -> b.currentPhase().isBlank() ? b.status() : b.currentPhase()).orElse(shown);
+        shown =
+            build
+                .map(b -> b.currentPhase().isBlank() ? b.status() : b.currentPhase())
+                .orElse(shown);
       }
       String key = stage.name() + "/" + action.name();
       if (!shown.isBlank() && !shown.equals(actionShown.put(key, shown))) {
         events++;
-        String type = BUILD_ID.matcher(action.externalId()).matches() ? "CodeBuild " + action.externalId() : "action";
-        progress.on(new ProgressEvent.ResourceChanged(new StackEvent(key + "@" + events, stage.name(), action.name(),
-            type, shown, action.error(), pacer.now())));
+        String type =
+            BUILD_ID.matcher(action.externalId()).matches()
+                ? "CodeBuild " + action.externalId()
+                : "action";
+        progress.on(
+            new ProgressEvent.ResourceChanged(
+                new StackEvent(
+                    key + "@" + events,
+                    stage.name(),
+                    action.name(),
+                    type,
+                    shown,
+                    action.error(),
+                    pacer.now())));
       }
     }
 
     private void finish(String stage, String status, String reason) {
-      StackResult.Outcome outcome = switch (status) {
-        case "Succeeded" -> StackResult.Outcome.UPDATED;
-        case "Stopped", "Superseded", "Cancelled" -> StackResult.Outcome.SKIPPED;
-        default -> StackResult.Outcome.FAILED;
-      };
-      progress.on(new ProgressEvent.StackFinished(stage, new StackResult(stage, outcome, status, reason), pacer.now()));
+      StackResult.Outcome outcome =
+          switch (status) {
+            case "Succeeded" -> StackResult.Outcome.UPDATED;
+            case "Stopped", "Superseded", "Cancelled" -> StackResult.Outcome.SKIPPED;
+            default -> StackResult.Outcome.FAILED;
+          };
+      progress.on(
+          new ProgressEvent.StackFinished(
+              stage, new StackResult(stage, outcome, status, reason), pacer.now()));
     }
 
     /** Stages that never reported an end (a stopped execution's later stages) end with it. */
@@ -253,8 +322,13 @@ public final class PipelineRelease {
       if (ecs != null) {
         int seen = ecs.seen().size();
         ecs.poll("ecs");
-        boolean active = ecs.seen().stream().anyMatch(d -> !d.status().equals("SUCCESSFUL")
-            && !d.status().startsWith("ROLLBACK_SUCCESSFUL") && !d.status().equals("STOPPED"));
+        boolean active =
+            ecs.seen().stream()
+                .anyMatch(
+                    d ->
+                        !d.status().equals("SUCCESSFUL")
+                            && !d.status().startsWith("ROLLBACK_SUCCESSFUL")
+                            && !d.status().equals("STOPPED"));
         if (ecs.seen().size() != seen) {
           events++;
         }
@@ -272,15 +346,20 @@ public final class PipelineRelease {
       try {
         now = services.ruleWeights(target.productionRule());
       } catch (AwsCallException e) {
-        return; // the lifecycle stages still show the shift; the release's outcome does not depend on it
+        return; // the lifecycle stages still show the shift; the release's outcome does not depend
+        // on it
       }
       if (!now.equals(weights)) {
         weights = now;
         events++;
         List<String> parts = new ArrayList<>();
         int total = now.values().stream().mapToInt(Integer::intValue).sum();
-        now.forEach((arn, weight) -> parts.add(targetGroupName(arn) + " " + (total == 0 ? 0 : weight * 100 / total) + "%"));
-        progress.on(new ProgressEvent.Step("production traffic: " + String.join(", ", parts), pacer.now()));
+        now.forEach(
+            (arn, weight) ->
+                parts.add(
+                    targetGroupName(arn) + " " + (total == 0 ? 0 : weight * 100 / total) + "%"));
+        progress.on(
+            new ProgressEvent.Step("production traffic: " + String.join(", ", parts), pacer.now()));
       }
     }
 
@@ -305,8 +384,10 @@ public final class PipelineRelease {
       } catch (AwsCallException e) {
         if (!warnedHook) {
           warnedHook = true;
-          progress.on(new ProgressEvent.Step("reading the validation hook's log: " + e.getMessage()
-              + " (the release goes on)", pacer.now()));
+          progress.on(
+              new ProgressEvent.Step(
+                  "reading the validation hook's log: " + e.getMessage() + " (the release goes on)",
+                  pacer.now()));
         }
       }
     }
@@ -331,7 +412,10 @@ public final class PipelineRelease {
           }
         }
       }
-      String why = execution.summary().isBlank() ? "the execution ended " + execution.status() : execution.summary();
+      String why =
+          execution.summary().isBlank()
+              ? "the execution ended " + execution.status()
+              : execution.summary();
       return new Failure("", "", why, List.of());
     }
 
@@ -351,22 +435,36 @@ public final class PipelineRelease {
   static String buildReason(Build build, String fallback) {
     for (BuildPhase phase : build.phases()) {
       if (Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED").contains(phase.status())) {
-        return "build phase " + phase.type() + " " + phase.status() + (phase.context().isBlank() ? "" : ": " + phase.context());
+        return "build phase "
+            + phase.type()
+            + " "
+            + phase.status()
+            + (phase.context().isBlank() ? "" : ": " + phase.context());
       }
     }
     return fallback;
   }
 
   private static String reasonOf(StageState stage) {
-    return stage.actions().stream().map(ActionState::error).filter(e -> !e.isBlank()).findFirst().orElse("");
+    return stage.actions().stream()
+        .map(ActionState::error)
+        .filter(e -> !e.isBlank())
+        .findFirst()
+        .orElse("");
   }
 
-  /** The hook's log line as one readable result: {@code validation hook: attempt 2: FAILED (reason)}. */
+  /**
+   * The hook's log line as one readable result: {@code validation hook: attempt 2: FAILED
+   * (reason)}.
+   */
   String describeHook(String message) {
     try {
       JsonNode line = json.readTree(message.substring(Math.max(0, message.indexOf('{'))));
       String reason = line.path("reason").asText("");
-      return "validation hook: attempt " + line.path("attempt").asInt(1) + ": " + line.path("outcome").asText("?")
+      return "validation hook: attempt "
+          + line.path("attempt").asInt(1)
+          + ": "
+          + line.path("outcome").asText("?")
           + (reason.isBlank() ? "" : " (" + reason + ")");
     } catch (IOException | RuntimeException e) {
       return "validation hook: " + message.strip();

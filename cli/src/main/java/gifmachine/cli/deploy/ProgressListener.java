@@ -1,6 +1,8 @@
 package gifmachine.cli.deploy;
 
-/** Receives {@link ProgressEvent}s; implementations must be thread-safe (stacks run in parallel). */
+/**
+ * Receives {@link ProgressEvent}s; implementations must be thread-safe (stacks run in parallel).
+ */
 @FunctionalInterface
 public interface ProgressListener {
 

@@ -20,13 +20,13 @@ import java.util.Set;
 /**
  * The releases {@code up} and {@code rollback} deployed, one small JSON object per release in the
  * registry stack's artifacts bucket under {@code releases/} (key: a sequence number, then the UTC
- * release time, so S3's key order is release order). It is what {@code rollback} goes back along: the images of each
- * release (digests), when, from which source, and which images it replaced.
+ * release time, so S3's key order is release order). It is what {@code rollback} goes back along:
+ * the images of each release (digests), when, from which source, and which images it replaced.
  *
- * <p>Why S3 and not the ECS service's revisions: the artifacts bucket already exists, is
- * versioned and encrypted, outlives task-definition deregistration, and a record names all five
- * images (the monitoring task's too), which no single task definition does. Current objects never
- * expire (the bucket's lifecycle rule expires only noncurrent versions).
+ * <p>Why S3 and not the ECS service's revisions: the artifacts bucket already exists, is versioned
+ * and encrypted, outlives task-definition deregistration, and a record names all five images (the
+ * monitoring task's too), which no single task definition does. Current objects never expire (the
+ * bucket's lifecycle rule expires only noncurrent versions).
  *
  * <pre>{@code
  * ReleaseHistory history = new ReleaseHistory(aws.buckets(), bucket);
@@ -55,7 +55,8 @@ public final class ReleaseHistory {
    * @param replaced the images that ran before it (blank parts when nothing ran)
    * @param rollback whether {@code rollback} deployed it, going back from {@code replaced}
    */
-  public record Release(ImageSet images, Instant releasedAt, String source, ImageSet replaced, boolean rollback) {}
+  public record Release(
+      ImageSet images, Instant releasedAt, String source, ImageSet replaced, boolean rollback) {}
 
   private final BucketGateway buckets;
   private final String bucket;
@@ -76,14 +77,24 @@ public final class ReleaseHistory {
    */
   public void record(Release release) {
     long next = buckets.keys(bucket, PREFIX).stream().filter(k -> k.endsWith(".json")).count() + 1;
-    buckets.put(bucket, PREFIX + String.format("%08d", next) + "-" + KEY_TIME.format(release.releasedAt()) + ".json",
+    buckets.put(
+        bucket,
+        PREFIX
+            + String.format("%08d", next)
+            + "-"
+            + KEY_TIME.format(release.releasedAt())
+            + ".json",
         toJson(release));
   }
 
   /** The newest {@value #READ_AT_MOST} releases, oldest first. */
   public List<Release> releases() {
-    List<String> keys = new ArrayList<>(buckets.keys(bucket, PREFIX).stream().filter(k -> k.endsWith(".json"))
-        .sorted().toList());
+    List<String> keys =
+        new ArrayList<>(
+            buckets.keys(bucket, PREFIX).stream()
+                .filter(k -> k.endsWith(".json"))
+                .sorted()
+                .toList());
     List<Release> releases = new ArrayList<>();
     for (String key : keys.subList(Math.max(0, keys.size() - READ_AT_MOST), keys.size())) {
       buckets.get(bucket, key).flatMap(ReleaseHistory::fromJson).ifPresent(releases::add);
@@ -93,18 +104,22 @@ public final class ReleaseHistory {
 
   /** The newest release, if any: one listing and one read, whatever the length of the history. */
   public Optional<Release> latest() {
-    return buckets.keys(bucket, PREFIX).stream().filter(k -> k.endsWith(".json")).max(String::compareTo)
-        .flatMap(key -> buckets.get(bucket, key)).flatMap(ReleaseHistory::fromJson);
+    return buckets.keys(bucket, PREFIX).stream()
+        .filter(k -> k.endsWith(".json"))
+        .max(String::compareTo)
+        .flatMap(key -> buckets.get(bucket, key))
+        .flatMap(ReleaseHistory::fromJson);
   }
 
   /**
    * The release to go back to from what runs now: the newest release before the newest one that
-   * matches {@code running}, whose images differ from it, and that no later rollback went back
-   * from (a release rolled back once is not returned to by the next rollback). When no release
-   * matches what runs (an {@code up} interrupted before it recorded, say), the newest release that
-   * differs. Repeated rollbacks therefore walk back in time, never forth.
+   * matches {@code running}, whose images differ from it, and that no later rollback went back from
+   * (a release rolled back once is not returned to by the next rollback). When no release matches
+   * what runs (an {@code up} interrupted before it recorded, say), the newest release that differs.
+   * Repeated rollbacks therefore walk back in time, never forth.
    *
-   * @param running the images the deployed stacks run; blank parts (a part switched off) match anything
+   * @param running the images the deployed stacks run; blank parts (a part switched off) match
+   *     anything
    */
   public static Optional<Release> previous(List<Release> oldestFirst, ImageSet running) {
     int current = oldestFirst.size();
@@ -117,7 +132,9 @@ public final class ReleaseHistory {
     Set<ImageSet> rolledBackFrom = new HashSet<>();
     for (int i = oldestFirst.size() - 1; i >= 0; i--) {
       Release release = oldestFirst.get(i);
-      if (i < current && !matches(release.images(), running) && !rolledBackFrom.contains(release.images())) {
+      if (i < current
+          && !matches(release.images(), running)
+          && !rolledBackFrom.contains(release.images())) {
         return Optional.of(release);
       }
       if (release.rollback()) {
@@ -127,7 +144,10 @@ public final class ReleaseHistory {
     return Optional.empty();
   }
 
-  /** Whether {@code images} run as {@code running} says, ignoring parts {@code running} leaves blank. */
+  /**
+   * Whether {@code images} run as {@code running} says, ignoring parts {@code running} leaves
+   * blank.
+   */
   public static boolean matches(ImageSet images, ImageSet running) {
     for (ImageName image : ImageName.values()) {
       if (!part(running.get(image), images.get(image))) {
@@ -167,8 +187,13 @@ public final class ReleaseHistory {
   static Optional<Release> fromJson(byte[] bytes) {
     try {
       JsonNode node = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
-      return Optional.of(new Release(images(node.path("images")), Instant.parse(node.path("releasedAt").asText()),
-          node.path("source").asText(""), images(node.path("replaced")), node.path("rollback").asBoolean(false)));
+      return Optional.of(
+          new Release(
+              images(node.path("images")),
+              Instant.parse(node.path("releasedAt").asText()),
+              node.path("source").asText(""),
+              images(node.path("replaced")),
+              node.path("rollback").asBoolean(false)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Shows ECS's blue/green deployments of the Gifmachine service while CloudFormation waits for
- * them: each new lifecycle stage ({@code SCALE_UP}, {@code TEST_TRAFFIC_SHIFT},
- * {@code PRODUCTION_TRAFFIC_SHIFT}, {@code BAKE_TIME}, …) or status once, as a progress step.
- * Looks only while the Gifmachine stack is the one being polled, with ListServiceDeployments and
+ * Shows ECS's blue/green deployments of the Gifmachine service while CloudFormation waits for them:
+ * each new lifecycle stage ({@code SCALE_UP}, {@code TEST_TRAFFIC_SHIFT}, {@code
+ * PRODUCTION_TRAFFIC_SHIFT}, {@code BAKE_TIME}, …) or status once, as a progress step. Looks only
+ * while the Gifmachine stack is the one being polled, with ListServiceDeployments and
  * DescribeServiceDeployments
- * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html).
- * A failure to look is said once and never fails {@code up}: the stack's outcome decides.
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html). A failure
+ * to look is said once and never fails {@code up}: the stack's outcome decides.
  */
 final class ServiceDeploymentFollower implements StackProbe {
 
@@ -30,8 +30,14 @@ final class ServiceDeploymentFollower implements StackProbe {
   private final Map<String, ServiceDeployment> seen = new LinkedHashMap<>();
   private boolean warned;
 
-  ServiceDeploymentFollower(ServiceGateway services, String stackName, String cluster, String service, Instant since,
-      ProgressListener progress, Pacer pacer) {
+  ServiceDeploymentFollower(
+      ServiceGateway services,
+      String stackName,
+      String cluster,
+      String service,
+      Instant since,
+      ProgressListener progress,
+      Pacer pacer) {
     this.services = services;
     this.stackName = stackName;
     this.cluster = cluster;
@@ -52,14 +58,21 @@ final class ServiceDeploymentFollower implements StackProbe {
     } catch (AwsCallException e) {
       if (!warned) {
         warned = true;
-        progress.on(new ProgressEvent.Step("following ECS deployments of " + service + ": " + e.getMessage()
-            + " (the stack update goes on)", pacer.now()));
+        progress.on(
+            new ProgressEvent.Step(
+                "following ECS deployments of "
+                    + service
+                    + ": "
+                    + e.getMessage()
+                    + " (the stack update goes on)",
+                pacer.now()));
       }
       return;
     }
     for (ServiceDeployment deployment : deployments) {
       ServiceDeployment before = seen.put(deployment.arn(), deployment);
-      if (before == null || !before.status().equals(deployment.status())
+      if (before == null
+          || !before.status().equals(deployment.status())
           || !before.lifecycleStage().equals(deployment.lifecycleStage())) {
         progress.on(new ProgressEvent.Step(describe(deployment), pacer.now()));
       }
@@ -73,7 +86,10 @@ final class ServiceDeploymentFollower implements StackProbe {
 
   static String describe(ServiceDeployment d) {
     String id = d.arn().substring(d.arn().lastIndexOf('/') + 1);
-    return "ECS deployment " + id + ": " + d.status()
+    return "ECS deployment "
+        + id
+        + ": "
+        + d.status()
         + (d.lifecycleStage().isBlank() ? "" : ", " + d.lifecycleStage())
         + (d.statusReason().isBlank() ? "" : " (" + d.statusReason() + ")");
   }

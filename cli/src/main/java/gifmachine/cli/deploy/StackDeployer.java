@@ -21,11 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The deploy engine: creates or updates stacks in dependency order, independent stacks in
- * parallel, through change sets (or direct create/update for emulators whose change-set stacks
- * get no outputs), waits for each, and deletes them again in reverse order. It recovers the
- * states a previous run can leave behind: a stack still in progress is waited for, a stack in
- * {@code ROLLBACK_COMPLETE} is deleted and created again, a rolled-back update is updated again.
+ * The deploy engine: creates or updates stacks in dependency order, independent stacks in parallel,
+ * through change sets (or direct create/update for emulators whose change-set stacks get no
+ * outputs), waits for each, and deletes them again in reverse order. It recovers the states a
+ * previous run can leave behind: a stack still in progress is waited for, a stack in {@code
+ * ROLLBACK_COMPLETE} is deleted and created again, a rolled-back update is updated again.
  *
  * <pre>{@code
  * StackDeployer engine = new StackDeployer(gateway, Pacer.system(), renderer,
@@ -89,9 +89,9 @@ public final class StackDeployer {
 
   /**
    * Changes nothing: waits for each stack still in progress to settle, in parallel, with the same
-   * progress and probe as {@link #deploy}. A stack whose update was rolled back ends
-   * {@code ROLLED_BACK} ({@code rollback} waits for that), a stack whose operation succeeded
-   * {@code UPDATED}, an absent one {@code ALREADY_ABSENT}.
+   * progress and probe as {@link #deploy}. A stack whose update was rolled back ends {@code
+   * ROLLED_BACK} ({@code rollback} waits for that), a stack whose operation succeeded {@code
+   * UPDATED}, an absent one {@code ALREADY_ABSENT}.
    */
   public List<StackResult> await(List<String> stackNames, StackProbe probe) {
     watcher.probe(probe);
@@ -164,22 +164,40 @@ public final class StackDeployer {
     Map<String, CompletableFuture<StackResult>> futures = new LinkedHashMap<>();
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (StackNode node : order) {
-        List<CompletableFuture<StackResult>> before = waitsFor.getOrDefault(node.stackName(), List.of())
-            .stream().map(futures::get).filter(f -> f != null).toList();
-        CompletableFuture<StackResult> future = CompletableFuture
-            .allOf(before.toArray(CompletableFuture[]::new))
-            .thenApplyAsync(ignored -> {
-              Optional<StackResult> blocker = before.stream().map(CompletableFuture::join)
-                  .filter(r -> r.outcome().isFailure()).findFirst();
-              if (blocker.isPresent() || cancellation.isCancelled()) {
-                String why = blocker.map(b -> "waits for " + b.stackName() + ", which " + b.outcome().name().toLowerCase())
-                    .orElse("interrupted before it started");
-                StackResult skipped = new StackResult(node.stackName(), Outcome.SKIPPED, "", why);
-                listener.on(new ProgressEvent.StackFinished(node.stackName(), skipped, pacer.now()));
-                return skipped;
-              }
-              return run(node, operation);
-            }, executor);
+        List<CompletableFuture<StackResult>> before =
+            waitsFor.getOrDefault(node.stackName(), List.of()).stream()
+                .map(futures::get)
+                .filter(f -> f != null)
+                .toList();
+        CompletableFuture<StackResult> future =
+            CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(
+                    ignored -> {
+                      Optional<StackResult> blocker =
+                          before.stream()
+                              .map(CompletableFuture::join)
+                              .filter(r -> r.outcome().isFailure())
+                              .findFirst();
+                      if (blocker.isPresent() || cancellation.isCancelled()) {
+                        String why =
+                            blocker
+                                .map(
+                                    b ->
+                                        "waits for "
+                                            + b.stackName()
+                                            + ", which "
+                                            + b.outcome().name().toLowerCase())
+                                .orElse("interrupted before it started");
+                        StackResult skipped =
+                            new StackResult(node.stackName(), Outcome.SKIPPED, "", why);
+                        listener.on(
+                            new ProgressEvent.StackFinished(
+                                node.stackName(), skipped, pacer.now()));
+                        return skipped;
+                      }
+                      return run(node, operation);
+                    },
+                    executor);
         futures.put(node.stackName(), future);
       }
       List<StackResult> results = new ArrayList<>();
@@ -212,13 +230,21 @@ public final class StackDeployer {
       result = operation.apply(node);
     } catch (InterruptedException e) {
       String status = lastKnownStatus(node.stackName());
-      result = new StackResult(node.stackName(), Outcome.INTERRUPTED, status,
-          "stopped waiting; CloudFormation carries on with it");
+      result =
+          new StackResult(
+              node.stackName(),
+              Outcome.INTERRUPTED,
+              status,
+              "stopped waiting; CloudFormation carries on with it");
     } catch (StackTimeoutException e) {
       result = new StackResult(node.stackName(), Outcome.TIMED_OUT, e.lastStatus(), e.getMessage());
     } catch (AwsCallException e) {
-      result = new StackResult(node.stackName(), Outcome.FAILED, lastKnownStatus(node.stackName()),
-          e.operation() + ": " + e.getMessage());
+      result =
+          new StackResult(
+              node.stackName(),
+              Outcome.FAILED,
+              lastKnownStatus(node.stackName()),
+              e.operation() + ": " + e.getMessage());
       if (e.kind() == AwsCallException.Kind.ACCESS_DENIED) {
         // The caller's rights, not this stack, failed: the command ends, exit 3 naming the
         // action (Preflight.explain), instead of reporting a failed stack.
@@ -241,7 +267,8 @@ public final class StackDeployer {
     }
   }
 
-  private StackResult deployOne(StackNode node, Method method) throws InterruptedException, StackTimeoutException {
+  private StackResult deployOne(StackNode node, Method method)
+      throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     Optional<StackDescription> current = settle(name);
     if (current.isPresent() && StackStatus.mustRecreate(current.get().status())) {
@@ -255,8 +282,13 @@ public final class StackDeployer {
     if (current.isPresent()
         && !StackStatus.updatable(current.get().status())
         && !current.get().status().equals("REVIEW_IN_PROGRESS")) {
-      return new StackResult(name, Outcome.FAILED, current.get().status(),
-          "the stack is " + current.get().status() + " and cannot be updated: "
+      return new StackResult(
+          name,
+          Outcome.FAILED,
+          current.get().status(),
+          "the stack is "
+              + current.get().status()
+              + " and cannot be updated: "
               + current.get().statusReason());
     }
     boolean create = current.isEmpty() || current.get().status().equals("REVIEW_IN_PROGRESS");
@@ -264,12 +296,15 @@ public final class StackDeployer {
   }
 
   /** If an earlier run left the stack in progress, waits for it to settle first (resume). */
-  private Optional<StackDescription> settle(String name) throws InterruptedException, StackTimeoutException {
+  private Optional<StackDescription> settle(String name)
+      throws InterruptedException, StackTimeoutException {
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    Optional<StackDescription> current = watcher.call(name, deadline, () -> cloudFormation.describe(name));
+    Optional<StackDescription> current =
+        watcher.call(name, deadline, () -> cloudFormation.describe(name));
     if (current.isPresent() && StackStatus.inProgress(current.get().status())) {
-      listener.on(new ProgressEvent.StackStarted(name, "wait for " + current.get().status(), pacer.now(),
-          typical.update("{}")));
+      listener.on(
+          new ProgressEvent.StackStarted(
+              name, "wait for " + current.get().status(), pacer.now(), typical.update("{}")));
       return watcher.watch(name, name, watcher.baseline(name)).stack();
     }
     return current;
@@ -281,19 +316,30 @@ public final class StackDeployer {
     Instant deadline = pacer.now().plus(settings.stackTimeout());
     if (!create) {
       Optional<String> deployed = watcher.call(name, deadline, () -> cloudFormation.template(name));
-      if (deployed.isPresent() && sameTemplate(deployed.get(), node.templateBody())
+      if (deployed.isPresent()
+          && sameTemplate(deployed.get(), node.templateBody())
           && current.get().tags().equals(node.tags())
           && !current.get().status().equals("UPDATE_ROLLBACK_COMPLETE")) {
         return noChanges(name, current.get().status());
       }
     }
     Set<String> seen = watcher.baseline(name);
-    listener.on(new ProgressEvent.StackStarted(name, create ? "create" : "update", pacer.now(), eta(node, create)));
+    listener.on(
+        new ProgressEvent.StackStarted(
+            name, create ? "create" : "update", pacer.now(), eta(node, create)));
     if (create) {
-      watcher.run(name, deadline, () -> cloudFormation.createStack(name, node.templateBody(), node.tags(), node.roleArn()));
+      watcher.run(
+          name,
+          deadline,
+          () -> cloudFormation.createStack(name, node.templateBody(), node.tags(), node.roleArn()));
     } else {
-      boolean updating = watcher.call(name, deadline,
-          () -> cloudFormation.updateStack(name, node.templateBody(), node.tags(), node.roleArn()));
+      boolean updating =
+          watcher.call(
+              name,
+              deadline,
+              () ->
+                  cloudFormation.updateStack(
+                      name, node.templateBody(), node.tags(), node.roleArn()));
       if (!updating) {
         return noChanges(name, current.get().status());
       }
@@ -301,7 +347,8 @@ public final class StackDeployer {
     return finish(node, create, seen);
   }
 
-  private StackResult viaChangeSet(StackNode node, boolean create) throws InterruptedException, StackTimeoutException {
+  private StackResult viaChangeSet(StackNode node, boolean create)
+      throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     String changeSetName = "gifmachine-on-aws-" + pacer.now().toEpochMilli();
     ChangeSet changeSet = createChangeSet(node, changeSetName, create);
@@ -311,11 +358,16 @@ public final class StackDeployer {
       return noChanges(name, lastKnownStatus(name));
     }
     if (!changeSet.status().equals("CREATE_COMPLETE")) {
-      return new StackResult(name, Outcome.FAILED, lastKnownStatus(name),
+      return new StackResult(
+          name,
+          Outcome.FAILED,
+          lastKnownStatus(name),
           "the change set failed: " + changeSet.statusReason());
     }
     Set<String> seen = watcher.baseline(name);
-    listener.on(new ProgressEvent.StackStarted(name, create ? "create" : "update", pacer.now(), eta(node, create)));
+    listener.on(
+        new ProgressEvent.StackStarted(
+            name, create ? "create" : "update", pacer.now(), eta(node, create)));
     Instant deadline = pacer.now().plus(settings.stackTimeout());
     watcher.run(name, deadline, () -> cloudFormation.executeChangeSet(name, changeSetName));
     return finish(node, create, seen);
@@ -325,16 +377,22 @@ public final class StackDeployer {
       throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    watcher.run(name, deadline, () -> cloudFormation.createChangeSet(name, changeSetName, node.templateBody(), node.tags(), create,
-        node.roleArn()));
+    watcher.run(
+        name,
+        deadline,
+        () ->
+            cloudFormation.createChangeSet(
+                name, changeSetName, node.templateBody(), node.tags(), create, node.roleArn()));
     Backoff backoff = settings.backoff();
     while (true) {
-      ChangeSet changeSet = watcher.call(name, deadline, () -> cloudFormation.describeChangeSet(name, changeSetName));
+      ChangeSet changeSet =
+          watcher.call(name, deadline, () -> cloudFormation.describeChangeSet(name, changeSetName));
       if (!changeSet.isPending()) {
         return changeSet;
       }
       if (pacer.now().isAfter(deadline)) {
-        throw new StackTimeoutException(name, "change set " + changeSet.status(), settings.stackTimeout());
+        throw new StackTimeoutException(
+            name, "change set " + changeSet.status(), settings.stackTimeout());
       }
       pacer.sleep(backoff.next());
     }
@@ -377,25 +435,35 @@ public final class StackDeployer {
   private StackPlan planOne(StackNode node) throws InterruptedException, StackTimeoutException {
     String name = node.stackName();
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    Optional<StackDescription> current = watcher.call(name, deadline, () -> cloudFormation.describe(name));
+    Optional<StackDescription> current =
+        watcher.call(name, deadline, () -> cloudFormation.describe(name));
     if (current.isPresent() && StackStatus.inProgress(current.get().status())) {
-      return new StackPlan(name, false, List.of(), "the stack is " + current.get().status() + "; plan again when it is done");
+      return new StackPlan(
+          name,
+          false,
+          List.of(),
+          "the stack is " + current.get().status() + "; plan again when it is done");
     }
-    boolean create = current.isEmpty() || current.get().status().equals("REVIEW_IN_PROGRESS")
-        || StackStatus.mustRecreate(current.get().status());
+    boolean create =
+        current.isEmpty()
+            || current.get().status().equals("REVIEW_IN_PROGRESS")
+            || StackStatus.mustRecreate(current.get().status());
     if (create && current.isPresent() && StackStatus.mustRecreate(current.get().status())) {
       return new StackPlan(name, true, List.of(), "");
     }
     String changeSetName = "gifmachine-on-aws-plan-" + pacer.now().toEpochMilli();
     ChangeSet changeSet = createChangeSet(node, changeSetName, create);
-    watcher.call(name, deadline, () -> {
-      cloudFormation.deleteChangeSet(name, changeSetName);
-      if (create && current.isEmpty()) {
-        // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS: remove it again.
-        cloudFormation.deleteStack(name);
-      }
-      return true;
-    });
+    watcher.call(
+        name,
+        deadline,
+        () -> {
+          cloudFormation.deleteChangeSet(name, changeSetName);
+          if (create && current.isEmpty()) {
+            // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS: remove it again.
+            cloudFormation.deleteStack(name);
+          }
+          return true;
+        });
     if (changeSet.isEmpty()) {
       return new StackPlan(name, create, List.of(), "");
     }

@@ -5,19 +5,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stack as the engine schedules it: its name, the stacks it needs first, and (for deployment)
- * the template, tags and the role CloudFormation deploys it with (empty: the caller's rights).
+ * A stack as the engine schedules it: its name, the stacks it needs first, and (for deployment) the
+ * template, tags and the role CloudFormation deploys it with (empty: the caller's rights).
  */
-public record StackNode(String stackName, List<String> dependsOn, String templateBody,
-    Map<String, String> tags, String roleArn) {
+public record StackNode(
+    String stackName,
+    List<String> dependsOn,
+    String templateBody,
+    Map<String, String> tags,
+    String roleArn) {
 
   public StackNode {
     dependsOn = List.copyOf(dependsOn);
     tags = Map.copyOf(tags);
   }
 
-  public StackNode(String stackName, List<String> dependsOn, String templateBody,
-      Map<String, String> tags) {
+  public StackNode(
+      String stackName, List<String> dependsOn, String templateBody, Map<String, String> tags) {
     this(stackName, dependsOn, templateBody, tags, "");
   }
 

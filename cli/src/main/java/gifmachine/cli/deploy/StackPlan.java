@@ -11,7 +11,8 @@ import java.util.List;
  * @param changes the change set's lines (empty: no changes)
  * @param error why no change set could be made, empty when one was
  */
-public record StackPlan(String stackName, boolean newStack, List<ResourceChange> changes, String error) {
+public record StackPlan(
+    String stackName, boolean newStack, List<ResourceChange> changes, String error) {
 
   public StackPlan {
     changes = List.copyOf(changes);

@@ -14,8 +14,19 @@ public record StackResult(String stackName, Outcome outcome, String status, Stri
 
   /** The ways a stack operation can end. */
   public enum Outcome {
-    CREATED, UPDATED, NO_CHANGES, DELETED, ALREADY_ABSENT, FAILED, SKIPPED, INTERRUPTED, TIMED_OUT,
-    /** An update cancelled or failed, and CloudFormation put the stack back as it was: what rollback asks for. */
+    CREATED,
+    UPDATED,
+    NO_CHANGES,
+    DELETED,
+    ALREADY_ABSENT,
+    FAILED,
+    SKIPPED,
+    INTERRUPTED,
+    TIMED_OUT,
+    /**
+     * An update cancelled or failed, and CloudFormation put the stack back as it was: what rollback
+     * asks for.
+     */
     ROLLED_BACK;
 
     public boolean isFailure() {

@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The poller: watches one stack until it stops changing, publishing each new stack event once,
- * with backoff and jitter between polls and retries when the API throttles. It draws nothing;
- * the renderer listens.
+ * The poller: watches one stack until it stops changing, publishing each new stack event once, with
+ * backoff and jitter between polls and retries when the API throttles. It draws nothing; the
+ * renderer listens.
  */
 final class StackWatcher {
 
@@ -64,9 +64,11 @@ final class StackWatcher {
   Set<String> baseline(String stackName) throws InterruptedException, StackTimeoutException {
     Set<String> ids = new HashSet<>();
     Instant deadline = pacer.now().plus(settings.stackTimeout());
-    Optional<StackDescription> stack = call(stackName, deadline, () -> cloudFormation.describe(stackName));
+    Optional<StackDescription> stack =
+        call(stackName, deadline, () -> cloudFormation.describe(stackName));
     if (stack.isPresent()) {
-      call(stackName, deadline, () -> cloudFormation.events(stackName)).forEach(e -> ids.add(e.eventId()));
+      call(stackName, deadline, () -> cloudFormation.events(stackName))
+          .forEach(e -> ids.add(e.eventId()));
     }
     return ids;
   }
@@ -74,7 +76,8 @@ final class StackWatcher {
   /**
    * Polls until the stack is no longer in progress.
    *
-   * @param stackRef name, or the stack id when watching a deletion (a deleted stack is found by id only)
+   * @param stackRef name, or the stack id when watching a deletion (a deleted stack is found by id
+   *     only)
    */
   Settled watch(String stackName, String stackRef, Set<String> seen)
       throws InterruptedException, StackTimeoutException {
@@ -85,7 +88,8 @@ final class StackWatcher {
     List<StackEvent> failures = new ArrayList<>();
     while (true) {
       cancellation.checkpoint();
-      Optional<StackDescription> stack = call(stackName, deadline, () -> cloudFormation.describe(stackRef));
+      Optional<StackDescription> stack =
+          call(stackName, deadline, () -> cloudFormation.describe(stackRef));
       List<StackEvent> fresh = new ArrayList<>();
       if (stack.isPresent()) {
         for (StackEvent event : call(stackName, deadline, () -> cloudFormation.events(stackRef))) {
@@ -130,11 +134,15 @@ final class StackWatcher {
   }
 
   /** {@link #call} for operations that return nothing. */
-  void run(String stackName, Instant deadline, Runnable operation) throws InterruptedException, StackTimeoutException {
-    call(stackName, deadline, () -> {
-      operation.run();
-      return null;
-    });
+  void run(String stackName, Instant deadline, Runnable operation)
+      throws InterruptedException, StackTimeoutException {
+    call(
+        stackName,
+        deadline,
+        () -> {
+          operation.run();
+          return null;
+        });
   }
 
   /** Calls the API, pausing and retrying while it throttles, until the deadline. */
@@ -151,7 +159,8 @@ final class StackWatcher {
           throw e;
         }
         if (pacer.now().isAfter(deadline)) {
-          throw new StackTimeoutException(stackName, "throttled", Duration.between(started, pacer.now()));
+          throw new StackTimeoutException(
+              stackName, "throttled", Duration.between(started, pacer.now()));
         }
         pacer.sleep(backoff.next());
       }

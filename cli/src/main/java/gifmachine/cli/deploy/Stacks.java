@@ -2,8 +2,8 @@ package gifmachine.cli.deploy;
 
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.StackDescription;
-import gifmachine.infra.ImageName;
 import gifmachine.infra.DeploymentConfig;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import gifmachine.infra.StackOutputs;
 import gifmachine.infra.StackPart;
@@ -23,7 +23,9 @@ public final class Stacks {
   public static Stacks read(Aws aws, DeploymentConfig config) {
     Map<StackPart, StackDescription> found = new EnumMap<>(StackPart.class);
     for (StackPart part : StackPart.values()) {
-      Preflight.guard("reading stack " + config.stackName(part), () -> aws.cloudFormation().describe(config.stackName(part)))
+      Preflight.guard(
+              "reading stack " + config.stackName(part),
+              () -> aws.cloudFormation().describe(config.stackName(part)))
           .ifPresent(stack -> found.put(part, stack));
     }
     return new Stacks(found);
@@ -41,7 +43,10 @@ public final class Stacks {
     return stack(part).map(s -> s.outputs().get(key)).filter(v -> v != null && !v.isBlank());
   }
 
-  /** The public Gifmachine URL: CloudFront's (edge stack) or the load balancer's ({@code --edge alb}). */
+  /**
+   * The public Gifmachine URL: CloudFront's (edge stack) or the load balancer's ({@code --edge
+   * alb}).
+   */
   public Optional<String> gifmachineUrl() {
     return output(StackPart.EDGE, StackOutputs.GIFMACHINE_URL)
         .or(() -> output(StackPart.GIFMACHINE, StackOutputs.GIFMACHINE_URL));
@@ -68,7 +73,12 @@ public final class Stacks {
 
   /** Images to synthesize with when none are built (synth, plan, down): tags, not digests. */
   public static ImageSet placeholderImages(DeploymentConfig config) {
-    String prefix = config.account() + ".dkr.ecr." + config.region() + ".amazonaws.com/" + config.deploymentName();
+    String prefix =
+        config.account()
+            + ".dkr.ecr."
+            + config.region()
+            + ".amazonaws.com/"
+            + config.deploymentName();
     return ImageSet.of(image -> prefix + "/" + image.repositoryName() + ":latest");
   }
 }

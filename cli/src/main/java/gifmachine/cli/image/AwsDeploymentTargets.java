@@ -1,18 +1,18 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.aws.AwsCallException;
 import gifmachine.cli.aws.RegistryGateway;
 import gifmachine.cli.aws.StackDescription;
+import gifmachine.infra.ImageName;
 import gifmachine.infra.StackPart;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * {@link DeploymentTargets} from AWS through the CLI's gateways: repository URIs from the
- * {@code ENV-COMPANY-registry} stack's outputs, push credentials from ECR's authorization
- * token (user {@code AWS}, valid 12 hours). The caller owns, and closes, the connection.
+ * {@link DeploymentTargets} from AWS through the CLI's gateways: repository URIs from the {@code
+ * ENV-COMPANY-registry} stack's outputs, push credentials from ECR's authorization token (user
+ * {@code AWS}, valid 12 hours). The caller owns, and closes, the connection.
  *
  * <pre>{@code
  * try (Aws aws = AwsConnector.connect(settings)) {
@@ -36,8 +36,16 @@ public final class AwsDeploymentTargets implements DeploymentTargets {
     String what = "looking up the repositories of " + deployment + " failed: ";
     StackDescription description;
     try {
-      description = aws.cloudFormation().describe(stack).orElseThrow(() -> new ImagePublishException(
-          what + "there is no stack " + stack + "; run gifmachine-on-aws up first (it creates the registry)"));
+      description =
+          aws.cloudFormation()
+              .describe(stack)
+              .orElseThrow(
+                  () ->
+                      new ImagePublishException(
+                          what
+                              + "there is no stack "
+                              + stack
+                              + "; run gifmachine-on-aws up first (it creates the registry)"));
     } catch (AwsCallException e) {
       throw new ImagePublishException(what + e.getMessage(), e);
     }
@@ -57,7 +65,8 @@ public final class AwsDeploymentTargets implements DeploymentTargets {
       RegistryGateway.Login login = aws.registry().login();
       return new RegistryCredentials(login.username(), login.password());
     } catch (AwsCallException e) {
-      throw new ImagePublishException("getting an ECR login for " + deployment + " failed: " + e.getMessage(), e);
+      throw new ImagePublishException(
+          "getting an ECR login for " + deployment + " failed: " + e.getMessage(), e);
     }
   }
 }

@@ -4,7 +4,9 @@ import gifmachine.infra.ImageName;
 
 /** The three kinds of base image the five images are built on; see {@link BaseImages}. */
 public enum BaseImage {
-  /** A Java runtime with {@code java} on the {@code PATH}: release: Temurin 25 JRE from ECR Public. */
+  /**
+   * A Java runtime with {@code java} on the {@code PATH}: release: Temurin 25 JRE from ECR Public.
+   */
   JAVA,
   /** The official Prometheus image, {@code prom/prometheus}. */
   PROMETHEUS,

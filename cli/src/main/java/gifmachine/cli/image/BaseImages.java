@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * Where each image's base comes from: the seam between releases, which use the pinned images of
- * {@link #OFFICIAL}, and tests, which reach no public registry and supply their own base (an
- * image they pushed to a local registry, or {@code Jib.fromScratch()} plus a layer).
+ * {@link #OFFICIAL}, and tests, which reach no public registry and supply their own base (an image
+ * they pushed to a local registry, or {@code Jib.fromScratch()} plus a layer).
  *
  * <pre>{@code
  * BaseImages release = BaseImages.official();
@@ -23,20 +23,20 @@ public interface BaseImages {
 
   /**
    * The release bases, each pinned by the digest of its multi-architecture index (Jib picks the
-   * linux/arm64 or linux/amd64 manifest out of it), so a rebuild of Temurin upstream never
-   * changes our digests behind our back. This is the one place the pins live; a change here is
-   * a change to every image's sources ({@link ImageSources#sourcePaths}), so each image gets a
-   * new revision and tag. Bumping a pin: {@code crane digest public.ecr.aws/docker/library/eclipse-temurin:25-jre}.
-   * The Java base's major version is the one the tests run on ({@code JAVA_RUNTIME_MAJOR} in
-   * {@code scripts/java-home}); {@code BaseImagesTest} holds the two together.
+   * linux/arm64 or linux/amd64 manifest out of it), so a rebuild of Temurin upstream never changes
+   * our digests behind our back. This is the one place the pins live; a change here is a change to
+   * every image's sources ({@link ImageSources#sourcePaths}), so each image gets a new revision and
+   * tag. Bumping a pin: {@code crane digest public.ecr.aws/docker/library/eclipse-temurin:25-jre}.
+   * The Java base's major version is the one the tests run on ({@code JAVA_RUNTIME_MAJOR} in {@code
+   * scripts/java-home}); {@code BaseImagesTest} holds the two together.
    *
-   * <p>Registries: anonymous Docker Hub pulls hit its rate limits from CodeBuild's shared
-   * addresses ({@code toomanyrequests}). Temurin comes from ECR Public's copy of the Docker
-   * official images (https://gallery.ecr.aws/docker/library/eclipse-temurin, no pull limit from
-   * AWS), Prometheus from its upstream's own Quay repository. Grafana publishes only to Docker
-   * Hub; it stays there, pinned, and is pulled only when {@code monitoring/grafana} or this
-   * package changes (an image whose tag is already pushed is not rebuilt), or give a mirror with
-   * {@code images push --base-image grafana=REF}.
+   * <p>Registries: anonymous Docker Hub pulls hit its rate limits from CodeBuild's shared addresses
+   * ({@code toomanyrequests}). Temurin comes from ECR Public's copy of the Docker official images
+   * (https://gallery.ecr.aws/docker/library/eclipse-temurin, no pull limit from AWS), Prometheus
+   * from its upstream's own Quay repository. Grafana publishes only to Docker Hub; it stays there,
+   * pinned, and is pulled only when {@code monitoring/grafana} or this package changes (an image
+   * whose tag is already pushed is not rebuilt), or give a mirror with {@code images push
+   * --base-image grafana=REF}.
    */
   Map<BaseImage, String> OFFICIAL =
       Map.of(

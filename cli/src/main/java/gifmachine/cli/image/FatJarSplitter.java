@@ -30,10 +30,10 @@ import java.util.zip.ZipFile;
  * which holds everything else. {@code java -jar <module>.jar} then runs as the fat jar did.
  *
  * <p>Both jars are reproducible (sorted entries, fixed timestamps, stored uncompressed: the layer
- * is gzipped anyway), and a jar whose bytes did not change is not rewritten, so Jib's layer
- * cache, which looks at file modification times, stays warm. Embedded-PostgreSQL binaries for
- * other platforms (macOS, Windows, Alpine, other CPUs) are left out: they cannot run in the
- * image and are most of the fat jar's size.
+ * is gzipped anyway), and a jar whose bytes did not change is not rewritten, so Jib's layer cache,
+ * which looks at file modification times, stays warm. Embedded-PostgreSQL binaries for other
+ * platforms (macOS, Windows, Alpine, other CPUs) are left out: they cannot run in the image and are
+ * most of the fat jar's size.
  */
 final class FatJarSplitter {
 
@@ -60,18 +60,22 @@ final class FatJarSplitter {
     // the outputs were made from.
     Path stamp = outputDirectory.resolve(".split-inputs");
     String inputs = String.join("\n", "v1", platform.name(), describe(fatJar), describe(thinJar));
-    if (Files.isRegularFile(applicationJar) && Files.isRegularFile(dependenciesJar)
-        && Files.isRegularFile(stamp) && Files.readString(stamp).equals(inputs)) {
+    if (Files.isRegularFile(applicationJar)
+        && Files.isRegularFile(dependenciesJar)
+        && Files.isRegularFile(stamp)
+        && Files.readString(stamp).equals(inputs)) {
       return new SplitJars(applicationJar, dependenciesJar);
     }
     Set<String> applicationNames = fileNames(thinJar);
-    String keptPostgres = "postgres-linux-" + (platform == ImagePlatform.ARM64 ? "arm_64" : "x86_64") + ".txz";
+    String keptPostgres =
+        "postgres-linux-" + (platform == ImagePlatform.ARM64 ? "arm_64" : "x86_64") + ".txz";
     Map<String, ZipEntry> application = new TreeMap<>();
     Map<String, ZipEntry> dependencies = new TreeMap<>();
     try (ZipFile fat = new ZipFile(fatJar.toFile())) {
-      Manifest fatManifest = fat.getEntry(JarFile.MANIFEST_NAME) == null
-          ? new Manifest()
-          : new Manifest(fat.getInputStream(fat.getEntry(JarFile.MANIFEST_NAME)));
+      Manifest fatManifest =
+          fat.getEntry(JarFile.MANIFEST_NAME) == null
+              ? new Manifest()
+              : new Manifest(fat.getInputStream(fat.getEntry(JarFile.MANIFEST_NAME)));
       for (ZipEntry entry : java.util.Collections.list(fat.entries())) {
         String name = entry.getName();
         if (entry.isDirectory() || name.equals(JarFile.MANIFEST_NAME)) {
@@ -85,11 +89,14 @@ final class FatJarSplitter {
       Attributes fatMain = fatManifest.getMainAttributes();
       String mainClass = fatMain.getValue(Attributes.Name.MAIN_CLASS);
       if (mainClass == null) {
-        throw new IOException(fatJar + " has no Main-Class in its manifest: it is not a runnable jar");
+        throw new IOException(
+            fatJar + " has no Main-Class in its manifest: it is not a runnable jar");
       }
-      Manifest appManifest = manifest(List.of(
-          Map.entry(Attributes.Name.MAIN_CLASS, mainClass),
-          Map.entry(Attributes.Name.CLASS_PATH, dependenciesJarName(module))));
+      Manifest appManifest =
+          manifest(
+              List.of(
+                  Map.entry(Attributes.Name.MAIN_CLASS, mainClass),
+                  Map.entry(Attributes.Name.CLASS_PATH, dependenciesJarName(module))));
       Manifest depsManifest = manifest(List.of());
       writeIfChanged(fat, application, appManifest, applicationJar);
       writeIfChanged(fat, dependencies, depsManifest, dependenciesJar);
@@ -99,7 +106,11 @@ final class FatJarSplitter {
   }
 
   private static String describe(Path jar) throws IOException {
-    return jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+    return jar.toAbsolutePath()
+        + " "
+        + Files.size(jar)
+        + " "
+        + Files.getLastModifiedTime(jar).toMillis();
   }
 
   private static Set<String> fileNames(Path jar) throws IOException {
@@ -122,9 +133,11 @@ final class FatJarSplitter {
   }
 
   private static void writeIfChanged(
-      ZipFile source, Map<String, ZipEntry> entries, Manifest manifest, Path target) throws IOException {
+      ZipFile source, Map<String, ZipEntry> entries, Manifest manifest, Path target)
+      throws IOException {
     Files.createDirectories(target.getParent());
-    Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    Path temporary =
+        Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
     try {
       try (OutputStream file = Files.newOutputStream(temporary);
           JarOutputStream jar = new JarOutputStream(file)) {
@@ -145,7 +158,8 @@ final class FatJarSplitter {
       if (Files.exists(target) && Files.mismatch(target, temporary) == -1) {
         Files.delete(temporary);
       } else {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
     } finally {
       Files.deleteIfExists(temporary);
@@ -153,8 +167,8 @@ final class FatJarSplitter {
   }
 
   /**
-   * Every parent directory of every entry. Class path scanners (Flyway finding
-   * {@code db/migration}) need the directory entries to find resources in a jar.
+   * Every parent directory of every entry. Class path scanners (Flyway finding {@code
+   * db/migration}) need the directory entries to find resources in a jar.
    */
   private static List<String> directoriesOf(Set<String> names) {
     Set<String> directories = new TreeSet<>();
@@ -172,7 +186,8 @@ final class FatJarSplitter {
     writeStored(jar, name, new byte[0]);
   }
 
-  private static void writeStored(JarOutputStream jar, String name, byte[] content) throws IOException {
+  private static void writeStored(JarOutputStream jar, String name, byte[] content)
+      throws IOException {
     CRC32 crc = new CRC32();
     crc.update(content);
     ZipEntry entry = storedEntry(name, content.length, crc.getValue());
@@ -181,7 +196,8 @@ final class FatJarSplitter {
     jar.closeEntry();
   }
 
-  private static void copyStored(JarOutputStream jar, ZipFile source, ZipEntry from) throws IOException {
+  private static void copyStored(JarOutputStream jar, ZipFile source, ZipEntry from)
+      throws IOException {
     jar.putNextEntry(storedEntry(from.getName(), from.getSize(), from.getCrc()));
     try (InputStream in = source.getInputStream(from)) {
       in.transferTo(jar);

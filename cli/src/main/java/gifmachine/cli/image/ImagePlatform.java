@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The CPU architecture an image is built for. It must match the tasks that run it: a Graviton
- * deployment ({@code DeploymentConfig.graviton()}, the default) runs {@code linux/arm64}. Jib
- * picks that platform's manifest out of a multi-architecture base image.
+ * deployment ({@code DeploymentConfig.graviton()}, the default) runs {@code linux/arm64}. Jib picks
+ * that platform's manifest out of a multi-architecture base image.
  */
 public enum ImagePlatform {
   AMD64("amd64"),

@@ -1,8 +1,8 @@
 package gifmachine.cli.image;
 
 /**
- * An image could not be built or pushed. The message reads {@code what happened: why}, for the
- * CLI to print as it is.
+ * An image could not be built or pushed. The message reads {@code what happened: why}, for the CLI
+ * to print as it is.
  */
 public final class ImagePublishException extends Exception {
 

@@ -1,6 +1,5 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -16,6 +15,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.event.events.TimerEvent;
+import gifmachine.infra.ImageName;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -34,10 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Builds the five images with Jib (no Docker daemon) and pushes them straight to a registry:
- * ECR in production, Debian's {@code docker-registry} on loopback in tests. Layers are pushed
- * only when the registry lacks them, so an unchanged rebuild uploads nothing and a change to
- * one module's code uploads that module's application layer and config.
+ * Builds the five images with Jib (no Docker daemon) and pushes them straight to a registry: ECR in
+ * production, Debian's {@code docker-registry} on loopback in tests. Layers are pushed only when
+ * the registry lacks them, so an unchanged rebuild uploads nothing and a change to one module's
+ * code uploads that module's application layer and config.
  *
  * <pre>{@code
  * ImageSources sources = new ImageSources(Path.of("."));
@@ -48,13 +48,13 @@ import java.util.function.Consumer;
  * image.reference(); // …/gifmachine@sha256:…
  * }</pre>
  *
- * <p>Java images: base JRE, {@code /app/lib/<module>-dependencies.jar} (one layer) and
- * {@code /app/<module>.jar} (another), entrypoint {@code java <jvm-flags.txt> -jar
- * /app/<module>.jar}, user {@code 65532}, the service port exposed, an OCI revision label, and
- * Jib's fixed timestamps so the same inputs always give the same digest.
+ * <p>Java images: base JRE, {@code /app/lib/<module>-dependencies.jar} (one layer) and {@code
+ * /app/<module>.jar} (another), entrypoint {@code java <jvm-flags.txt> -jar /app/<module>.jar},
+ * user {@code 65532}, the service port exposed, an OCI revision label, and Jib's fixed timestamps
+ * so the same inputs always give the same digest.
  *
- * <p>Tags: each image is pushed under one tag, {@link ImageRevision#tag}, never a moving one
- * such as {@code latest}: the repositories have immutable tags. When that tag is already in the
+ * <p>Tags: each image is pushed under one tag, {@link ImageRevision#tag}, never a moving one such
+ * as {@code latest}: the repositories have immutable tags. When that tag is already in the
  * repository (the image's sources have not changed since it was pushed) nothing is built or
  * uploaded and the existing digest is returned.
  */
@@ -65,9 +65,11 @@ public final class ImagePublisher {
 
   static final AbsoluteUnixPath APP_DIRECTORY = AbsoluteUnixPath.get("/app");
   static final AbsoluteUnixPath PROMETHEUS_DIRECTORY = AbsoluteUnixPath.get("/etc/prometheus");
-  static final AbsoluteUnixPath GRAFANA_PROVISIONING = AbsoluteUnixPath.get("/etc/grafana/provisioning");
+  static final AbsoluteUnixPath GRAFANA_PROVISIONING =
+      AbsoluteUnixPath.get("/etc/grafana/provisioning");
   static final AbsoluteUnixPath GRAFANA_DATA = AbsoluteUnixPath.get("/var/lib/grafana");
-  static final AbsoluteUnixPath GRAFANA_DASHBOARDS = AbsoluteUnixPath.get("/var/lib/grafana/dashboards");
+  static final AbsoluteUnixPath GRAFANA_DASHBOARDS =
+      AbsoluteUnixPath.get("/var/lib/grafana/dashboards");
 
   /** The official Grafana image's user and data directory mode; our layer must not change them. */
   private static final String GRAFANA_DATA_OWNER = "472:0";
@@ -94,8 +96,10 @@ public final class ImagePublisher {
     }
 
     /** Revisions from git in {@code sources}' checkout, secure registries only. */
-    public static Options defaults(ImagePlatform platform, Path workDirectory, ImageSources sources) {
-      return new Options(platform, workDirectory, ImageRevisions.git(sources, java.time.Clock.systemUTC()), false);
+    public static Options defaults(
+        ImagePlatform platform, Path workDirectory, ImageSources sources) {
+      return new Options(
+          platform, workDirectory, ImageRevisions.git(sources, java.time.Clock.systemUTC()), false);
     }
 
     public Options withRevisions(ImageRevisions value) {
@@ -140,10 +144,14 @@ public final class ImagePublisher {
       throws ImagePublishException {
     String what = "pushing the " + image.repositoryName() + " image to " + repositoryUri;
     sources.check(image);
-    if (repositoryUri.isBlank() || repositoryUri.contains("@") || repositoryUri.matches(".*:[^/]*$")) {
+    if (repositoryUri.isBlank()
+        || repositoryUri.contains("@")
+        || repositoryUri.matches(".*:[^/]*$")) {
       throw new ImagePublishException(
-          what + " failed: the repository URI must have no tag or digest, e.g. "
-              + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-acme/" + image.repositoryName());
+          what
+              + " failed: the repository URI must have no tag or digest, e.g. "
+              + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-acme/"
+              + image.repositoryName());
     }
     Instant started = Instant.now();
     AtomicInteger attempts = new AtomicInteger();
@@ -157,9 +165,12 @@ public final class ImagePublisher {
         // committed revision builds the same image: so an existing tag is the image.
         java.util.Optional<String> existing = existingDigest(repositoryUri, tag, credentials);
         if (existing.isPresent()) {
-          PublishedImage result = new PublishedImage(image, repositoryUri, existing.get(), 0, List.of(tag));
-          progress.accept(String.format("%s: %s (%s, tag %s already pushed, nothing built)",
-              image.repositoryName(), result.reference(), options.platform().label(), tag));
+          PublishedImage result =
+              new PublishedImage(image, repositoryUri, existing.get(), 0, List.of(tag));
+          progress.accept(
+              String.format(
+                  "%s: %s (%s, tag %s already pushed, nothing built)",
+                  image.repositoryName(), result.reference(), options.platform().label(), tag));
           return result;
         }
       }
@@ -200,14 +211,19 @@ public final class ImagePublisher {
       progress.accept(
           String.format(
               "%s: %s (%s, %d of %d blobs uploaded, %.1f s)",
-              image.repositoryName(), result.reference(), options.platform().label(), pushed,
-              attempts.get(), Duration.between(started, Instant.now()).toMillis() / 1000.0));
+              image.repositoryName(),
+              result.reference(),
+              options.platform().label(),
+              pushed,
+              attempts.get(),
+              Duration.between(started, Instant.now()).toMillis() / 1000.0));
       return result;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ImagePublishException(what + " was interrupted", e);
     } catch (InvalidImageReferenceException e) {
-      throw new ImagePublishException(what + " failed: '" + e.getMessage() + "' is not a valid image reference", e);
+      throw new ImagePublishException(
+          what + " failed: '" + e.getMessage() + "' is not a valid image reference", e);
     } catch (ExecutionException | RegistryException | IOException | RuntimeException e) {
       throw new ImagePublishException(what + " failed: " + reason(e, credentials), e);
     } catch (com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
@@ -217,8 +233,8 @@ public final class ImagePublisher {
   }
 
   /**
-   * The digest {@code tag} names in the repository, if it is there: a HEAD on its manifest over
-   * the Registry API, with the credentials the push uses.
+   * The digest {@code tag} names in the repository, if it is there: a HEAD on its manifest over the
+   * Registry API, with the credentials the push uses.
    */
   private java.util.Optional<String> existingDigest(
       String repositoryUri, String tag, RegistryCredentials credentials)
@@ -228,15 +244,19 @@ public final class ImagePublisher {
     com.google.cloud.tools.jib.http.FailoverHttpClient http =
         new com.google.cloud.tools.jib.http.FailoverHttpClient(
             options.allowInsecureRegistries(),
-            com.google.cloud.tools.jib.global.JibSystemProperties.sendCredentialsOverHttp(), event -> {});
+            com.google.cloud.tools.jib.global.JibSystemProperties.sendCredentialsOverHttp(),
+            event -> {});
     try {
       com.google.cloud.tools.jib.registry.RegistryClient.Factory factory =
           com.google.cloud.tools.jib.registry.RegistryClient.factory(
               com.google.cloud.tools.jib.event.EventHandlers.NONE,
-              reference.getRegistry(), reference.getRepository(), http);
+              reference.getRegistry(),
+              reference.getRepository(),
+              http);
       if (!credentials.isAnonymous()) {
         factory.setCredential(
-            com.google.cloud.tools.jib.api.Credential.from(credentials.username(), credentials.password()));
+            com.google.cloud.tools.jib.api.Credential.from(
+                credentials.username(), credentials.password()));
       }
       com.google.cloud.tools.jib.registry.RegistryClient client = factory.newRegistryClient();
       // ECR answers with a Basic challenge, token registries with a Bearer one.
@@ -252,7 +272,8 @@ public final class ImagePublisher {
   private JibContainerBuilder containerFor(ImageName image, ImageRevision revision)
       throws InvalidImageReferenceException, IOException, ImagePublishException {
     JibContainerBuilder builder =
-        bases.from(BaseImage.of(image))
+        bases
+            .from(BaseImage.of(image))
             .setPlatforms(Set.of(options.platform().toJib()))
             .setCreationTime(Instant.EPOCH)
             .addLabel("org.opencontainers.image.title", image.repositoryName())
@@ -276,8 +297,15 @@ public final class ImagePublisher {
     String module = ImageSources.module(image);
     FatJarSplitter.SplitJars jars =
         FatJarSplitter.split(
-            sources.fatJar(image), sources.thinJar(image), module, options.platform(),
-            options.workDirectory().resolve("jars").resolve(options.platform().architecture()).resolve(module));
+            sources.fatJar(image),
+            sources.thinJar(image),
+            module,
+            options.platform(),
+            options
+                .workDirectory()
+                .resolve("jars")
+                .resolve(options.platform().architecture())
+                .resolve(module));
     AbsoluteUnixPath appJar = APP_DIRECTORY.resolve(module + ".jar");
     List<String> entrypoint = new ArrayList<>();
     entrypoint.add("java");
@@ -287,10 +315,15 @@ public final class ImagePublisher {
         .addFileEntriesLayer(
             FileEntriesLayer.builder()
                 .setName("dependencies")
-                .addEntry(jars.dependencies(), APP_DIRECTORY.resolve(FatJarSplitter.dependenciesJarName(module)))
+                .addEntry(
+                    jars.dependencies(),
+                    APP_DIRECTORY.resolve(FatJarSplitter.dependenciesJarName(module)))
                 .build())
         .addFileEntriesLayer(
-            FileEntriesLayer.builder().setName("application").addEntry(jars.application(), appJar).build())
+            FileEntriesLayer.builder()
+                .setName("application")
+                .addEntry(jars.application(), appJar)
+                .build())
         .setEntrypoint(entrypoint)
         // Base images bring a CMD (Temurin's is jshell); it must not become arguments of our jar.
         .setProgramArguments(List.of())
@@ -301,12 +334,17 @@ public final class ImagePublisher {
   private JibContainerBuilder grafana(JibContainerBuilder builder) throws IOException {
     // Jib writes parent directories of added files as root 0755; Grafana (uid 472) writes its
     // database into /var/lib/grafana, so the layer restates the base image's owner and mode.
-    Path emptyDirectory = Files.createDirectories(options.workDirectory().resolve("empty-directory"));
+    Path emptyDirectory =
+        Files.createDirectories(options.workDirectory().resolve("empty-directory"));
     return builder.addFileEntriesLayer(
         FileEntriesLayer.builder()
             .setName("grafana-config")
-            .addEntry(emptyDirectory, GRAFANA_DATA, FilePermissions.fromOctalString("777"),
-                FileEntriesLayer.DEFAULT_MODIFICATION_TIME, GRAFANA_DATA_OWNER)
+            .addEntry(
+                emptyDirectory,
+                GRAFANA_DATA,
+                FilePermissions.fromOctalString("777"),
+                FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
+                GRAFANA_DATA_OWNER)
             .addEntryRecursive(sources.grafanaProvisioningDirectory(), GRAFANA_PROVISIONING)
             .addEntryRecursive(sources.grafanaDashboardsDirectory(), GRAFANA_DASHBOARDS)
             .build());
@@ -316,19 +354,26 @@ public final class ImagePublisher {
   static String reason(Throwable error, RegistryCredentials credentials) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof RegistryUnauthorizedException) {
-        String who = credentials.isAnonymous() ? "without credentials" : "as user '" + credentials.username() + "'";
-        return "the registry refused access " + who
+        String who =
+            credentials.isAnonymous()
+                ? "without credentials"
+                : "as user '" + credentials.username() + "'";
+        return "the registry refused access "
+            + who
             + " (HTTP 401/403); check the user name and password (for ECR, a fresh authorization token)";
       }
       if (cause instanceof RegistryAuthenticationFailedException) {
-        return "authentication with the registry failed: " + cause.getMessage()
+        return "authentication with the registry failed: "
+            + cause.getMessage()
             + "; check the user name and password";
       }
       if (cause instanceof InsecureRegistryException) {
         return "the registry does not answer over HTTPS; plain HTTP is allowed only for test registries";
       }
       if (cause instanceof ConnectException) {
-        return "cannot connect to the registry (" + cause.getMessage() + "); check the URI and that the registry runs";
+        return "cannot connect to the registry ("
+            + cause.getMessage()
+            + "); check the URI and that the registry runs";
       }
       if (cause instanceof UnknownHostException) {
         return "unknown registry host " + cause.getMessage() + "; check the repository URI";

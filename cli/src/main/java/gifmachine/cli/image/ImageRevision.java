@@ -10,8 +10,8 @@ import java.util.Objects;
  * revision names the last commit that touched the image's own sources ({@link
  * ImageSources#sourcePaths}): building it again gives the same digest, so its tag is reused and an
  * image whose tag is already in the registry is not pushed again. Uncommitted sources (a dirty
- * checkout, or no git at all) get a tag with the build time in it: ECR repositories have
- * immutable tags, and a second push of the same tag with other content would be refused.
+ * checkout, or no git at all) get a tag with the build time in it: ECR repositories have immutable
+ * tags, and a second push of the same tag with other content would be refused.
  *
  * <pre>{@code
  * ImageRevision.committed("3f2a9c1b7d0e…").tag(ImagePlatform.ARM64);   // 3f2a9c1b7d0e-arm64
@@ -33,7 +33,8 @@ public record ImageRevision(String commit, String localBuild) {
   public ImageRevision {
     Objects.requireNonNull(localBuild, "localBuild");
     if (commit == null || commit.isBlank() || !commit.matches("[A-Za-z0-9_.-]+")) {
-      throw new IllegalArgumentException("not a revision: '" + commit + "' (letters, digits, . _ - only)");
+      throw new IllegalArgumentException(
+          "not a revision: '" + commit + "' (letters, digits, . _ - only)");
     }
   }
 
@@ -60,8 +61,11 @@ public record ImageRevision(String commit, String localBuild) {
 
   /** The tag to push under: the short commit, the build time when uncommitted, the architecture. */
   public String tag(ImagePlatform platform) {
-    String tag = commit.substring(0, Math.min(12, commit.length()))
-        + (reusable() ? "" : "-" + localBuild) + "-" + platform.architecture();
+    String tag =
+        commit.substring(0, Math.min(12, commit.length()))
+            + (reusable() ? "" : "-" + localBuild)
+            + "-"
+            + platform.architecture();
     if (!tag.matches(TAG_CHARACTERS)) {
       throw new IllegalStateException("not a valid image tag: " + tag);
     }

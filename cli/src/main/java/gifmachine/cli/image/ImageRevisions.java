@@ -44,8 +44,11 @@ public interface ImageRevisions {
       if (!commit.matches("[0-9a-f]{40}")) {
         return ImageRevision.uncommitted("unknown", clock.instant());
       }
-      String changes = Git.run(root, List.of("status", "--porcelain", "--untracked-files=normal"), paths);
-      return changes.isBlank() ? ImageRevision.committed(commit) : ImageRevision.uncommitted(commit, clock.instant());
+      String changes =
+          Git.run(root, List.of("status", "--porcelain", "--untracked-files=normal"), paths);
+      return changes.isBlank()
+          ? ImageRevision.committed(commit)
+          : ImageRevision.uncommitted(commit, clock.instant());
     };
   }
 
@@ -53,17 +56,21 @@ public interface ImageRevisions {
   final class Git {
     private Git() {}
 
-    static String run(Path root, List<String> command, List<String> paths) throws ImagePublishException {
+    static String run(Path root, List<String> command, List<String> paths)
+        throws ImagePublishException {
       List<String> arguments = new ArrayList<>(List.of("git", "-C", root.toString()));
       arguments.addAll(command);
       arguments.add("--");
       arguments.addAll(paths);
       try {
-        Process git = new ProcessBuilder(arguments).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        Process git =
+            new ProcessBuilder(arguments).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output =
+            new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!git.waitFor(30, TimeUnit.SECONDS)) {
           git.destroyForcibly();
-          throw new ImagePublishException("reading the source revision failed: git " + command.getFirst() + " took over 30 s");
+          throw new ImagePublishException(
+              "reading the source revision failed: git " + command.getFirst() + " took over 30 s");
         }
         return git.exitValue() == 0 ? output : "";
       } catch (IOException e) {

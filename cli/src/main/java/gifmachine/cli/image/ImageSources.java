@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Finds every image's inputs in a checkout of this repository: the modules' jars (built by
- * {@code ./mvnw package}), their {@code jvm-flags.txt}, and {@code monitoring/}. The launcher
- * runs from a checkout, so the repository root is the working directory unless told otherwise.
+ * Finds every image's inputs in a checkout of this repository: the modules' jars (built by {@code
+ * ./mvnw package}), their {@code jvm-flags.txt}, and {@code monitoring/}. The launcher runs from a
+ * checkout, so the repository root is the working directory unless told otherwise.
  *
  * <pre>{@code
  * ImageSources sources = new ImageSources(Path.of("."));
@@ -31,13 +31,19 @@ public record ImageSources(Path repositoryRoot) {
   /** The runnable jar with every dependency, {@code <module>/target/<module>-VERSION-all.jar}. */
   public Path fatJar(ImageName image) {
     String module = module(image);
-    return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + "-all.jar");
+    return repositoryRoot
+        .resolve(module)
+        .resolve("target")
+        .resolve(module + "-" + VERSION + "-all.jar");
   }
 
   /** The module's own classes and resources, {@code <module>/target/<module>-VERSION.jar}. */
   public Path thinJar(ImageName image) {
     String module = module(image);
-    return repositoryRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+    return repositoryRoot
+        .resolve(module)
+        .resolve("target")
+        .resolve(module + "-" + VERSION + ".jar");
   }
 
   /** Where the code that builds images, and the base image pins ({@link BaseImages}), live. */
@@ -55,18 +61,23 @@ public record ImageSources(Path repositoryRoot) {
   }
 
   /**
-   * The git pathspecs of everything that goes into {@code image}: its module (without its
-   * tests) or its monitoring files, the root {@code pom.xml} (dependency versions), the
-   * image builder with the pinned base images, and the image list with the exposed ports. The image's revision is the last commit that
-   * touched one of these, so a change elsewhere leaves its digest, and its service, alone.
+   * The git pathspecs of everything that goes into {@code image}: its module (without its tests) or
+   * its monitoring files, the root {@code pom.xml} (dependency versions), the image builder with
+   * the pinned base images, and the image list with the exposed ports. The image's revision is the
+   * last commit that touched one of these, so a change elsewhere leaves its digest, and its
+   * service, alone.
    */
   public List<String> sourcePaths(ImageName image) {
-    List<String> own = switch (BaseImage.of(image)) {
-      case JAVA -> List.of(module(image), ":(exclude)" + module(image) + "/src/test", "pom.xml");
-      case PROMETHEUS -> List.of("monitoring/prometheus");
-      case GRAFANA -> List.of("monitoring/grafana");
-    };
-    return java.util.stream.Stream.concat(own.stream(), java.util.stream.Stream.of(BUILDER_SOURCES, IMAGE_LIST)).toList();
+    List<String> own =
+        switch (BaseImage.of(image)) {
+          case JAVA ->
+              List.of(module(image), ":(exclude)" + module(image) + "/src/test", "pom.xml");
+          case PROMETHEUS -> List.of("monitoring/prometheus");
+          case GRAFANA -> List.of("monitoring/grafana");
+        };
+    return java.util.stream.Stream.concat(
+            own.stream(), java.util.stream.Stream.of(BUILDER_SOURCES, IMAGE_LIST))
+        .toList();
   }
 
   /** {@code <module>/jvm-flags.txt}: one flag per line, {@code #} comments. */
@@ -101,7 +112,10 @@ public record ImageSources(Path repositoryRoot) {
       for (String flag : flags) {
         if (!flag.startsWith("-") || flag.chars().anyMatch(Character::isWhitespace)) {
           throw new ImagePublishException(
-              "reading " + repositoryRoot.relativize(file) + " failed: '" + flag
+              "reading "
+                  + repositoryRoot.relativize(file)
+                  + " failed: '"
+                  + flag
                   + "' is not one JVM flag (one flag per line, each starting with '-')");
         }
       }
@@ -123,11 +137,17 @@ public record ImageSources(Path repositoryRoot) {
       if (!Files.exists(path)) {
         String fix =
             BaseImage.of(image) == BaseImage.JAVA
-                ? "build the jars first: ./mvnw -B -pl " + module(image) + " -am package -DskipTests"
+                ? "build the jars first: ./mvnw -B -pl "
+                    + module(image)
+                    + " -am package -DskipTests"
                 : "run from a checkout of gifmachine-on-aws (--repository-root) that has monitoring/";
         throw new ImagePublishException(
-            "building the " + image.repositoryName() + " image failed: " + path
-                + " does not exist; " + fix);
+            "building the "
+                + image.repositoryName()
+                + " image failed: "
+                + path
+                + " does not exist; "
+                + fix);
       }
     }
   }

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One image as pushed: the repository it went to, its manifest digest, and whether anything had
- * to be uploaded. An unchanged rebuild finds every layer and its config already in the registry
- * and uploads nothing ({@code layersPushed() == false}, {@code blobsPushed() == 0}).
+ * One image as pushed: the repository it went to, its manifest digest, and whether anything had to
+ * be uploaded. An unchanged rebuild finds every layer and its config already in the registry and
+ * uploads nothing ({@code layersPushed() == false}, {@code blobsPushed() == 0}).
  *
  * @param image which image
- * @param repository the repository URI, e.g. {@code 1234.dkr.ecr.eu-west-1.amazonaws.com/x/gifmachine}
+ * @param repository the repository URI, e.g. {@code
+ *     1234.dkr.ecr.eu-west-1.amazonaws.com/x/gifmachine}
  * @param digest the manifest digest, {@code sha256:…}
  * @param blobsPushed how many blobs (layers and the config) were uploaded
  * @param tags the tags the manifest was pushed under

@@ -3,8 +3,8 @@ package gifmachine.cli.image;
 import java.util.Objects;
 
 /**
- * A user name and password for a registry, e.g. {@code AWS} and the token of ECR's
- * {@code GetAuthorizationToken}. {@link #toString()} never shows the password.
+ * A user name and password for a registry, e.g. {@code AWS} and the token of ECR's {@code
+ * GetAuthorizationToken}. {@link #toString()} never shows the password.
  */
 public record RegistryCredentials(String username, String password) {
 
@@ -24,6 +24,8 @@ public record RegistryCredentials(String username, String password) {
 
   @Override
   public String toString() {
-    return isAnonymous() ? "RegistryCredentials[anonymous]" : "RegistryCredentials[" + username + ", ****]";
+    return isAnonymous()
+        ? "RegistryCredentials[anonymous]"
+        : "RegistryCredentials[" + username + ", ****]";
   }
 }

@@ -16,8 +16,8 @@ import java.util.function.IntPredicate;
 
 /**
  * A server we start as a child process (Prometheus and Grafana for {@code local}; moto and
- * docker-registry in tests): started with its output in a log file, awaited until a readiness
- * URL answers, and stopped together with anything it started.
+ * docker-registry in tests): started with its output in a log file, awaited until a readiness URL
+ * answers, and stopped together with anything it started.
  */
 public final class ExternalProcess implements AutoCloseable {
 
@@ -33,13 +33,20 @@ public final class ExternalProcess implements AutoCloseable {
     this.afterClose = afterClose;
   }
 
-  /** The same process, with {@code action} run once it has been stopped (say, removing its pid file). */
+  /**
+   * The same process, with {@code action} run once it has been stopped (say, removing its pid
+   * file).
+   */
   public ExternalProcess onClose(Runnable action) {
     Runnable before = afterClose;
-    return new ExternalProcess(name, process, log, () -> {
-      before.run();
-      action.run();
-    });
+    return new ExternalProcess(
+        name,
+        process,
+        log,
+        () -> {
+          before.run();
+          action.run();
+        });
   }
 
   /** The executable's path when {@code command} is on the PATH. */
@@ -56,11 +63,11 @@ public final class ExternalProcess implements AutoCloseable {
     return Optional.empty();
   }
 
-  public static ExternalProcess start(String name, List<String> command, Path log, java.util.Map<String, String> env)
+  public static ExternalProcess start(
+      String name, List<String> command, Path log, java.util.Map<String, String> env)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new ExternalProcess(name, builder.start(), log, () -> {});
   }
@@ -70,7 +77,10 @@ public final class ExternalProcess implements AutoCloseable {
     awaitReady(ready, timeout, status -> status == 200);
   }
 
-  /** Waits until {@code ready} answers with a status {@code accepted} takes; fails early if the process dies. */
+  /**
+   * Waits until {@code ready} answers with a status {@code accepted} takes; fails early if the
+   * process dies.
+   */
   public void awaitReady(URI ready, Duration timeout, IntPredicate accepted)
       throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -80,9 +90,10 @@ public final class ExternalProcess implements AutoCloseable {
         throw new IOException(name + " exited with status " + process.exitValue() + ": see " + log);
       }
       try {
-        HttpResponse<Void> response = http.send(
-            HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (accepted.test(response.statusCode())) {
           return;
         }

@@ -21,19 +21,45 @@ final class GrafanaProvisioning {
 
   /** {@code provisioning/datasources/prometheus.yml}. */
   static String datasources() {
-    return Yaml.write(GENERATED, Map.of(
-        "apiVersion", 1,
-        "datasources", List.of(Map.of(
-            "name", "Prometheus", "uid", "prometheus", "type", "prometheus", "access", "proxy",
-            "url", "$PROMETHEUS_URL", "isDefault", true))));
+    return Yaml.write(
+        GENERATED,
+        Map.of(
+            "apiVersion",
+            1,
+            "datasources",
+            List.of(
+                Map.of(
+                    "name",
+                    "Prometheus",
+                    "uid",
+                    "prometheus",
+                    "type",
+                    "prometheus",
+                    "access",
+                    "proxy",
+                    "url",
+                    "$PROMETHEUS_URL",
+                    "isDefault",
+                    true))));
   }
 
   /** {@code provisioning/dashboards/dashboards.yml}: the JSON dashboards in {@code folder}. */
   static String dashboards(Path folder) {
-    return Yaml.write(GENERATED, Map.of(
-        "apiVersion", 1,
-        "providers", List.of(Map.of(
-            "name", "gifmachine", "folder", "Gifmachine", "type", "file",
-            "options", Map.of("path", folder.toString())))));
+    return Yaml.write(
+        GENERATED,
+        Map.of(
+            "apiVersion",
+            1,
+            "providers",
+            List.of(
+                Map.of(
+                    "name",
+                    "gifmachine",
+                    "folder",
+                    "Gifmachine",
+                    "type",
+                    "file",
+                    "options",
+                    Map.of("path", folder.toString())))));
   }
 }

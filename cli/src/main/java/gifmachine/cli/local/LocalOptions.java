@@ -16,7 +16,12 @@ import java.time.Duration;
  * @param interval how often sidecars beat and Prometheus scrapes (short, for a lively demo)
  */
 public record LocalOptions(
-    Path dataDir, int gifmachinePort, boolean prometheus, int prometheusPort, Path monitoringDir, Duration interval) {
+    Path dataDir,
+    int gifmachinePort,
+    boolean prometheus,
+    int prometheusPort,
+    Path monitoringDir,
+    Duration interval) {
 
   // The ports the images listen on in AWS: the same on a laptop.
   public static final int CDEPOT_PORT = ImageName.CDEPOT.port();

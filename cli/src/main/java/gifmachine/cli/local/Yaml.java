@@ -6,15 +6,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
 
 /**
- * The configuration files the local system writes for Prometheus and Grafana, written by
- * Jackson's YAML generator: a path or URL with quotes, colons or backslashes is quoted as YAML
- * wants, which hand-written text did not guarantee.
+ * The configuration files the local system writes for Prometheus and Grafana, written by Jackson's
+ * YAML generator: a path or URL with quotes, colons or backslashes is quoted as YAML wants, which
+ * hand-written text did not guarantee.
  */
 final class Yaml {
 
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .build();
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
 
   private Yaml() {}
 

@@ -39,8 +39,8 @@ public final class SourceArchive {
    * Archives the working copy that {@code directory} is in (at its top, wherever in it {@code
    * directory} is) into {@code zip}.
    *
-   * @throws DeploymentException exit 2 when it is not a git working copy or has uncommitted
-   *     changes and {@code allowDirty} is false
+   * @throws DeploymentException exit 2 when it is not a git working copy or has uncommitted changes
+   *     and {@code allowDirty} is false
    */
   public static Archive create(Path directory, boolean allowDirty, Path zip) {
     // From a subdirectory, git archive writes that subdirectory only: archive the whole tree.
@@ -55,7 +55,8 @@ public final class SourceArchive {
     String treeish = commit;
     if (!changes.isEmpty()) {
       if (!allowDirty) {
-        throw new DeploymentException(Exit.CONFIG,
+        throw new DeploymentException(
+            Exit.CONFIG,
             "release: the working copy has uncommitted changes: " + summary(changes),
             "commit them and release again, or run `release --allow-dirty` to include them");
       }
@@ -96,7 +97,8 @@ public final class SourceArchive {
   }
 
   private static DeploymentException failed(String[] args, String why) {
-    return new DeploymentException(Exit.CONFIG,
+    return new DeploymentException(
+        Exit.CONFIG,
         "release: git " + args[0] + " failed: " + why,
         "run release from a git working copy of gifmachine-on-aws (git must be installed)");
   }

@@ -34,16 +34,21 @@ public record SmokeReport(URI baseUrl, List<Check> checks) {
     return checks.stream().filter(check -> check.status() == Status.FAILED).findFirst();
   }
 
-  /** One line per check, e.g. {@code  ok    healthz   12 ms  GET /healthz answered 200}. */
+  /** One line per check, e.g. {@code ok healthz 12 ms GET /healthz answered 200}. */
   public String render() {
     return checks.stream()
-        .map(check -> String.format("%-7s %-18s %6d ms  %s",
-            switch (check.status()) {
-              case PASSED -> "ok";
-              case FAILED -> "FAILED";
-              case NOT_RUN -> "skip";
-            },
-            check.name(), check.duration().toMillis(), check.detail()))
+        .map(
+            check ->
+                String.format(
+                    "%-7s %-18s %6d ms  %s",
+                    switch (check.status()) {
+                      case PASSED -> "ok";
+                      case FAILED -> "FAILED";
+                      case NOT_RUN -> "skip";
+                    },
+                    check.name(),
+                    check.duration().toMillis(),
+                    check.detail()))
         .collect(Collectors.joining("\n", "smoke test of " + baseUrl + "\n", "\n"));
   }
 }

@@ -33,10 +33,10 @@ import java.util.stream.Collectors;
 
 /**
  * Proves a deployed Gifmachine works end to end, as its users use it: {@code GET /healthz}; a
- * WebSocket on {@code /} (a kiosk); {@code POST /gif} with the API password and a unique marker
- * in the meme text (a chat bot); {@code GET /gif} returns that gif; the WebSocket receives it.
- * Behind a load balancer the read-back and the WebSocket may hit other tasks than the POST, so
- * both wait (within the time budget) for the fan-out.
+ * WebSocket on {@code /} (a kiosk); {@code POST /gif} with the API password and a unique marker in
+ * the meme text (a chat bot); {@code GET /gif} returns that gif; the WebSocket receives it. Behind
+ * a load balancer the read-back and the WebSocket may hit other tasks than the POST, so both wait
+ * (within the time budget) for the fan-out.
  *
  * <pre>{@code
  * SmokeReport report = SmokeTest.run(URI.create("http://gifs.example.com"), password, Duration.ofSeconds(30));
@@ -76,13 +76,17 @@ public final class SmokeTest {
     Check health = timed("healthz", () -> health(base, deadline));
     checks.add(health);
     if (health.status() != Status.PASSED) {
-      return notRun(baseUrl, checks, "websocket open", "post gif", "read back", "websocket receive");
+      return notRun(
+          baseUrl, checks, "websocket open", "post gif", "read back", "websocket receive");
     }
     WebSocket[] socket = new WebSocket[1];
-    Check open = timed("websocket open", () -> {
-      socket[0] = openWebSocket(base, messages, deadline);
-      return "connected to " + webSocketUri(base);
-    });
+    Check open =
+        timed(
+            "websocket open",
+            () -> {
+              socket[0] = openWebSocket(base, messages, deadline);
+              return "connected to " + webSocketUri(base);
+            });
     checks.add(open);
     try {
       Check post = timed("post gif", () -> post(base, secret, marker, deadline));
@@ -94,7 +98,9 @@ public final class SmokeTest {
       if (open.status() == Status.PASSED) {
         checks.add(timed("websocket receive", () -> receive(messages, marker, deadline)));
       } else {
-        checks.add(new Check("websocket receive", Status.NOT_RUN, Duration.ZERO, "the WebSocket did not open"));
+        checks.add(
+            new Check(
+                "websocket receive", Status.NOT_RUN, Duration.ZERO, "the WebSocket did not open"));
       }
       return new SmokeReport(baseUrl, checks);
     } finally {
@@ -105,7 +111,8 @@ public final class SmokeTest {
   }
 
   private String health(URI base, Instant deadline) throws Exception {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("healthz")).GET(), deadline);
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(base.resolve("healthz")).GET(), deadline);
     expect(response, 200, "GET /healthz");
     return "GET /healthz answered 200";
   }
@@ -117,17 +124,24 @@ public final class SmokeTest {
     form.put("meme_top", "smoke test");
     form.put("meme_bottom", marker);
     form.put("secret", secret);
-    String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpResponse<String> response = send(
-        HttpRequest.newBuilder(base.resolve("gif"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body)),
-        deadline);
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(base.resolve("gif"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)),
+            deadline);
     if (response.statusCode() == 403) {
-      throw new SmokeFailure("POST /gif answered 403: the API password was refused; "
-          + "use the password stored in Secrets Manager for this deployment");
+      throw new SmokeFailure(
+          "POST /gif answered 403: the API password was refused; "
+              + "use the password stored in Secrets Manager for this deployment");
     }
     expect(response, 200, "POST /gif");
     return "POST /gif answered 200 (meme_bottom " + marker + ")";
@@ -152,7 +166,8 @@ public final class SmokeTest {
       expect(response, 200, "GET /gif");
       last = response.body();
       if (hasMarker(last, marker)) {
-        return "GET /gif returned the posted gif" + (attempts > 1 ? " after " + attempts + " tries" : "");
+        return "GET /gif returned the posted gif"
+            + (attempts > 1 ? " after " + attempts + " tries" : "");
       }
       if (Instant.now().plusMillis(200).isAfter(deadline)) {
         throw neverReturned(marker, last);
@@ -162,15 +177,26 @@ public final class SmokeTest {
   }
 
   private static SmokeFailure neverReturned(String marker, String last) {
-    return new SmokeFailure("GET /gif never returned the posted gif (" + marker + "); last answer: " + abbreviate(last));
+    return new SmokeFailure(
+        "GET /gif never returned the posted gif ("
+            + marker
+            + "); last answer: "
+            + abbreviate(last));
   }
 
   private String receive(Messages messages, String marker, Instant deadline) throws Exception {
     while (true) {
-      String message = messages.queue.poll(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+      String message =
+          messages.queue.poll(
+              Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+              TimeUnit.MILLISECONDS);
       if (message == null) {
-        throw new SmokeFailure("the WebSocket did not receive the posted gif (" + marker + ") in time; "
-            + messages.count + " other message(s) arrived");
+        throw new SmokeFailure(
+            "the WebSocket did not receive the posted gif ("
+                + marker
+                + ") in time; "
+                + messages.count
+                + " other message(s) arrived");
       }
       messages.count++;
       if (hasMarker(message, marker)) {
@@ -182,7 +208,8 @@ public final class SmokeTest {
   private boolean hasMarker(String body, String marker) {
     try {
       JsonNode gif = json.readTree(body);
-      return marker.equals(gif.path("meme_bottom").asText()) || marker.equals(gif.path("meme_top").asText());
+      return marker.equals(gif.path("meme_bottom").asText())
+          || marker.equals(gif.path("meme_top").asText());
     } catch (IOException notJson) {
       return false;
     }
@@ -190,14 +217,17 @@ public final class SmokeTest {
 
   private WebSocket openWebSocket(URI base, Messages messages, Instant deadline) throws Exception {
     try {
-      return client.newWebSocketBuilder()
+      return client
+          .newWebSocketBuilder()
           .connectTimeout(remaining(deadline))
           .buildAsync(webSocketUri(base), messages)
           .get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException handshake) {
-        throw new SmokeFailure("the WebSocket on / was refused (HTTP " + handshake.getResponse().statusCode()
-            + "); the load balancer or the app does not upgrade / to a WebSocket");
+        throw new SmokeFailure(
+            "the WebSocket on / was refused (HTTP "
+                + handshake.getResponse().statusCode()
+                + "); the load balancer or the app does not upgrade / to a WebSocket");
       }
       throw new SmokeFailure("the WebSocket on / could not be opened: " + describe(e.getCause()));
     } catch (TimeoutException e) {
@@ -210,9 +240,11 @@ public final class SmokeTest {
     return URI.create(scheme + base.toString().substring(base.getScheme().length()));
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request, Instant deadline) throws Exception {
+  private HttpResponse<String> send(HttpRequest.Builder request, Instant deadline)
+      throws Exception {
     try {
-      return client.send(request.timeout(remaining(deadline)).build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(
+          request.timeout(remaining(deadline)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new SmokeFailure(describe(e));
     }
@@ -226,10 +258,17 @@ public final class SmokeTest {
     return left;
   }
 
-  private static void expect(HttpResponse<String> response, int status, String what) throws SmokeFailure {
+  private static void expect(HttpResponse<String> response, int status, String what)
+      throws SmokeFailure {
     if (response.statusCode() != status) {
-      throw new SmokeFailure(what + " answered " + response.statusCode() + " (expected " + status + "): "
-          + abbreviate(response.body()));
+      throw new SmokeFailure(
+          what
+              + " answered "
+              + response.statusCode()
+              + " (expected "
+              + status
+              + "): "
+              + abbreviate(response.body()));
     }
   }
 
@@ -243,7 +282,8 @@ public final class SmokeTest {
     if (error instanceof ConnectException) {
       return "cannot connect (connection refused); check the URL and that the service runs";
     }
-    return error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    return error.getClass().getSimpleName()
+        + (error.getMessage() == null ? "" : ": " + error.getMessage());
   }
 
   private static String abbreviate(String body) {
@@ -268,7 +308,8 @@ public final class SmokeTest {
       String detail = step.run();
       return new Check(name, Status.PASSED, Duration.between(start, Instant.now()), detail);
     } catch (SmokeFailure failure) {
-      return new Check(name, Status.FAILED, Duration.between(start, Instant.now()), failure.getMessage());
+      return new Check(
+          name, Status.FAILED, Duration.between(start, Instant.now()), failure.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Check(name, Status.FAILED, Duration.between(start, Instant.now()), "interrupted");

@@ -5,13 +5,13 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 
 /**
- * Keeps what the CDK's JavaScript side prints away from the user unless {@code --verbose}: the
- * jsii runtime runs the CDK in a {@code node} child process and copies that process's output
- * to {@code System.err} and {@code System.out} from one thread of its own, so node's version
- * banners and the CDK's deprecation warnings ({@code [WARNING] ... is deprecated}) land in
- * front of the user between our progress lines, and anything it prints on stdout would mix
- * into data meant for pipes. Writes from that thread go to {@code --verbose}'s stderr or
- * nowhere; every other thread's output is untouched.
+ * Keeps what the CDK's JavaScript side prints away from the user unless {@code --verbose}: the jsii
+ * runtime runs the CDK in a {@code node} child process and copies that process's output to {@code
+ * System.err} and {@code System.out} from one thread of its own, so node's version banners and the
+ * CDK's deprecation warnings ({@code [WARNING] ... is deprecated}) land in front of the user
+ * between our progress lines, and anything it prints on stdout would mix into data meant for pipes.
+ * Writes from that thread go to {@code --verbose}'s stderr or nowhere; every other thread's output
+ * is untouched.
  *
  * <pre>{@code
  * CdkOutput.Streams streams = CdkOutput.route(System.out, System.err, verbose);
@@ -22,8 +22,8 @@ import java.io.PrintStream;
 public final class CdkOutput {
 
   /**
-   * The thread jsii's Java runtime ({@code software.amazon.jsii.JsiiRuntime}) names after its
-   * class {@code ErrorStreamSink} and copies node's output from.
+   * The thread jsii's Java runtime ({@code software.amazon.jsii.JsiiRuntime}) names after its class
+   * {@code ErrorStreamSink} and copies node's output from.
    */
   static final String JSII_OUTPUT_THREAD = "software.amazon.jsii.JsiiRuntime.ErrorStreamSink";
 

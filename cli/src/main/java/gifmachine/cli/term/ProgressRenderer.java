@@ -17,11 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Draws deploy progress on stderr: one line per stack (status, elapsed time, time left against
- * the typical duration) and one indented line per resource being changed. On a terminal the block
- * is redrawn in place twice a second with ANSI cursor movement; elsewhere (CI logs, pipes) every
- * change is one plain line. Colour only on a terminal and never when {@code NO_COLOR} is set.
- * It only listens: the engine's poller decides when to ask AWS.
+ * Draws deploy progress on stderr: one line per stack (status, elapsed time, time left against the
+ * typical duration) and one indented line per resource being changed. On a terminal the block is
+ * redrawn in place twice a second with ANSI cursor movement; elsewhere (CI logs, pipes) every
+ * change is one plain line. Colour only on a terminal and never when {@code NO_COLOR} is set. It
+ * only listens: the engine's poller decides when to ask AWS.
  */
 public final class ProgressRenderer implements ProgressListener, AutoCloseable {
 
@@ -62,7 +62,8 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
   }
 
   /** Redraws on a terminal whose TERM is not dumb, colours unless NO_COLOR is set. */
-  public static ProgressRenderer forTerminal(PrintStream err, Map<String, String> env, boolean isTerminal) {
+  public static ProgressRenderer forTerminal(
+      PrintStream err, Map<String, String> env, boolean isTerminal) {
     boolean ansi = isTerminal && !"dumb".equals(env.getOrDefault("TERM", "dumb"));
     boolean color = ansi && !env.containsKey("NO_COLOR");
     ProgressRenderer renderer = new ProgressRenderer(err, ansi, color, Clock.systemUTC());
@@ -75,11 +76,13 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
   /** Starts redrawing twice a second so that elapsed times move while nothing else happens. */
   public synchronized void start() {
     if (ticker == null) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "progress-renderer");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "progress-renderer");
+                thread.setDaemon(true);
+                return thread;
+              });
       ticker.scheduleAtFixedRate(this::draw, 500, 500, TimeUnit.MILLISECONDS);
     }
   }
@@ -96,7 +99,13 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
         line.result = null;
         line.status = "";
         if (!redraw) {
-          out.println(started.stackName() + "  " + started.operation() + " (typically " + format(started.eta()) + ")");
+          out.println(
+              started.stackName()
+                  + "  "
+                  + started.operation()
+                  + " (typically "
+                  + format(started.eta())
+                  + ")");
         }
       }
       case ProgressEvent.ResourceChanged changed -> resource(changed.event());
@@ -133,12 +142,16 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
     } else {
       ResourceLine before = line.resources.get(event.logicalId());
       Instant since = before == null ? clock.instant() : before.since();
-      line.resources.put(event.logicalId(), new ResourceLine(event.resourceType(), event.status(), event.reason(), since));
+      line.resources.put(
+          event.logicalId(),
+          new ResourceLine(event.resourceType(), event.status(), event.reason(), since));
     }
     if (!redraw) {
       String reason = event.reason().isBlank() ? "" : "  " + event.reason();
-      String what = event.isStackEvent() ? "" : "  " + event.logicalId() + " " + event.resourceType();
-      out.println(event.stackName() + what + "  " + event.status() + "  " + format(elapsed(line)) + reason);
+      String what =
+          event.isStackEvent() ? "" : "  " + event.logicalId() + " " + event.resourceType();
+      out.println(
+          event.stackName() + what + "  " + event.status() + "  " + format(elapsed(line)) + reason);
     }
   }
 
@@ -163,8 +176,14 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
       for (Map.Entry<String, ResourceLine> resource : line.resources.entrySet()) {
         ResourceLine r = resource.getValue();
         String reason = r.reason().isBlank() ? "" : "  " + r.reason();
-        lines.add(String.format("    %-30s %-40s %s %s%s", resource.getKey(), r.type(), paint(r.status()),
-            format(Duration.between(r.since(), clock.instant())), reason));
+        lines.add(
+            String.format(
+                "    %-30s %-40s %s %s%s",
+                resource.getKey(),
+                r.type(),
+                paint(r.status()),
+                format(Duration.between(r.since(), clock.instant())),
+                reason));
       }
     }
     StringBuilder frame = new StringBuilder();
@@ -209,13 +228,19 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
       StackResult result = line.result;
       String what = result.outcome().name().toLowerCase().replace('_', ' ');
       String status = line.status.isEmpty() ? "" : paint(line.status) + "  ";
-      String took = line.started == null ? "" : " in " + format(Duration.between(line.started, line.finished));
+      String took =
+          line.started == null
+              ? ""
+              : " in " + format(Duration.between(line.started, line.finished));
       String why = result.failureReason().map(r -> ": " + r).orElse("");
       return status + what + took + why;
     }
     Duration elapsed = elapsed(line);
     Duration left = line.eta.minus(elapsed);
-    String eta = left.isNegative() ? "longer than typical (" + format(line.eta) + ")" : "ETA " + format(left);
+    String eta =
+        left.isNegative()
+            ? "longer than typical (" + format(line.eta) + ")"
+            : "ETA " + format(left);
     String status = line.status.isEmpty() ? line.operation : paint(line.status);
     return status + "  " + format(elapsed) + "  " + eta;
   }

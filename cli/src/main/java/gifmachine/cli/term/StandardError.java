@@ -7,10 +7,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Whether standard error is a terminal, which decides between redrawn progress and plain lines.
- * {@code System.console()} answers for standard input and output together, so {@code up 2>file}
- * on a terminal would write ANSI redraws into the file; on Linux the kernel says where file
- * descriptor 2 goes ({@code /proc/self/fd/2}, a link to {@code /dev/pts/N} for a terminal, to a
- * file or {@code pipe:[…]} otherwise). Elsewhere the console is the best the JDK offers.
+ * {@code System.console()} answers for standard input and output together, so {@code up 2>file} on
+ * a terminal would write ANSI redraws into the file; on Linux the kernel says where file descriptor
+ * 2 goes ({@code /proc/self/fd/2}, a link to {@code /dev/pts/N} for a terminal, to a file or {@code
+ * pipe:[…]} otherwise). Elsewhere the console is the best the JDK offers.
  *
  * <pre>{@code
  * boolean redraw = StandardError.isTerminal();
@@ -38,6 +38,8 @@ public final class StandardError {
     } catch (IOException | UnsupportedOperationException e) {
       return fallback.getAsBoolean();
     }
-    return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    return target.startsWith("/dev/pts/")
+        || target.startsWith("/dev/tty")
+        || target.equals("/dev/console");
   }
 }

@@ -1,9 +1,9 @@
 package gifmachine.cli.aws;
 
-import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gifmachine.cli.testing.FreePorts;
 import gifmachine.cli.testing.MotoServer;
 import java.net.URI;
 import java.time.Instant;
@@ -30,9 +30,11 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 class SdkGatewaysIT {
 
   static final String REGION = "eu-west-1";
-  static final String TEMPLATE = """
+  static final String TEMPLATE =
+      """
       {"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}},"Outputs":{"TopicArn":{"Value":{"Ref":"Topic"}}}}""";
-  static final String TEMPLATE_2 = """
+  static final String TEMPLATE_2 =
+      """
       {"Resources":{"Topic":{"Type":"AWS::SNS::Topic"},"Queue":{"Type":"AWS::SQS::Queue"}},"Outputs":{"TopicArn":{"Value":{"Ref":"Topic"}}}}""";
   static final Map<String, String> TAGS = Map.of("gifmachine-on-aws:deployment", "test-acme");
 
@@ -55,8 +57,11 @@ class SdkGatewaysIT {
   }
 
   <B extends AwsClientBuilder<B, C>, C> C raw(B builder) {
-    return builder.region(Region.of(REGION)).endpointOverride(URI.create(moto.url()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+    return builder
+        .region(Region.of(REGION))
+        .endpointOverride(URI.create(moto.url()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
         .build();
   }
 
@@ -64,20 +69,25 @@ class SdkGatewaysIT {
   void sts_and_ec2_tell_the_account_the_regions_and_at_least_two_zones() {
     assertThat(aws.account().identity().account()).matches("\\d{12}");
     assertThat(aws.account().regions()).contains("eu-west-1", "us-east-1");
-    assertThat(aws.account().availabilityZones()).hasSizeGreaterThanOrEqualTo(2).allMatch(z -> z.startsWith(REGION));
+    assertThat(aws.account().availabilityZones())
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allMatch(z -> z.startsWith(REGION));
   }
 
   @Test
   void ec2_finds_cloudfronts_origin_facing_prefix_list_by_name_and_nothing_for_an_unknown_name() {
     assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.origin-facing"))
         .hasValueSatisfying(id -> assertThat(id).matches("pl-[0-9a-f]{8,17}"));
-    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.nothing")).isEmpty();
+    assertThat(aws.account().managedPrefixListId("com.amazonaws.global.cloudfront.nothing"))
+        .isEmpty();
   }
 
   @Test
   void a_service_linked_role_is_created_once_and_a_second_create_is_not_an_error() {
-    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isTrue();
-    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com")).isFalse();
+    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com"))
+        .isTrue();
+    assertThat(aws.account().createServiceLinkedRole("elasticloadbalancing.amazonaws.com"))
+        .isFalse();
   }
 
   @Test
@@ -98,15 +108,20 @@ class SdkGatewaysIT {
     assertThat(created.status()).isEqualTo("CREATE_COMPLETE");
     assertThat(created.outputs()).containsKey("TopicArn");
     assertThat(created.tags()).isEqualTo(TAGS);
-    assertThat(cfn.events("test-acme-registry")).extracting(StackEvent::status).contains("CREATE_COMPLETE");
-    assertThat(cfn.template("test-acme-registry")).hasValueSatisfying(t -> assertThat(t).contains("AWS::SNS::Topic"));
+    assertThat(cfn.events("test-acme-registry"))
+        .extracting(StackEvent::status)
+        .contains("CREATE_COMPLETE");
+    assertThat(cfn.template("test-acme-registry"))
+        .hasValueSatisfying(t -> assertThat(t).contains("AWS::SNS::Topic"));
 
     assertThat(cfn.updateStack("test-acme-registry", TEMPLATE_2, TAGS)).isTrue();
-    assertThat(cfn.describe("test-acme-registry").orElseThrow().status()).isEqualTo("UPDATE_COMPLETE");
+    assertThat(cfn.describe("test-acme-registry").orElseThrow().status())
+        .isEqualTo("UPDATE_COMPLETE");
 
     cfn.deleteStack("test-acme-registry");
     assertThat(cfn.describe("test-acme-registry")).isEmpty();
-    assertThat(cfn.describe(created.id())).hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("DELETE_COMPLETE"));
+    assertThat(cfn.describe(created.id()))
+        .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("DELETE_COMPLETE"));
   }
 
   @Test
@@ -117,7 +132,8 @@ class SdkGatewaysIT {
     assertThat(changeSet.status()).isEqualTo("CREATE_COMPLETE");
     assertThat(changeSet.changes()).extracting(ResourceChange::action).containsOnly("Add");
     cfn.executeChangeSet("test-acme-network", "cs1");
-    assertThat(cfn.describe("test-acme-network").orElseThrow().status()).isEqualTo("CREATE_COMPLETE");
+    assertThat(cfn.describe("test-acme-network").orElseThrow().status())
+        .isEqualTo("CREATE_COMPLETE");
 
     cfn.createChangeSet("test-acme-network", "cs2", TEMPLATE, TAGS, false);
     ChangeSet unchanged = cfn.describeChangeSet("test-acme-network", "cs2");
@@ -129,10 +145,12 @@ class SdkGatewaysIT {
   void a_rejected_request_is_a_rejected_call_naming_the_operation() {
     aws.cloudFormation().createStack("test-acme-twice", TEMPLATE, TAGS);
     assertThatThrownBy(() -> aws.cloudFormation().createStack("test-acme-twice", TEMPLATE, TAGS))
-        .isInstanceOfSatisfying(AwsCallException.class, e -> {
-          assertThat(e.kind()).isEqualTo(AwsCallException.Kind.REJECTED);
-          assertThat(e.operation()).isEqualTo("CloudFormation.CreateStack");
-        });
+        .isInstanceOfSatisfying(
+            AwsCallException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(AwsCallException.Kind.REJECTED);
+              assertThat(e.operation()).isEqualTo("CloudFormation.CreateStack");
+            });
   }
 
   @Test
@@ -144,9 +162,11 @@ class SdkGatewaysIT {
     assertThat(secrets.value("test-acme/gifmachine/api-password")).isEqualTo("s3cret");
 
     secrets.delete("test-acme/gifmachine/api-password", false);
-    assertThat(secrets.describe("test-acme/gifmachine/api-password")).hasValueSatisfying(s -> assertThat(s.scheduledForDeletion()).isTrue());
+    assertThat(secrets.describe("test-acme/gifmachine/api-password"))
+        .hasValueSatisfying(s -> assertThat(s.scheduledForDeletion()).isTrue());
     secrets.restore("test-acme/gifmachine/api-password");
-    assertThat(secrets.describe("test-acme/gifmachine/api-password")).hasValueSatisfying(s -> assertThat(s.scheduledForDeletion()).isFalse());
+    assertThat(secrets.describe("test-acme/gifmachine/api-password"))
+        .hasValueSatisfying(s -> assertThat(s.scheduledForDeletion()).isFalse());
 
     secrets.delete("test-acme/gifmachine/api-password", true);
     secrets.delete("test-acme/gifmachine/api-password", true);
@@ -157,9 +177,14 @@ class SdkGatewaysIT {
   void ecr_gives_push_credentials_and_repositories_are_emptied() {
     try (EcrClient ecr = raw(EcrClient.builder())) {
       ecr.createRepository(r -> r.repositoryName("test-acme/gifmachine"));
-      ecr.putImage(r -> r.repositoryName("test-acme/gifmachine").imageTag("v1").imageManifest("""
+      ecr.putImage(
+          r ->
+              r.repositoryName("test-acme/gifmachine")
+                  .imageTag("v1")
+                  .imageManifest(
+                      """
           {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1,"digest":"sha256:%s"},"layers":[]}"""
-          .formatted("a".repeat(64))));
+                          .formatted("a".repeat(64))));
     }
     RegistryGateway.Login login = aws.registry().login();
     assertThat(login.username()).isEqualTo("AWS");
@@ -176,34 +201,58 @@ class SdkGatewaysIT {
     String digest;
     try (EcrClient ecr = raw(EcrClient.builder())) {
       ecr.createRepository(r -> r.repositoryName("test-acme/gifmachine"));
-      digest = ecr.putImage(r -> r.repositoryName("test-acme/gifmachine").imageTag("v1").imageManifest("""
+      digest =
+          ecr.putImage(
+                  r ->
+                      r.repositoryName("test-acme/gifmachine")
+                          .imageTag("v1")
+                          .imageManifest(
+                              """
           {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1,"digest":"sha256:%s"},"layers":[]}"""
-          .formatted("b".repeat(64)))).image().imageId().imageDigest();
+                                  .formatted("b".repeat(64))))
+              .image()
+              .imageId()
+              .imageDigest();
     }
     assertThat(aws.registry().imageExists("test-acme/gifmachine", digest)).isTrue();
-    assertThat(aws.registry().imageExists("test-acme/gifmachine", "sha256:" + "0".repeat(64))).isFalse();
+    assertThat(aws.registry().imageExists("test-acme/gifmachine", "sha256:" + "0".repeat(64)))
+        .isFalse();
   }
 
   @Test
   void the_release_history_is_written_to_a_versioned_bucket_and_read_back_in_time_order() {
     try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
       s3.createBucket(r -> r.bucket("test-acme-artifacts"));
-      s3.putBucketVersioning(r -> r.bucket("test-acme-artifacts").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-      s3.putObject(r -> r.bucket("test-acme-artifacts").key("hook/abc.jar"), RequestBody.fromString("jar"));
+      s3.putBucketVersioning(
+          r ->
+              r.bucket("test-acme-artifacts")
+                  .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+      s3.putObject(
+          r -> r.bucket("test-acme-artifacts").key("hook/abc.jar"), RequestBody.fromString("jar"));
     }
-    gifmachine.cli.deploy.ReleaseHistory history = new gifmachine.cli.deploy.ReleaseHistory(aws.buckets(), "test-acme-artifacts");
+    gifmachine.cli.deploy.ReleaseHistory history =
+        new gifmachine.cli.deploy.ReleaseHistory(aws.buckets(), "test-acme-artifacts");
     java.time.Instant first = java.time.Instant.parse("2026-11-30T09:00:00Z");
     gifmachine.infra.ImageSet a = images("a");
     gifmachine.infra.ImageSet b = images("b");
-    // The order of writing is the order of releases, even when the second machine's clock is behind.
-    history.record(new gifmachine.cli.deploy.ReleaseHistory.Release(a, first.plusSeconds(3600), "commit aaa",
-        gifmachine.cli.deploy.ReleaseHistory.none(), false));
-    history.record(new gifmachine.cli.deploy.ReleaseHistory.Release(b, first, "commit bbb", a, false));
+    // The order of writing is the order of releases, even when the second machine's clock is
+    // behind.
+    history.record(
+        new gifmachine.cli.deploy.ReleaseHistory.Release(
+            a,
+            first.plusSeconds(3600),
+            "commit aaa",
+            gifmachine.cli.deploy.ReleaseHistory.none(),
+            false));
+    history.record(
+        new gifmachine.cli.deploy.ReleaseHistory.Release(b, first, "commit bbb", a, false));
 
-    assertThat(history.releases()).extracting(gifmachine.cli.deploy.ReleaseHistory.Release::source)
+    assertThat(history.releases())
+        .extracting(gifmachine.cli.deploy.ReleaseHistory.Release::source)
         .containsExactly("commit aaa", "commit bbb");
     assertThat(history.releases().getLast().replaced()).isEqualTo(a);
-    assertThat(history.latest()).hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("commit bbb"));
+    assertThat(history.latest())
+        .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("commit bbb"));
     assertThat(gifmachine.cli.deploy.ReleaseHistory.previous(history.releases(), b))
         .hasValueSatisfying(r -> assertThat(r.images()).isEqualTo(a));
     assertThat(history.location()).isEqualTo("s3://test-acme-artifacts/releases/");
@@ -225,8 +274,10 @@ class SdkGatewaysIT {
       assertThat(aws.buckets().putIfAbsent("test-acme-hooks", "hook/abc.jar", new byte[] {9}))
           .isFalse();
 
-      assertThat(s3.getObjectAsBytes(r -> r.bucket("test-acme-hooks").key("hook/abc.jar"))
-          .asByteArray()).containsExactly(1, 2);
+      assertThat(
+              s3.getObjectAsBytes(r -> r.bucket("test-acme-hooks").key("hook/abc.jar"))
+                  .asByteArray())
+          .containsExactly(1, 2);
       assertThat(aws.buckets().empty("test-acme-hooks")).isEqualTo(1);
       s3.deleteBucket(r -> r.bucket("test-acme-hooks"));
     }
@@ -236,7 +287,10 @@ class SdkGatewaysIT {
   void s3_buckets_are_emptied_of_every_version_and_delete_marker() {
     try (S3Client s3 = raw(S3Client.builder().forcePathStyle(true))) {
       s3.createBucket(r -> r.bucket("test-acme-artifacts"));
-      s3.putBucketVersioning(r -> r.bucket("test-acme-artifacts").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+      s3.putBucketVersioning(
+          r ->
+              r.bucket("test-acme-artifacts")
+                  .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
       s3.putObject(r -> r.bucket("test-acme-artifacts").key("a"), RequestBody.fromString("1"));
       s3.putObject(r -> r.bucket("test-acme-artifacts").key("a"), RequestBody.fromString("2"));
       s3.deleteObject(r -> r.bucket("test-acme-artifacts").key("a"));
@@ -253,30 +307,49 @@ class SdkGatewaysIT {
     String taskDefinition;
     try (EcsClient ecs = raw(EcsClient.builder())) {
       ecs.createCluster(r -> r.clusterName("test-acme"));
-      taskDefinition = ecs.registerTaskDefinition(r -> r.family("test-acme-gifmachine")
-          .containerDefinitions(c -> c.name("gifmachine").image("repo/gifmachine@sha256:" + "1".repeat(64)).memory(512),
-              c -> c.name("csidecar").image("repo/csidecar:1").memory(128)))
-          .taskDefinition().taskDefinitionArn();
-      ecs.createService(r -> r.cluster("test-acme").serviceName("gifmachine").taskDefinition(taskDefinition).desiredCount(1)
-          .deploymentController(d -> d.type(DeploymentControllerType.ECS)));
+      taskDefinition =
+          ecs.registerTaskDefinition(
+                  r ->
+                      r.family("test-acme-gifmachine")
+                          .containerDefinitions(
+                              c ->
+                                  c.name("gifmachine")
+                                      .image("repo/gifmachine@sha256:" + "1".repeat(64))
+                                      .memory(512),
+                              c -> c.name("csidecar").image("repo/csidecar:1").memory(128)))
+              .taskDefinition()
+              .taskDefinitionArn();
+      ecs.createService(
+          r ->
+              r.cluster("test-acme")
+                  .serviceName("gifmachine")
+                  .taskDefinition(taskDefinition)
+                  .desiredCount(1)
+                  .deploymentController(d -> d.type(DeploymentControllerType.ECS)));
     }
-    ServiceGateway.ServiceInfo service = aws.services().describeService("test-acme", "gifmachine").orElseThrow();
+    ServiceGateway.ServiceInfo service =
+        aws.services().describeService("test-acme", "gifmachine").orElseThrow();
     assertThat(service.desired()).isEqualTo(1);
     assertThat(service.running()).isEqualTo(1);
     assertThat(service.taskDefinition()).isEqualTo(taskDefinition);
-    assertThat(aws.services().containerImages(taskDefinition)).containsEntry("csidecar", "repo/csidecar:1");
+    assertThat(aws.services().containerImages(taskDefinition))
+        .containsEntry("csidecar", "repo/csidecar:1");
 
     assertThat(aws.services().describeService("test-acme", "absent")).isEmpty();
 
     // The prefix also matches test-acme-gifmachine-x: only the exact family is ours.
     try (EcsClient ecs = raw(EcsClient.builder())) {
-      ecs.registerTaskDefinition(r -> r.family("test-acme-gifmachine-x")
-          .containerDefinitions(c -> c.name("x").image("x").memory(128)));
+      ecs.registerTaskDefinition(
+          r ->
+              r.family("test-acme-gifmachine-x")
+                  .containerDefinitions(c -> c.name("x").image("x").memory(128)));
     }
-    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", true)).containsExactly(taskDefinition);
+    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", true))
+        .containsExactly(taskDefinition);
     aws.services().deregisterTaskDefinition(taskDefinition);
     assertThat(aws.services().taskDefinitions("test-acme-gifmachine", true)).isEmpty();
-    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", false)).containsExactly(taskDefinition);
+    assertThat(aws.services().taskDefinitions("test-acme-gifmachine", false))
+        .containsExactly(taskDefinition);
   }
 
   @Test
@@ -285,11 +358,19 @@ class SdkGatewaysIT {
       logs.createLogGroup(r -> r.logGroupName("/test-acme/gifmachine"));
       logs.createLogStream(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("app/1"));
       long now = Instant.now().toEpochMilli();
-      logs.putLogEvents(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("app/1").logEvents(
-          e -> e.timestamp(now).message("GET /healthz 200"), e -> e.timestamp(now + 1).message("POST /gif 403")));
+      logs.putLogEvents(
+          r ->
+              r.logGroupName("/test-acme/gifmachine")
+                  .logStreamName("app/1")
+                  .logEvents(
+                      e -> e.timestamp(now).message("GET /healthz 200"),
+                      e -> e.timestamp(now + 1).message("POST /gif 403")));
     }
-    LogsGateway.Page page = aws.logs().filter("/test-acme/gifmachine", Instant.now().minusSeconds(600), "", "");
-    assertThat(page.lines()).extracting(LogsGateway.LogLine::message).containsExactly("GET /healthz 200", "POST /gif 403");
+    LogsGateway.Page page =
+        aws.logs().filter("/test-acme/gifmachine", Instant.now().minusSeconds(600), "", "");
+    assertThat(page.lines())
+        .extracting(LogsGateway.LogLine::message)
+        .containsExactly("GET /healthz 200", "POST /gif 403");
     assertThat(aws.logs().logGroups("/test-acme")).containsExactly("/test-acme/gifmachine");
 
     aws.logs().deleteLogGroup("/test-acme/gifmachine");
@@ -301,25 +382,32 @@ class SdkGatewaysIT {
   void the_tagging_api_finds_what_carries_our_tag() {
     String arn = aws.secrets().create("test-acme/leftover", "x", TAGS);
 
-    assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "test-acme")).contains(arn);
-    assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "other-acme")).isEmpty();
+    assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "test-acme"))
+        .contains(arn);
+    assertThat(aws.tagging().resourcesTagged("gifmachine-on-aws:deployment", "other-acme"))
+        .isEmpty();
   }
 
   @Test
   void an_unreachable_endpoint_is_reported_as_unreachable() throws Exception {
     int port = FreePorts.loopback();
-    try (Aws nowhere = AwsConnector.connect(new AwsSettings(REGION, "", "http://127.0.0.1:" + port))) {
+    try (Aws nowhere =
+        AwsConnector.connect(new AwsSettings(REGION, "", "http://127.0.0.1:" + port))) {
       assertThatThrownBy(() -> nowhere.account().identity())
-          .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.kind()).isEqualTo(AwsCallException.Kind.UNREACHABLE));
+          .isInstanceOfSatisfying(
+              AwsCallException.class,
+              e -> assertThat(e.kind()).isEqualTo(AwsCallException.Kind.UNREACHABLE));
     }
   }
 
   @Test
   void a_profile_without_credentials_is_a_credentials_error() throws Exception {
-    try (Aws noCredentials = AwsConnector.connect(new AwsSettings(REGION, "no-such-profile", moto.url()))) {
+    try (Aws noCredentials =
+        AwsConnector.connect(new AwsSettings(REGION, "no-such-profile", moto.url()))) {
       assertThatThrownBy(() -> noCredentials.account().identity())
-          .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.kind()).isEqualTo(AwsCallException.Kind.CREDENTIALS));
+          .isInstanceOfSatisfying(
+              AwsCallException.class,
+              e -> assertThat(e.kind()).isEqualTo(AwsCallException.Kind.CREDENTIALS));
     }
   }
-
 }

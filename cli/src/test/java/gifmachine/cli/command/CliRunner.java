@@ -21,9 +21,9 @@ import java.util.Random;
 import picocli.CommandLine;
 
 /**
- * Runs the real command line ({@link Main#commandLine(CliContext)}) with captured output, a
- * given environment and working directory, scripted terminal answers, and the seams (images,
- * smoke test) a test chooses.
+ * Runs the real command line ({@link Main#commandLine(CliContext)}) with captured output, a given
+ * environment and working directory, scripted terminal answers, and the seams (images, smoke test)
+ * a test chooses.
  */
 final class CliRunner {
 
@@ -37,16 +37,19 @@ final class CliRunner {
   final Map<String, String> environment = new HashMap<>();
   final Deque<String> answers = new ArrayDeque<>();
   Path workingDirectory;
-  ImagePublishing images = (repositories, login, arm64, progress) -> {
-    throw new AssertionError("this test does not publish images");
-  };
-  java.util.function.Function<gifmachine.infra.DeploymentConfig, gifmachine.infra.SynthesizedApp> synthesizer =
-      Infrastructure::synthesize;
-  SmokeCheck smoke = (url, secret, timeout) -> {
-    throw new AssertionError("this test does not run the smoke test");
-  };
+  ImagePublishing images =
+      (repositories, login, arm64, progress) -> {
+        throw new AssertionError("this test does not publish images");
+      };
+  java.util.function.Function<gifmachine.infra.DeploymentConfig, gifmachine.infra.SynthesizedApp>
+      synthesizer = Infrastructure::synthesize;
+  SmokeCheck smoke =
+      (url, secret, timeout) -> {
+        throw new AssertionError("this test does not run the smoke test");
+      };
   Pacer pacer = Pacer.system();
-  java.util.function.Function<gifmachine.cli.aws.AwsSettings, gifmachine.cli.aws.Aws> connector = AwsConnector::connect;
+  java.util.function.Function<gifmachine.cli.aws.AwsSettings, gifmachine.cli.aws.Aws> connector =
+      AwsConnector::connect;
   CliContext.Interrupts interrupts = action -> () -> {};
 
   CliRunner(Path workingDirectory) {
@@ -56,26 +59,35 @@ final class CliRunner {
   }
 
   CliContext context() {
-    CliContext.Terminal terminal = new CliContext.Terminal() {
-      @Override
-      public Optional<char[]> readPassword(String prompt) {
-        return Optional.ofNullable(answers.poll()).map(String::toCharArray);
-      }
+    CliContext.Terminal terminal =
+        new CliContext.Terminal() {
+          @Override
+          public Optional<char[]> readPassword(String prompt) {
+            return Optional.ofNullable(answers.poll()).map(String::toCharArray);
+          }
 
-      @Override
-      public Optional<String> readLine(String prompt) {
-        return Optional.ofNullable(answers.poll());
-      }
+          @Override
+          public Optional<String> readLine(String prompt) {
+            return Optional.ofNullable(answers.poll());
+          }
 
-      @Override
-      public boolean stderrIsTerminal() {
-        return false;
-      }
-    };
-    return new CliContext(Map.copyOf(environment), workingDirectory, connector, synthesizer,
-        images, smoke, pacer,
-        new EngineSettings(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(5), new Random()),
-        terminal, interrupts);
+          @Override
+          public boolean stderrIsTerminal() {
+            return false;
+          }
+        };
+    return new CliContext(
+        Map.copyOf(environment),
+        workingDirectory,
+        connector,
+        synthesizer,
+        images,
+        smoke,
+        pacer,
+        new EngineSettings(
+            Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(5), new Random()),
+        terminal,
+        interrupts);
   }
 
   Result run(String... args) {

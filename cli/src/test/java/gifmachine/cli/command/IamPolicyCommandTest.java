@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code iam-policy}: the operator's and the administrator's policies, their shape, their
- * scoping to the deployment, and parliament's verdict on both (PyPI's IAM linter, installed by
+ * {@code iam-policy}: the operator's and the administrator's policies, their shape, their scoping
+ * to the deployment, and parliament's verdict on both (PyPI's IAM linter, installed by
  * scripts/install-test-tools).
  */
 class IamPolicyCommandTest {
-  static final List<String> DEPLOYMENT = List.of(
-      "-e", "prod", "-c", "dundermiff", "--region", "eu-west-1", "--account", "123456789012");
+  static final List<String> DEPLOYMENT =
+      List.of(
+          "-e", "prod", "-c", "dundermiff", "--region", "eu-west-1", "--account", "123456789012");
 
   @TempDir Path dir;
 
@@ -40,16 +41,21 @@ class IamPolicyCommandTest {
         String arn = resource.asText();
         // Beside the deployment's names: service-linked roles, AWS's public AMI parameters, and
         // DB snapshots, whose final ones CloudFormation names.
-        assertThat(arn.equals("*") || arn.contains("prod-dundermiff")
-            || arn.equals("arn:aws:iam::123456789012:role/aws-service-role/*")
-            || arn.equals("arn:aws:ssm:eu-west-1:*:parameter/aws/service/ami-amazon-linux-latest/*")
-            || arn.equals("arn:aws:rds:eu-west-1:123456789012:snapshot:*")).as(arn).isTrue();
+        assertThat(
+                arn.equals("*")
+                    || arn.contains("prod-dundermiff")
+                    || arn.equals("arn:aws:iam::123456789012:role/aws-service-role/*")
+                    || arn.equals(
+                        "arn:aws:ssm:eu-west-1:*:parameter/aws/service/ami-amazon-linux-latest/*")
+                    || arn.equals("arn:aws:rds:eu-west-1:123456789012:snapshot:*"))
+            .as(arn)
+            .isTrue();
         assertThat(arn).doesNotContain("initech");
       }
     }
     assertThat(sids).doesNotHaveDuplicates().contains("Stacks", "PassExecutionRole");
-    assertThat(policy.toString()).doesNotContain("iam:CreateRole", "iam:AttachRolePolicy",
-        "iam:PutRolePolicy");
+    assertThat(policy.toString())
+        .doesNotContain("iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy");
   }
 
   @Test
@@ -68,8 +74,9 @@ class IamPolicyCommandTest {
     JsonNode pass = statement(policy(), "PassExecutionRole");
     assertThat(pass.path("Resource").asText())
         .isEqualTo("arn:aws:iam::123456789012:role/gifmachine-on-aws-prod-dundermiff-cfn");
-    assertThat(pass.path("Condition").path("StringEquals").path("iam:PassedToService").get(0)
-        .asText()).isEqualTo("cloudformation.amazonaws.com");
+    assertThat(
+            pass.path("Condition").path("StringEquals").path("iam:PassedToService").get(0).asText())
+        .isEqualTo("cloudformation.amazonaws.com");
   }
 
   @Test
@@ -77,9 +84,11 @@ class IamPolicyCommandTest {
     CliRunner.Result result = new CliRunner(dir).run(args("--bootstrap"));
     assertThat(result.exitCode()).as(result.toString()).isZero();
     JsonNode role = statement(new ObjectMapper().readTree(result.out()), "ExecutionRole");
-    assertThat(array(role.path("Resource"))).extracting(JsonNode::asText).containsExactly(
-        "arn:aws:iam::123456789012:role/gifmachine-on-aws-prod-dundermiff-cfn",
-        "arn:aws:iam::123456789012:policy/gifmachine-on-aws-prod-dundermiff-cfn-*");
+    assertThat(array(role.path("Resource")))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "arn:aws:iam::123456789012:role/gifmachine-on-aws-prod-dundermiff-cfn",
+            "arn:aws:iam::123456789012:policy/gifmachine-on-aws-prod-dundermiff-cfn-*");
   }
 
   @Test
@@ -87,14 +96,25 @@ class IamPolicyCommandTest {
     CliRunner.Result result = new CliRunner(dir).run(args("--output", "text"));
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out().lines().findFirst().orElseThrow()).startsWith("ACTION");
-    assertThat(result.out()).containsPattern(
-        "iam:PassRole +arn:aws:iam::123456789012:role/gifmachine-on-aws-prod-dundermiff-cfn +CloudFormation");
+    assertThat(result.out())
+        .containsPattern(
+            "iam:PassRole +arn:aws:iam::123456789012:role/gifmachine-on-aws-prod-dundermiff-cfn +CloudFormation");
   }
 
   @Test
   void an_account_that_is_not_twelve_digits_is_bad_input() {
-    CliRunner.Result result = new CliRunner(dir).run(
-        "iam-policy", "-e", "prod", "-c", "dundermiff", "--region", "eu-west-1", "--account", "12ab");
+    CliRunner.Result result =
+        new CliRunner(dir)
+            .run(
+                "iam-policy",
+                "-e",
+                "prod",
+                "-c",
+                "dundermiff",
+                "--region",
+                "eu-west-1",
+                "--account",
+                "12ab");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--account \"12ab\": not a 12-digit AWS account ID");
   }
@@ -107,14 +127,12 @@ class IamPolicyCommandTest {
       // --file), so the policy goes in that way.
       // parliament's own auditors; its opt-in community auditors also flag
       // ecr:GetAuthorizationToken as "credentials exposure", which is what an image push needs.
-      Process parliament = new ProcessBuilder("parliament")
-          .redirectErrorStream(true).start();
+      Process parliament = new ProcessBuilder("parliament").redirectErrorStream(true).start();
       try (var stdin = parliament.getOutputStream()) {
         stdin.write(result.out().getBytes(StandardCharsets.UTF_8));
       }
       assertThat(parliament.waitFor(2, TimeUnit.MINUTES)).isTrue();
-      String raw = new String(parliament.getInputStream().readAllBytes(),
-          StandardCharsets.UTF_8);
+      String raw = new String(parliament.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       String findings = withoutNewerActions(raw);
       assertThat(findings).as("parliament on " + extra).isBlank();
       if (raw.isBlank()) {
@@ -125,16 +143,20 @@ class IamPolicyCommandTest {
 
   /**
    * Actions AWS added after parliament's last release (1.6.4) wrote its action database, each with
-   * its API reference page: parliament calls them unknown although they are real. (Its
-   * {@code ignore_locations} setting cannot exempt them: it drops plain values.)
+   * its API reference page: parliament calls them unknown although they are real. (Its {@code
+   * ignore_locations} setting cannot exempt them: it drops plain values.)
    */
-  static final List<String> NEWER_ACTIONS = List.of(
-      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html
-      "ecs:StopServiceDeployment");
+  static final List<String> NEWER_ACTIONS =
+      List.of(
+          // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopServiceDeployment.html
+          "ecs:StopServiceDeployment");
 
   private static String withoutNewerActions(String findings) {
-    return findings.lines()
-        .filter(line -> NEWER_ACTIONS.stream().noneMatch(a -> line.contains("Unknown action " + a + " ")))
+    return findings
+        .lines()
+        .filter(
+            line ->
+                NEWER_ACTIONS.stream().noneMatch(a -> line.contains("Unknown action " + a + " ")))
         .collect(java.util.stream.Collectors.joining("\n"));
   }
 

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gifmachine.cli.aws.Aws;
 import gifmachine.cli.image.BaseImages;
-import gifmachine.cli.testing.MotoServer;
 import gifmachine.cli.image.ImageFixturesAccess;
+import gifmachine.cli.testing.MotoServer;
 import gifmachine.infra.ImageName;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -43,8 +43,10 @@ class ImagesCommandIT {
   record Run(int exitCode, String out, String err) {}
 
   static Run run(String... args) {
-    CommandLine command = new CommandLine(new ImagesCommand(new CliRunner(directory).context(),
-        new ByteArrayInputStream(new byte[0]), bases));
+    CommandLine command =
+        new CommandLine(
+            new ImagesCommand(
+                new CliRunner(directory).context(), new ByteArrayInputStream(new byte[0]), bases));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     command.setOut(new PrintWriter(out, true));
@@ -53,11 +55,26 @@ class ImagesCommandIT {
   }
 
   @Test
-  void push_with_a_registry_prints_json_digests_and_an_unchanged_revision_is_not_pushed_again() throws Exception {
-    String[] args = {"push", "--registry", fixtures.host() + "/cmd", "--insecure-registry", "--platform", "amd64",
-        "--images", "gifmachine,csidecar", "--repository-root", root.toString(),
-        "--revision", "feedfacecafebeef0000111122223333deadbeef",
-        "--cache-dir", directory.resolve("cache").toString(), "--output", "json"};
+  void push_with_a_registry_prints_json_digests_and_an_unchanged_revision_is_not_pushed_again()
+      throws Exception {
+    String[] args = {
+      "push",
+      "--registry",
+      fixtures.host() + "/cmd",
+      "--insecure-registry",
+      "--platform",
+      "amd64",
+      "--images",
+      "gifmachine,csidecar",
+      "--repository-root",
+      root.toString(),
+      "--revision",
+      "feedfacecafebeef0000111122223333deadbeef",
+      "--cache-dir",
+      directory.resolve("cache").toString(),
+      "--output",
+      "json"
+    };
 
     Run first = run(args);
 
@@ -68,7 +85,9 @@ class ImagesCommandIT {
     String digest = gifmachine.path("digest").asText();
     assertThat(fixtures.manifestDigest("cmd/gifmachine", digest)).isEqualTo(digest);
     assertThat(gifmachine.path("tags").get(0).asText()).isEqualTo("feedfacecafe-amd64");
-    assertThat(fixtures.manifestDigest("cmd/gifmachine", "feedfacecafe-amd64")).as("revision tag").isEqualTo(digest);
+    assertThat(fixtures.manifestDigest("cmd/gifmachine", "feedfacecafe-amd64"))
+        .as("revision tag")
+        .isEqualTo(digest);
     assertThat(gifmachine.path("layersPushed").asBoolean()).isTrue();
     assertThat(json.path("images").has("cdepot")).isFalse();
 
@@ -81,41 +100,110 @@ class ImagesCommandIT {
   }
 
   @Test
-  void push_to_a_deployment_reads_the_registry_stack_and_ecr_login_through_the_context_with_its_endpoint()
-      throws Exception {
+  void
+      push_to_a_deployment_reads_the_registry_stack_and_ecr_login_through_the_context_with_its_endpoint()
+          throws Exception {
     MotoServer.CREDENTIALS.forEach(System::setProperty);
     MotoServer.Endpoint moto = MotoServer.start();
     try (Aws aws = moto.connect("us-east-1")) {
       StringBuilder outputs = new StringBuilder();
       for (ImageName image : ImageName.values()) {
         String key = image.repositoryOutput();
-        outputs.append("\"").append(key).append("\":{\"Value\":\"").append(fixtures.host())
-            .append("/moto-acme/").append(image.repositoryName()).append("\"},");
+        outputs
+            .append("\"")
+            .append(key)
+            .append("\":{\"Value\":\"")
+            .append(fixtures.host())
+            .append("/moto-acme/")
+            .append(image.repositoryName())
+            .append("\"},");
       }
-      aws.cloudFormation().createStack("moto-acme-registry",
-          "{\"Resources\":{\"Marker\":{\"Type\":\"AWS::S3::Bucket\"}},\"Outputs\":{"
-              + outputs.substring(0, outputs.length() - 1) + "}}",
-          Map.of());
+      aws.cloudFormation()
+          .createStack(
+              "moto-acme-registry",
+              "{\"Resources\":{\"Marker\":{\"Type\":\"AWS::S3::Bucket\"}},\"Outputs\":{"
+                  + outputs.substring(0, outputs.length() - 1)
+                  + "}}",
+              Map.of());
 
-      Run run = run("push", "-e", "moto", "-c", "acme", "--region", "us-east-1", "--endpoint-url", moto.url(),
-          "--insecure-registry", "--platform", "amd64", "--images", "cdepot", "--repository-root", root.toString(),
-          "--revision", "0123456789ab", "--cache-dir", directory.resolve("cache").toString(), "--output", "json");
+      Run run =
+          run(
+              "push",
+              "-e",
+              "moto",
+              "-c",
+              "acme",
+              "--region",
+              "us-east-1",
+              "--endpoint-url",
+              moto.url(),
+              "--insecure-registry",
+              "--platform",
+              "amd64",
+              "--images",
+              "cdepot",
+              "--repository-root",
+              root.toString(),
+              "--revision",
+              "0123456789ab",
+              "--cache-dir",
+              directory.resolve("cache").toString(),
+              "--output",
+              "json");
 
       assertThat(run.exitCode()).as(run.err()).isZero();
-      String digest = new ObjectMapper().readTree(run.out()).path("images").path("cdepot").path("digest").asText();
+      String digest =
+          new ObjectMapper()
+              .readTree(run.out())
+              .path("images")
+              .path("cdepot")
+              .path("digest")
+              .asText();
       assertThat(fixtures.manifestDigest("moto-acme/cdepot", digest)).isEqualTo(digest);
 
-      Run byName = run("push", "--deployment", "moto-acme", "--region", "us-east-1", "--endpoint-url", moto.url(),
-          "--insecure-registry", "--platform", "amd64", "--images", "cdepot", "--repository-root", root.toString(),
-          "--revision", "0123456789ab", "--cache-dir", directory.resolve("cache").toString());
+      Run byName =
+          run(
+              "push",
+              "--deployment",
+              "moto-acme",
+              "--region",
+              "us-east-1",
+              "--endpoint-url",
+              moto.url(),
+              "--insecure-registry",
+              "--platform",
+              "amd64",
+              "--images",
+              "cdepot",
+              "--repository-root",
+              root.toString(),
+              "--revision",
+              "0123456789ab",
+              "--cache-dir",
+              directory.resolve("cache").toString());
       assertThat(byName.exitCode()).as(byName.err()).isZero();
-      assertThat(byName.out()).containsPattern("cdepot\\s+" + fixtures.host() + "/moto-acme/cdepot@" + digest + "  unchanged");
+      assertThat(byName.out())
+          .containsPattern(
+              "cdepot\\s+" + fixtures.host() + "/moto-acme/cdepot@" + digest + "  unchanged");
 
-      Run missing = run("push", "--deployment", "nobody-here", "--region", "us-east-1", "--endpoint-url", moto.url(),
-          "--images", "cdepot", "--repository-root", root.toString());
+      Run missing =
+          run(
+              "push",
+              "--deployment",
+              "nobody-here",
+              "--region",
+              "us-east-1",
+              "--endpoint-url",
+              moto.url(),
+              "--images",
+              "cdepot",
+              "--repository-root",
+              root.toString());
       assertThat(missing.exitCode()).isEqualTo(1);
-      assertThat(missing.err()).contains("looking up the repositories of nobody-here failed: there is no stack "
-          + "nobody-here-registry; run gifmachine-on-aws up first");
+      assertThat(missing.err())
+          .contains(
+              "looking up the repositories of nobody-here failed: there is no stack "
+                  + "nobody-here-registry; run gifmachine-on-aws up first");
     } finally {
       moto.close();
     }

@@ -22,39 +22,68 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
-/** {@code logs}: the service's log group from the stack output, --since, --filter and --follow, against moto. */
+/**
+ * {@code logs}: the service's log group from the stack output, --since, --filter and --follow,
+ * against moto.
+ */
 @ExtendWith(MotoServer.class)
 class LogsCommandIT {
 
-  static final String STACK = """
+  static final String STACK =
+      """
       {"Resources":{"Logs":{"Type":"AWS::Logs::LogGroup","Properties":{"LogGroupName":"/test-acme/gifmachine"}}},
        "Outputs":{"LogGroupName":{"Value":{"Ref":"Logs"}}}}""";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void logs_prints_matching_lines_and_follow_prints_lines_that_arrive_later(MotoServer.Endpoint moto) throws Exception {
+  void logs_prints_matching_lines_and_follow_prints_lines_that_arrive_later(
+      MotoServer.Endpoint moto) throws Exception {
     moto.reset();
     try (Aws aws = moto.connect("eu-west-1");
-        CloudWatchLogsClient logs = CloudWatchLogsClient.builder().region(Region.EU_WEST_1)
-            .endpointOverride(URI.create(moto.url()))
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .build()) {
-      aws.cloudFormation().createStack("test-acme-gifmachine", STACK, Map.of("gifmachine-on-aws:deployment", "test-acme"));
-      logs.createLogStream(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("gifmachine/app/1"));
+        CloudWatchLogsClient logs =
+            CloudWatchLogsClient.builder()
+                .region(Region.EU_WEST_1)
+                .endpointOverride(URI.create(moto.url()))
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("testing", "testing")))
+                .build()) {
+      aws.cloudFormation()
+          .createStack(
+              "test-acme-gifmachine", STACK, Map.of("gifmachine-on-aws:deployment", "test-acme"));
+      logs.createLogStream(
+          r -> r.logGroupName("/test-acme/gifmachine").logStreamName("gifmachine/app/1"));
       long now = Instant.now().toEpochMilli();
-      logs.putLogEvents(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("gifmachine/app/1").logEvents(
-          e -> e.timestamp(now - 7_200_000).message("POST /gif 201 two hours ago"),
-          e -> e.timestamp(now - 1000).message("GET /healthz 200"),
-          e -> e.timestamp(now).message("POST /gif 201 just now")));
+      logs.putLogEvents(
+          r ->
+              r.logGroupName("/test-acme/gifmachine")
+                  .logStreamName("gifmachine/app/1")
+                  .logEvents(
+                      e -> e.timestamp(now - 7_200_000).message("POST /gif 201 two hours ago"),
+                      e -> e.timestamp(now - 1000).message("GET /healthz 200"),
+                      e -> e.timestamp(now).message("POST /gif 201 just now")));
 
-      String[] args = {"logs", "-e", "test", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", moto.url(),
-          "--since", "1h", "--filter", "POST"};
+      String[] args = {
+        "logs",
+        "-e",
+        "test",
+        "-c",
+        "acme",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        moto.url(),
+        "--since",
+        "1h",
+        "--filter",
+        "POST"
+      };
       CliRunner.Result once = new CliRunner(dir).run(args);
 
       assertThat(once.exitCode()).as(once.toString()).isZero();
-      assertThat(once.out()).contains("gifmachine/app/1 POST /gif 201 just now")
+      assertThat(once.out())
+          .contains("gifmachine/app/1 POST /gif 201 just now")
           .doesNotContain("two hours ago", "healthz");
 
       // The follower polls, then sleeps through the pacer; the new line is posted only once it
@@ -62,26 +91,51 @@ class LogsCommandIT {
       HeldPacer pacer = new HeldPacer();
       CliRunner follower = new CliRunner(dir);
       follower.pacer = pacer;
-      CompletableFuture<CliRunner.Result> following = CompletableFuture.supplyAsync(() -> follower.run(
-          "logs", "-e", "test", "-c", "acme", "--region", "eu-west-1", "--endpoint-url", moto.url(),
-          "--since", "1m", "--filter", "POST", "--follow", "--follow-for", "PT3S"));
+      CompletableFuture<CliRunner.Result> following =
+          CompletableFuture.supplyAsync(
+              () ->
+                  follower.run(
+                      "logs",
+                      "-e",
+                      "test",
+                      "-c",
+                      "acme",
+                      "--region",
+                      "eu-west-1",
+                      "--endpoint-url",
+                      moto.url(),
+                      "--since",
+                      "1m",
+                      "--filter",
+                      "POST",
+                      "--follow",
+                      "--follow-for",
+                      "PT3S"));
       pacer.awaitFirstSleep(following);
-      logs.putLogEvents(r -> r.logGroupName("/test-acme/gifmachine").logStreamName("gifmachine/app/1").logEvents(
-          e -> e.timestamp(Instant.now().toEpochMilli()).message("POST /gif 201 while following")));
+      logs.putLogEvents(
+          r ->
+              r.logGroupName("/test-acme/gifmachine")
+                  .logStreamName("gifmachine/app/1")
+                  .logEvents(
+                      e ->
+                          e.timestamp(Instant.now().toEpochMilli())
+                              .message("POST /gif 201 while following")));
       pacer.release();
       CliRunner.Result followed = following.get();
 
       assertThat(followed.exitCode()).as(followed.toString()).isZero();
-      assertThat(followed.out()).contains("POST /gif 201 just now", "POST /gif 201 while following");
+      assertThat(followed.out())
+          .contains("POST /gif 201 just now", "POST /gif 201 while following");
       assertThat(followed.out().split("just now", -1)).hasSize(2);
-      assertThat(pacer.slept()).as("time the follower waited between polls: it stops after --follow-for")
+      assertThat(pacer.slept())
+          .as("time the follower waited between polls: it stops after --follow-for")
           .isEqualTo(Duration.ofSeconds(4));
     }
   }
 
   /**
-   * Time for the follower: it starts at the real time (the log events carry real timestamps),
-   * moves only when the command sleeps, and holds the first sleep until the test releases it.
+   * Time for the follower: it starts at the real time (the log events carry real timestamps), moves
+   * only when the command sleeps, and holds the first sleep until the test releases it.
    */
   static final class HeldPacer implements Pacer {
 
@@ -106,7 +160,8 @@ class LogsCommandIT {
     void awaitFirstSleep(CompletableFuture<CliRunner.Result> command) throws Exception {
       while (!firstSleep.await(100, TimeUnit.MILLISECONDS)) {
         if (command.isDone()) {
-          throw new AssertionError("logs --follow ended without waiting for new lines:\n" + command.get());
+          throw new AssertionError(
+              "logs --follow ended without waiting for new lines:\n" + command.get());
         }
       }
     }

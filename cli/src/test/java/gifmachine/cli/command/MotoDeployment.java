@@ -30,9 +30,9 @@ import java.util.function.UnaryOperator;
  * The deployer wired for moto as the cycle tests run it, for deployment {@code test-acme} in
  * us-east-1: the REAL synthesized stacks (adapted copies, see {@link MotoTemplates}), and where
  * moto cannot do a step, a real local stand-in: images are built by Jib and pushed to Debian's
- * docker-registry on loopback (digests reported under the ECR repository URIs moto gave), and
- * the smoke test runs against a local Gifmachine. Each configuration is synthesized once per
- * instance (it takes tens of seconds here).
+ * docker-registry on loopback (digests reported under the ECR repository URIs moto gave), and the
+ * smoke test runs against a local Gifmachine. Each configuration is synthesized once per instance
+ * (it takes tens of seconds here).
  *
  * <pre>{@code
  * try (MotoDeployment deployment = MotoDeployment.start(dir, moto.url())) {
@@ -55,50 +55,71 @@ final class MotoDeployment implements AutoCloseable {
   private final ImageFixturesAccess registry;
   private final Gifmachine gifmachine;
 
-  private MotoDeployment(Path dir, String endpoint, ImageFixturesAccess registry, Gifmachine gifmachine) {
+  private MotoDeployment(
+      Path dir, String endpoint, ImageFixturesAccess registry, Gifmachine gifmachine) {
     this.endpoint = endpoint;
     this.registry = registry;
     this.gifmachine = gifmachine;
-    JibImagePublishing jib = new JibImagePublishing(new ImageSources(registry.root()), registry.bases(),
-        dir.resolve("image-cache"), true, Pacer.system());
+    JibImagePublishing jib =
+        new JibImagePublishing(
+            new ImageSources(registry.root()),
+            registry.bases(),
+            dir.resolve("image-cache"),
+            true,
+            Pacer.system());
     cli = new CliRunner(dir);
     cli.environment.put("GIFMACHINE_PASSWORD", gifmachine.password());
     // Synthesis is the production function; the copy is adapted for moto.
-    cli.synthesizer = config -> synthesized.computeIfAbsent(config, c -> {
-      long start = System.nanoTime();
-      SynthesizedApp app = Infrastructure.synthesize(c);
-      synthesisMillis.add((System.nanoTime() - start) / 1_000_000);
-      SynthesizedApp adapted = fixture.adapt(app);
-      // Kept for reading when moto rejects one: target/moto-templates/<stack>.json
-      try {
-        Path out = Files.createDirectories(Path.of("target", "moto-templates"));
-        for (var stack : adapted.stacks()) {
-          Files.writeString(out.resolve(stack.stackName() + ".json"), stack.templateBody());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return adapted;
-    });
-    cli.images = (repositories, login, arm64, progress) -> {
-      long start = System.nanoTime();
-      assertThat(login.username()).isEqualTo("AWS");
-      ImageSet local = map(repositories, uri -> registry.host() + "/" + uri.substring(uri.indexOf('/') + 1));
-      ImageSet pushed = jib.publish(local, new RegistryGateway.Login("", "", ""), false, progress);
-      pushMillis.add((System.nanoTime() - start) / 1_000_000);
-      return map(pushed, reference -> repositories.get(ImageName.GIFMACHINE).substring(0, repositories.get(ImageName.GIFMACHINE).indexOf('/'))
-          + reference.substring(reference.indexOf('/')));
-    };
-    cli.smoke = (url, secret, timeout) -> {
-      smokeUrls.add(url);
-      return CliContext.smokeTest(gifmachine.baseUri(), secret, timeout);
-    };
+    cli.synthesizer =
+        config ->
+            synthesized.computeIfAbsent(
+                config,
+                c -> {
+                  long start = System.nanoTime();
+                  SynthesizedApp app = Infrastructure.synthesize(c);
+                  synthesisMillis.add((System.nanoTime() - start) / 1_000_000);
+                  SynthesizedApp adapted = fixture.adapt(app);
+                  // Kept for reading when moto rejects one: target/moto-templates/<stack>.json
+                  try {
+                    Path out = Files.createDirectories(Path.of("target", "moto-templates"));
+                    for (var stack : adapted.stacks()) {
+                      Files.writeString(
+                          out.resolve(stack.stackName() + ".json"), stack.templateBody());
+                    }
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  return adapted;
+                });
+    cli.images =
+        (repositories, login, arm64, progress) -> {
+          long start = System.nanoTime();
+          assertThat(login.username()).isEqualTo("AWS");
+          ImageSet local =
+              map(repositories, uri -> registry.host() + "/" + uri.substring(uri.indexOf('/') + 1));
+          ImageSet pushed =
+              jib.publish(local, new RegistryGateway.Login("", "", ""), false, progress);
+          pushMillis.add((System.nanoTime() - start) / 1_000_000);
+          return map(
+              pushed,
+              reference ->
+                  repositories
+                          .get(ImageName.GIFMACHINE)
+                          .substring(0, repositories.get(ImageName.GIFMACHINE).indexOf('/'))
+                      + reference.substring(reference.indexOf('/')));
+        };
+    cli.smoke =
+        (url, secret, timeout) -> {
+          smokeUrls.add(url);
+          return CliContext.smokeTest(gifmachine.baseUri(), secret, timeout);
+        };
   }
 
   static MotoDeployment start(Path dir, String endpoint) throws Exception {
     ImageFixturesAccess registry = ImageFixturesAccess.start(dir.resolve("images"));
     try {
-      return new MotoDeployment(dir, endpoint, registry, Gifmachine.start(GifmachineConfig.local(dir.resolve("app"), 0)));
+      return new MotoDeployment(
+          dir, endpoint, registry, Gifmachine.start(GifmachineConfig.local(dir.resolve("app"), 0)));
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -120,7 +141,12 @@ final class MotoDeployment implements AutoCloseable {
     if (at < 0) {
       return List.of();
     }
-    return out.substring(at).lines().skip(1).takeWhile(l -> l.startsWith("  arn:")).map(String::trim).toList();
+    return out.substring(at)
+        .lines()
+        .skip(1)
+        .takeWhile(l -> l.startsWith("  arn:"))
+        .map(String::trim)
+        .toList();
   }
 
   private static ImageSet map(ImageSet images, UnaryOperator<String> f) {

@@ -11,16 +11,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigResolverTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void flags_win_over_environment_which_wins_over_the_file_which_wins_over_defaults() throws Exception {
-    Files.writeString(dir.resolve("gifmachine-on-aws.yml"), "environment: file\ncompany: file\nregion: eu-west-1\nmin-tasks: 3\n");
+  void flags_win_over_environment_which_wins_over_the_file_which_wins_over_defaults()
+      throws Exception {
+    Files.writeString(
+        dir.resolve("gifmachine-on-aws.yml"),
+        "environment: file\ncompany: file\nregion: eu-west-1\nmin-tasks: 3\n");
 
-    Settings settings = new ConfigResolver(dir).resolve(
-        Map.of(Setting.ENVIRONMENT, "flag"),
-        Map.of("GIFMACHINE_ENVIRONMENT", "env", "GIFMACHINE_COMPANY", "env"), "");
+    Settings settings =
+        new ConfigResolver(dir)
+            .resolve(
+                Map.of(Setting.ENVIRONMENT, "flag"),
+                Map.of("GIFMACHINE_ENVIRONMENT", "env", "GIFMACHINE_COMPANY", "env"),
+                "");
 
     assertThat(settings.get(Setting.ENVIRONMENT)).isEqualTo("flag");
     assertThat(settings.get(Setting.COMPANY)).isEqualTo("env");
@@ -33,7 +38,8 @@ class ConfigResolverTest {
   @Test
   void the_earlier_projects_key_value_file_is_read_with_its_own_keys() throws Exception {
     Files.createDirectories(dir.resolve("config"));
-    Files.writeString(dir.resolve("config/aws-config.txt"),
+    Files.writeString(
+        dir.resolve("config/aws-config.txt"),
         "# earlier project\nexport AWS_REGION=\"us-west-2\"\nENVIRONMENT=prod\nCOMPANY='dundermiff'\n\nNAT_GATEWAY=true\n");
 
     Settings settings = new ConfigResolver(dir).resolve(Map.of(), Map.of(), "");
@@ -46,7 +52,8 @@ class ConfigResolverTest {
 
   @Test
   void aws_default_region_is_used_when_aws_region_is_not_set() {
-    Settings settings = new ConfigResolver(dir).resolve(Map.of(), Map.of("AWS_DEFAULT_REGION", "ap-south-1"), "");
+    Settings settings =
+        new ConfigResolver(dir).resolve(Map.of(), Map.of("AWS_DEFAULT_REGION", "ap-south-1"), "");
 
     assertThat(settings.get(Setting.REGION)).isEqualTo("ap-south-1");
   }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Day two, as histories: the real deployer ({@link Deployment}, {@link Teardown}, the real
- * synthesized templates) against {@link SimulatedAws}, which enforces AWS's documented rules
- * for what moto does not model (ECS blue/green deployments, listener rules ECS moves, exports
- * in use, pulling images per platform). After every step: no call broke a rule, production
- * traffic reaches tasks, and every running task could pull its images again.
+ * synthesized templates) against {@link SimulatedAws}, which enforces AWS's documented rules for
+ * what moto does not model (ECS blue/green deployments, listener rules ECS moves, exports in use,
+ * pulling images per platform). After every step: no call broke a rule, production traffic reaches
+ * tasks, and every running task could pull its images again.
  */
 class DayTwoScenarioIT {
 
@@ -43,16 +43,23 @@ class DayTwoScenarioIT {
   private final FakePacer pacer = new FakePacer();
   private final SimulatedAws aws = new SimulatedAws("eu-west-1", pacer::now);
   private final List<ProgressEvent> progress = new CopyOnWriteArrayList<>();
+
   /** Source version of each image: a new version is a new build, a new digest. */
-  private final Map<String, Integer> versions = new ConcurrentHashMap<>(Map.of(
-      "gifmachine", 1, "csidecar", 1, "cdepot", 1, "prometheus", 1, "grafana", 1));
+  private final Map<String, Integer> versions =
+      new ConcurrentHashMap<>(
+          Map.of("gifmachine", 1, "csidecar", 1, "cdepot", 1, "prometheus", 1, "grafana", 1));
+
   private final List<String> pushes = new CopyOnWriteArrayList<>();
+
   /** Extra environment of the Gifmachine container: stands for a release that changes it. */
   private String extraEnvironment = "";
+
   /** Registry's ECR lifecycle sweeps (EcrRules) plug in here; until then nothing expires. */
-  private final Consumer<Duration> ecrLifecycleSweeps = days -> { };
+  private final Consumer<Duration> ecrLifecycleSweeps = days -> {};
+
   private Function<DeploymentConfig, SynthesizedApp> synthesis = this::synthesize;
-  private DeploymentConfig config = DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(placeholder()).build();
+  private DeploymentConfig config =
+      DeploymentConfig.builder("prod", "dundermiff", "eu-west-1").images(placeholder()).build();
 
   @Test
   void a_deployment_lives_through_two_months_of_changes_and_goes_away_leaving_only_the_snapshot() {
@@ -100,14 +107,20 @@ class DayTwoScenarioIT {
 
     // Five switches so far: production is on green, and the HTTPS listener's new rule must say so.
     assertLive(Rollout.TargetGroup.GREEN);
-    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1 ones).
-    config = with(b -> b.edge(Edge.ALB).certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1
+    // ones).
+    config =
+        with(
+            b ->
+                b.edge(Edge.ALB)
+                    .certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
     up();
     assertLive(Rollout.TargetGroup.BLUE);
     // Known window, documented in docs/deployer.md: the HTTPS listener's rule is new, so ECS
     // deploys once more; port 80's old rule forwards to the drained group until the cleanup
     // phase deletes it a moment later. HTTPS traffic is served throughout.
-    assertThat(aws.leavingRuleWindows()).isNotEmpty()
+    assertThat(aws.leavingRuleWindows())
+        .isNotEmpty()
         .allSatisfy(w -> assertThat(w).contains("BlueGreenProductionRule"));
 
     config = with(b -> b.graviton(false));
@@ -125,9 +138,15 @@ class DayTwoScenarioIT {
     String goodImage = runningImage("gifmachine");
     newVersionOf("gifmachine");
     aws.failNextDeploymentAt("POST_TEST_TRAFFIC_SHIFT", "validation hook answered FAILED");
-    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class,
-        e -> assertThat(e.getMessage()).contains("prod-dundermiff-gifmachine", "rolled back at POST_TEST_TRAFFIC_SHIFT"));
-    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
+    assertThatThrownBy(this::up)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains(
+                        "prod-dundermiff-gifmachine", "rolled back at POST_TEST_TRAFFIC_SHIFT"));
+    assertThat(aws.stackStatuses())
+        .containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
     assertThat(runningImage("gifmachine")).isEqualTo(goodImage);
     assertLive(Rollout.TargetGroup.BLUE);
 
@@ -135,19 +154,26 @@ class DayTwoScenarioIT {
     up();
     assertThat(runningImage("gifmachine")).isNotEqualTo(goodImage);
     assertLive(Rollout.TargetGroup.GREEN);
-    assertThat(progress).anyMatch(e -> e instanceof ProgressEvent.Step s && s.description().startsWith("ECS deployment "));
+    assertThat(progress)
+        .anyMatch(
+            e ->
+                e instanceof ProgressEvent.Step s && s.description().startsWith("ECS deployment "));
 
     // Rollback to the previous revision: the release before the one running (the failed one
     // never became a release), its digests deployed as up deploys.
-    assertThat(rollback()).isInstanceOfSatisfying(Rollback.Redeployed.class,
-        r -> assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(goodImage));
+    assertThat(rollback())
+        .isInstanceOfSatisfying(
+            Rollback.Redeployed.class,
+            r -> assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(goodImage));
     assertConsistent();
     assertThat(runningImage("gifmachine")).isEqualTo(goodImage);
     assertLive(Rollout.TargetGroup.BLUE);
 
-    Teardown.Report down = new Teardown(aws.gateways(), engine(), progress::add, pacer)
-        .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
-    assertThat(down.stacks()).allSatisfy(s -> assertThat(s.outcome().isFailure()).as(s.toString()).isFalse());
+    Teardown.Report down =
+        new Teardown(aws.gateways(), engine(), progress::add, pacer)
+            .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
+    assertThat(down.stacks())
+        .allSatisfy(s -> assertThat(s.outcome().isFailure()).as(s.toString()).isFalse());
     assertThat(aws.stackStatuses()).isEmpty();
     assertThat(down.taskDefinitionsDeleted()).isGreaterThan(10);
     assertThat(down.snapshots()).hasSize(1);
@@ -157,7 +183,8 @@ class DayTwoScenarioIT {
   }
 
   @Test
-  void a_template_that_keeps_production_on_blue_would_send_traffic_to_an_empty_group_after_one_switch() {
+  void
+      a_template_that_keeps_production_on_blue_would_send_traffic_to_an_empty_group_after_one_switch() {
     up();
     newVersionOf("gifmachine");
     up();
@@ -165,11 +192,18 @@ class DayTwoScenarioIT {
 
     // The defect this design removes: synthesis that ignores which group is live.
     synthesis = c -> synthesize(Configs_withLive(c, Rollout.TargetGroup.BLUE));
-    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1 ones).
-    config = with(b -> b.edge(Edge.ALB).certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
+    // A regional certificate belongs on the load balancer: the ALB edge (CloudFront takes us-east-1
+    // ones).
+    config =
+        with(
+            b ->
+                b.edge(Edge.ALB)
+                    .certificateArn("arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"));
     up(false);
 
-    assertThat(aws.outages()).isNotEmpty().allSatisfy(o -> assertThat(o).contains("which has no targets"));
+    assertThat(aws.outages())
+        .isNotEmpty()
+        .allSatisfy(o -> assertThat(o).contains("which has no targets"));
   }
 
   @Test
@@ -177,17 +211,23 @@ class DayTwoScenarioIT {
     up();
     // The defect this design removes: the producer updated while its importer still stands.
     Aws gateways = aws.gateways();
-    SynthesizedApp withoutMonitoring = synthesize(Configs.withImages(with(b -> b.monitoring(false)), currentImages()));
-    StackNode gifmachine = StackNode.of(withoutMonitoring.stack(StackPart.GIFMACHINE).orElseThrow());
+    SynthesizedApp withoutMonitoring =
+        synthesize(Configs.withImages(with(b -> b.monitoring(false)), currentImages()));
+    StackNode gifmachine =
+        StackNode.of(withoutMonitoring.stack(StackPart.GIFMACHINE).orElseThrow());
     engine().deploy(List.of(gifmachine), StackDeployer.Method.DIRECT);
 
-    assertThat(aws.violations()).singleElement().asString().contains("exportsInUseAreNeitherChangedNorRemoved");
+    assertThat(aws.violations())
+        .singleElement()
+        .asString()
+        .contains("exportsInUseAreNeitherChangedNorRemoved");
     assertThat(gateways.cloudFormation().describe(gifmachine.stackName()).orElseThrow().status())
         .isEqualTo("UPDATE_ROLLBACK_COMPLETE");
   }
 
   @Test
-  void rollback_with_nothing_in_progress_goes_back_to_the_previous_digests_and_not_further_than_the_first() {
+  void
+      rollback_with_nothing_in_progress_goes_back_to_the_previous_digests_and_not_further_than_the_first() {
     up();
     String first = runningImage("gifmachine");
     newVersionOf("gifmachine");
@@ -197,19 +237,25 @@ class DayTwoScenarioIT {
 
     Rollback.Outcome back = rollback();
 
-    assertThat(back).isInstanceOfSatisfying(Rollback.Redeployed.class, r -> {
-      assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(first);
-      assertThat(r.from().get(ImageName.GIFMACHINE)).isEqualTo(second);
-      assertThat(r.result().changed()).isTrue();
-    });
+    assertThat(back)
+        .isInstanceOfSatisfying(
+            Rollback.Redeployed.class,
+            r -> {
+              assertThat(r.to().images().get(ImageName.GIFMACHINE)).isEqualTo(first);
+              assertThat(r.from().get(ImageName.GIFMACHINE)).isEqualTo(second);
+              assertThat(r.result().changed()).isTrue();
+            });
     assertThat(runningImage("gifmachine")).isEqualTo(first);
     assertLive(Rollout.TargetGroup.BLUE);
     assertConsistent();
     assertThat(pushes).as("nothing built or pushed").hasSize(pushed);
-    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
-      assertThat(e.getMessage()).contains("no previous release to go back to");
-      assertThat(e.exit()).isEqualTo(DeploymentException.Exit.FAILED);
-    });
+    assertThatThrownBy(this::rollback)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("no previous release to go back to");
+              assertThat(e.exit()).isEqualTo(DeploymentException.Exit.FAILED);
+            });
   }
 
   @Test
@@ -220,16 +266,28 @@ class DayTwoScenarioIT {
     aws.holdNextDeployment();
     // The operator's up stops waiting (the 60-minute stack timeout) while ECS's deployment runs on.
     assertThatThrownBy(() -> up(false)).isInstanceOf(DeploymentException.class);
-    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_IN_PROGRESS");
+    assertThat(aws.stackStatuses())
+        .containsEntry("prod-dundermiff-gifmachine", "UPDATE_IN_PROGRESS");
 
     Rollback.Outcome outcome = rollback();
 
-    assertThat(outcome).isInstanceOfSatisfying(Rollback.Stopped.class, stopped -> {
-      assertThat(stopped.actions()).anySatisfy(a -> assertThat(a).contains("IN_PROGRESS, TEST_TRAFFIC_SHIFT", "rollback requested"));
-      assertThat(stopped.stacks()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(StackResult.Outcome.ROLLED_BACK));
-      assertThat(stopped.serving().values()).contains(serving);
-    });
-    assertThat(aws.stackStatuses()).containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Rollback.Stopped.class,
+            stopped -> {
+              assertThat(stopped.actions())
+                  .anySatisfy(
+                      a ->
+                          assertThat(a)
+                              .contains("IN_PROGRESS, TEST_TRAFFIC_SHIFT", "rollback requested"));
+              assertThat(stopped.stacks())
+                  .singleElement()
+                  .satisfies(
+                      r -> assertThat(r.outcome()).isEqualTo(StackResult.Outcome.ROLLED_BACK));
+              assertThat(stopped.serving().values()).contains(serving);
+            });
+    assertThat(aws.stackStatuses())
+        .containsEntry("prod-dundermiff-gifmachine", "UPDATE_ROLLBACK_COMPLETE");
     assertThat(runningImage("gifmachine")).isEqualTo(serving);
     assertLive(Rollout.TargetGroup.BLUE);
     assertThat(aws.violations()).isEmpty();
@@ -250,11 +308,19 @@ class DayTwoScenarioIT {
     String second = runningImage("gifmachine");
     aws.expire(first);
 
-    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
-      assertThat(e.getMessage()).contains("the previous release", "cannot be deployed: ECR no longer has",
-          first.substring(first.indexOf('/') + 1), "keeps the newest " + gifmachine.infra.RegistryStack.KEPT_IMAGES);
-      assertThat(e.hint()).contains("check out that release's sources", "run gifmachine-on-aws up");
-    });
+    assertThatThrownBy(this::rollback)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains(
+                      "the previous release",
+                      "cannot be deployed: ECR no longer has",
+                      first.substring(first.indexOf('/') + 1),
+                      "keeps the newest " + gifmachine.infra.RegistryStack.KEPT_IMAGES);
+              assertThat(e.hint())
+                  .contains("check out that release's sources", "run gifmachine-on-aws up");
+            });
     assertThat(runningImage("gifmachine")).isEqualTo(second);
     assertConsistent();
   }
@@ -264,16 +330,21 @@ class DayTwoScenarioIT {
     up();
     String serving = runningImage("gifmachine");
 
-    assertThatThrownBy(this::rollback).isInstanceOfSatisfying(DeploymentException.class, e -> {
-      assertThat(e.getMessage()).contains("no previous release to go back to", "holds 1 release(s)");
-      assertThat(e.hint()).contains("run gifmachine-on-aws up");
-    });
+    assertThatThrownBy(this::rollback)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("no previous release to go back to", "holds 1 release(s)");
+              assertThat(e.hint()).contains("run gifmachine-on-aws up");
+            });
     assertThat(runningImage("gifmachine")).isEqualTo(serving);
     assertConsistent();
   }
 
   @Test
-  void the_network_takes_the_zones_offering_the_nat_instance_type_and_keeps_its_nat_image_until_asked() {
+  void
+      the_network_takes_the_zones_offering_the_nat_instance_type_and_keeps_its_nat_image_until_asked() {
     aws.notOffered("t4g.nano", "eu-west-1a");
     up();
     assertThat(networkOutput("AvailabilityZones")).isEqualTo("eu-west-1b,eu-west-1c");
@@ -290,7 +361,8 @@ class DayTwoScenarioIT {
   }
 
   @Test
-  void a_network_on_the_regions_first_two_zones_fails_where_the_first_lacks_the_nat_instance_type() {
+  void
+      a_network_on_the_regions_first_two_zones_fails_where_the_first_lacks_the_nat_instance_type() {
     aws.notOffered("t4g.nano", "eu-west-1a");
     // The defect this design removes: zones left to Fn::GetAZs, whatever they offer.
     synthesis = c -> synthesize(c.toBuilder().availabilityZones(List.of()).build());
@@ -299,18 +371,25 @@ class DayTwoScenarioIT {
   }
 
   @Test
-  void a_region_where_fewer_than_two_zones_offer_the_nat_instance_type_is_refused_before_anything_is_created() {
+  void
+      a_region_where_fewer_than_two_zones_offer_the_nat_instance_type_is_refused_before_anything_is_created() {
     aws.notOffered("t4g.nano", "eu-west-1a");
     aws.notOffered("t4g.nano", "eu-west-1b");
-    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class, e -> {
-      assertThat(e.getMessage()).contains("region eu-west-1: 1 of its 3 zones offer the NAT instance type t4g.nano");
-      assertThat(e.hint()).contains("--nat-gateway");
-    });
+    assertThatThrownBy(this::up)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains(
+                      "region eu-west-1: 1 of its 3 zones offer the NAT instance type t4g.nano");
+              assertThat(e.hint()).contains("--nat-gateway");
+            });
     assertThat(aws.stackStatuses()).isEmpty();
   }
 
   @Test
-  void a_database_comes_back_from_the_final_snapshot_and_a_live_one_is_replaced_only_when_confirmed() {
+  void
+      a_database_comes_back_from_the_final_snapshot_and_a_live_one_is_replaced_only_when_confirmed() {
     up();
     down();
     String finalSnapshot = aws.dbSnapshots().getFirst();
@@ -319,12 +398,19 @@ class DayTwoScenarioIT {
     assertThat(aws.databaseOrigins()).containsExactly("empty");
     config = with(b -> b.restoreSnapshot(finalSnapshot));
     List<String> asked = new ArrayList<>();
-    assertThatThrownBy(() -> up(true, new KeptChoices.Requests(false, question -> asked.add(question) && false)))
-        .isInstanceOfSatisfying(DeploymentException.class, e -> {
-          assertThat(e.exit()).isEqualTo(DeploymentException.Exit.CONFLICT);
-          assertThat(e.hint()).contains("--replace-database");
-        });
-    assertThat(asked).singleElement().asString().contains("is live", "replaces it", "final snapshot");
+    assertThatThrownBy(
+            () ->
+                up(true, new KeptChoices.Requests(false, question -> asked.add(question) && false)))
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.exit()).isEqualTo(DeploymentException.Exit.CONFLICT);
+              assertThat(e.hint()).contains("--replace-database");
+            });
+    assertThat(asked)
+        .singleElement()
+        .asString()
+        .contains("is live", "replaces it", "final snapshot");
     assertThat(aws.databaseOrigins()).as("not replaced").containsExactly("empty");
 
     up(true, new KeptChoices.Requests(false, question -> true));
@@ -343,25 +429,44 @@ class DayTwoScenarioIT {
   @Test
   void restoring_a_snapshot_that_does_not_exist_is_refused_before_anything_is_created() {
     config = with(b -> b.restoreSnapshot("no-such-snapshot"));
-    assertThatThrownBy(this::up).isInstanceOfSatisfying(DeploymentException.class,
-        e -> assertThat(e.getMessage()).contains("snapshot no-such-snapshot: no such DB snapshot in eu-west-1"));
+    assertThatThrownBy(this::up)
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains("snapshot no-such-snapshot: no such DB snapshot in eu-west-1"));
     assertThat(aws.stackStatuses()).isEmpty();
   }
 
   // ---- steps --------------------------------------------------------------------------------
 
   private Rollback.Outcome rollback() {
-    Rollback.Outcome outcome = new Rollback(aws.gateways(), deployment(), engine(), progress::add, pacer)
-        .rollback(new Deployment.Request(config, StackDeployer.Method.DIRECT, false, () -> {
-          throw new AssertionError("rollback asked for the API password");
-        }));
+    Rollback.Outcome outcome =
+        new Rollback(aws.gateways(), deployment(), engine(), progress::add, pacer)
+            .rollback(
+                new Deployment.Request(
+                    config,
+                    StackDeployer.Method.DIRECT,
+                    false,
+                    () -> {
+                      throw new AssertionError("rollback asked for the API password");
+                    }));
     return outcome;
   }
 
   private Deployment deployment() {
-    return new Deployment(aws.gateways(), engine(), synthesis, this::publish,
-        (url, secret, timeout) -> new SmokeCheck.Outcome(aws.trafficProblems().isEmpty(), String.join("; ", aws.trafficProblems())),
-        progress::add, pacer, new Cancellation(), Duration.ofMinutes(15));
+    return new Deployment(
+        aws.gateways(),
+        engine(),
+        synthesis,
+        this::publish,
+        (url, secret, timeout) ->
+            new SmokeCheck.Outcome(
+                aws.trafficProblems().isEmpty(), String.join("; ", aws.trafficProblems())),
+        progress::add,
+        pacer,
+        new Cancellation(),
+        Duration.ofMinutes(15));
   }
 
   private Deployment.Result up() {
@@ -373,18 +478,31 @@ class DayTwoScenarioIT {
   }
 
   private String networkOutput(String key) {
-    return aws.gateways().cloudFormation().describe("prod-dundermiff-network").orElseThrow().outputs().get(key);
+    return aws.gateways()
+        .cloudFormation()
+        .describe("prod-dundermiff-network")
+        .orElseThrow()
+        .outputs()
+        .get(key);
   }
 
   private void down() {
-    Teardown.Report down = new Teardown(aws.gateways(), engine(), progress::add, pacer)
-        .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
+    Teardown.Report down =
+        new Teardown(aws.gateways(), engine(), progress::add, pacer)
+            .down(config, synthesize(config).stacks().stream().map(StackNode::of).toList(), true);
     assertThat(down.leftovers()).isEmpty();
   }
 
   private Deployment.Result up(boolean checked, KeptChoices.Requests kept) {
-    Deployment.Result result = deployment().up(new Deployment.Request(config, StackDeployer.Method.DIRECT, false,
-        () -> new Deployment.Password("correct horse battery", true), kept));
+    Deployment.Result result =
+        deployment()
+            .up(
+                new Deployment.Request(
+                    config,
+                    StackDeployer.Method.DIRECT,
+                    false,
+                    () -> new Deployment.Password("correct horse battery", true),
+                    kept));
     if (checked) {
       assertConsistent();
     }
@@ -392,7 +510,12 @@ class DayTwoScenarioIT {
   }
 
   private StackDeployer engine() {
-    return new StackDeployer(aws.gateways().cloudFormation(), pacer, progress::add, EngineSettings.defaults(), new Cancellation());
+    return new StackDeployer(
+        aws.gateways().cloudFormation(),
+        pacer,
+        progress::add,
+        EngineSettings.defaults(),
+        new Cancellation());
   }
 
   private void assertConsistent() {
@@ -400,13 +523,20 @@ class DayTwoScenarioIT {
     assertThat(aws.trafficProblems()).as("production traffic").isEmpty();
     assertThat(aws.outages()).as("production traffic during updates").isEmpty();
     assertThat(aws.tasksUnableToPull()).as("tasks that could not start again").isEmpty();
-    assertThat(aws.stackStatuses().values()).allMatch(s -> s.endsWith("_COMPLETE") && !s.contains("ROLLBACK"));
+    assertThat(aws.stackStatuses().values())
+        .allMatch(s -> s.endsWith("_COMPLETE") && !s.contains("ROLLBACK"));
   }
 
   private void assertLive(Rollout.TargetGroup group) {
     Map<String, Integer> weights = aws.productionWeights();
-    String live = weights.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).findFirst().orElse("");
-    assertThat(live).as("the group production reaches, weights " + weights)
+    String live =
+        weights.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse("");
+    assertThat(live)
+        .as("the group production reaches, weights " + weights)
         .containsIgnoringCase(group == Rollout.TargetGroup.BLUE ? "Blue" : "Green");
   }
 
@@ -415,24 +545,31 @@ class DayTwoScenarioIT {
   }
 
   private String runningImage(String name) {
-    return aws.runningImages().stream().filter(i -> i.toLowerCase(java.util.Locale.ROOT).contains(name)).findFirst()
+    return aws.runningImages().stream()
+        .filter(i -> i.toLowerCase(java.util.Locale.ROOT).contains(name))
+        .findFirst()
         .orElse("");
   }
 
-  private ImageSet publish(ImageSet repositories, gifmachine.cli.aws.RegistryGateway.Login login, boolean arm64,
+  private ImageSet publish(
+      ImageSet repositories,
+      gifmachine.cli.aws.RegistryGateway.Login login,
+      boolean arm64,
       ProgressListener listener) {
     String platform = arm64 ? "linux/arm64" : "linux/amd64";
-    Function<ImageName, String> push = image -> {
-      String uri = repositories.get(image);
-      String name = image.repositoryName();
-      // Same sources, same digest: an unchanged image is not pushed again (Jib checks the registry).
-      int before = aws.images().size();
-      String pushed = aws.push(uri, name + ":" + versions.get(name), platform);
-      if (aws.images().size() > before) {
-        pushes.add(pushed);
-      }
-      return pushed;
-    };
+    Function<ImageName, String> push =
+        image -> {
+          String uri = repositories.get(image);
+          String name = image.repositoryName();
+          // Same sources, same digest: an unchanged image is not pushed again (Jib checks the
+          // registry).
+          int before = aws.images().size();
+          String pushed = aws.push(uri, name + ":" + versions.get(name), platform);
+          if (aws.images().size() > before) {
+            pushes.add(pushed);
+          }
+          return pushed;
+        };
     return ImageSet.of(push);
   }
 
@@ -458,7 +595,8 @@ class DayTwoScenarioIT {
   /** Real synthesis, once per config, with the Gifmachine container's extra environment applied. */
   private SynthesizedApp synthesize(DeploymentConfig c) {
     String environment = extraEnvironment;
-    return SYNTHESIZED.computeIfAbsent(c + "|" + environment, k -> withEnvironment(Infrastructure.synthesize(c), environment));
+    return SYNTHESIZED.computeIfAbsent(
+        c + "|" + environment, k -> withEnvironment(Infrastructure.synthesize(c), environment));
   }
 
   private static SynthesizedApp withEnvironment(SynthesizedApp app, String variable) {
@@ -473,17 +611,29 @@ class DayTwoScenarioIT {
       }
       try {
         ObjectNode template = (ObjectNode) JSON.readTree(stack.templateBody());
-        template.path("Resources").forEach(resource -> {
-          if (resource.path("Type").asText().equals("AWS::ECS::TaskDefinition")) {
-            for (JsonNode container : resource.path("Properties").path("ContainerDefinitions")) {
-              if (container.path("Name").asText().equals("gifmachine")) {
-                ((ArrayNode) container.path("Environment")).addObject().put("Name", variable).put("Value", "hello");
-              }
-            }
-          }
-        });
-        stacks.add(new SynthesizedStack(stack.stackName(), stack.part(), JSON.writeValueAsString(template),
-            stack.dependsOn(), stack.tags()));
+        template
+            .path("Resources")
+            .forEach(
+                resource -> {
+                  if (resource.path("Type").asText().equals("AWS::ECS::TaskDefinition")) {
+                    for (JsonNode container :
+                        resource.path("Properties").path("ContainerDefinitions")) {
+                      if (container.path("Name").asText().equals("gifmachine")) {
+                        ((ArrayNode) container.path("Environment"))
+                            .addObject()
+                            .put("Name", variable)
+                            .put("Value", "hello");
+                      }
+                    }
+                  }
+                });
+        stacks.add(
+            new SynthesizedStack(
+                stack.stackName(),
+                stack.part(),
+                JSON.writeValueAsString(template),
+                stack.dependsOn(),
+                stack.tags()));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Time that passes only when someone sleeps: a one-hour timeout costs nothing to test. */
 final class FakePacer implements Pacer {
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T12:00:00Z"));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-11-27T12:00:00Z"));
 
   @Override
   public Instant now() {

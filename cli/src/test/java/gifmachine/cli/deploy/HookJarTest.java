@@ -22,16 +22,21 @@ class HookJarTest {
         names.add(entry.getName());
       }
     }
-    assertThat(names).contains("gifmachine/hook/ValidationHook.class",
-        "gifmachine/hook/GreenChecks.class").allMatch(name -> name.startsWith("gifmachine/hook/"));
+    assertThat(names)
+        .contains("gifmachine/hook/ValidationHook.class", "gifmachine/hook/GreenChecks.class")
+        .allMatch(name -> name.startsWith("gifmachine/hook/"));
     assertThat(jar.key()).matches("hook/[0-9a-f]{64}\\.jar");
   }
 
   @Test
   void the_same_classes_give_the_same_bytes_and_key_so_an_unchanged_hook_changes_no_stack() {
     assertThat(HookJar.fromClasspath().key()).isEqualTo(HookJar.fromClasspath().key());
-    Map<String, byte[]> classes = Map.of("gifmachine/hook/A.class", new byte[] {1, 2},
-        "gifmachine/hook/B.class", new byte[] {3});
+    Map<String, byte[]> classes =
+        Map.of(
+            "gifmachine/hook/A.class",
+            new byte[] {1, 2},
+            "gifmachine/hook/B.class",
+            new byte[] {3});
     assertThat(HookJar.of(classes).bytes()).isEqualTo(HookJar.of(classes).bytes());
     assertThat(HookJar.of(Map.of("gifmachine/hook/A.class", new byte[] {1, 3})).key())
         .isNotEqualTo(HookJar.of(Map.of("gifmachine/hook/A.class", new byte[] {1, 2})).key());

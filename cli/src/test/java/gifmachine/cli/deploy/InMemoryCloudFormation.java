@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * CloudFormation in memory, driven by scripts: each operation (create, update, delete) plays a
- * list of steps, one stack status per {@code describe} call, with resource events in between.
- * A step is either a stack status ({@code "CREATE_COMPLETE"}) or a resource event
- * ({@code "Db|AWS::RDS::DBInstance|CREATE_FAILED|class not available"}).
+ * CloudFormation in memory, driven by scripts: each operation (create, update, delete) plays a list
+ * of steps, one stack status per {@code describe} call, with resource events in between. A step is
+ * either a stack status ({@code "CREATE_COMPLETE"}) or a resource event ({@code
+ * "Db|AWS::RDS::DBInstance|CREATE_FAILED|class not available"}).
  */
 final class InMemoryCloudFormation implements CloudFormationGateway {
 
@@ -62,9 +62,13 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
     }
   }
 
-  private record ChangeSetState(String template, Map<String, String> tags, boolean create, int[] describes) {}
+  private record ChangeSetState(
+      String template, Map<String, String> tags, boolean create, int[] describes) {}
 
-  /** The script the next operation named {@code create}, {@code update} or {@code delete} on the stack plays. */
+  /**
+   * The script the next operation named {@code create}, {@code update} or {@code delete} on the
+   * stack plays.
+   */
   InMemoryCloudFormation script(String stackName, String operation, String... steps) {
     scripts.put(stackName + "/" + operation, List.of(steps));
     return this;
@@ -100,7 +104,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   /** A stack that exists before the run. */
-  synchronized InMemoryCloudFormation existing(String name, String status, String template, Map<String, String> tags) {
+  synchronized InMemoryCloudFormation existing(
+      String name, String status, String template, Map<String, String> tags) {
     Stack stack = newStack(name);
     stack.status = status;
     stack.template = template;
@@ -128,7 +133,13 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   private Stack newStack(String name) {
-    Stack stack = new Stack(name, "arn:aws:cloudformation:eu-west-1:000000000000:stack/" + name + "/" + ids.incrementAndGet());
+    Stack stack =
+        new Stack(
+            name,
+            "arn:aws:cloudformation:eu-west-1:000000000000:stack/"
+                + name
+                + "/"
+                + ids.incrementAndGet());
     stacks.put(name, stack);
     byId.put(stack.id, stack);
     return stack;
@@ -144,18 +155,30 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   private Stack require(String nameOrId, String operation) {
     Stack stack = stacks.containsKey(nameOrId) ? stacks.get(nameOrId) : byId.get(nameOrId);
     if (stack == null || (stack.status.equals("DELETE_COMPLETE") && stacks.get(nameOrId) != null)) {
-      throw new AwsCallException(AwsCallException.Kind.NOT_FOUND, operation, "Stack with id " + nameOrId + " does not exist");
+      throw new AwsCallException(
+          AwsCallException.Kind.NOT_FOUND,
+          operation,
+          "Stack with id " + nameOrId + " does not exist");
     }
     return stack;
   }
 
-  private StackEvent event(Stack stack, String logicalId, String type, String status, String reason) {
-    return new StackEvent("e" + ids.incrementAndGet(), stack.name, logicalId, type, status, reason, Instant.now());
+  private StackEvent event(
+      Stack stack, String logicalId, String type, String status, String reason) {
+    return new StackEvent(
+        "e" + ids.incrementAndGet(), stack.name, logicalId, type, status, reason, Instant.now());
   }
 
   private void start(Stack stack, String operation, String defaultStatus, String defaultDone) {
-    List<String> steps = scripts.getOrDefault(stack.name + "/" + operation,
-        List.of(defaultStatus, "Resource|AWS::SNS::Topic|" + defaultStatus, "Resource|AWS::SNS::Topic|" + defaultDone.replace("DELETE_COMPLETE", "DELETE_COMPLETE"), defaultDone));
+    List<String> steps =
+        scripts.getOrDefault(
+            stack.name + "/" + operation,
+            List.of(
+                defaultStatus,
+                "Resource|AWS::SNS::Topic|" + defaultStatus,
+                "Resource|AWS::SNS::Topic|"
+                    + defaultDone.replace("DELETE_COMPLETE", "DELETE_COMPLETE"),
+                defaultDone));
     stack.pending.clear();
     stack.pending.addAll(steps);
     advance(stack, true);
@@ -164,7 +187,10 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   /** Plays resource events up to and including the next stack status. */
   private void advance(Stack stack, boolean starting) {
     BooleanSupplier hold = holds.get(stack.name);
-    if (!starting && hold != null && !hold.getAsBoolean() && stack.status.endsWith("_IN_PROGRESS")) {
+    if (!starting
+        && hold != null
+        && !hold.getAsBoolean()
+        && stack.status.endsWith("_IN_PROGRESS")) {
       return;
     }
     while (!stack.pending.isEmpty()) {
@@ -187,7 +213,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
         }
         return;
       }
-      stack.events.add(event(stack, parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : ""));
+      stack.events.add(
+          event(stack, parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : ""));
     }
   }
 
@@ -208,8 +235,14 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
       if (stack.status.equals("DELETE_COMPLETE")) {
         stacks.remove(stack.name, stack);
       }
-      return Optional.of(new StackDescription(stack.name, stack.id, stack.status, stack.reason, stack.outputs,
-          stack.tags == null ? Map.of() : stack.tags));
+      return Optional.of(
+          new StackDescription(
+              stack.name,
+              stack.id,
+              stack.status,
+              stack.reason,
+              stack.outputs,
+              stack.tags == null ? Map.of() : stack.tags));
     }
   }
 
@@ -226,23 +259,35 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized void createChangeSet(String stackName, String changeSetName,
-      String templateBody, Map<String, String> tags, boolean newStack, String roleArn) {
+  public synchronized void createChangeSet(
+      String stackName,
+      String changeSetName,
+      String templateBody,
+      Map<String, String> tags,
+      boolean newStack,
+      String roleArn) {
     maybeThrottle("CreateChangeSet");
     calls.add("CreateChangeSet " + stackName + (roleArn.isEmpty() ? "" : " as " + roleArn));
     Stack stack = stacks.get(stackName);
     if (newStack) {
       if (stack != null && !stack.status.equals("REVIEW_IN_PROGRESS")) {
-        throw new AwsCallException(AwsCallException.Kind.REJECTED, "CreateChangeSet", "Stack [" + stackName + "] already exists");
+        throw new AwsCallException(
+            AwsCallException.Kind.REJECTED,
+            "CreateChangeSet",
+            "Stack [" + stackName + "] already exists");
       }
       if (stack == null) {
         stack = newStack(stackName);
         stack.status = "REVIEW_IN_PROGRESS";
       }
     } else if (stack == null) {
-      throw new AwsCallException(AwsCallException.Kind.NOT_FOUND, "CreateChangeSet", "Stack [" + stackName + "] does not exist");
+      throw new AwsCallException(
+          AwsCallException.Kind.NOT_FOUND,
+          "CreateChangeSet",
+          "Stack [" + stackName + "] does not exist");
     }
-    stack.changeSets.put(changeSetName, new ChangeSetState(templateBody, Map.copyOf(tags), newStack, new int[1]));
+    stack.changeSets.put(
+        changeSetName, new ChangeSetState(templateBody, Map.copyOf(tags), newStack, new int[1]));
   }
 
   @Override
@@ -255,8 +300,12 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
     }
     List<ResourceChange> changes = diff(state.create() ? null : stack.template, state.template());
     if (changes.isEmpty() && (stack.tags == null || stack.tags.equals(state.tags()))) {
-      return new ChangeSet(stackName, changeSetName, "FAILED",
-          "The submitted information didn't contain changes. Submit different information to create a change set.", List.of());
+      return new ChangeSet(
+          stackName,
+          changeSetName,
+          "FAILED",
+          "The submitted information didn't contain changes. Submit different information to create a change set.",
+          List.of());
     }
     return new ChangeSet(stackName, changeSetName, "CREATE_COMPLETE", "", changes);
   }
@@ -284,12 +333,15 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized void createStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
+  public synchronized void createStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     maybeThrottle("CreateStack");
     calls.add("CreateStack " + stackName);
     if (stacks.containsKey(stackName)) {
-      throw new AwsCallException(AwsCallException.Kind.REJECTED, "CreateStack", "Stack [" + stackName + "] already exists");
+      throw new AwsCallException(
+          AwsCallException.Kind.REJECTED,
+          "CreateStack",
+          "Stack [" + stackName + "] already exists");
     }
     Stack stack = newStack(stackName);
     stack.status = "CREATE_IN_PROGRESS";
@@ -299,8 +351,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   @Override
-  public synchronized boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
+  public synchronized boolean updateStack(
+      String stackName, String templateBody, Map<String, String> tags, String roleArn) {
     maybeThrottle("UpdateStack");
     calls.add("UpdateStack " + stackName);
     Stack stack = require(stackName, "UpdateStack");
@@ -326,9 +378,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   }
 
   /**
-   * Only a stack in UPDATE_IN_PROGRESS can be cancelled; it then plays the {@code cancel}
-   * script (by default: rollback in progress, then UPDATE_ROLLBACK_COMPLETE with the previous
-   * template).
+   * Only a stack in UPDATE_IN_PROGRESS can be cancelled; it then plays the {@code cancel} script
+   * (by default: rollback in progress, then UPDATE_ROLLBACK_COMPLETE with the previous template).
    */
   @Override
   public synchronized void cancelUpdateStack(String stackName) {
@@ -336,7 +387,9 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
     calls.add("CancelUpdateStack " + stackName);
     Stack stack = require(stackName, "CancelUpdateStack");
     if (!"UPDATE_IN_PROGRESS".equals(stack.status)) {
-      throw new AwsCallException(AwsCallException.Kind.REJECTED, "CancelUpdateStack",
+      throw new AwsCallException(
+          AwsCallException.Kind.REJECTED,
+          "CancelUpdateStack",
           "CancelUpdateStack cannot be called from current stack status " + stack.status);
     }
     start(stack, "cancel", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE");
@@ -345,7 +398,8 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
   /** Resource-level difference of two templates, as a change set would list it. */
   static List<ResourceChange> diff(String before, String after) {
     try {
-      JsonNode old = before == null ? JSON.createObjectNode() : JSON.readTree(before).path("Resources");
+      JsonNode old =
+          before == null ? JSON.createObjectNode() : JSON.readTree(before).path("Resources");
       JsonNode now = JSON.readTree(after).path("Resources");
       Set<String> names = new TreeSet<>();
       old.fieldNames().forEachRemaining(names::add);
@@ -366,5 +420,4 @@ final class InMemoryCloudFormation implements CloudFormationGateway {
       throw new IllegalArgumentException(e);
     }
   }
-
 }

@@ -25,12 +25,24 @@ class PushedImagesTest {
   static String pushed(String platform, String grafanaRepository, String grafanaReference) {
     StringBuilder images = new StringBuilder();
     for (String name : new String[] {"gifmachine", "csidecar", "cdepot", "prometheus"}) {
-      images.append("\"").append(name).append("\":{\"repository\":\"").append(PREFIX).append(name)
-          .append("\",\"digest\":\"sha256:ab\",\"reference\":\"").append(PREFIX).append(name)
-          .append(DIGEST).append("\",\"layersPushed\":true,\"tags\":[\"f00d-arm64\"]},");
+      images
+          .append("\"")
+          .append(name)
+          .append("\":{\"repository\":\"")
+          .append(PREFIX)
+          .append(name)
+          .append("\",\"digest\":\"sha256:ab\",\"reference\":\"")
+          .append(PREFIX)
+          .append(name)
+          .append(DIGEST)
+          .append("\",\"layersPushed\":true,\"tags\":[\"f00d-arm64\"]},");
     }
-    images.append("\"grafana\":{\"repository\":\"").append(grafanaRepository)
-        .append("\",\"reference\":\"").append(grafanaReference).append("\"}");
+    images
+        .append("\"grafana\":{\"repository\":\"")
+        .append(grafanaRepository)
+        .append("\",\"reference\":\"")
+        .append(grafanaReference)
+        .append("\"}");
     return "{\"platform\":\"" + platform + "\",\"images\":{" + images + "}}";
   }
 
@@ -41,28 +53,36 @@ class PushedImagesTest {
 
   @Test
   void the_images_the_build_pushed_are_deployed_by_digest() throws Exception {
-    ImageSet images = publish(pushed("linux/arm64", PREFIX + "grafana", PREFIX + "grafana" + DIGEST), true);
+    ImageSet images =
+        publish(pushed("linux/arm64", PREFIX + "grafana", PREFIX + "grafana" + DIGEST), true);
 
     assertThat(images).isEqualTo(ImageSet.of(image -> PREFIX + image.repositoryName() + DIGEST));
   }
 
   static Stream<Arguments> refused() {
     return Stream.of(
-        Arguments.of("built for the other architecture",
+        Arguments.of(
+            "built for the other architecture",
             pushed("linux/amd64", PREFIX + "grafana", PREFIX + "grafana" + DIGEST),
             "built for linux/amd64, the deployment runs linux/arm64"),
-        Arguments.of("another deployment's repository",
-            pushed("linux/arm64", "1.dkr.ecr.eu-west-1.amazonaws.com/other/grafana",
+        Arguments.of(
+            "another deployment's repository",
+            pushed(
+                "linux/arm64",
+                "1.dkr.ecr.eu-west-1.amazonaws.com/other/grafana",
                 "1.dkr.ecr.eu-west-1.amazonaws.com/other/grafana" + DIGEST),
             "is not a digest in this deployment's repository " + PREFIX + "grafana"),
-        Arguments.of("a tag, not a digest",
+        Arguments.of(
+            "a tag, not a digest",
             pushed("linux/arm64", PREFIX + "grafana", PREFIX + "grafana:latest"),
             "its grafana image " + PREFIX + "grafana:latest is not a digest"),
-        Arguments.of("an image missing",
-            "{\"platform\":\"linux/arm64\",\"images\":{}}", "has no gifmachine image"),
+        Arguments.of(
+            "an image missing",
+            "{\"platform\":\"linux/arm64\",\"images\":{}}",
+            "has no gifmachine image"),
         Arguments.of("not JSON", "images: pushed", "cannot be read as JSON"),
-        Arguments.of("too large", " ".repeat((int) PushedImages.MAX_BYTES + 1),
-            "is over 65536 bytes"));
+        Arguments.of(
+            "too large", " ".repeat((int) PushedImages.MAX_BYTES + 1), "is over 65536 bytes"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -70,10 +90,12 @@ class PushedImagesTest {
   void a_file_that_is_not_this_deployments_push_is_refused_before_any_stack_changes(
       String what, String content, String why) {
     assertThatThrownBy(() -> publish(content, true))
-        .isInstanceOfSatisfying(DeploymentException.class, e -> {
-          assertThat(e.exit()).isEqualTo(DeploymentException.Exit.CONFIG);
-          assertThat(e.hint()).contains("images push --output json");
-        })
+        .isInstanceOfSatisfying(
+            DeploymentException.class,
+            e -> {
+              assertThat(e.exit()).isEqualTo(DeploymentException.Exit.CONFIG);
+              assertThat(e.hint()).contains("images push --output json");
+            })
         .hasMessageContaining(why);
   }
 }

@@ -68,25 +68,33 @@ class ReleaseHistoryTest {
   void a_part_switched_off_matches_any_image_of_that_part() {
     up("a");
     up("b");
-    ImageSet running = ImageSet.of(image -> image == ImageName.GIFMACHINE || image == ImageName.CSIDECAR
-        ? images("b").get(image) : "");
+    ImageSet running =
+        ImageSet.of(
+            image ->
+                image == ImageName.GIFMACHINE || image == ImageName.CSIDECAR
+                    ? images("b").get(image)
+                    : "");
 
-    assertThat(ReleaseHistory.previous(history, running)).hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("a"));
+    assertThat(ReleaseHistory.previous(history, running))
+        .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo("a"));
   }
 
   @Test
   void a_record_that_cannot_be_read_is_skipped() {
     assertThat(ReleaseHistory.fromJson("{not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
-    assertThat(ReleaseHistory.fromJson("{\"images\":{}}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(ReleaseHistory.fromJson("{\"images\":{}}".getBytes(StandardCharsets.UTF_8)))
+        .isEmpty();
   }
 
   private void up(String name) {
     ImageSet before = history.isEmpty() ? ReleaseHistory.none() : history.getLast().images();
-    history.add(new Release(images(name), T0.plusSeconds(60L * history.size()), name, before, false));
+    history.add(
+        new Release(images(name), T0.plusSeconds(60L * history.size()), name, before, false));
   }
 
   private void rollback(String to, String from) {
-    history.add(new Release(images(to), T0.plusSeconds(60L * history.size()), to, images(from), true));
+    history.add(
+        new Release(images(to), T0.plusSeconds(60L * history.size()), to, images(from), true));
   }
 
   private String previous(String running) {

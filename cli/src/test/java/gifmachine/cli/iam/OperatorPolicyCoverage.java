@@ -10,18 +10,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Checks {@link OperatorPolicy} against the AWS calls a test run really made
- * ({@link RecordedAwsCalls}): every call is allowed, and every statement is used by some call,
- * so that removing any one statement would deny a call the CLI makes.
+ * Checks {@link OperatorPolicy} against the AWS calls a test run really made ({@link
+ * RecordedAwsCalls}): every call is allowed, and every statement is used by some call, so that
+ * removing any one statement would deny a call the CLI makes.
  */
 public final class OperatorPolicyCoverage {
   private OperatorPolicyCoverage() {}
 
   /**
    * Statements no SDK call exercises in the moto cycle, each for its reason: the pipeline is
-   * released only in the release tests, and moto has no ECS service deployments to stop
-   * (rollback's StopServiceDeployment runs on the rules model, DayTwoScenarioIT). (Images is
-   * reached by down's ListImages; Jib's pushes go to the registry API.)
+   * released only in the release tests, and moto has no ECS service deployments to stop (rollback's
+   * StopServiceDeployment runs on the rules model, DayTwoScenarioIT). (Images is reached by down's
+   * ListImages; Jib's pushes go to the registry API.)
    */
   static final Set<String> EXERCISED_ELSEWHERE = Set.of("Pipeline", "Build", "StopDeployment");
 
@@ -39,12 +39,14 @@ public final class OperatorPolicyCoverage {
     denied.removeAll(allowed);
     denied.removeAll(NEED_NO_PERMISSION);
     assertThat(denied).as("calls the CLI makes that iam-policy does not allow").isEmpty();
-    List<String> unused = statements.stream()
-        .filter(statement -> !EXERCISED_ELSEWHERE.contains(statement.sid()))
-        .filter(statement -> statement.actions().stream().noneMatch(recorded::contains))
-        .map(PolicyStatement::sid)
-        .toList();
-    assertThat(unused).as("statements no call in the cycle needed (recorded: " + recorded + ")")
+    List<String> unused =
+        statements.stream()
+            .filter(statement -> !EXERCISED_ELSEWHERE.contains(statement.sid()))
+            .filter(statement -> statement.actions().stream().noneMatch(recorded::contains))
+            .map(PolicyStatement::sid)
+            .toList();
+    assertThat(unused)
+        .as("statements no call in the cycle needed (recorded: " + recorded + ")")
         .isEmpty();
   }
 }

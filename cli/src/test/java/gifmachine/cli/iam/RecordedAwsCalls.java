@@ -13,9 +13,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * Records the IAM action of every AWS SDK call made in the test JVM, so a test can check that
- * {@link gifmachine.infra.iam.OperatorPolicy} allows each call the CLI really makes. The SDK loads it into every
- * client through {@code software/amazon/awssdk/global/handlers/execution.interceptors} on the
- * test class path (https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/core/interceptor/ExecutionInterceptor.html),
+ * {@link gifmachine.infra.iam.OperatorPolicy} allows each call the CLI really makes. The SDK loads
+ * it into every client through {@code
+ * software/amazon/awssdk/global/handlers/execution.interceptors} on the test class path
+ * (https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/core/interceptor/ExecutionInterceptor.html),
  * so production code carries no seam for it; the set is static because the SDK, not the test,
  * creates the interceptor.
  */
@@ -38,17 +39,21 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
     SEQUENCE.add(action);
     // A stack operation naming a role makes AWS check iam:PassRole on it for the caller
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
-    context.request().getValueForField("RoleARN", String.class)
-        .ifPresent(role -> {
-          ACTIONS.add("iam:PassRole");
-          SEQUENCE.add("iam:PassRole");
-        });
+    context
+        .request()
+        .getValueForField("RoleARN", String.class)
+        .ifPresent(
+            role -> {
+              ACTIONS.add("iam:PassRole");
+              SEQUENCE.add("iam:PassRole");
+            });
   }
 
   static String actionOf(Class<?> request) {
     String pkg = request.getPackageName(); // software.amazon.awssdk.services.<service>.model
-    String service = pkg.substring("software.amazon.awssdk.services.".length(),
-        pkg.length() - ".model".length());
+    String service =
+        pkg.substring(
+            "software.amazon.awssdk.services.".length(), pkg.length() - ".model".length());
     String operation = request.getSimpleName().replaceFirst("Request$", "");
     return IamActions.of(service + "." + operation);
   }

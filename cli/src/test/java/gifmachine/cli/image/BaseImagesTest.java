@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 class BaseImagesTest {
 
   /** name:tag@sha256:64 hex digits: the tag for the reader, the digest for the machine. */
-  private static final Pattern PINNED = Pattern.compile("[a-z0-9./-]+:([A-Za-z0-9._-]+)@sha256:[0-9a-f]{64}");
+  private static final Pattern PINNED =
+      Pattern.compile("[a-z0-9./-]+:([A-Za-z0-9._-]+)@sha256:[0-9a-f]{64}");
 
   @Test
   void every_official_base_is_pinned_by_a_sha256_digest_behind_a_readable_tag() {
     assertThat(BaseImages.OFFICIAL).containsOnlyKeys(BaseImage.values());
-    BaseImages.OFFICIAL.forEach((kind, reference) -> assertThat(reference).as(kind.name()).matches(PINNED));
+    BaseImages.OFFICIAL.forEach(
+        (kind, reference) -> assertThat(reference).as(kind.name()).matches(PINNED));
   }
 
   @Test
@@ -37,22 +39,28 @@ class BaseImagesTest {
     while (dir != null && !Files.exists(dir.resolve("scripts/java-home"))) {
       dir = dir.getParent();
     }
-    assertThat(dir).as("a directory above the working directory with scripts/java-home").isNotNull();
+    assertThat(dir)
+        .as("a directory above the working directory with scripts/java-home")
+        .isNotNull();
     return dir;
   }
 
   /**
-   * Bases that cannot come from ECR Public, each with its registry: Prometheus from its
-   * project's own Quay repository, Grafana from Docker Hub (no official Grafana image on ECR
-   * Public: docs/images.md, Known limits).
+   * Bases that cannot come from ECR Public, each with its registry: Prometheus from its project's
+   * own Quay repository, Grafana from Docker Hub (no official Grafana image on ECR Public:
+   * docs/images.md, Known limits).
    */
-  private static final Map<BaseImage, String> NOT_ON_ECR_PUBLIC = Map.of(
-      BaseImage.PROMETHEUS, "quay.io/prometheus/",
-      BaseImage.GRAFANA, "docker.io/grafana/");
+  private static final Map<BaseImage, String> NOT_ON_ECR_PUBLIC =
+      Map.of(
+          BaseImage.PROMETHEUS, "quay.io/prometheus/",
+          BaseImage.GRAFANA, "docker.io/grafana/");
 
   @Test
   void every_release_base_comes_from_ecr_public_unless_named_as_an_exception() {
-    BaseImages.OFFICIAL.forEach((kind, reference) -> assertThat(reference).as(kind.name())
-        .startsWith(NOT_ON_ECR_PUBLIC.getOrDefault(kind, "public.ecr.aws/")));
+    BaseImages.OFFICIAL.forEach(
+        (kind, reference) ->
+            assertThat(reference)
+                .as(kind.name())
+                .startsWith(NOT_ON_ECR_PUBLIC.getOrDefault(kind, "public.ecr.aws/")));
   }
 }

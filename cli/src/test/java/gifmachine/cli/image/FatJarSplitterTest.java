@@ -24,7 +24,8 @@ class FatJarSplitterTest {
 
   private Path jar(String name, String mainClass, String... entries) throws IOException {
     Path jar = directory.resolve(name);
-    try (OutputStream file = Files.newOutputStream(jar); ZipOutputStream out = new ZipOutputStream(file)) {
+    try (OutputStream file = Files.newOutputStream(jar);
+        ZipOutputStream out = new ZipOutputStream(file)) {
       if (!mainClass.isEmpty()) {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -49,24 +50,40 @@ class FatJarSplitterTest {
   }
 
   private FatJarSplitter.SplitJars split(ImagePlatform platform) throws IOException {
-    Path fat = jar("app-all.jar", "gifmachine.app.Main",
-        "gifmachine/app/Main.class", "db/migration/V1__gifs.sql", "io/javalin/Javalin.class",
-        "META-INF/versions/21/com/fasterxml/X.class", "postgres-linux-x86_64.txz", "postgres-darwin-x86_64.txz",
-        "postgres-windows-x86_64.txz", "postgres-linux-x86_64-alpine_linux.txz");
+    Path fat =
+        jar(
+            "app-all.jar",
+            "gifmachine.app.Main",
+            "gifmachine/app/Main.class",
+            "db/migration/V1__gifs.sql",
+            "io/javalin/Javalin.class",
+            "META-INF/versions/21/com/fasterxml/X.class",
+            "postgres-linux-x86_64.txz",
+            "postgres-darwin-x86_64.txz",
+            "postgres-windows-x86_64.txz",
+            "postgres-linux-x86_64-alpine_linux.txz");
     Path thin = jar("app.jar", "", "gifmachine/app/Main.class", "db/migration/V1__gifs.sql");
     return FatJarSplitter.split(fat, thin, "app", platform, directory.resolve("out"));
   }
 
   @Test
-  void the_module_entries_go_to_the_application_jar_and_the_rest_to_the_dependencies_jar() throws Exception {
+  void the_module_entries_go_to_the_application_jar_and_the_rest_to_the_dependencies_jar()
+      throws Exception {
     FatJarSplitter.SplitJars jars = split(ImagePlatform.AMD64);
 
-    assertThat(names(jars.application())).startsWith("META-INF/", "META-INF/MANIFEST.MF")
+    assertThat(names(jars.application()))
+        .startsWith("META-INF/", "META-INF/MANIFEST.MF")
         .contains("db/", "db/migration/", "db/migration/V1__gifs.sql", "gifmachine/app/Main.class")
         .doesNotContain("io/javalin/Javalin.class");
-    assertThat(names(jars.dependencies())).contains("io/javalin/Javalin.class",
-            "META-INF/versions/21/com/fasterxml/X.class", "postgres-linux-x86_64.txz")
-        .doesNotContain("gifmachine/app/Main.class", "postgres-darwin-x86_64.txz", "postgres-windows-x86_64.txz",
+    assertThat(names(jars.dependencies()))
+        .contains(
+            "io/javalin/Javalin.class",
+            "META-INF/versions/21/com/fasterxml/X.class",
+            "postgres-linux-x86_64.txz")
+        .doesNotContain(
+            "gifmachine/app/Main.class",
+            "postgres-darwin-x86_64.txz",
+            "postgres-windows-x86_64.txz",
             "postgres-linux-x86_64-alpine_linux.txz");
     try (JarFile app = new JarFile(jars.application().toFile())) {
       Attributes main = app.getManifest().getMainAttributes();
@@ -79,7 +96,8 @@ class FatJarSplitterTest {
 
   @Test
   void an_arm64_split_keeps_no_x86_database_binary() throws Exception {
-    assertThat(names(split(ImagePlatform.ARM64).dependencies())).noneMatch(name -> name.endsWith(".txz"));
+    assertThat(names(split(ImagePlatform.ARM64).dependencies()))
+        .noneMatch(name -> name.endsWith(".txz"));
   }
 
   @Test
@@ -106,8 +124,11 @@ class FatJarSplitterTest {
     Path thin = jar("lib.jar", "", "a/B.class");
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> FatJarSplitter.split(fat, thin, "lib", ImagePlatform.AMD64, directory.resolve("out")))
-        .isInstanceOf(IOException.class).hasMessageContaining("has no Main-Class");
+            () ->
+                FatJarSplitter.split(
+                    fat, thin, "lib", ImagePlatform.AMD64, directory.resolve("out")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("has no Main-Class");
   }
 
   @Test
@@ -116,11 +137,15 @@ class FatJarSplitterTest {
     Path fat = directory.resolve("app-all.jar");
     Files.writeString(first.application(), "left alone when the inputs did not change");
 
-    FatJarSplitter.split(fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
-    assertThat(Files.readString(first.application())).isEqualTo("left alone when the inputs did not change");
+    FatJarSplitter.split(
+        fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
+    assertThat(Files.readString(first.application()))
+        .isEqualTo("left alone when the inputs did not change");
 
-    Files.setLastModifiedTime(fat, FileTime.fromMillis(Files.getLastModifiedTime(fat).toMillis() + 5_000));
-    FatJarSplitter.split(fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
+    Files.setLastModifiedTime(
+        fat, FileTime.fromMillis(Files.getLastModifiedTime(fat).toMillis() + 5_000));
+    FatJarSplitter.split(
+        fat, directory.resolve("app.jar"), "app", ImagePlatform.AMD64, directory.resolve("out"));
     assertThat(names(first.application())).contains("gifmachine/app/Main.class");
   }
 }

@@ -1,12 +1,12 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
-import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gifmachine.cli.smoke.SmokeReport;
 import gifmachine.cli.smoke.SmokeTest;
+import gifmachine.cli.testing.FreePorts;
+import gifmachine.infra.ImageName;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Proves the gifmachine image's contents run: pushes the image, pulls its layers back from the
- * registry into a directory as a container runtime would, and starts the image's entrypoint
- * (with this machine's JVM instead of the base image's) in local mode, then smoke-tests it.
+ * registry into a directory as a container runtime would, and starts the image's entrypoint (with
+ * this machine's JVM instead of the base image's) in local mode, then smoke-tests it.
  */
 class ImageContentsRunIT {
 
@@ -33,15 +33,27 @@ class ImageContentsRunIT {
 
   @Test
   void the_gifmachine_image_layers_start_the_app_with_the_image_entrypoint() throws Exception {
-    Path root = ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
-    try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(directory.resolve("registry")))) {
-      BaseImages bases = ImageFixtures.pushBases(registry, ImagePlatform.AMD64, Files.createDirectories(directory.resolve("bases")));
-      ImagePublisher publisher = new ImagePublisher(new ImageSources(root), bases,
-          ImagePublisher.Options.defaults(ImagePlatform.AMD64, directory.resolve("work"), new ImageSources(root))
-              .withRevisions(ImageRevisions.fixed("0123abc")).withInsecureRegistries(true),
-          message -> {});
-      PublishedImage image = publisher.publish(ImageName.GIFMACHINE, registry.host() + "/run/gifmachine",
-          RegistryCredentials.anonymous());
+    Path root =
+        ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
+    try (LocalRegistry registry =
+        LocalRegistry.start(Files.createDirectories(directory.resolve("registry")))) {
+      BaseImages bases =
+          ImageFixtures.pushBases(
+              registry, ImagePlatform.AMD64, Files.createDirectories(directory.resolve("bases")));
+      ImagePublisher publisher =
+          new ImagePublisher(
+              new ImageSources(root),
+              bases,
+              ImagePublisher.Options.defaults(
+                      ImagePlatform.AMD64, directory.resolve("work"), new ImageSources(root))
+                  .withRevisions(ImageRevisions.fixed("0123abc"))
+                  .withInsecureRegistries(true),
+              message -> {});
+      PublishedImage image =
+          publisher.publish(
+              ImageName.GIFMACHINE,
+              registry.host() + "/run/gifmachine",
+              RegistryCredentials.anonymous());
 
       RegistryReader reader = new RegistryReader(registry.baseUri());
       RegistryReader.Image stored = reader.image("run/gifmachine", image.digest());
@@ -54,14 +66,17 @@ class ImageContentsRunIT {
       config.path("Entrypoint").forEach(arg -> command.add(arg.asText()));
       assertThat(command.getFirst()).isEqualTo("java");
       command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.replaceAll(arg -> arg.startsWith("/app/") ? filesystem.resolve(arg.substring(1)).toString() : arg);
+      command.replaceAll(
+          arg -> arg.startsWith("/app/") ? filesystem.resolve(arg.substring(1)).toString() : arg);
 
       int port = FreePorts.loopback();
       String password = "image-run-password";
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .directory(filesystem.resolve(config.path("WorkingDir").asText().substring(1)).toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(directory.resolve("app.log").toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(
+                  filesystem.resolve(config.path("WorkingDir").asText().substring(1)).toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(directory.resolve("app.log").toFile());
       builder.environment().put("PORT", Integer.toString(port));
       builder.environment().put("GIFMACHINE_PASSWORD", password);
       builder.environment().put("GIFMACHINE_DATA_DIR", directory.resolve("data").toString());
@@ -85,11 +100,16 @@ class ImageContentsRunIT {
     Instant deadline = Instant.now().plusSeconds(90);
     while (Instant.now().isBefore(deadline)) {
       if (!app.isAlive()) {
-        throw new AssertionError("the app from the image exited: " + Files.readString(directory.resolve("app.log")));
+        throw new AssertionError(
+            "the app from the image exited: " + Files.readString(directory.resolve("app.log")));
       }
       try {
-        if (client.send(HttpRequest.newBuilder(base.resolve("healthz")).build(), HttpResponse.BodyHandlers.discarding())
-            .statusCode() == 200) {
+        if (client
+                .send(
+                    HttpRequest.newBuilder(base.resolve("healthz")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -97,6 +117,8 @@ class ImageContentsRunIT {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("the app from the image did not become healthy: " + Files.readString(directory.resolve("app.log")));
+    throw new AssertionError(
+        "the app from the image did not become healthy: "
+            + Files.readString(directory.resolve("app.log")));
   }
 }

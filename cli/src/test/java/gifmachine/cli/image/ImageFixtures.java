@@ -1,12 +1,12 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import gifmachine.infra.ImageName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,13 +21,14 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Inputs for image tests: a repository root in a temp directory whose module jars come from this
- * checkout's {@code target/} folders (built by {@code package} before the cli module's tests),
- * with a {@code monitoring/} tree of its own; and base images pushed to the test registry, since
- * tests reach no public registry.
+ * checkout's {@code target/} folders (built by {@code package} before the cli module's tests), with
+ * a {@code monitoring/} tree of its own; and base images pushed to the test registry, since tests
+ * reach no public registry.
  */
 final class ImageFixtures {
 
-  static final String GIFMACHINE_FLAGS = "# test flags\n-XX:MaxRAMPercentage=70\n\n-XX:+UseSerialGC  # small heap\n";
+  static final String GIFMACHINE_FLAGS =
+      "# test flags\n-XX:MaxRAMPercentage=70\n\n-XX:+UseSerialGC  # small heap\n";
 
   private ImageFixtures() {}
 
@@ -39,11 +40,14 @@ final class ImageFixtures {
   /** Fails with the command to run when {@code package} has not built the jars. */
   static void requireBuiltJars() {
     ImageSources real = new ImageSources(checkout());
-    for (ImageName image : new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
+    for (ImageName image :
+        new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
       for (Path jar : new Path[] {real.fatJar(image), real.thinJar(image)}) {
         if (!Files.isRegularFile(jar)) {
-          throw new IllegalStateException(jar + " is missing: run the cli tests in a reactor that packages "
-              + "the modules first, e.g. ./mvnw -pl cli -am verify");
+          throw new IllegalStateException(
+              jar
+                  + " is missing: run the cli tests in a reactor that packages "
+                  + "the modules first, e.g. ./mvnw -pl cli -am verify");
         }
       }
     }
@@ -53,7 +57,8 @@ final class ImageFixtures {
     requireBuiltJars();
     ImageSources real = new ImageSources(checkout());
     ImageSources fixture = new ImageSources(directory);
-    for (ImageName image : new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
+    for (ImageName image :
+        new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
       Files.createDirectories(fixture.fatJar(image).getParent());
       if (image == ImageName.CDEPOT) {
         // Copied, not linked: tests change this one.
@@ -66,9 +71,11 @@ final class ImageFixtures {
     }
     Files.writeString(fixture.jvmFlagsFile(ImageName.GIFMACHINE), GIFMACHINE_FLAGS);
     Path prometheus = Files.createDirectories(fixture.prometheusDirectory().resolve("rules"));
-    Files.writeString(fixture.prometheusDirectory().resolve("prometheus.yml"), "scrape_configs: []\n");
+    Files.writeString(
+        fixture.prometheusDirectory().resolve("prometheus.yml"), "scrape_configs: []\n");
     Files.writeString(prometheus.resolve("gifmachine.yml"), "groups: []\n");
-    Path datasources = Files.createDirectories(fixture.grafanaProvisioningDirectory().resolve("datasources"));
+    Path datasources =
+        Files.createDirectories(fixture.grafanaProvisioningDirectory().resolve("datasources"));
     Files.writeString(datasources.resolve("prometheus.yml"), "apiVersion: 1\n");
     Files.createDirectories(fixture.grafanaDashboardsDirectory());
     Files.writeString(fixture.grafanaDashboardsDirectory().resolve("gifmachine.json"), "{}\n");
@@ -76,7 +83,8 @@ final class ImageFixtures {
   }
 
   /** Adds one class-like entry to a module's thin and fat jar: a one-class application change. */
-  static void changeApplication(ImageSources sources, ImageName image, String marker) throws IOException {
+  static void changeApplication(ImageSources sources, ImageName image, String marker)
+      throws IOException {
     String name = "gifmachine/" + image.repositoryName() + "/Changed" + marker + ".class";
     for (Path jar : new Path[] {sources.fatJar(image), sources.thinJar(image)}) {
       Path changed = jar.resolveSibling(jar.getFileName() + ".changed");
@@ -99,16 +107,20 @@ final class ImageFixtures {
   }
 
   /**
-   * Pushes three tiny base images (scratch plus a marker file, with the user, entrypoint and CMD
-   * of the real ones) to the registry and returns them as {@link BaseImages}.
+   * Pushes three tiny base images (scratch plus a marker file, with the user, entrypoint and CMD of
+   * the real ones) to the registry and returns them as {@link BaseImages}.
    */
-  static BaseImages pushBases(LocalRegistry registry, ImagePlatform platform, Path directory) throws Exception {
+  static BaseImages pushBases(LocalRegistry registry, ImagePlatform platform, Path directory)
+      throws Exception {
     Map<BaseImage, String> references = new EnumMap<>(BaseImage.class);
     for (BaseImage kind : BaseImage.values()) {
-      String reference = registry.host() + "/base/" + kind.name().toLowerCase() + ":" + platform.architecture();
-      Containerizer to = Containerizer.to(RegistryImage.named(reference)).setAllowInsecureRegistries(true)
-          .setBaseImageLayersCache(directory.resolve("cache"))
-          .setApplicationLayersCache(directory.resolve("cache"));
+      String reference =
+          registry.host() + "/base/" + kind.name().toLowerCase() + ":" + platform.architecture();
+      Containerizer to =
+          Containerizer.to(RegistryImage.named(reference))
+              .setAllowInsecureRegistries(true)
+              .setBaseImageLayersCache(directory.resolve("cache"))
+              .setApplicationLayersCache(directory.resolve("cache"));
       scratchBase(kind, platform, directory).containerize(to);
       references.put(kind, reference);
     }
@@ -116,36 +128,54 @@ final class ImageFixtures {
   }
 
   /**
-   * One Java base for both architectures under one tag (a manifest list, as
-   * {@code eclipse-temurin:21-jre} is), each platform with its own marker file.
+   * One Java base for both architectures under one tag (a manifest list, as {@code
+   * eclipse-temurin:21-jre} is), each platform with its own marker file.
    */
-  static BaseImages pushMultiPlatformJavaBase(LocalRegistry registry, Path directory) throws Exception {
+  static BaseImages pushMultiPlatformJavaBase(LocalRegistry registry, Path directory)
+      throws Exception {
     String reference = registry.host() + "/base/java-multi:21";
-    Path marker = Files.writeString(Files.createDirectories(directory).resolve("multi-marker"), "multi-arch base\n");
+    Path marker =
+        Files.writeString(
+            Files.createDirectories(directory).resolve("multi-marker"), "multi-arch base\n");
     Jib.fromScratch()
         .addPlatform("amd64", "linux")
         .addPlatform("arm64", "linux")
-        .addFileEntriesLayer(FileEntriesLayer.builder().setName("base")
-            .addEntry(marker, AbsoluteUnixPath.get("/etc/base-image")).build())
+        .addFileEntriesLayer(
+            FileEntriesLayer.builder()
+                .setName("base")
+                .addEntry(marker, AbsoluteUnixPath.get("/etc/base-image"))
+                .build())
         .setProgramArguments("jshell")
-        .containerize(Containerizer.to(RegistryImage.named(reference)).setAllowInsecureRegistries(true)
-            .setBaseImageLayersCache(directory.resolve("cache")).setApplicationLayersCache(directory.resolve("cache")));
+        .containerize(
+            Containerizer.to(RegistryImage.named(reference))
+                .setAllowInsecureRegistries(true)
+                .setBaseImageLayersCache(directory.resolve("cache"))
+                .setApplicationLayersCache(directory.resolve("cache")));
     return kind -> Jib.from(RegistryImage.named(reference));
   }
 
   /** A base built in memory: for registries the test cannot pull from anonymously. */
-  static JibContainerBuilder scratchBase(BaseImage kind, ImagePlatform platform, Path directory) throws IOException {
-    Path marker = Files.writeString(
-        Files.createDirectories(directory.resolve("markers")).resolve(kind.name()), "base " + kind + "\n");
-    JibContainerBuilder base = Jib.fromScratch()
-        .addPlatform(platform.architecture(), "linux")
-        .addFileEntriesLayer(FileEntriesLayer.builder().setName("base")
-            .addEntry(marker, AbsoluteUnixPath.get("/etc/base-image")).build())
-        .addEnvironmentVariable("PATH", "/opt/java/openjdk/bin:/usr/bin:/bin");
+  static JibContainerBuilder scratchBase(BaseImage kind, ImagePlatform platform, Path directory)
+      throws IOException {
+    Path marker =
+        Files.writeString(
+            Files.createDirectories(directory.resolve("markers")).resolve(kind.name()),
+            "base " + kind + "\n");
+    JibContainerBuilder base =
+        Jib.fromScratch()
+            .addPlatform(platform.architecture(), "linux")
+            .addFileEntriesLayer(
+                FileEntriesLayer.builder()
+                    .setName("base")
+                    .addEntry(marker, AbsoluteUnixPath.get("/etc/base-image"))
+                    .build())
+            .addEnvironmentVariable("PATH", "/opt/java/openjdk/bin:/usr/bin:/bin");
     return switch (kind) {
       case JAVA -> base.setProgramArguments("jshell");
-      case PROMETHEUS -> base.setUser("nobody").setEntrypoint("/bin/prometheus")
-          .setProgramArguments("--config.file=/etc/prometheus/prometheus.yml");
+      case PROMETHEUS ->
+          base.setUser("nobody")
+              .setEntrypoint("/bin/prometheus")
+              .setProgramArguments("--config.file=/etc/prometheus/prometheus.yml");
       case GRAFANA -> base.setUser("472").setEntrypoint("/run.sh");
     };
   }

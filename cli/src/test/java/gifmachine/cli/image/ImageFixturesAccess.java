@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A started test registry with base images and a fixture checkout, for tests outside this
- * package (the command tests).
+ * A started test registry with base images and a fixture checkout, for tests outside this package
+ * (the command tests).
  */
 public final class ImageFixturesAccess implements AutoCloseable {
 
@@ -25,9 +25,13 @@ public final class ImageFixturesAccess implements AutoCloseable {
 
   /** As {@link #start(Path)}, with base images for {@code platform}. */
   public static ImageFixturesAccess start(Path directory, ImagePlatform platform) throws Exception {
-    LocalRegistry registry = LocalRegistry.start(Files.createDirectories(directory.resolve("registry")));
-    BaseImages bases = ImageFixtures.pushBases(registry, platform, Files.createDirectories(directory.resolve("bases")));
-    Path root = ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
+    LocalRegistry registry =
+        LocalRegistry.start(Files.createDirectories(directory.resolve("registry")));
+    BaseImages bases =
+        ImageFixtures.pushBases(
+            registry, platform, Files.createDirectories(directory.resolve("bases")));
+    Path root =
+        ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
     return new ImageFixturesAccess(registry, bases, root);
   }
 
@@ -43,7 +47,9 @@ public final class ImageFixturesAccess implements AutoCloseable {
     return root;
   }
 
-  /** The reference of the test base image of {@code kind} for {@code platform}, as pushed by start. */
+  /**
+   * The reference of the test base image of {@code kind} for {@code platform}, as pushed by start.
+   */
   public String baseReference(BaseImage kind, ImagePlatform platform) {
     return registry.host() + "/base/" + kind.name().toLowerCase() + ":" + platform.architecture();
   }

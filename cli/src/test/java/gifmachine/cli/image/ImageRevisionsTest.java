@@ -1,9 +1,9 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gifmachine.infra.ImageName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,8 @@ class ImageRevisionsTest {
 
     assertThat(dirty.reusable()).isFalse();
     assertThat(dirty.label()).isEqualTo(head + "-dirty");
-    assertThat(dirty.tag(ImagePlatform.ARM64)).isEqualTo(head.substring(0, 12) + "-dirty-20261201T090000Z-arm64");
+    assertThat(dirty.tag(ImagePlatform.ARM64))
+        .isEqualTo(head.substring(0, 12) + "-dirty-20261201T090000Z-arm64");
     assertThat(revisions.of(ImageName.PROMETHEUS).reusable()).isTrue();
   }
 
@@ -99,8 +100,10 @@ class ImageRevisionsTest {
 
   @Test
   void a_committed_tag_is_the_short_commit_and_the_architecture() {
-    assertThat(ImageRevision.committed("0123456789abcdef0123").tag(ImagePlatform.AMD64)).isEqualTo("0123456789ab-amd64");
-    assertThatThrownBy(() -> ImageRevision.committed("feature/x")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(ImageRevision.committed("0123456789abcdef0123").tag(ImagePlatform.AMD64))
+        .isEqualTo("0123456789ab-amd64");
+    assertThatThrownBy(() -> ImageRevision.committed("feature/x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private void write(String path, String content) throws IOException {

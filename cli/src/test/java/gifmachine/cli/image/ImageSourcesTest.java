@@ -1,9 +1,9 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gifmachine.infra.ImageName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,14 +18,18 @@ class ImageSourcesTest {
   @Test
   void jvm_flags_are_read_one_a_line_without_comments_and_blank_lines() throws Exception {
     Files.createDirectories(root.resolve("cdepot"));
-    Files.writeString(root.resolve("cdepot/jvm-flags.txt"), "# sized for 256 MB\n-Xss512k\n\n  -XX:+UseSerialGC # gc\n");
+    Files.writeString(
+        root.resolve("cdepot/jvm-flags.txt"),
+        "# sized for 256 MB\n-Xss512k\n\n  -XX:+UseSerialGC # gc\n");
 
-    assertThat(new ImageSources(root).jvmFlags(ImageName.CDEPOT)).containsExactly("-Xss512k", "-XX:+UseSerialGC");
+    assertThat(new ImageSources(root).jvmFlags(ImageName.CDEPOT))
+        .containsExactly("-Xss512k", "-XX:+UseSerialGC");
   }
 
   @Test
   void without_a_flags_file_the_heap_is_sized_from_the_container() throws Exception {
-    assertThat(new ImageSources(root).jvmFlags(ImageName.CSIDECAR)).containsExactly("-XX:MaxRAMPercentage=75");
+    assertThat(new ImageSources(root).jvmFlags(ImageName.CSIDECAR))
+        .containsExactly("-XX:MaxRAMPercentage=75");
   }
 
   @ParameterizedTest
@@ -36,7 +40,8 @@ class ImageSourcesTest {
 
     assertThatThrownBy(() -> new ImageSources(root).jvmFlags(ImageName.GIFMACHINE))
         .isInstanceOf(ImagePublishException.class)
-        .hasMessageStartingWith("reading gifmachine/jvm-flags.txt failed: '" + line + "' is not one JVM flag");
+        .hasMessageStartingWith(
+            "reading gifmachine/jvm-flags.txt failed: '" + line + "' is not one JVM flag");
   }
 
   @Test
@@ -50,15 +55,18 @@ class ImageSourcesTest {
   @Test
   void the_jar_paths_follow_the_module_layout() {
     ImageSources sources = new ImageSources(root);
-    assertThat(sources.fatJar(ImageName.CDEPOT)).isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT-all.jar"));
-    assertThat(sources.thinJar(ImageName.CDEPOT)).isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT.jar"));
+    assertThat(sources.fatJar(ImageName.CDEPOT))
+        .isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT-all.jar"));
+    assertThat(sources.thinJar(ImageName.CDEPOT))
+        .isEqualTo(root.resolve("cdepot/target/cdepot-0.1.0-SNAPSHOT.jar"));
   }
 
   @Test
   void this_checkouts_flag_files_and_monitoring_files_are_usable() throws Exception {
     ImageSources checkout = new ImageSources(Path.of("").toAbsolutePath().getParent());
 
-    for (ImageName image : new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
+    for (ImageName image :
+        new ImageName[] {ImageName.GIFMACHINE, ImageName.CSIDECAR, ImageName.CDEPOT}) {
       assertThat(checkout.jvmFlags(image)).isNotEmpty().allMatch(flag -> flag.startsWith("-"));
     }
     checkout.check(ImageName.PROMETHEUS);

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Debian's {@code docker-registry} (the CNCF distribution registry) on a free loopback port with
- * filesystem storage in a temp directory, optionally behind htpasswd basic auth. Its request log
- * is kept so tests can count the uploads a push really made.
+ * filesystem storage in a temp directory, optionally behind htpasswd basic auth. Its request log is
+ * kept so tests can count the uploads a push really made.
  */
 final class LocalRegistry implements AutoCloseable {
 
@@ -72,12 +72,18 @@ final class LocalRegistry implements AutoCloseable {
             %s"""
                 .formatted(storage, port, auth));
     Path log = directory.resolve("registry.log");
-    ExternalProcess process = ExternalProcess.start(
-        "docker-registry", List.of(BINARY.toString(), "serve", config.toString()), log, Map.of());
+    ExternalProcess process =
+        ExternalProcess.start(
+            "docker-registry",
+            List.of(BINARY.toString(), "serve", config.toString()),
+            log,
+            Map.of());
     LocalRegistry registry = new LocalRegistry(process, port, log);
     try {
       // 401 is ready too: a registry with htpasswd auth refuses the anonymous probe.
-      process.awaitReady(URI.create(registry.baseUri() + "/v2/"), Duration.ofSeconds(20),
+      process.awaitReady(
+          URI.create(registry.baseUri() + "/v2/"),
+          Duration.ofSeconds(20),
           status -> status == 200 || status == 401);
     } catch (IOException e) {
       registry.close();
@@ -114,7 +120,9 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   private List<String> uploadLines() throws IOException {
-    return Files.readAllLines(log).stream().filter(line -> line.contains("/blobs/uploads/")).toList();
+    return Files.readAllLines(log).stream()
+        .filter(line -> line.contains("/blobs/uploads/"))
+        .toList();
   }
 
   @Override

@@ -1,9 +1,9 @@
 package gifmachine.cli.image;
 
-import gifmachine.infra.ImageName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gifmachine.infra.ImageName;
 import gifmachine.infra.ImageSet;
 import java.util.EnumMap;
 import java.util.List;
@@ -13,13 +13,18 @@ import org.junit.jupiter.api.Test;
 class PublishedImageTest {
 
   private static PublishedImage image(ImageName name, int blobs) {
-    return new PublishedImage(name, "r.example/prod-acme/" + name.repositoryName(), "sha256:" + name.ordinal(), blobs,
+    return new PublishedImage(
+        name,
+        "r.example/prod-acme/" + name.repositoryName(),
+        "sha256:" + name.ordinal(),
+        blobs,
         List.of("latest"));
   }
 
   @Test
   void the_reference_pins_the_digest_and_layers_pushed_follows_the_uploads() {
-    assertThat(image(ImageName.CDEPOT, 2).reference()).isEqualTo("r.example/prod-acme/cdepot@sha256:2");
+    assertThat(image(ImageName.CDEPOT, 2).reference())
+        .isEqualTo("r.example/prod-acme/cdepot@sha256:2");
     assertThat(image(ImageName.CDEPOT, 2).layersPushed()).isTrue();
     assertThat(image(ImageName.CDEPOT, 0).layersPushed()).isFalse();
   }
@@ -36,12 +41,14 @@ class PublishedImageTest {
     assertThat(set.get(ImageName.GIFMACHINE)).isEqualTo("r.example/prod-acme/gifmachine@sha256:0");
     assertThat(set.get(ImageName.GRAFANA)).isEqualTo("r.example/prod-acme/grafana@sha256:4");
     published.remove(ImageName.GRAFANA);
-    assertThatThrownBy(() -> PublishedImage.imageSet(published)).hasMessage("no published grafana image");
+    assertThatThrownBy(() -> PublishedImage.imageSet(published))
+        .hasMessage("no published grafana image");
   }
 
   @Test
   void credentials_never_show_the_password() {
-    assertThat(new RegistryCredentials("AWS", "token-123")).hasToString("RegistryCredentials[AWS, ****]");
+    assertThat(new RegistryCredentials("AWS", "token-123"))
+        .hasToString("RegistryCredentials[AWS, ****]");
     assertThat(RegistryCredentials.anonymous().isAnonymous()).isTrue();
   }
 }

@@ -39,7 +39,9 @@ final class RegistryReader {
     this.authorization =
         user.isEmpty()
             ? ""
-            : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The image as stored: manifest bytes, its digest, and the parsed manifest and config. */
@@ -61,28 +63,37 @@ final class RegistryReader {
   Image image(String repository, String reference) throws IOException, InterruptedException {
     byte[] manifest = get("/v2/" + repository + "/manifests/" + reference, MANIFEST_TYPES);
     JsonNode parsed = json.readTree(manifest);
-    JsonNode config = json.readTree(blob(repository, parsed.path("config").path("digest").asText()));
+    JsonNode config =
+        json.readTree(blob(repository, parsed.path("config").path("digest").asText()));
     return new Image(manifest, sha256(manifest), parsed, config);
   }
 
   /** A manifest or a manifest list, as stored. */
   JsonNode index(String repository, String reference) throws IOException, InterruptedException {
-    return json.readTree(get("/v2/" + repository + "/manifests/" + reference,
-        "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
-            + MANIFEST_TYPES));
+    return json.readTree(
+        get(
+            "/v2/" + repository + "/manifests/" + reference,
+            "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
+                + MANIFEST_TYPES));
   }
 
   byte[] blob(String repository, String digest) throws IOException, InterruptedException {
     return get("/v2/" + repository + "/blobs/" + digest, "*/*");
   }
 
-  List<TarItem> layerContents(String repository, String digest) throws IOException, InterruptedException {
+  List<TarItem> layerContents(String repository, String digest)
+      throws IOException, InterruptedException {
     List<TarItem> items = new ArrayList<>();
     try (InputStream in = new java.io.ByteArrayInputStream(blob(repository, digest));
         TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-        items.add(new TarItem(entry.getName(), entry.isDirectory(), entry.getMode() & 07777,
-            entry.getLongUserId(), entry.getSize()));
+        items.add(
+            new TarItem(
+                entry.getName(),
+                entry.isDirectory(),
+                entry.getMode() & 07777,
+                entry.getLongUserId(),
+                entry.getSize()));
       }
     }
     return items;
@@ -109,21 +120,29 @@ final class RegistryReader {
   }
 
   private byte[] get(String path, String accept) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path)).header("Accept", accept);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUri + path)).header("Accept", accept);
     if (!authorization.isEmpty()) {
       request.header("Authorization", authorization);
     }
-    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + " answered " + response.statusCode() + ": "
-          + new String(response.body(), StandardCharsets.UTF_8));
+      throw new IOException(
+          "GET "
+              + path
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + new String(response.body(), StandardCharsets.UTF_8));
     }
     return response.body();
   }
 
   static String sha256(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

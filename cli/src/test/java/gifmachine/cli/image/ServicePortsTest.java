@@ -9,9 +9,9 @@ import gifmachine.infra.ImageName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment's ports ({@link ImageName}: exposed by the images, opened in the security
- * groups, scraped by Prometheus) are the ones the services listen on by default. The services
- * cannot see the infrastructure module; the CLI sees both, so the check lives here.
+ * The deployment's ports ({@link ImageName}: exposed by the images, opened in the security groups,
+ * scraped by Prometheus) are the ones the services listen on by default. The services cannot see
+ * the infrastructure module; the CLI sees both, so the check lives here.
  */
 class ServicePortsTest {
 
@@ -24,6 +24,7 @@ class ServicePortsTest {
 
   @Test
   void the_sidecar_scrapes_gifmachine_on_gifmachines_port_by_default() {
-    assertThat(CSidecarConfig.watchingThisProcess().appMetricsPort()).isEqualTo(ImageName.GIFMACHINE.port());
+    assertThat(CSidecarConfig.watchingThisProcess().appMetricsPort())
+        .isEqualTo(ImageName.GIFMACHINE.port());
   }
 }

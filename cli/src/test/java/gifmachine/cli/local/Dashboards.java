@@ -51,8 +51,11 @@ final class Dashboards {
       JsonNode dashboard = read(file);
       for (JsonNode panel : dashboard.path("panels")) {
         for (JsonNode target : panel.path("targets")) {
-          queries.add(new PanelQuery(dashboard.path("title").asText(), panel.path("title").asText(),
-              target.path("expr").asText()));
+          queries.add(
+              new PanelQuery(
+                  dashboard.path("title").asText(),
+                  panel.path("title").asText(),
+                  target.path("expr").asText()));
         }
       }
     }

@@ -35,7 +35,8 @@ class LocalCommandTest {
     Run run = run("local", "--port", port, "--data-dir", dir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("bad --port " + port + ": a port is 1-65535 (or 0 for free ports)");
+    assertThat(run.err())
+        .startsWith("bad --port " + port + ": a port is 1-65535 (or 0 for free ports)");
     assertThat(run.out()).isEmpty();
     assertThat(dir).isEmptyDirectory();
   }
@@ -55,7 +56,8 @@ class LocalCommandTest {
     Run run = run("local", "--data-dir", file.resolve("data").toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("cannot use --data-dir " + file.resolve("data") + ": Not a directory");
+    assertThat(run.err())
+        .startsWith("cannot use --data-dir " + file.resolve("data") + ": Not a directory");
     assertThat(run.err()).contains("Choose a directory you can write to");
   }
 
@@ -65,7 +67,8 @@ class LocalCommandTest {
     Run run = run("local", "--data-dir", "/sys/gifmachine-data");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("cannot use --data-dir /sys/gifmachine-data: Operation not permitted");
+    assertThat(run.err())
+        .startsWith("cannot use --data-dir /sys/gifmachine-data: Operation not permitted");
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 

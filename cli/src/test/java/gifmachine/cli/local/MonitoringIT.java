@@ -1,6 +1,5 @@
 package gifmachine.cli.local;
 
-import gifmachine.cli.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import gifmachine.app.Gifmachine;
 import gifmachine.app.GifmachineConfig;
 import gifmachine.cdepot.CDepot;
 import gifmachine.cdepot.CDepotConfig;
+import gifmachine.cli.testing.FreePorts;
 import gifmachine.csidecar.CSidecar;
 import gifmachine.csidecar.CSidecarConfig;
 import java.net.URI;
@@ -53,30 +53,50 @@ class MonitoringIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    Path binary = ExternalProcess.onPath("prometheus", System.getenv().getOrDefault("PATH", ""))
-        .orElseThrow(() -> new AssertionError("prometheus is not on PATH: run scripts/install-test-tools"));
+    Path binary =
+        ExternalProcess.onPath("prometheus", System.getenv().getOrDefault("PATH", ""))
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "prometheus is not on PATH: run scripts/install-test-tools"));
     dir = Files.createTempDirectory("monitoring-it");
     gifmachine = Gifmachine.start(GifmachineConfig.local(dir.resolve("gifmachine"), 0));
-    cdepot = CDepot.start(CDepotConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withTtl(TTL));
+    cdepot =
+        CDepot.start(CDepotConfig.defaults().withBindAddress("127.0.0.1").withPort(0).withTtl(TTL));
     URI cdepotUrl = URI.create("http://127.0.0.1:" + cdepot.port());
-    sidecar = CSidecar.start(CSidecarConfig.watchingThisProcess()
-        .withPort("127.0.0.1", 0)
-        .withSampleInterval(Duration.ofMillis(500))
-        .withApp(gifmachine.port(), "it-branch")
-        .withCdepot(cdepotUrl, Duration.ofMillis(500)));
-    Files.writeString(dir.resolve("prometheus.yml"), PrometheusConfig.render(cdepotUrl, Duration.ofSeconds(1),
-        Optional.of(Dashboards.MONITORING.resolve("prometheus/rules"))));
+    sidecar =
+        CSidecar.start(
+            CSidecarConfig.watchingThisProcess()
+                .withPort("127.0.0.1", 0)
+                .withSampleInterval(Duration.ofMillis(500))
+                .withApp(gifmachine.port(), "it-branch")
+                .withCdepot(cdepotUrl, Duration.ofMillis(500)));
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        PrometheusConfig.render(
+            cdepotUrl,
+            Duration.ofSeconds(1),
+            Optional.of(Dashboards.MONITORING.resolve("prometheus/rules"))));
     int port = FreePorts.loopback();
-    prometheus = ExternalProcess.start("prometheus", List.of(binary.toString(),
-        "--config.file=" + dir.resolve("prometheus.yml"),
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log"), Map.of());
+    prometheus =
+        ExternalProcess.start(
+            "prometheus",
+            List.of(
+                binary.toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port),
+            dir.resolve("prometheus.log"),
+            Map.of());
     URI base = URI.create("http://127.0.0.1:" + port);
     prometheus.awaitReady(base.resolve("/-/ready"), Duration.ofSeconds(60));
     api = new PrometheusApi(base);
-    webSocket = http.newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + gifmachine.port() + "/"), new WebSocket.Listener() {})
-        .get(10, TimeUnit.SECONDS);
+    webSocket =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + gifmachine.port() + "/"),
+                new WebSocket.Listener() {})
+            .get(10, TimeUnit.SECONDS);
     traffic = Executors.newSingleThreadScheduledExecutor();
     traffic.scheduleWithFixedDelay(MonitoringIT::someTraffic, 0, 300, TimeUnit.MILLISECONDS);
   }
@@ -86,7 +106,11 @@ class MonitoringIT {
       URI base = gifmachine.baseUri();
       send(HttpRequest.newBuilder(base.resolve("/gif")).build());
       send(HttpRequest.newBuilder(base.resolve("/no-such-page")).build());
-      send(form(base, "url=https://example.com/a.gif&who=it&meme_top=hi&meme_bottom=there&secret=" + gifmachine.password()));
+      send(
+          form(
+              base,
+              "url=https://example.com/a.gif&who=it&meme_top=hi&meme_bottom=there&secret="
+                  + gifmachine.password()));
       send(form(base, "url=https://example.com/b.gif&who=it&secret=wrong"));
     } catch (Exception e) {
       // the next round tries again; assertions below tell whether enough got through
@@ -96,7 +120,8 @@ class MonitoringIT {
   private static HttpRequest form(URI base, String body) {
     return HttpRequest.newBuilder(base.resolve("/gif"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private static void send(HttpRequest request) throws Exception {
@@ -105,10 +130,15 @@ class MonitoringIT {
 
   @AfterAll
   static void stopEverything() {
-    for (AutoCloseable c : new AutoCloseable[] {
-        traffic == null ? null : traffic::shutdownNow,
-        webSocket == null ? null : () -> webSocket.abort(),
-        prometheus, sidecar, cdepot, gifmachine}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {
+          traffic == null ? null : traffic::shutdownNow,
+          webSocket == null ? null : () -> webSocket.abort(),
+          prometheus,
+          sidecar,
+          cdepot,
+          gifmachine
+        }) {
       try {
         if (c != null) {
           c.close();
@@ -133,19 +163,24 @@ class MonitoringIT {
   @Order(1)
   void prometheus_discovers_the_sidecar_and_the_app_through_cdepot_with_the_task_labels() {
     String taskId = "local-" + ProcessHandle.current().pid();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      List<JsonNode> targets = taskTargets();
-      assertThat(targets).extracting(t -> t.path("labels").path("instance").asText())
-          .containsExactlyInAnyOrder("127.0.0.1:" + sidecar.port(), "127.0.0.1:" + gifmachine.port());
-      for (JsonNode target : targets) {
-        assertThat(target.path("health").asText()).as(target.toString()).isEqualTo("up");
-        JsonNode labels = target.path("labels");
-        assertThat(labels.path("cluster").asText()).isEqualTo("local");
-        assertThat(labels.path("taskID").asText()).isEqualTo(taskId);
-        assertThat(labels.path("function").asText()).isEqualTo("gifmachine");
-        assertThat(labels.path("gitBranch").asText()).isEqualTo("it-branch");
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              List<JsonNode> targets = taskTargets();
+              assertThat(targets)
+                  .extracting(t -> t.path("labels").path("instance").asText())
+                  .containsExactlyInAnyOrder(
+                      "127.0.0.1:" + sidecar.port(), "127.0.0.1:" + gifmachine.port());
+              for (JsonNode target : targets) {
+                assertThat(target.path("health").asText()).as(target.toString()).isEqualTo("up");
+                JsonNode labels = target.path("labels");
+                assertThat(labels.path("cluster").asText()).isEqualTo("local");
+                assertThat(labels.path("taskID").asText()).isEqualTo(taskId);
+                assertThat(labels.path("function").asText()).isEqualTo("gifmachine");
+                assertThat(labels.path("gitBranch").asText()).isEqualTo("it-branch");
+              }
+            });
   }
 
   @Test
@@ -153,25 +188,31 @@ class MonitoringIT {
   void every_dashboard_panel_query_returns_data() {
     List<Dashboards.PanelQuery> queries = Dashboards.queries();
     assertThat(queries).hasSizeGreaterThan(15);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-      List<String> empty = new ArrayList<>();
-      for (Dashboards.PanelQuery query : queries) {
-        if (api.query(query.resolved("30s")).isEmpty()) {
-          empty.add(query.dashboard() + " / " + query.panel() + ": " + query.expr());
-        }
-      }
-      assertThat(empty).as("panel queries without data").isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              List<String> empty = new ArrayList<>();
+              for (Dashboards.PanelQuery query : queries) {
+                if (api.query(query.resolved("30s")).isEmpty()) {
+                  empty.add(query.dashboard() + " / " + query.panel() + ": " + query.expr());
+                }
+              }
+              assertThat(empty).as("panel queries without data").isEmpty();
+            });
   }
 
   @Test
   @Order(3)
-  void the_sidecar_measures_the_app_process_and_exports_no_identity_labels_of_its_own() throws Exception {
+  void the_sidecar_measures_the_app_process_and_exports_no_identity_labels_of_its_own()
+      throws Exception {
     JsonNode cpu = api.query("csidecar_cpu_utilization_ratio");
     assertThat(cpu).isNotEmpty();
     assertThat(cpu.get(0).path("metric").path("container").asText()).isEqualTo("gifmachine");
     assertThat(cpu.get(0).path("metric").path("taskID").asText())
-        .as("the taskID label comes from cDepot's target labels").isEqualTo("local-" + ProcessHandle.current().pid());
+        .as("the taskID label comes from cDepot's target labels")
+        .isEqualTo("local-" + ProcessHandle.current().pid());
     assertThat(api.query("csidecar_memory_usage_bytes > 1e6")).isNotEmpty();
   }
 

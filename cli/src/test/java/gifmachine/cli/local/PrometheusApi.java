@@ -15,7 +15,8 @@ import java.time.Duration;
 final class PrometheusApi {
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
 
   PrometheusApi(URI base) {
@@ -36,10 +37,13 @@ final class PrometheusApi {
   }
 
   private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/+$", "") + pathAndQuery))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(base.toString().replaceFirst("/+$", "") + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return json.readTree(response.body());
   }
 }

@@ -18,23 +18,30 @@ class PrometheusConfigTest {
 
   @Test
   void scrapes_cdepot_and_discovers_the_tasks_through_its_http_sd_endpoint() throws Exception {
-    JsonNode config = read(PrometheusConfig.render(URI.create("http://127.0.0.1:8002/"), Duration.ofSeconds(2),
-        Optional.empty()));
+    JsonNode config =
+        read(
+            PrometheusConfig.render(
+                URI.create("http://127.0.0.1:8002/"), Duration.ofSeconds(2), Optional.empty()));
 
     assertThat(config.at("/global/scrape_interval").asText()).isEqualTo("2000ms");
     assertThat(config.at("/global/evaluation_interval").asText()).isEqualTo("2000ms");
     assertThat(config.at("/scrape_configs/0/job_name").asText()).isEqualTo("cdepot");
-    assertThat(config.at("/scrape_configs/0/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:8002");
-    assertThat(config.at("/scrape_configs/1/http_sd_configs/0/url").asText()).isEqualTo("http://127.0.0.1:8002/targets");
+    assertThat(config.at("/scrape_configs/0/static_configs/0/targets/0").asText())
+        .isEqualTo("127.0.0.1:8002");
+    assertThat(config.at("/scrape_configs/1/http_sd_configs/0/url").asText())
+        .isEqualTo("http://127.0.0.1:8002/targets");
     assertThat(config.has("rule_files")).isFalse();
   }
 
   @Test
-  void a_rules_directory_with_quotes_colons_and_backslashes_reads_back_unchanged() throws Exception {
+  void a_rules_directory_with_quotes_colons_and_backslashes_reads_back_unchanged()
+      throws Exception {
     Path rules = Path.of("/tmp/it's \"odd\": a\\b #1");
 
-    JsonNode config = read(PrometheusConfig.render(URI.create("http://127.0.0.1:8002"), Duration.ofSeconds(5),
-        Optional.of(rules)));
+    JsonNode config =
+        read(
+            PrometheusConfig.render(
+                URI.create("http://127.0.0.1:8002"), Duration.ofSeconds(5), Optional.of(rules)));
 
     assertThat(config.at("/rule_files/0").asText()).isEqualTo(rules.resolve("*.yml").toString());
   }

@@ -31,7 +31,8 @@ class SourceArchiveTest {
     git("config", "user.email", "t@example.com");
     git("config", "user.name", "t");
     Files.writeString(repo.resolve("mvnw"), "#!/bin/sh\necho build\n");
-    Files.setPosixFilePermissions(repo.resolve("mvnw"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        repo.resolve("mvnw"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createDirectories(repo.resolve("cli"));
     Files.writeString(repo.resolve("cli/pom.xml"), "<project/>\n");
     git("add", ".");
@@ -84,8 +85,11 @@ class SourceArchiveTest {
 
     assertThat(archive.uncommitted()).containsExactly("cli/pom.xml");
     try (ZipFile file = new ZipFile(zip.toFile())) {
-      assertThat(new String(file.getInputStream(file.getEntry("cli/pom.xml")).readAllBytes(),
-          StandardCharsets.UTF_8)).isEqualTo("<project>changed</project>\n");
+      assertThat(
+              new String(
+                  file.getInputStream(file.getEntry("cli/pom.xml")).readAllBytes(),
+                  StandardCharsets.UTF_8))
+          .isEqualTo("<project>changed</project>\n");
       assertThat(file.getEntry("notes.txt")).isNull();
     }
     assertThat(unixModes(zip).get("mvnw")).isEqualTo(0100755);
@@ -104,8 +108,8 @@ class SourceArchiveTest {
   }
 
   /**
-   * Each entry's Unix mode from the zip's central directory (external attributes, high 16 bits,
-   * for entries made by Unix; 0 for others), read by hand: java.util.zip does not expose them.
+   * Each entry's Unix mode from the zip's central directory (external attributes, high 16 bits, for
+   * entries made by Unix; 0 for others), read by hand: java.util.zip does not expose them.
    */
   static Map<String, Integer> unixModes(Path zip) throws IOException {
     ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(zip)).order(ByteOrder.LITTLE_ENDIAN);

@@ -33,35 +33,48 @@ class SmokeTestFailuresTest {
     }
   }
 
-  /** A server whose / is a plain page and never a WebSocket: a load balancer that does not upgrade. */
+  /**
+   * A server whose / is a plain page and never a WebSocket: a load balancer that does not upgrade.
+   */
   private URI serve(int healthStatus, int postStatus, String latestGif, Duration healthDelay) {
     return serve(healthStatus, postStatus, latestGif, healthDelay, false);
   }
 
-  private URI serve(int healthStatus, int postStatus, String latestGif, Duration healthDelay, boolean webSocket) {
-    server = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.jetty.host = "127.0.0.1";
-      cfg.jetty.port = 0;
-      var r = cfg.routes;
-      r.get("/healthz", ctx -> {
-        sleep(healthDelay);
-        ctx.status(healthStatus).result("{\"status\":\"ok\"}");
-      });
-      r.post("/gif", ctx -> {
-        postBodies.add(ctx.body());
-        ctx.status(postStatus).result(postStatus == 403 ? "{\"error\":\"secret: wrong\"}" : "{}");
-      });
-      r.get("/gif", ctx -> {
-        gifReads.incrementAndGet();
-        ctx.result(latestGif);
-      });
-      if (webSocket) {
-        r.ws("/", ws -> ws.onConnect(ctx -> ctx.enableAutomaticPings()));
-      }
-      r.get("/", ctx -> ctx.html("<html>kiosk</html>"));
-    }).start();
+  private URI serve(
+      int healthStatus, int postStatus, String latestGif, Duration healthDelay, boolean webSocket) {
+    server =
+        Javalin.create(
+                cfg -> {
+                  cfg.startup.showJavalinBanner = false;
+                  cfg.startup.showOldJavalinVersionWarning = false;
+                  cfg.jetty.host = "127.0.0.1";
+                  cfg.jetty.port = 0;
+                  var r = cfg.routes;
+                  r.get(
+                      "/healthz",
+                      ctx -> {
+                        sleep(healthDelay);
+                        ctx.status(healthStatus).result("{\"status\":\"ok\"}");
+                      });
+                  r.post(
+                      "/gif",
+                      ctx -> {
+                        postBodies.add(ctx.body());
+                        ctx.status(postStatus)
+                            .result(postStatus == 403 ? "{\"error\":\"secret: wrong\"}" : "{}");
+                      });
+                  r.get(
+                      "/gif",
+                      ctx -> {
+                        gifReads.incrementAndGet();
+                        ctx.result(latestGif);
+                      });
+                  if (webSocket) {
+                    r.ws("/", ws -> ws.onConnect(ctx -> ctx.enableAutomaticPings()));
+                  }
+                  r.get("/", ctx -> ctx.html("<html>kiosk</html>"));
+                })
+            .start();
     return URI.create("http://127.0.0.1:" + server.port());
   }
 
@@ -85,11 +98,15 @@ class SmokeTestFailuresTest {
     SmokeReport report = SmokeTest.run(url, SECRET, Duration.ofSeconds(5));
 
     assertThat(report.passed()).isFalse();
-    assertThat(report.firstFailure()).hasValueSatisfying(check -> {
-      assertThat(check.name()).isEqualTo("healthz");
-      assertThat(check.detail()).startsWith("GET /healthz answered 503 (expected 200)");
-    });
-    assertThat(report.checks().subList(1, report.checks().size())).hasSize(4).allMatch(check -> check.status() == Status.NOT_RUN);
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(
+            check -> {
+              assertThat(check.name()).isEqualTo("healthz");
+              assertThat(check.detail()).startsWith("GET /healthz answered 503 (expected 200)");
+            });
+    assertThat(report.checks().subList(1, report.checks().size()))
+        .hasSize(4)
+        .allMatch(check -> check.status() == Status.NOT_RUN);
     assertThat(postBodies).isEmpty();
   }
 
@@ -97,10 +114,11 @@ class SmokeTestFailuresTest {
   void nothing_listening_fails_with_cannot_connect() throws Exception {
     int port = FreePorts.loopback();
 
-    SmokeReport report = SmokeTest.run(URI.create("http://127.0.0.1:" + port), SECRET, Duration.ofSeconds(5));
+    SmokeReport report =
+        SmokeTest.run(URI.create("http://127.0.0.1:" + port), SECRET, Duration.ofSeconds(5));
 
-    assertThat(report.firstFailure()).hasValueSatisfying(check ->
-        assertThat(check.detail()).contains("cannot connect"));
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(check -> assertThat(check.detail()).contains("cannot connect"));
   }
 
   @Test
@@ -109,15 +127,26 @@ class SmokeTestFailuresTest {
 
     SmokeReport report = SmokeTest.run(url, SECRET, Duration.ofSeconds(5));
 
-    assertThat(report.checks()).extracting(SmokeReport.Check::name, SmokeReport.Check::status)
+    assertThat(report.checks())
+        .extracting(SmokeReport.Check::name, SmokeReport.Check::status)
         .startsWith(tuple("healthz", Status.PASSED), tuple("websocket open", Status.PASSED));
-    assertThat(report.firstFailure()).hasValueSatisfying(check -> {
-      assertThat(check.name()).isEqualTo("post gif");
-      assertThat(check.detail()).startsWith("POST /gif answered 403: the API password was refused");
-    });
-    assertThat(report.checks()).filteredOn(check -> check.name().equals("read back")).singleElement()
-        .extracting(SmokeReport.Check::status).isEqualTo(Status.NOT_RUN);
-    assertThat(postBodies).singleElement().asString().contains("secret=" + SECRET).contains("meme_bottom=smoke-");
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(
+            check -> {
+              assertThat(check.name()).isEqualTo("post gif");
+              assertThat(check.detail())
+                  .startsWith("POST /gif answered 403: the API password was refused");
+            });
+    assertThat(report.checks())
+        .filteredOn(check -> check.name().equals("read back"))
+        .singleElement()
+        .extracting(SmokeReport.Check::status)
+        .isEqualTo(Status.NOT_RUN);
+    assertThat(postBodies)
+        .singleElement()
+        .asString()
+        .contains("secret=" + SECRET)
+        .contains("meme_bottom=smoke-");
     assertThat(gifReads).as("nothing is read back after a refused post").hasValue(0);
     assertNoSecret(report);
   }
@@ -128,26 +157,39 @@ class SmokeTestFailuresTest {
 
     SmokeReport report = SmokeTest.run(url, SECRET, Duration.ofSeconds(2));
 
-    assertThat(report.firstFailure()).hasValueSatisfying(check -> {
-      assertThat(check.name()).isEqualTo("websocket open");
-      assertThat(check.detail()).startsWith("the WebSocket on / was refused (HTTP ")
-          .endsWith("the load balancer or the app does not upgrade / to a WebSocket");
-    });
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(
+            check -> {
+              assertThat(check.name()).isEqualTo("websocket open");
+              assertThat(check.detail())
+                  .startsWith("the WebSocket on / was refused (HTTP ")
+                  .endsWith("the load balancer or the app does not upgrade / to a WebSocket");
+            });
     assertThat(postBodies).hasSize(1);
-    assertThat(report.checks()).filteredOn(check -> check.name().equals("websocket receive")).singleElement()
+    assertThat(report.checks())
+        .filteredOn(check -> check.name().equals("websocket receive"))
+        .singleElement()
         .satisfies(check -> assertThat(check.detail()).isEqualTo("the WebSocket did not open"));
   }
 
   @Test
   void a_gif_that_never_comes_back_fails_the_read_back_after_polling_until_the_time_is_up() {
-    URI url = serve(200, 200, "{\"type\":\"gif\",\"meme_bottom\":\"something else\"}", Duration.ZERO);
+    URI url =
+        serve(200, 200, "{\"type\":\"gif\",\"meme_bottom\":\"something else\"}", Duration.ZERO);
 
     SmokeReport report = SmokeTest.run(url, SECRET, Duration.ofSeconds(2));
 
-    assertThat(report.checks()).filteredOn(check -> check.name().equals("read back")).singleElement()
-        .satisfies(check -> assertThat(check.detail()).startsWith("GET /gif never returned the posted gif (smoke-")
-            .contains("something else"));
-    assertThat(gifReads.get()).as("it asked again while time was left, as behind a load balancer").isGreaterThan(1);
+    assertThat(report.checks())
+        .filteredOn(check -> check.name().equals("read back"))
+        .singleElement()
+        .satisfies(
+            check ->
+                assertThat(check.detail())
+                    .startsWith("GET /gif never returned the posted gif (smoke-")
+                    .contains("something else"));
+    assertThat(gifReads.get())
+        .as("it asked again while time was left, as behind a load balancer")
+        .isGreaterThan(1);
     assertThat(report.render()).contains("FAILED").contains("read back");
     assertNoSecret(report);
   }
@@ -158,15 +200,19 @@ class SmokeTestFailuresTest {
 
     SmokeReport report = SmokeTest.run(url, SECRET, Duration.ofMillis(500));
 
-    assertThat(report.firstFailure()).hasValueSatisfying(check -> {
-      assertThat(check.name()).isEqualTo("healthz");
-      assertThat(check.detail()).isEqualTo("no answer in time");
-    });
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(
+            check -> {
+              assertThat(check.name()).isEqualTo("healthz");
+              assertThat(check.detail()).isEqualTo("no answer in time");
+            });
   }
 
   @Test
   void websocket_uris_follow_the_scheme() {
-    assertThat(SmokeTest.webSocketUri(URI.create("http://lb.example.com/"))).hasToString("ws://lb.example.com/");
-    assertThat(SmokeTest.webSocketUri(URI.create("https://lb.example.com:8443/"))).hasToString("wss://lb.example.com:8443/");
+    assertThat(SmokeTest.webSocketUri(URI.create("http://lb.example.com/")))
+        .hasToString("ws://lb.example.com/");
+    assertThat(SmokeTest.webSocketUri(URI.create("https://lb.example.com:8443/")))
+        .hasToString("wss://lb.example.com:8443/");
   }
 }

@@ -32,9 +32,12 @@ class SmokeTestIT {
   void a_working_gifmachine_passes_every_check() {
     SmokeReport report = SmokeTest.run(app.baseUri(), app.password(), Duration.ofSeconds(30));
 
-    assertThat(report.checks()).extracting(SmokeReport.Check::name)
+    assertThat(report.checks())
+        .extracting(SmokeReport.Check::name)
         .containsExactly("healthz", "websocket open", "post gif", "read back", "websocket receive");
-    assertThat(report.checks()).as(report.render()).allMatch(check -> check.status() == Status.PASSED);
+    assertThat(report.checks())
+        .as(report.render())
+        .allMatch(check -> check.status() == Status.PASSED);
     assertThat(report.passed()).isTrue();
     assertThat(report.render()).doesNotContain(app.password());
   }
@@ -44,10 +47,13 @@ class SmokeTestIT {
     SmokeReport report = SmokeTest.run(app.baseUri(), "not-the-password", Duration.ofSeconds(10));
 
     assertThat(report.passed()).isFalse();
-    assertThat(report.firstFailure()).hasValueSatisfying(check -> {
-      assertThat(check.name()).isEqualTo("post gif");
-      assertThat(check.detail()).startsWith("POST /gif answered 403: the API password was refused");
-    });
+    assertThat(report.firstFailure())
+        .hasValueSatisfying(
+            check -> {
+              assertThat(check.name()).isEqualTo("post gif");
+              assertThat(check.detail())
+                  .startsWith("POST /gif answered 403: the API password was refused");
+            });
     assertThat(report.render()).doesNotContain("not-the-password").doesNotContain(app.password());
   }
 }

@@ -12,7 +12,8 @@ class CdkOutputIT {
   void the_jsii_runtime_copies_nodes_output_from_the_thread_cdk_output_routes() {
     new App(); // the first jsii call starts the node process and its output thread
 
-    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
         .contains(CdkOutput.JSII_OUTPUT_THREAD);
   }
 }

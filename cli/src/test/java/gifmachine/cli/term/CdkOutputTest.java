@@ -13,16 +13,23 @@ class CdkOutputTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private CdkOutput.Streams route(boolean verbose) {
-    return CdkOutput.route(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), verbose);
+    return CdkOutput.route(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        verbose);
   }
 
   /** Prints as jsii's runtime does: from its own thread, node's stderr and stdout lines. */
   private static void printFromJsii(CdkOutput.Streams streams) throws InterruptedException {
-    Thread sink = new Thread(() -> {
-      streams.err().println("[WARNING] aws-cdk-lib.aws_ec2.InstanceProps#keyName is deprecated.");
-      streams.out().println("console.log from the CDK");
-    }, CdkOutput.JSII_OUTPUT_THREAD);
+    Thread sink =
+        new Thread(
+            () -> {
+              streams
+                  .err()
+                  .println("[WARNING] aws-cdk-lib.aws_ec2.InstanceProps#keyName is deprecated.");
+              streams.out().println("console.log from the CDK");
+            },
+            CdkOutput.JSII_OUTPUT_THREAD);
     sink.start();
     sink.join();
   }
@@ -36,11 +43,13 @@ class CdkOutputTest {
     streams.err().println("Synthesized 5 stacks");
 
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data" + System.lineSeparator());
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Synthesized 5 stacks" + System.lineSeparator());
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Synthesized 5 stacks" + System.lineSeparator());
   }
 
   @Test
-  void with_verbose_the_cdks_output_goes_to_stderr_never_into_the_data_on_stdout() throws Exception {
+  void with_verbose_the_cdks_output_goes_to_stderr_never_into_the_data_on_stdout()
+      throws Exception {
     CdkOutput.Streams streams = route(true);
 
     printFromJsii(streams);

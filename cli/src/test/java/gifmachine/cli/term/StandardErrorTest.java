@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StandardErrorTest {
 
@@ -22,8 +22,8 @@ class StandardErrorTest {
     "'pipe:[48213]', false",
     "/dev/null, false",
   })
-  void standard_error_is_a_terminal_only_when_its_descriptor_leads_to_one(String target, boolean terminal)
-      throws Exception {
+  void standard_error_is_a_terminal_only_when_its_descriptor_leads_to_one(
+      String target, boolean terminal) throws Exception {
     Path link = Files.createSymbolicLink(dir.resolve("2"), Path.of(target));
 
     // The fallback says "terminal": a console on stdin/stdout must not decide for stderr.

@@ -7,8 +7,8 @@ import java.net.ServerSocket;
 
 /**
  * A loopback port that was free a moment ago, for a server a test starts as a separate process
- * (moto, Prometheus, docker-registry, an app from an image) that cannot report the port it
- * bound: tests of several engineers run at once, so fixed ports would collide.
+ * (moto, Prometheus, docker-registry, an app from an image) that cannot report the port it bound:
+ * tests of several engineers run at once, so fixed ports would collide.
  */
 public final class FreePorts {
 

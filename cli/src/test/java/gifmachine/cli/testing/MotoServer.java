@@ -21,12 +21,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension: one {@code moto_server} (the AWS emulator, preinstalled) per test class, on a
- * free loopback port, with {@code MOTO_ECS_SERVICE_RUNNING=1} so that ECS services report a
- * running task. It fails the test, never skips, when moto is missing. Test parameters of type
- * {@link MotoServer.Endpoint} get its address. A class that needs moto started differently
- * registers an instance with more environment, e.g. IAM enforcement
- * ({@code INITIAL_NO_AUTH_ACTION_COUNT}: after that many calls, every call is checked against
- * the caller's IAM policies).
+ * free loopback port, with {@code MOTO_ECS_SERVICE_RUNNING=1} so that ECS services report a running
+ * task. It fails the test, never skips, when moto is missing. Test parameters of type {@link
+ * MotoServer.Endpoint} get its address. A class that needs moto started differently registers an
+ * instance with more environment, e.g. IAM enforcement ({@code INITIAL_NO_AUTH_ACTION_COUNT}: after
+ * that many calls, every call is checked against the caller's IAM policies).
  *
  * <pre>{@code
  * @ExtendWith(MotoServer.class)
@@ -59,7 +58,8 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
       Map.of("aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
 
   /** A running moto server. */
-  public record Endpoint(URI uri, ExternalProcess process) implements ExtensionContext.Store.CloseableResource {
+  public record Endpoint(URI uri, ExternalProcess process)
+      implements ExtensionContext.Store.CloseableResource {
 
     public String url() {
       return uri.toString();
@@ -71,22 +71,29 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
 
     /** Forgets everything moto holds, between tests. */
     public void reset() throws IOException, InterruptedException {
-      HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(uri.resolve("/moto-api/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(uri.resolve("/moto-api/reset"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
     }
 
     /**
-     * Lets the next {@code calls} AWS calls through unauthenticated, then checks every call
-     * against IAM (moto's {@code /moto-api/reset-auth}); a reset does not do this.
+     * Lets the next {@code calls} AWS calls through unauthenticated, then checks every call against
+     * IAM (moto's {@code /moto-api/reset-auth}); a reset does not do this.
      */
     public void authenticateAfter(int calls) throws IOException, InterruptedException {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(uri.resolve("/moto-api/reset-auth"))
-              .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(calls))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(uri.resolve("/moto-api/reset-auth"))
+                      .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(calls)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IOException("moto refused reset-auth: " + response.statusCode() + " " + response.body());
+        throw new IOException(
+            "moto refused reset-auth: " + response.statusCode() + " " + response.body());
       }
     }
 
@@ -99,7 +106,9 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     CREDENTIALS.forEach(System::setProperty);
-    context.getStore(ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
+    context
+        .getStore(
+            ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
         .getOrComputeIfAbsent(Endpoint.class, k -> start(environment), Endpoint.class);
   }
 
@@ -110,13 +119,15 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getStore(ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
+    return context
+        .getStore(
+            ExtensionContext.Namespace.create(MotoServer.class, context.getRequiredTestClass()))
         .get(Endpoint.class, Endpoint.class);
   }
 
   /**
-   * A directory holding {@code sitecustomize.py} (from the test resources), which Python imports
-   * at start: our corrections of moto where it differs from AWS, each explained there.
+   * A directory holding {@code sitecustomize.py} (from the test resources), which Python imports at
+   * start: our corrections of moto where it differs from AWS, each explained there.
    */
   private static Path corrections() throws IOException {
     Path dir = Files.createTempDirectory("moto-corrections");
@@ -137,14 +148,20 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
     try {
       int port = FreePorts.loopback();
       Path log = Files.createTempFile("moto", ".log");
-      if (ExternalProcess.onPath("moto_server", System.getenv().getOrDefault("PATH", "")).isEmpty()) {
-        throw new IllegalStateException("moto_server is not installed: run scripts/install-test-tools");
+      if (ExternalProcess.onPath("moto_server", System.getenv().getOrDefault("PATH", ""))
+          .isEmpty()) {
+        throw new IllegalStateException(
+            "moto_server is not installed: run scripts/install-test-tools");
       }
       Map<String, String> env = new java.util.HashMap<>(environment);
       env.put("MOTO_ECS_SERVICE_RUNNING", "1");
       env.put("PYTHONPATH", corrections().toString());
-      ExternalProcess process = ExternalProcess.start("moto_server",
-          List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)), log, env);
+      ExternalProcess process =
+          ExternalProcess.start(
+              "moto_server",
+              List.of("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port)),
+              log,
+              env);
       URI uri = URI.create("http://127.0.0.1:" + port);
       try {
         process.awaitReady(uri.resolve("/moto-api/"), Duration.ofSeconds(60), status -> true);
@@ -160,5 +177,4 @@ public final class MotoServer implements BeforeAllCallback, ParameterResolver {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -67,8 +67,10 @@ public final class Database implements AutoCloseable {
     config.setPoolName("gifmachine");
     config.setJdbcUrl(jdbcUrl);
     config.setDataSourceProperties(credentials);
-    config.setMaximumPoolSize(settings instanceof DatabaseSettings.External x
-        ? x.maximumPoolSize() : DatabaseSettings.DEFAULT_POOL_SIZE);
+    config.setMaximumPoolSize(
+        settings instanceof DatabaseSettings.External x
+            ? x.maximumPoolSize()
+            : DatabaseSettings.DEFAULT_POOL_SIZE);
     config.setMinimumIdle(2);
     // Fail fast while the database is down: callers answer 503 instead of queueing up.
     config.setConnectionTimeout(1500);
@@ -90,9 +92,9 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * False once the embedded PostgreSQL has died and failed to restart too often in a row: the
-   * app cannot recover by itself, so {@code /healthz} fails and the platform restarts it. Always
-   * true for an external server, which the app neither runs nor can restart.
+   * False once the embedded PostgreSQL has died and failed to restart too often in a row: the app
+   * cannot recover by itself, so {@code /healthz} fails and the platform restarts it. Always true
+   * for an external server, which the app neither runs nor can restart.
    */
   public boolean recoverable() {
     return embedded.map(pg -> !pg.lost()).orElse(true);

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where Gifmachine's data lives: an {@link External} PostgreSQL server (RDS, or any server named
- * by {@code DATABASE_URL}), or {@link Embedded} PostgreSQL whose files sit in a directory.
+ * Where Gifmachine's data lives: an {@link External} PostgreSQL server (RDS, or any server named by
+ * {@code DATABASE_URL}), or {@link Embedded} PostgreSQL whose files sit in a directory.
  *
  * <pre>{@code
  * DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", "postgres://gif:pw@db:5432/gifmachine"))
@@ -68,7 +68,8 @@ public sealed interface DatabaseSettings {
     Optional<String> url = value(env, "DATABASE_URL");
     if (url.isPresent()) {
       External external = (External) fromUrl(url.get(), sslMode);
-      return Optional.of(new External(external.jdbcUrl(), external.user(), external.password(), poolSize));
+      return Optional.of(
+          new External(external.jdbcUrl(), external.user(), external.password(), poolSize));
     }
     Optional<String> host = value(env, "DATABASE_HOST");
     if (host.isEmpty()) {
@@ -105,7 +106,8 @@ public sealed interface DatabaseSettings {
       throw new GifmachineStartupException(
           "DATABASE_POOL_SIZE is not a pool size: got \"" + size + "\"",
           "set DATABASE_POOL_SIZE to the connections one task may open, 1 to 999 (default "
-              + DEFAULT_POOL_SIZE + "), or unset it");
+              + DEFAULT_POOL_SIZE
+              + "), or unset it");
     }
     return Integer.parseInt(size);
   }
@@ -133,7 +135,8 @@ public sealed interface DatabaseSettings {
       user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
       password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
     }
-    String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "/postgres" : uri.getPath();
+    String database =
+        uri.getPath() == null || uri.getPath().length() <= 1 ? "/postgres" : uri.getPath();
     String jdbcUrl =
         "jdbc:postgresql://"
             + uri.getHost()

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL of local mode, durable and supervised. It runs with {@code fsync} and
- * {@code synchronous_commit} on (the library's defaults turn both off, which lost acknowledged
- * gifs on a crash); a start first ends a postmaster that a crashed earlier run of <em>this data
+ * {@code synchronous_commit} on (the library's defaults turn both off, which lost acknowledged gifs
+ * on a crash); a start first ends a postmaster that a crashed earlier run of <em>this data
  * directory</em> left behind; and a watchdog restarts the server on the same port when it dies,
  * backing off, and reports the database {@link #lost()} after too many failures in a row.
  */
@@ -68,7 +68,9 @@ final class EmbeddedServer implements AutoCloseable {
       embedded.watchdog.shutdownNow();
       throw new GifmachineStartupException(
           "embedded PostgreSQL did not start: " + Database.rootMessage(e),
-          "check that " + dataDir.toAbsolutePath() + " is writable and not used by another"
+          "check that "
+              + dataDir.toAbsolutePath()
+              + " is writable and not used by another"
               + " Gifmachine, or set DATABASE_URL to use an external server");
     }
     long every = supervision.checkEvery().toMillis();
@@ -121,8 +123,8 @@ final class EmbeddedServer implements AutoCloseable {
   }
 
   /**
-   * Ends a postmaster left running on our data directory by a run that died without stopping
-   * it (kill -9, OOM). A directory that a live Gifmachine still holds is left alone.
+   * Ends a postmaster left running on our data directory by a run that died without stopping it
+   * (kill -9, OOM). A directory that a live Gifmachine still holds is left alone.
    */
   private void endStalePostmaster() throws IOException {
     PidFile pidFile = new PidFile(data.resolve("postmaster.pid"));
@@ -167,7 +169,8 @@ final class EmbeddedServer implements AutoCloseable {
         if (closed || (postmaster != null && PidFile.running(postmaster))) {
           return;
         }
-        logger.warn("embedded PostgreSQL is not running; restarting it (failures so far: {})", failures);
+        logger.warn(
+            "embedded PostgreSQL is not running; restarting it (failures so far: {})", failures);
       }
       restartWithBackoff();
     } catch (RuntimeException e) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * How the app looks after its embedded PostgreSQL: how often it checks that the postmaster is
- * alive, how it backs off between restarts, and after how many failed restarts in a row it
- * declares the database lost, so that {@code /healthz} fails and the platform (or the person
- * running {@code local}) restarts the whole app.
+ * alive, how it backs off between restarts, and after how many failed restarts in a row it declares
+ * the database lost, so that {@code /healthz} fails and the platform (or the person running {@code
+ * local}) restarts the whole app.
  *
  * <pre>{@code
  * DatabaseSettings.embedded(Path.of(".gifmachine"), EmbeddedSupervision.DEFAULT)
@@ -28,7 +28,10 @@ public record EmbeddedSupervision(
   /** Checks every second; 1, 2, 4, 8 s between restarts; lost after 4 failures (about 1.5 min). */
   public static final EmbeddedSupervision DEFAULT =
       new EmbeddedSupervision(
-          Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(8), 4,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(8),
+          4,
           Duration.ofSeconds(15));
 
   public EmbeddedSupervision {

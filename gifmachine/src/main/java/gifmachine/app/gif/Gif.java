@@ -6,9 +6,12 @@ import java.time.Instant;
  * One row of the {@code gifs} table. Text columns the original left {@code NULL} read as empty
  * strings, so nothing downstream deals in nulls.
  */
-public record Gif(long id, String url, String who, Instant when, String memeTop, String memeBottom) {
+public record Gif(
+    long id, String url, String who, Instant when, String memeTop, String memeBottom) {
 
-  /** The original's fallback, shown before anyone has posted (same URL and text as the Ruby app). */
+  /**
+   * The original's fallback, shown before anyone has posted (same URL and text as the Ruby app).
+   */
   public static final Gif FALLBACK =
       new Gif(
           0,

@@ -94,9 +94,9 @@ public final class GifApi {
 
   /**
    * Form fields (or query parameters, which Sinatra's params also held), or a JSON object; each
-   * value checked to be storable. A field given twice counts by its last value, as in the
-   * original: Rack's parser overwrote {@code params[name]} with each repeat, Sinatra's params
-   * let the body's value win over the query string's, and a JSON object's last duplicate wins.
+   * value checked to be storable. A field given twice counts by its last value, as in the original:
+   * Rack's parser overwrote {@code params[name]} with each repeat, Sinatra's params let the body's
+   * value win over the query string's, and a JSON object's last duplicate wins.
    */
   private Function<String, String> fields(Context ctx) {
     Function<String, String> raw = rawFields(ctx);

@@ -2,9 +2,9 @@ package gifmachine.app.gif;
 
 /**
  * Where the gif API hands what it stored, so every kiosk hears of it: implemented by {@code
- * live.ClusterFeed}, which fans out to this instance's kiosks and, through PostgreSQL's NOTIFY,
- * to every other instance's. An interface owned here so that {@code live} depends on {@code gif}
- * and not the other way round.
+ * live.ClusterFeed}, which fans out to this instance's kiosks and, through PostgreSQL's NOTIFY, to
+ * every other instance's. An interface owned here so that {@code live} depends on {@code gif} and
+ * not the other way round.
  */
 public interface GifFeed {
 

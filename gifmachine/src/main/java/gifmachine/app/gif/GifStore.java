@@ -31,8 +31,8 @@ public final class GifStore {
   private final SearchText searchText;
 
   /**
-   * @param notifyChannel the LISTEN/NOTIFY channel told about each insert, in the same
-   *     transaction, so other instances learn of a gif exactly when it is committed
+   * @param notifyChannel the LISTEN/NOTIFY channel told about each insert, in the same transaction,
+   *     so other instances learn of a gif exactly when it is committed
    * @param searchText how {@link #search} lower-cases, the same as {@link SearchIndexes}
    */
   public GifStore(DataSource dataSource, String notifyChannel, SearchText searchText) {
@@ -54,9 +54,9 @@ public final class GifStore {
    * Stores a gif with {@code when} = now and notifies {@code notifyChannel} with {@code
    * {"origin":…,"type":"gif","id":…,"url":…,"who":…,"when":…,"meme_top":…,"meme_bottom":…}}, the
    * whole gif, so receivers need no query. The fields' length limits ({@link NewGif}) keep that
-   * under {@link #NOTIFY_PAYLOAD_LIMIT} for any ordinary text; only text dense in characters
-   * JSON escapes six-fold (control characters) can exceed it, and then the payload carries the
-   * id alone and receivers read the row.
+   * under {@link #NOTIFY_PAYLOAD_LIMIT} for any ordinary text; only text dense in characters JSON
+   * escapes six-fold (control characters) can exceed it, and then the payload carries the id alone
+   * and receivers read the row.
    */
   public Gif insert(NewGif gif, String origin) {
     Instant now = Instant.now();
@@ -113,8 +113,7 @@ public final class GifStore {
   }
 
   public Optional<Gif> find(long id) {
-    return query("SELECT " + COLUMNS + " FROM gifs WHERE id = ?", s -> s.setLong(1, id))
-        .stream()
+    return query("SELECT " + COLUMNS + " FROM gifs WHERE id = ?", s -> s.setLong(1, id)).stream()
         .findFirst();
   }
 
@@ -131,10 +130,10 @@ public final class GifStore {
    *
    * <p>The ids are found first, ordered by {@code -id}: only {@code gifs_search_walk} (see {@link
    * SearchIndexes}) yields that order, so for a common term the planner walks that index
-   * newest-first, reading the lower-cased text from the index itself and stopping after a page;
-   * for a rare term it takes the trigram index and sorts the few matches. (Ordered by {@code id},
-   * the primary key would also qualify, and the planner, not knowing that the covering index
-   * spares it the table and the lower-casing, picks the key.) Then the page's rows are read by id.
+   * newest-first, reading the lower-cased text from the index itself and stopping after a page; for
+   * a rare term it takes the trigram index and sorts the few matches. (Ordered by {@code id}, the
+   * primary key would also qualify, and the planner, not knowing that the covering index spares it
+   * the table and the lower-casing, picks the key.) Then the page's rows are read by id.
    */
   public Page search(String query, int number) {
     String pattern = "%" + escapeLike(query) + "%";
@@ -151,9 +150,19 @@ public final class GifStore {
             + " LIKE "
             + lowered
             + (spansColumns
-                ? " AND (" + searchText.lower("who") + " LIKE " + lowered
-                    + " OR " + searchText.lower("meme_top") + " LIKE " + lowered
-                    + " OR " + searchText.lower("meme_bottom") + " LIKE " + lowered + ")"
+                ? " AND ("
+                    + searchText.lower("who")
+                    + " LIKE "
+                    + lowered
+                    + " OR "
+                    + searchText.lower("meme_top")
+                    + " LIKE "
+                    + lowered
+                    + " OR "
+                    + searchText.lower("meme_bottom")
+                    + " LIKE "
+                    + lowered
+                    + ")"
                 : "")
             + " ORDER BY -id LIMIT ? OFFSET ?) page ON page.id = g.id ORDER BY g.id DESC";
     int patterns = spansColumns ? 4 : 1;

@@ -1,16 +1,14 @@
 package gifmachine.app.gif;
 
-/**
- * Client input that cannot be accepted; becomes a 400 with {@code {"error":"field: why"}}.
- */
+/** Client input that cannot be accepted; becomes a 400 with {@code {"error":"field: why"}}. */
 public final class InvalidInputException extends RuntimeException {
   public InvalidInputException(String field, String why) {
     super(field + ": " + why, null, false, false);
   }
 
   /**
-   * Refuses text PostgreSQL cannot store as it is: NUL (no {@code text} value may hold it) and
-   * a lone UTF-16 surrogate (not Unicode; the driver would silently turn it into {@code ?}).
+   * Refuses text PostgreSQL cannot store as it is: NUL (no {@code text} value may hold it) and a
+   * lone UTF-16 surrogate (not Unicode; the driver would silently turn it into {@code ?}).
    *
    * @throws InvalidInputException naming {@code field}
    */

@@ -13,24 +13,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the search indexes in the background, after the app serves: on a database adopted from
- * the Ruby original with a million rows the builds take tens of seconds, during which search
- * works (scanning, slower) and {@code /readyz} is already green. Builds run {@code CREATE INDEX
- * CONCURRENTLY}, which neither blocks posts nor may run inside a transaction, hence not in a
- * Flyway migration (those run in one). Every start checks; once the indexes are valid that costs
- * two catalog queries.
+ * Builds the search indexes in the background, after the app serves: on a database adopted from the
+ * Ruby original with a million rows the builds take tens of seconds, during which search works
+ * (scanning, slower) and {@code /readyz} is already green. Builds run {@code CREATE INDEX
+ * CONCURRENTLY}, which neither blocks posts nor may run inside a transaction, hence not in a Flyway
+ * migration (those run in one). Every start checks; once the indexes are valid that costs two
+ * catalog queries.
  *
  * <ul>
- *   <li>{@code gifs_search_walk}: a b-tree on {@code (-id, search text)} covering who, meme_top
- *       and meme_bottom. A common term walks it newest-first without touching the table or
- *       lower-casing anything, until a page of matches is found.
- *   <li>{@code gifs_search_trgm}: a GIN trigram index on the search text, for rare terms (needs
- *       the {@code pg_trgm} extension, which migration V2 creates where it may).
+ *   <li>{@code gifs_search_walk}: a b-tree on {@code (-id, search text)} covering who, meme_top and
+ *       meme_bottom. A common term walks it newest-first without touching the table or lower-casing
+ *       anything, until a page of matches is found.
+ *   <li>{@code gifs_search_trgm}: a GIN trigram index on the search text, for rare terms (needs the
+ *       {@code pg_trgm} extension, which migration V2 creates where it may).
  * </ul>
  *
- * Idempotent and crash-safe: instances serialise on an advisory lock, an index left INVALID by
- * an interrupted build (a crash, a stop mid-build) is dropped and rebuilt, and the three
- * per-column trigram indexes of earlier versions are dropped once the new one is valid.
+ * Idempotent and crash-safe: instances serialise on an advisory lock, an index left INVALID by an
+ * interrupted build (a crash, a stop mid-build) is dropped and rebuilt, and the three per-column
+ * trigram indexes of earlier versions are dropped once the new one is valid.
  */
 public final class SearchIndexes implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(SearchIndexes.class);
@@ -71,12 +71,16 @@ public final class SearchIndexes implements AutoCloseable {
     return List.of(
         new Index(
             "gifs_search_walk",
-            "CREATE INDEX CONCURRENTLY gifs_search_walk ON gifs ((-id), (" + text + "))"
+            "CREATE INDEX CONCURRENTLY gifs_search_walk ON gifs ((-id), ("
+                + text
+                + "))"
                 + " INCLUDE (id, who, meme_top, meme_bottom)",
             false),
         new Index(
             "gifs_search_trgm",
-            "CREATE INDEX CONCURRENTLY gifs_search_trgm ON gifs USING gin ((" + text + ")"
+            "CREATE INDEX CONCURRENTLY gifs_search_trgm ON gifs USING gin (("
+                + text
+                + ")"
                 + " gin_trgm_ops)",
             true));
   }
@@ -123,7 +127,9 @@ public final class SearchIndexes implements AutoCloseable {
     }
   }
 
-  /** Builds what is missing or invalid, under the advisory lock; autocommit, as CONCURRENTLY needs. */
+  /**
+   * Builds what is missing or invalid, under the advisory lock; autocommit, as CONCURRENTLY needs.
+   */
   void ensure(Connection c) throws SQLException {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {

@@ -14,9 +14,9 @@ import java.util.Map;
  * }</pre>
  *
  * <p>The default drain (50 s) outlasts the ALB's time to notice a failing target (health check
- * every 15 s, 3 failures: 45 s); the task definition's stopTimeout (65 s) leaves room for the
- * close frames and in-flight requests after it, and the target groups' deregistration delay is
- * the same 50 s.
+ * every 15 s, 3 failures: 45 s); the task definition's stopTimeout (65 s) leaves room for the close
+ * frames and in-flight requests after it, and the target groups' deregistration delay is the same
+ * 50 s.
  */
 public final class Drain {
   /** How long the instance keeps serving after SIGTERM unless GIFMACHINE_DRAIN_SECONDS says. */
@@ -29,7 +29,9 @@ public final class Drain {
    */
   public static final Duration MAX_PERIOD = Duration.ofSeconds(100);
 
-  /** WebSocket close code 1012, "Service Restart": the client should reconnect (RFC 6455 registry). */
+  /**
+   * WebSocket close code 1012, "Service Restart": the client should reconnect (RFC 6455 registry).
+   */
   public static final int SERVICE_RESTART = 1012;
 
   private volatile boolean draining;
@@ -65,8 +67,11 @@ public final class Drain {
     }
     throw new GifmachineStartupException(
         "GIFMACHINE_DRAIN_SECONDS is not a drain period: got \"" + value + "\"",
-        "set it to whole seconds from 0 to " + MAX_PERIOD.toSeconds() + " (default "
-            + DEFAULT_PERIOD.toSeconds() + "), longer than the load balancer takes to notice"
+        "set it to whole seconds from 0 to "
+            + MAX_PERIOD.toSeconds()
+            + " (default "
+            + DEFAULT_PERIOD.toSeconds()
+            + "), longer than the load balancer takes to notice"
             + " a failing /readyz");
   }
 }

@@ -1,8 +1,8 @@
 package gifmachine.app.live;
 
-import gifmachine.app.db.ConnectionWorker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gifmachine.app.db.ConnectionWorker;
 import gifmachine.app.gif.DatabaseUnavailableException;
 import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifFeed;
@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fans gifs out across every instance sharing the database. Each post NOTIFYs {@link #CHANNEL}
- * (see {@link GifStore#insert}) with the whole gif; one dedicated connection per instance LISTENs
- * and hands the gif to this instance's {@link LiveHub} without a query (it reads the row by id
- * only for a payload too long to carry the gif). When the database restarts the listener
- * reconnects, re-reads the latest gif (catching anything posted meanwhile) and carries on.
+ * Fans gifs out across every instance sharing the database. Each post NOTIFYs {@link #CHANNEL} (see
+ * {@link GifStore#insert}) with the whole gif; one dedicated connection per instance LISTENs and
+ * hands the gif to this instance's {@link LiveHub} without a query (it reads the row by id only for
+ * a payload too long to carry the gif). When the database restarts the listener reconnects,
+ * re-reads the latest gif (catching anything posted meanwhile) and carries on.
  */
 public final class ClusterFeed implements GifFeed, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ClusterFeed.class);
@@ -143,11 +143,14 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
   }
 
   private void catchUp() {
-    store.latest().ifPresent(gif -> {
-      if (latest.offer(gif)) {
-        hub.broadcast(latest.get().json());
-      }
-    });
+    store
+        .latest()
+        .ifPresent(
+            gif -> {
+              if (latest.offer(gif)) {
+                hub.broadcast(latest.get().json());
+              }
+            });
   }
 
   private void handle(String payload) {
@@ -162,9 +165,10 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
       return;
     }
     switch (message.path("type").asText()) {
-      case "gif" -> carried(message)
-          .or(() -> store.find(message.path("id").asLong()))
-          .ifPresent(this::arrived);
+      case "gif" ->
+          carried(message)
+              .or(() -> store.find(message.path("id").asLong()))
+              .ifPresent(this::arrived);
       case "reload" -> hub.broadcast("{\"type\":\"reload\"}");
       default -> logger.debug("ignored notification type {}", message.path("type").asText());
     }

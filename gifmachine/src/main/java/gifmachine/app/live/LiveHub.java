@@ -3,11 +3,11 @@ package gifmachine.app.live;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * connect and every message {@link #broadcast(String)} afterwards.
  *
  * <p>Every client has a bounded outgoing queue: at most {@link #MAX_QUEUED_BYTES} of messages not
- * yet written to its socket. A client that falls further behind (a frozen kiosk, or a client
- * that never reads) is dropped with a close frame (1013, try again later); a kiosk reconnects
- * and gets the latest gif on connect, so it loses nothing it would have shown.
+ * yet written to its socket. A client that falls further behind (a frozen kiosk, or a client that
+ * never reads) is dropped with a close frame (1013, try again later); a kiosk reconnects and gets
+ * the latest gif on connect, so it loses nothing it would have shown.
  *
  * <pre>{@code websocat ws://localhost:4567/}</pre>
  */
@@ -32,9 +32,9 @@ public final class LiveHub {
 
   /**
    * Bytes of messages a client may have queued before it is dropped: the bound on the heap one
-   * client can hold through its queue (docs/gifmachine.md). A gif message is at most about
-   * 18 KB, so this is at least three of the largest and hundreds of ordinary ones; concurrent
-   * posts put several in flight at once even for a client that reads promptly.
+   * client can hold through its queue (docs/gifmachine.md). A gif message is at most about 18 KB,
+   * so this is at least three of the largest and hundreds of ordinary ones; concurrent posts put
+   * several in flight at once even for a client that reads promptly.
    */
   public static final long MAX_QUEUED_BYTES = 64 * 1024;
 
@@ -72,7 +72,9 @@ public final class LiveHub {
     ws.onError(ctx -> clients.remove(ctx));
   }
 
-  /** Sends {@code message} to every connected client; slow or dead clients do not hold others up. */
+  /**
+   * Sends {@code message} to every connected client; slow or dead clients do not hold others up.
+   */
   public void broadcast(String message) {
     long bytes = utf8Length(message);
     for (WsContext client : clients.keySet()) {

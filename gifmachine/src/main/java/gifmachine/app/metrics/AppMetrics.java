@@ -5,8 +5,8 @@ import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -15,16 +15,16 @@ import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
- * Gifmachine's Prometheus metrics in a registry of its own (two instances can share a JVM, in
- * tests and in {@code local}), exposed at {@code GET /metrics}.
+ * Gifmachine's Prometheus metrics in a registry of its own (two instances can share a JVM, in tests
+ * and in {@code local}), exposed at {@code GET /metrics}.
  *
  * <pre>{@code curl -s localhost:4567/metrics | grep gifmachine_}</pre>
  */
 public final class AppMetrics {
 
   /**
-   * The methods that get a label value of their own; anything else a client sends counts as
-   * {@code other}, so made-up methods cannot grow the series set (RFC 9110 section 9 plus PATCH).
+   * The methods that get a label value of their own; anything else a client sends counts as {@code
+   * other}, so made-up methods cannot grow the series set (RFC 9110 section 9 plus PATCH).
    */
   private static final Set<String> KNOWN_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -76,9 +76,9 @@ public final class AppMetrics {
   }
 
   /**
-   * Counts a request. Every label value comes from a closed set: {@code method} is one of the
-   * known methods or {@code other}, {@code route} a route template or {@code unmatched} (the
-   * caller's job), the status a three-digit code.
+   * Counts a request. Every label value comes from a closed set: {@code method} is one of the known
+   * methods or {@code other}, {@code route} a route template or {@code unmatched} (the caller's
+   * job), the status a three-digit code.
    */
   public void observeRequest(String method, String route, int status, double seconds) {
     String code = status >= 100 && status <= 599 ? Integer.toString(status) : "other";

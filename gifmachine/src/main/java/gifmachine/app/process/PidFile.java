@@ -17,11 +17,11 @@ import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
- * A pid file naming a server we started (PostgreSQL's own {@code postmaster.pid}, or one we
- * write for a child such as Prometheus), and the one safe way to end what a crashed run left
- * behind: the process named by the file must be alive <em>and</em> its command line must show it
- * is ours (say, the {@code postgres} binary with our data directory) before it gets a signal. A
- * pid that the system has since given to an unrelated process is never touched, nor is this JVM.
+ * A pid file naming a server we started (PostgreSQL's own {@code postmaster.pid}, or one we write
+ * for a child such as Prometheus), and the one safe way to end what a crashed run left behind: the
+ * process named by the file must be alive <em>and</em> its command line must show it is ours (say,
+ * the {@code postgres} binary with our data directory) before it gets a signal. A pid that the
+ * system has since given to an unrelated process is never touched, nor is this JVM.
  *
  * <pre>{@code
  * PidFile pids = new PidFile(dataDir.resolve("prometheus.pid"));
@@ -109,9 +109,9 @@ public final class PidFile {
   }
 
   /**
-   * Alive and not a zombie: a server killed after its parent left is reparented to PID 1, and
-   * where PID 1 does not reap (some containers) it lingers as a zombie that {@link
-   * ProcessHandle#isAlive} still counts as alive.
+   * Alive and not a zombie: a server killed after its parent left is reparented to PID 1, and where
+   * PID 1 does not reap (some containers) it lingers as a zombie that {@link ProcessHandle#isAlive}
+   * still counts as alive.
    */
   public static boolean running(ProcessHandle process) {
     if (!process.isAlive()) {
@@ -128,9 +128,9 @@ public final class PidFile {
   }
 
   /**
-   * Ends the process the file names if it is still running and {@code isOurs} accepts its
-   * command line (program first, then its arguments): first politely (SIGTERM), then, after
-   * {@code grace}, forcibly (SIGKILL), waiting {@code grace} again.
+   * Ends the process the file names if it is still running and {@code isOurs} accepts its command
+   * line (program first, then its arguments): first politely (SIGTERM), then, after {@code grace},
+   * forcibly (SIGKILL), waiting {@code grace} again.
    *
    * @throws IllegalStateException if our process outlives both signals
    */
@@ -160,13 +160,17 @@ public final class PidFile {
       return Outcome.ENDED;
     }
     throw new IllegalStateException(
-        "process " + process.pid() + " named by " + file + " did not end after SIGTERM and SIGKILL");
+        "process "
+            + process.pid()
+            + " named by "
+            + file
+            + " did not end after SIGTERM and SIGKILL");
   }
 
   /**
-   * A process's command line, program first: from {@code /proc/<pid>/cmdline} where there is
-   * one (exact arguments, spaces and all), else from what the JDK can tell. Empty when the
-   * process is gone or belongs to a user whose command lines we may not read.
+   * A process's command line, program first: from {@code /proc/<pid>/cmdline} where there is one
+   * (exact arguments, spaces and all), else from what the JDK can tell. Empty when the process is
+   * gone or belongs to a user whose command lines we may not read.
    */
   public static Optional<List<String>> commandLine(ProcessHandle process) {
     Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
@@ -196,8 +200,8 @@ public final class PidFile {
   }
 
   /**
-   * Polls rather than waiting on {@link ProcessHandle#onExit}: for a process that is not our
-   * child that polls too, and it would never see a zombie as ended.
+   * Polls rather than waiting on {@link ProcessHandle#onExit}: for a process that is not our child
+   * that polls too, and it would never see a zombie as ended.
    */
   private static boolean awaitExit(ProcessHandle process, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error responses (a malformed request line or chunk, a URI or headers too large,
- * an unsupported HTTP version, a failed WebSocket upgrade) in the API's shape, {@code
+ * Jetty's own error responses (a malformed request line or chunk, a URI or headers too large, an
+ * unsupported HTTP version, a failed WebSocket upgrade) in the API's shape, {@code
  * {"error":"request: bad request"}}, instead of Jetty's HTML pages, whatever the client accepts.
  *
  * <pre>{@code printf 'GET / HTTP/3.0\r\n\r\n' | nc localhost 4567   # 505 {"error":...}}</pre>
@@ -45,7 +45,11 @@ public final class JsonErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause,
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body(message(code))), callback);

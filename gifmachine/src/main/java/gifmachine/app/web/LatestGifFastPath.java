@@ -11,14 +11,13 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Answers {@code GET /gif} in Jetty's core handler, in front of the servlet layer that Javalin
- * runs on, and hands every other request on. The answer is the latest gif's JSON, rendered
- * once per gif ({@link LatestGif}), so the servlet request and response wrappers, Javalin's
- * context and routing were most of the cost of the busiest endpoint the chat bots and kiosks
- * poll (JFR under {@code wrk}: ~70 % of the samples in the servlet layer and Javalin, 1 % in the
- * handler; see docs/benchmarks.md). The same status, headers and body as the Javalin route
- * {@code GifApi.latest} (still there for {@code /gif/} and {@code HEAD}), counted in the same
- * metrics and request log.
+ * Answers {@code GET /gif} in Jetty's core handler, in front of the servlet layer that Javalin runs
+ * on, and hands every other request on. The answer is the latest gif's JSON, rendered once per gif
+ * ({@link LatestGif}), so the servlet request and response wrappers, Javalin's context and routing
+ * were most of the cost of the busiest endpoint the chat bots and kiosks poll (JFR under {@code
+ * wrk}: ~70 % of the samples in the servlet layer and Javalin, 1 % in the handler; see
+ * docs/benchmarks.md). The same status, headers and body as the Javalin route {@code GifApi.latest}
+ * (still there for {@code /gif/} and {@code HEAD}), counted in the same metrics and request log.
  *
  * <pre>{@code curl -i localhost:4567/gif}</pre>
  */

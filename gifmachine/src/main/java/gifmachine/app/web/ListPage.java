@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
 
 /**
  * What {@code list.jte} shows: a page of gifs for {@code /history} or {@code /search}, with the
- * will_paginate-style links of the original. Text stays raw here; the template escapes it for
- * the context it lands in.
+ * will_paginate-style links of the original. Text stays raw here; the template escapes it for the
+ * context it lands in.
  *
  * @param query the search query, or empty on the history page
  */

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Renders the pages' jte templates ({@code gifmachine/src/main/jte}) to UTF-8 bytes. The
- * templates are compiled with the build by jte-maven-plugin into {@link #PACKAGE}, so a broken
- * template fails the build and nothing compiles at start. jte escapes each expression for its
- * context (element text, attribute value), so user text cannot end a tag or an attribute.
+ * Renders the pages' jte templates ({@code gifmachine/src/main/jte}) to UTF-8 bytes. The templates
+ * are compiled with the build by jte-maven-plugin into {@link #PACKAGE}, so a broken template fails
+ * the build and nothing compiles at start. jte escapes each expression for its context (element
+ * text, attribute value), so user text cannot end a tag or an attribute.
  *
  * <pre>{@code byte[] html = new PageTemplates().view(gif);}</pre>
  */
@@ -32,7 +32,8 @@ final class PageTemplates {
 
   /** The view page: the stage showing {@code gif} with its text. */
   byte[] view(Gif gif) {
-    return render("stage.jte", Map.of("title", "gifmachine time machine", "shown", Optional.of(gif)));
+    return render(
+        "stage.jte", Map.of("title", "gifmachine time machine", "shown", Optional.of(gif)));
   }
 
   /** A history or search page; {@code query} is empty on the history page. */

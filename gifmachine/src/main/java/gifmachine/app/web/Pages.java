@@ -12,11 +12,11 @@ import java.util.Optional;
 
 /**
  * The browser pages: the kiosk ({@code GET /}), {@code /history?page=N}, {@code
- * /search?query=q&page=N} and {@code /view/:id}, plus the kiosk's script and style sheet. The
- * pages are jte templates ({@code src/main/jte}), compiled with the build; jte escapes every
- * expression for where it lands (element text, attribute value), so no call to an escaping
- * function can be forgotten. User text goes into element text or {@code data-} attributes only;
- * scripts are static files and the Content-Security-Policy forbids inline ones.
+ * /search?query=q&page=N} and {@code /view/:id}, plus the kiosk's script and style sheet. The pages
+ * are jte templates ({@code src/main/jte}), compiled with the build; jte escapes every expression
+ * for where it lands (element text, attribute value), so no call to an escaping function can be
+ * forgotten. User text goes into element text or {@code data-} attributes only; scripts are static
+ * files and the Content-Security-Policy forbids inline ones.
  *
  * <pre>{@code curl 'localhost:4567/search?query=cat&page=2'}</pre>
  */

@@ -17,25 +17,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * One JSON line per request, e.g. {@code
  * {"ts":"…","method":"POST","route":"/gif","status":200,"duration_ms":1.84}}. It logs the route
- * template, never the raw path or query string (a secret can ride in either), and never bodies;
- * a request that stored a gif adds {@code "event":"gif_posted"} with the gif's id, url and who,
- * which the saved CloudWatch Logs Insights queries count (most posted gifs, top posters).
- * Jackson writes the JSON, so client-chosen methods, urls and names cannot break a line. Lines
- * are buffered and flushed every 200 ms: a write per line cost more than half of {@code GET /gif}'s
- * throughput (docs/benchmarks.md, "Request log").
+ * template, never the raw path or query string (a secret can ride in either), and never bodies; a
+ * request that stored a gif adds {@code "event":"gif_posted"} with the gif's id, url and who, which
+ * the saved CloudWatch Logs Insights queries count (most posted gifs, top posters). Jackson writes
+ * the JSON, so client-chosen methods, urls and names cannot break a line. Lines are buffered and
+ * flushed every 200 ms: a write per line cost more than half of {@code GET /gif}'s throughput
+ * (docs/benchmarks.md, "Request log").
  */
 public final class RequestLog implements AutoCloseable {
 
   /**
-   * Jackson's streaming generator: no reflection per line. Jackson keeps its buffers per thread
-   * by default, and every request runs on a new virtual thread: a shared pool spares fresh
-   * buffers per line.
+   * Jackson's streaming generator: no reflection per line. Jackson keeps its buffers per thread by
+   * default, and every request runs on a new virtual thread: a shared pool spares fresh buffers per
+   * line.
    */
   private static final JsonFactory JSON =
       JsonFactory.builder().recyclerPool(JsonRecyclerPools.newLockFreePool()).build();
 
   /** Lines from concurrent requests (and instances sharing stdout) never interleave. */
   private final BufferedOutputStream out;
+
   private final ScheduledExecutorService flusher;
 
   public RequestLog(OutputStream target) {

@@ -64,8 +64,12 @@ class PageTemplatesTest {
     assertThat(html).doesNotContain("<script", "<img src=x");
     assertThat(html)
         .contains(
-            "<li><a href=\"/view/7\">" + escapeText(GIF.memeTop()) + " - "
-                + escapeText(GIF.memeBottom()) + "</a>&nbsp;by " + escapeText(GIF.who())
+            "<li><a href=\"/view/7\">"
+                + escapeText(GIF.memeTop())
+                + " - "
+                + escapeText(GIF.memeBottom())
+                + "</a>&nbsp;by "
+                + escapeText(GIF.who())
                 + " - Wednesday March 4 2015 at 5:06:07pm</li>",
             "<h2>Search query: \"" + escapeText(query) + "\"</h2>");
     // Page links hold the query URL-encoded, the & between parameters escaped for the attribute.
@@ -82,7 +86,8 @@ class PageTemplatesTest {
     Gif older = new Gif(3, "", "", Instant.EPOCH, "", "");
     String html =
         new String(
-            templates.list("gifmachine history", "", new GifStore.Page(List.of(GIF, older), 5, false)),
+            templates.list(
+                "gifmachine history", "", new GifStore.Page(List.of(GIF, older), 5, false)),
             StandardCharsets.UTF_8);
 
     assertThat(html)

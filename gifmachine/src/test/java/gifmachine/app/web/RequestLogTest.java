@@ -24,8 +24,9 @@ class RequestLogTest {
     List<String> lines = lines();
     assertThat(lines).hasSize(1);
     assertThat(lines.get(0))
-        .matches("\\{\"ts\":\"[0-9T:.Z-]+\",\"method\":\"GET\",\"route\":\"/gif\",\"status\":200,"
-            + "\"duration_ms\":1\\.23}");
+        .matches(
+            "\\{\"ts\":\"[0-9T:.Z-]+\",\"method\":\"GET\",\"route\":\"/gif\",\"status\":200,"
+                + "\"duration_ms\":1\\.23}");
     assertThat(Instant.parse(json.readTree(lines.get(0)).get("ts").asText())).isNotNull();
   }
 
@@ -52,11 +53,14 @@ class RequestLogTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       String route = "/route-" + t + "-" + "x".repeat(500);
-      threads.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 200; i++) {
-          log.log("GET", route, 200, i);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 200; i++) {
+                      log.log("GET", route, 200, i);
+                    }
+                  }));
     }
     for (Thread thread : threads) {
       thread.join();

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Prices synthesized templates with a {@link PriceTable}: reads every billable resource
- * (instances, NAT, load balancers, Fargate services at their desired count, RDS, secrets, EFS,
- * logs, interface endpoints, WAF, public IPv4 addresses) and returns a monthly estimate per
- * resource. {@link #earlierProject(String)} prices the earlier shell/CloudFormation project's
- * resource list (its README) with the same table, for comparison.
+ * Prices synthesized templates with a {@link PriceTable}: reads every billable resource (instances,
+ * NAT, load balancers, Fargate services at their desired count, RDS, secrets, EFS, logs, interface
+ * endpoints, WAF, public IPv4 addresses) and returns a monthly estimate per resource. {@link
+ * #earlierProject(String)} prices the earlier shell/CloudFormation project's resource list (its
+ * README) with the same table, for comparison.
  *
  * <pre>{@code
  * CostReport report = new CostEstimator(PriceTable.bundled()).estimate(app, "eu-west-1");
@@ -39,28 +39,33 @@ public final class CostEstimator {
     Map<String, Integer> logGroups = new TreeMap<>();
     for (SynthesizedStack stack : app.stacks()) {
       JsonNode resources = parse(stack).path("Resources");
-      resources.properties().forEach(entry -> {
-        String id = entry.getKey();
-        JsonNode resource = entry.getValue();
-        JsonNode props = resource.path("Properties");
-        switch (resource.path("Type").asText()) {
-          case "AWS::EC2::Instance" -> pricing.instance(id, props);
-          case "AWS::EC2::NatGateway" -> pricing.natGateway();
-          case "AWS::EC2::EIP" -> pricing.publicIpv4("Elastic IP " + shortId(id), 1);
-          case "AWS::ElasticLoadBalancingV2::LoadBalancer" -> pricing.loadBalancer(id, props);
-          case "AWS::ECS::Service" -> pricing.fargateService(id, props, resources);
-          case "AWS::RDS::DBInstance" -> pricing.database(props);
-          case "AWS::SecretsManager::Secret" ->
-              pricing.secret("Secret " + stack.part().suffix() + "/" + shortId(id));
-          case "AWS::EFS::FileSystem" -> pricing.fileSystem();
-          case "AWS::Logs::LogGroup" -> logGroups.merge(stack.part().suffix(), 1, Integer::sum);
-          case "AWS::EC2::VPCEndpoint" -> pricing.endpoint(id, props);
-          case "AWS::WAFv2::WebACL" -> pricing.firewall(props);
-          case "AWS::CodePipeline::Pipeline" -> pricing.pipeline(props);
-          case "AWS::CloudFront::Distribution" -> pricing.cloudFront();
-          default -> { }
-        }
-      });
+      resources
+          .properties()
+          .forEach(
+              entry -> {
+                String id = entry.getKey();
+                JsonNode resource = entry.getValue();
+                JsonNode props = resource.path("Properties");
+                switch (resource.path("Type").asText()) {
+                  case "AWS::EC2::Instance" -> pricing.instance(id, props);
+                  case "AWS::EC2::NatGateway" -> pricing.natGateway();
+                  case "AWS::EC2::EIP" -> pricing.publicIpv4("Elastic IP " + shortId(id), 1);
+                  case "AWS::ElasticLoadBalancingV2::LoadBalancer" ->
+                      pricing.loadBalancer(id, props);
+                  case "AWS::ECS::Service" -> pricing.fargateService(id, props, resources);
+                  case "AWS::RDS::DBInstance" -> pricing.database(props);
+                  case "AWS::SecretsManager::Secret" ->
+                      pricing.secret("Secret " + stack.part().suffix() + "/" + shortId(id));
+                  case "AWS::EFS::FileSystem" -> pricing.fileSystem();
+                  case "AWS::Logs::LogGroup" ->
+                      logGroups.merge(stack.part().suffix(), 1, Integer::sum);
+                  case "AWS::EC2::VPCEndpoint" -> pricing.endpoint(id, props);
+                  case "AWS::WAFv2::WebACL" -> pricing.firewall(props);
+                  case "AWS::CodePipeline::Pipeline" -> pricing.pipeline(props);
+                  case "AWS::CloudFront::Distribution" -> pricing.cloudFront();
+                  default -> {}
+                }
+              });
     }
     if (app.stack(StackPart.GIFMACHINE).isPresent()) {
       pricing.secret("Secret API password (created by the CLI)");
@@ -112,9 +117,19 @@ public final class CostEstimator {
 
     Pricing(String region) {
       this.region = region;
-      this.p = prices.region(region).orElseThrow(() -> new IllegalArgumentException(
-          "region " + region + ": no prices in the table of " + prices.date() + " (priced: "
-              + String.join(", ", new TreeMap<>(prices.regions()).keySet()) + ")"));
+      this.p =
+          prices
+              .region(region)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "region "
+                              + region
+                              + ": no prices in the table of "
+                              + prices.date()
+                              + " (priced: "
+                              + String.join(", ", new TreeMap<>(prices.regions()).keySet())
+                              + ")"));
     }
 
     void add(String item, String basis, double monthly) {
@@ -128,7 +143,9 @@ public final class CostEstimator {
     }
 
     String perHour(double quantity, double price) {
-      return (quantity == 1 ? "" : number(quantity) + " × ") + number(hours) + " h × $"
+      return (quantity == 1 ? "" : number(quantity) + " × ")
+          + number(hours)
+          + " h × $"
           + number(price);
     }
 
@@ -136,8 +153,8 @@ public final class CostEstimator {
       String type = props.path("InstanceType").asText();
       boolean nat = props.path("SourceDestCheck").asText().equals("false");
       ec2(type, nat ? "NAT instance" : id);
-      String volumeType = props.path("BlockDeviceMappings").path(0).path("Ebs")
-          .path("VolumeType").asText("gp2");
+      String volumeType =
+          props.path("BlockDeviceMappings").path(0).path("Ebs").path("VolumeType").asText("gp2");
       rootVolumes(1, volumeType);
       if (nat) {
         publicIpv4("Public IPv4 (NAT instance)", 1);
@@ -152,15 +169,19 @@ public final class CostEstimator {
     void rootVolumes(int count, String volumeType) {
       double price = lookup(p.ebsGbMonth(), volumeType, "EBS volume type");
       double gb = count * a.rootVolumeGb();
-      add("EBS " + volumeType + " root volume" + (count == 1 ? "" : "s ×" + count),
-          number(gb) + " GB × $" + number(price), gb * price);
+      add(
+          "EBS " + volumeType + " root volume" + (count == 1 ? "" : "s ×" + count),
+          number(gb) + " GB × $" + number(price),
+          gb * price);
       assume("root volumes of " + number(a.rootVolumeGb()) + " GB (the AMI's size)");
     }
 
     void natGateway() {
       add("NAT gateway", perHour(1, p.natGatewayHourly()), hours * p.natGatewayHourly());
-      add("NAT gateway data", number(a.natGatewayGbPerMonth()) + " GB × $"
-          + number(p.natGatewayPerGb()), a.natGatewayGbPerMonth() * p.natGatewayPerGb());
+      add(
+          "NAT gateway data",
+          number(a.natGatewayGbPerMonth()) + " GB × $" + number(p.natGatewayPerGb()),
+          a.natGatewayGbPerMonth() * p.natGatewayPerGb());
       assume(number(a.natGatewayGbPerMonth()) + " GB/month through the NAT gateway");
     }
 
@@ -172,7 +193,10 @@ public final class CostEstimator {
       if (props.path("Type").asText("application").equals("network")) {
         networkLoadBalancer();
       } else {
-        loadBalancer("Application Load Balancer", "ALB", p.applicationLoadBalancerHourly(),
+        loadBalancer(
+            "Application Load Balancer",
+            "ALB",
+            p.applicationLoadBalancerHourly(),
             p.applicationLoadBalancerLcuHourly());
       }
       if (!props.path("Scheme").asText("internet-facing").equals("internal")) {
@@ -182,7 +206,10 @@ public final class CostEstimator {
     }
 
     void networkLoadBalancer() {
-      loadBalancer("Network Load Balancer", "NLB", p.networkLoadBalancerHourly(),
+      loadBalancer(
+          "Network Load Balancer",
+          "NLB",
+          p.networkLoadBalancerHourly(),
           p.networkLoadBalancerNlcuHourly());
     }
 
@@ -198,8 +225,8 @@ public final class CostEstimator {
       int count = props.path("DesiredCount").asInt(1);
       JsonNode task = taskDefinition(props.path("TaskDefinition"), resources);
       if (task.isMissingNode()) {
-        throw new IllegalArgumentException("service " + id
-            + ": its task definition is not in the same template, cannot price it");
+        throw new IllegalArgumentException(
+            "service " + id + ": its task definition is not in the same template, cannot price it");
       }
       double vcpu = Double.parseDouble(task.path("Cpu").asText()) / 1024;
       double gb = Double.parseDouble(task.path("Memory").asText()) / 1024;
@@ -236,21 +263,38 @@ public final class CostEstimator {
     void fargate(String item, double vcpu, double gb, String arch, int count) {
       PriceTable.FargatePrices f = lookup(p.fargate(), arch, "Fargate architecture");
       double hourly = vcpu * f.vcpuHourly() + gb * f.gbHourly();
-      add(item + " " + number(vcpu) + " vCPU " + number(gb) + " GB " + arch
+      add(
+          item
+              + " "
+              + number(vcpu)
+              + " vCPU "
+              + number(gb)
+              + " GB "
+              + arch
               + (count == 1 ? "" : " ×" + count),
-          perHour(count, hourly), count * hours * hourly);
+          perHour(count, hourly),
+          count * hours * hourly);
     }
 
     /** Spot rates of the table's date: they move with supply and demand, the basis says so. */
     void fargateSpot(String item, double vcpu, double gb, String arch, int count) {
       PriceTable.FargatePrices f = lookup(p.fargateSpot(), arch, "Fargate Spot architecture");
       double hourly = vcpu * f.vcpuHourly() + gb * f.gbHourly();
-      add(item + " " + number(vcpu) + " vCPU " + number(gb) + " GB " + arch
+      add(
+          item
+              + " "
+              + number(vcpu)
+              + " vCPU "
+              + number(gb)
+              + " GB "
+              + arch
               + (count == 1 ? "" : " ×" + count),
           perHour(count, hourly) + " (Spot price of " + prices.date() + ")",
           count * hours * hourly);
-      assume("Fargate Spot at the table's rates of " + prices.date()
-          + "; AWS changes Spot prices gradually, check the Fargate pricing page");
+      assume(
+          "Fargate Spot at the table's rates of "
+              + prices.date()
+              + "; AWS changes Spot prices gradually, check the Fargate pricing page");
     }
 
     /** Data out and requests beyond CloudFront's always-free monthly allowance. */
@@ -258,19 +302,39 @@ public final class CostEstimator {
       PriceTable.CloudFrontFreeTier free = prices.cloudFrontFreeTier();
       double gb = a.cloudFrontGbOutPerMonth();
       double billedGb = Math.max(0, gb - free.gbOut());
-      add("CloudFront data out", number(gb) + " GB − " + number(free.gbOut()) + " GB free = "
-          + number(billedGb) + " GB × $" + number(p.cloudFrontPerGbOut()),
+      add(
+          "CloudFront data out",
+          number(gb)
+              + " GB − "
+              + number(free.gbOut())
+              + " GB free = "
+              + number(billedGb)
+              + " GB × $"
+              + number(p.cloudFrontPerGbOut()),
           billedGb * p.cloudFrontPerGbOut());
       double millions = a.cloudFrontMillionRequestsPerMonth();
       double billedMillions = Math.max(0, millions - free.millionRequests());
-      add("CloudFront HTTPS requests", number(millions) + " M − " + number(free.millionRequests())
-              + " M free = " + number(billedMillions) + " M × $"
+      add(
+          "CloudFront HTTPS requests",
+          number(millions)
+              + " M − "
+              + number(free.millionRequests())
+              + " M free = "
+              + number(billedMillions)
+              + " M × $"
               + number(p.cloudFrontPer10kHttpsRequests() * 100),
           billedMillions * 100 * p.cloudFrontPer10kHttpsRequests());
-      assume(number(gb) + " GB out and " + number(millions) + " million requests a month"
-          + " through CloudFront, inside its always-free " + number(free.gbOut()) + " GB and "
-          + number(free.millionRequests()) + " million requests (per account: other"
-          + " distributions of the account share it); the VPC origin costs nothing extra");
+      assume(
+          number(gb)
+              + " GB out and "
+              + number(millions)
+              + " million requests a month"
+              + " through CloudFront, inside its always-free "
+              + number(free.gbOut())
+              + " GB and "
+              + number(free.millionRequests())
+              + " million requests (per account: other"
+              + " distributions of the account share it); the VPC origin costs nothing extra");
     }
 
     void database(JsonNode props) {
@@ -278,12 +342,16 @@ public final class CostEstimator {
       double price = lookup(p.rdsHourly(), type, "RDS instance class");
       boolean multiAz = props.path("MultiAZ").asBoolean(false);
       int copies = multiAz ? 2 : 1;
-      add("RDS " + type + (multiAz ? " Multi-AZ" : ""), perHour(copies, price),
+      add(
+          "RDS " + type + (multiAz ? " Multi-AZ" : ""),
+          perHour(copies, price),
           copies * hours * price);
       double gb = Double.parseDouble(props.path("AllocatedStorage").asText("20"));
       String storage = props.path("StorageType").asText("gp2");
       double gbPrice = lookup(p.rdsStorageGbMonth(), storage, "RDS storage type");
-      add("RDS storage " + storage, number(copies * gb) + " GB × $" + number(gbPrice),
+      add(
+          "RDS storage " + storage,
+          number(copies * gb) + " GB × $" + number(gbPrice),
           copies * gb * gbPrice);
     }
 
@@ -292,7 +360,9 @@ public final class CostEstimator {
     }
 
     void fileSystem() {
-      add("EFS standard", number(a.efsGb()) + " GB × $" + number(p.efsStandardGbMonth()),
+      add(
+          "EFS standard",
+          number(a.efsGb()) + " GB × $" + number(p.efsStandardGbMonth()),
           a.efsGb() * p.efsStandardGbMonth());
       assume(number(a.efsGb()) + " GB on EFS (Prometheus and Grafana data)");
     }
@@ -300,7 +370,9 @@ public final class CostEstimator {
     void logs(int groups) {
       double gb = a.logsGbPerMonth();
       double perGb = p.logsIngestPerGb() + p.logsStorageGbMonth();
-      add("CloudWatch Logs (" + groups + " log groups)", number(gb) + " GB × $" + number(perGb),
+      add(
+          "CloudWatch Logs (" + groups + " log groups)",
+          number(gb) + " GB × $" + number(perGb),
           gb * perGb);
       assume(number(gb) + " GB of logs a month in all, ingested and stored");
     }
@@ -310,8 +382,10 @@ public final class CostEstimator {
         return;
       }
       int zones = Math.max(1, props.path("SubnetIds").size());
-      add("Interface endpoint " + shortId(id),
-          perHour(zones, p.interfaceEndpointHourly()), zones * hours * p.interfaceEndpointHourly());
+      add(
+          "Interface endpoint " + shortId(id),
+          perHour(zones, p.interfaceEndpointHourly()),
+          zones * hours * p.interfaceEndpointHourly());
     }
 
     void firewall(JsonNode props) {
@@ -319,15 +393,21 @@ public final class CostEstimator {
       add("WAF web ACL", "1 × $" + number(p.wafWebAclMonthly()), p.wafWebAclMonthly());
       add("WAF rules", rules + " × $" + number(p.wafRuleMonthly()), rules * p.wafRuleMonthly());
       double millions = a.wafMillionRequestsPerMonth();
-      add("WAF requests", number(millions) + " M × $" + number(p.wafPerMillionRequests()),
+      add(
+          "WAF requests",
+          number(millions) + " M × $" + number(p.wafPerMillionRequests()),
           millions * p.wafPerMillionRequests());
       assume(number(millions) + " million requests a month through WAF");
     }
 
     void pipeline(JsonNode props) {
       if (props.path("PipelineType").asText("V1").equals("V2")) {
-        add("CodePipeline V2", "no fixed fee; $" + number(p.codePipelineV2PerActionMinute())
-            + " per action minute when it runs", 0);
+        add(
+            "CodePipeline V2",
+            "no fixed fee; $"
+                + number(p.codePipelineV2PerActionMinute())
+                + " per action minute when it runs",
+            0);
       } else {
         add("CodePipeline V1", "1 active pipeline × $1", 1);
       }
@@ -335,16 +415,19 @@ public final class CostEstimator {
     }
 
     CostReport report(String title) {
-      assume("on-demand prices unless a line says Spot, " + number(hours) + " hours a month; "
-          + "data transfer out and S3 storage not included");
+      assume(
+          "on-demand prices unless a line says Spot, "
+              + number(hours)
+              + " hours a month; "
+              + "data transfer out and S3 storage not included");
       return new CostReport(title, region, prices.date(), prices.currency(), lines, assumptions);
     }
 
     private <T> T lookup(Map<String, T> table, String key, String what) {
       T value = table.get(key);
       if (value == null) {
-        throw new IllegalArgumentException(what + " " + key + ": no price for " + region
-            + " in the table of " + prices.date());
+        throw new IllegalArgumentException(
+            what + " " + key + ": no price for " + region + " in the table of " + prices.date());
       }
       return value;
     }
@@ -359,7 +442,9 @@ public final class CostEstimator {
     if (value == Math.rint(value)) {
       return Long.toString((long) value);
     }
-    return java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(6))
-        .stripTrailingZeros().toPlainString();
+    return java.math.BigDecimal.valueOf(value)
+        .round(new java.math.MathContext(6))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 }

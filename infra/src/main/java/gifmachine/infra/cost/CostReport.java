@@ -4,11 +4,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A monthly cost estimate, line by line, with the price date and the usage assumptions behind
- * it. {@link #renderText()} is the table the CLI's {@code cost} command prints.
+ * A monthly cost estimate, line by line, with the price date and the usage assumptions behind it.
+ * {@link #renderText()} is the table the CLI's {@code cost} command prints.
  */
 public record CostReport(
-    String title, String region, String priceDate, String currency, List<CostLine> lines,
+    String title,
+    String region,
+    String priceDate,
+    String currency,
+    List<CostLine> lines,
     List<String> assumptions) {
 
   public CostReport {
@@ -26,12 +30,17 @@ public record CostReport(
     int basisWidth = Math.max(5, lines.stream().mapToInt(l -> l.basis().length()).max().orElse(0));
     String row = "%-" + itemWidth + "s  %-" + basisWidth + "s  %9s%n";
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s — %s, prices of %s (%s per month)%n",
-        title, region, priceDate, currency));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s — %s, prices of %s (%s per month)%n",
+            title,
+            region,
+            priceDate,
+            currency));
     out.append(String.format(Locale.ROOT, row, "ITEM", "BASIS", "MONTHLY"));
     for (CostLine line : lines) {
-      out.append(String.format(Locale.ROOT, row, line.item(), line.basis(),
-          money(line.monthly())));
+      out.append(String.format(Locale.ROOT, row, line.item(), line.basis(), money(line.monthly())));
     }
     out.append(String.format(Locale.ROOT, row, "TOTAL", "", money(total())));
     for (String assumption : assumptions) {

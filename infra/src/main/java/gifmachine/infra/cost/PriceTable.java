@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * A dated table of on-demand prices per region, with the usage assumptions that turn them into a
- * monthly figure (load balancer capacity units, log volume, …). The bundled table is the
- * resource {@code gifmachine/infra/cost/prices.json}; tests load their own.
+ * monthly figure (load balancer capacity units, log volume, …). The bundled table is the resource
+ * {@code gifmachine/infra/cost/prices.json}; tests load their own.
  */
 public record PriceTable(
     String date,

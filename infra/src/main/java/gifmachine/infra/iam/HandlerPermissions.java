@@ -14,11 +14,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The IAM actions CloudFormation's resource handlers need, per resource type our templates use,
- * as published in AWS's resource type schemas ({@code handlers.*.permissions}, see
- * https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html).
- * The data lives in {@code handler-permissions.json} beside this class, with the source and date
- * of every entry; {@code scripts/extract-handler-permissions.py} writes it.
+ * The IAM actions CloudFormation's resource handlers need, per resource type our templates use, as
+ * published in AWS's resource type schemas ({@code handlers.*.permissions}, see
+ * https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html). The
+ * data lives in {@code handler-permissions.json} beside this class, with the source and date of
+ * every entry; {@code scripts/extract-handler-permissions.py} writes it.
  *
  * <pre>{@code
  * HandlerPermissions permissions = HandlerPermissions.load();
@@ -46,20 +46,26 @@ public final class HandlerPermissions {
       JsonNode root = new ObjectMapper().readTree(in);
       SortedMap<String, SortedSet<String>> actions = new TreeMap<>();
       Map<String, String> sources = new TreeMap<>();
-      root.path("types").properties().forEach(type -> {
-        SortedSet<String> union = new TreeSet<>();
-        type.getValue().path("handlers").forEach(handler -> handler.forEach(
-            action -> union.add(action.asText())));
-        actions.put(type.getKey(), union);
-        sources.put(type.getKey(), type.getValue().path("source").asText());
-      });
+      root.path("types")
+          .properties()
+          .forEach(
+              type -> {
+                SortedSet<String> union = new TreeSet<>();
+                type.getValue()
+                    .path("handlers")
+                    .forEach(handler -> handler.forEach(action -> union.add(action.asText())));
+                actions.put(type.getKey(), union);
+                sources.put(type.getKey(), type.getValue().path("source").asText());
+              });
       return new HandlerPermissions(actions, sources);
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + RESOURCE, e);
     }
   }
 
-  /** Every action the handlers of {@code resourceType} may call: create, read, update, delete, list. */
+  /**
+   * Every action the handlers of {@code resourceType} may call: create, read, update, delete, list.
+   */
   public Optional<SortedSet<String>> actions(String resourceType) {
     return Optional.ofNullable(actionsByType.get(resourceType));
   }

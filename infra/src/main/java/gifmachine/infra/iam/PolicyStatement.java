@@ -4,11 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One IAM policy statement and why it is there: {@code actions} on {@code resources}, under
- * {@code conditions} ({@code operator -> key -> values}), for {@code commands}.
+ * One IAM policy statement and why it is there: {@code actions} on {@code resources}, under {@code
+ * conditions} ({@code operator -> key -> values}), for {@code commands}.
  */
-public record PolicyStatement(String sid, List<String> actions, List<String> resources,
-    Map<String, Map<String, List<String>>> conditions, String why) {
+public record PolicyStatement(
+    String sid,
+    List<String> actions,
+    List<String> resources,
+    Map<String, Map<String, List<String>>> conditions,
+    String why) {
 
   public PolicyStatement {
     actions = List.copyOf(actions);

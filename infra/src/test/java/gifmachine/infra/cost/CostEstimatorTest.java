@@ -15,14 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CostEstimatorTest {
-  static final PriceTable FIXTURE_PRICES = PriceTable.load(
-      CostEstimatorTest.class.getResourceAsStream("/cost/prices-fixture.json"));
+  static final PriceTable FIXTURE_PRICES =
+      PriceTable.load(CostEstimatorTest.class.getResourceAsStream("/cost/prices-fixture.json"));
 
   static SynthesizedApp fixtureApp() throws IOException {
-    try (InputStream in = CostEstimatorTest.class.getResourceAsStream("/cost/template-fixture.json")) {
+    try (InputStream in =
+        CostEstimatorTest.class.getResourceAsStream("/cost/template-fixture.json")) {
       String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new SynthesizedApp(List.of(new SynthesizedStack(
-          "t-c-gifmachine", StackPart.GIFMACHINE, template, List.of(), Map.of())));
+      return new SynthesizedApp(
+          List.of(
+              new SynthesizedStack(
+                  "t-c-gifmachine", StackPart.GIFMACHINE, template, List.of(), Map.of())));
     }
   }
 
@@ -30,9 +33,10 @@ class CostEstimatorTest {
   void every_billable_resource_of_the_fixture_is_priced_exactly() throws IOException {
     CostReport report = new CostEstimator(FIXTURE_PRICES).estimate(fixtureApp(), "test-1");
 
-    assertThat(report.lines()).extracting(CostLine::item, CostLine::monthly)
-        .usingComparatorForType((a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b),
-            Double.class)
+    assertThat(report.lines())
+        .extracting(CostLine::item, CostLine::monthly)
+        .usingComparatorForType(
+            (a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b), Double.class)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("EC2 t4g.nano (NAT instance)", 1.00),
             org.assertj.core.groups.Tuple.tuple("EBS gp3 root volume", 0.50),

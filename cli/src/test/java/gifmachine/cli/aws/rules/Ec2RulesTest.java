@@ -10,8 +10,10 @@ class Ec2RulesTest {
 
   @Test
   void an_instance_in_a_zone_that_does_not_offer_its_type_is_rejected_as_unsupported() {
-    assertThatThrownBy(() -> Ec2Rules.instanceTypeIsOfferedInItsZone("t4g.nano", "eu-west-1a",
-        List.of("eu-west-1b", "eu-west-1c")))
+    assertThatThrownBy(
+            () ->
+                Ec2Rules.instanceTypeIsOfferedInItsZone(
+                    "t4g.nano", "eu-west-1a", List.of("eu-west-1b", "eu-west-1c")))
         .isInstanceOf(RuleViolation.class)
         .hasMessageContaining("Unsupported")
         .hasMessageContaining("(eu-west-1a)")
@@ -20,7 +22,10 @@ class Ec2RulesTest {
 
   @Test
   void an_instance_in_a_zone_that_offers_its_type_is_accepted() {
-    assertThatCode(() -> Ec2Rules.instanceTypeIsOfferedInItsZone("t4g.nano", "eu-west-1b",
-        List.of("eu-west-1b", "eu-west-1c"))).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                Ec2Rules.instanceTypeIsOfferedInItsZone(
+                    "t4g.nano", "eu-west-1b", List.of("eu-west-1b", "eu-west-1c")))
+        .doesNotThrowAnyException();
   }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Amazon ECR's documented rules for tags and lifecycle policies, one method per rule, each with
- * the page it comes from. {@link InMemoryEcr} calls them; {@code EcrRulesTest} shows each one
- * rejecting (or expiring) what ECR does. Test code: a model of AWS, never shipped.
+ * Amazon ECR's documented rules for tags and lifecycle policies, one method per rule, each with the
+ * page it comes from. {@link InMemoryEcr} calls them; {@code EcrRulesTest} shows each one rejecting
+ * (or expiring) what ECR does. Test code: a model of AWS, never shipped.
  */
 public final class EcrRules {
 
@@ -50,8 +50,13 @@ public final class EcrRules {
 
   /** One lifecycle rule as the policy JSON states it. */
   public record Rule(
-      int priority, String tagStatus, List<String> tagPrefixes, List<String> tagPatterns,
-      String countType, String countUnit, int countNumber) {}
+      int priority,
+      String tagStatus,
+      List<String> tagPrefixes,
+      List<String> tagPatterns,
+      String countType,
+      String countUnit,
+      int countNumber) {}
 
   /**
    * In a repository with IMMUTABLE tag mutability a tag that exists cannot be pushed again, not
@@ -59,19 +64,25 @@ public final class EcrRules {
    * https://github.com/aws/containers-roadmap/issues/2380).
    * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
    */
-  public static void tagMayBePushed(boolean immutable, Set<String> existingTags, String tag, String repository) {
+  public static void tagMayBePushed(
+      boolean immutable, Set<String> existingTags, String tag, String repository) {
     if (immutable && existingTags.contains(tag)) {
-      throw new EcrException("ImageTagAlreadyExistsException", "The image tag '" + tag
-          + "' already exists in the '" + repository + "' repository and cannot be overwritten because the "
-          + "repository is immutable.");
+      throw new EcrException(
+          "ImageTagAlreadyExistsException",
+          "The image tag '"
+              + tag
+              + "' already exists in the '"
+              + repository
+              + "' repository and cannot be overwritten because the "
+              + "repository is immutable.");
     }
   }
 
   /**
-   * A policy's rules: each has a unique rulePriority; a {@code tagStatus: any} rule has the
-   * highest priority; {@code tagged} needs a tagPrefixList or tagPatternList and {@code untagged}
-   * takes neither; {@code sinceImagePushed} counts {@code days}, {@code imageCountMoreThan} has
-   * no unit; countNumber is positive.
+   * A policy's rules: each has a unique rulePriority; a {@code tagStatus: any} rule has the highest
+   * priority; {@code tagged} needs a tagPrefixList or tagPatternList and {@code untagged} takes
+   * neither; {@code sinceImagePushed} counts {@code days}, {@code imageCountMoreThan} has no unit;
+   * countNumber is positive.
    * https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
    */
   public static List<Rule> parsePolicy(String policyText) {
@@ -85,10 +96,15 @@ public final class EcrRules {
     Set<Integer> priorities = new HashSet<>();
     for (JsonNode node : root.path("rules")) {
       JsonNode selection = node.path("selection");
-      Rule rule = new Rule(node.path("rulePriority").asInt(-1), selection.path("tagStatus").asText(),
-          strings(selection.path("tagPrefixList")), strings(selection.path("tagPatternList")),
-          selection.path("countType").asText(), selection.path("countUnit").asText(""),
-          selection.path("countNumber").asInt(0));
+      Rule rule =
+          new Rule(
+              node.path("rulePriority").asInt(-1),
+              selection.path("tagStatus").asText(),
+              strings(selection.path("tagPrefixList")),
+              strings(selection.path("tagPatternList")),
+              selection.path("countType").asText(),
+              selection.path("countUnit").asText(""),
+              selection.path("countNumber").asInt(0));
       if (rule.priority() < 1 || !priorities.add(rule.priority())) {
         throw invalid("rulePriority " + rule.priority() + " is missing or not unique");
       }
@@ -100,10 +116,12 @@ public final class EcrRules {
         }
         case "untagged", "any" -> {
           if (!rule.tagPrefixes().isEmpty() || !rule.tagPatterns().isEmpty()) {
-            throw invalid("an " + rule.tagStatus() + " rule takes no tagPrefixList or tagPatternList");
+            throw invalid(
+                "an " + rule.tagStatus() + " rule takes no tagPrefixList or tagPatternList");
           }
         }
-        default -> throw invalid("tagStatus '" + rule.tagStatus() + "' is not tagged, untagged or any");
+        default ->
+            throw invalid("tagStatus '" + rule.tagStatus() + "' is not tagged, untagged or any");
       }
       switch (rule.countType()) {
         case "sinceImagePushed" -> {
@@ -137,43 +155,56 @@ public final class EcrRules {
 
   /**
    * Whether a rule's tag selection matches an image: {@code any} every image, {@code untagged}
-   * images without tags, {@code tagged} images where every prefix (or every pattern, {@code *}
-   * a wildcard) matches at least one of its tags.
+   * images without tags, {@code tagged} images where every prefix (or every pattern, {@code *} a
+   * wildcard) matches at least one of its tags.
    * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lifecycle_policy_evaluation
    */
   public static boolean selects(Rule rule, StoredImage image) {
     return switch (rule.tagStatus()) {
       case "any" -> true;
       case "untagged" -> !image.tagged();
-      default -> image.tagged()
-          && rule.tagPrefixes().stream().allMatch(prefix -> image.tags().stream().anyMatch(tag -> tag.startsWith(prefix)))
-          && rule.tagPatterns().stream().allMatch(pattern -> image.tags().stream().anyMatch(tag -> wildcard(pattern).matcher(tag).matches()));
+      default ->
+          image.tagged()
+              && rule.tagPrefixes().stream()
+                  .allMatch(prefix -> image.tags().stream().anyMatch(tag -> tag.startsWith(prefix)))
+              && rule.tagPatterns().stream()
+                  .allMatch(
+                      pattern ->
+                          image.tags().stream()
+                              .anyMatch(tag -> wildcard(pattern).matcher(tag).matches()));
     };
   }
 
   /**
-   * The images one rule would expire among those it selects: with {@code imageCountMoreThan N}
-   * all but the N most recently pushed; with {@code sinceImagePushed N days} those pushed more
-   * than N days ago. Expiry is always ordered by push time, older images first.
+   * The images one rule would expire among those it selects: with {@code imageCountMoreThan N} all
+   * but the N most recently pushed; with {@code sinceImagePushed N days} those pushed more than N
+   * days ago. Expiry is always ordered by push time, older images first.
    * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lifecycle_policy_evaluation
    */
-  public static List<StoredImage> ruleWouldExpire(Rule rule, List<StoredImage> images, Instant now) {
-    List<StoredImage> selected = images.stream().filter(image -> selects(rule, image))
-        .sorted(Comparator.comparing(StoredImage::pushedAt).reversed()).toList();
+  public static List<StoredImage> ruleWouldExpire(
+      Rule rule, List<StoredImage> images, Instant now) {
+    List<StoredImage> selected =
+        images.stream()
+            .filter(image -> selects(rule, image))
+            .sorted(Comparator.comparing(StoredImage::pushedAt).reversed())
+            .toList();
     if (rule.countType().equals("imageCountMoreThan")) {
-      return selected.size() <= rule.countNumber() ? List.of() : selected.subList(rule.countNumber(), selected.size());
+      return selected.size() <= rule.countNumber()
+          ? List.of()
+          : selected.subList(rule.countNumber(), selected.size());
     }
     Instant limit = now.minus(Duration.ofDays(rule.countNumber()));
     return selected.stream().filter(image -> image.pushedAt().isBefore(limit)).toList();
   }
 
   /**
-   * A whole policy's verdict: rules apply from the lowest priority number up; an image is
-   * expired by at most one rule, and never by a lower-priority rule when it matches the tag
-   * selection of a higher-priority one, though lower rules still count it among their images.
+   * A whole policy's verdict: rules apply from the lowest priority number up; an image is expired
+   * by at most one rule, and never by a lower-priority rule when it matches the tag selection of a
+   * higher-priority one, though lower rules still count it among their images.
    * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lifecycle_policy_evaluation
    */
-  public static Set<String> expiredDigests(List<Rule> rules, List<StoredImage> images, Instant now) {
+  public static Set<String> expiredDigests(
+      List<Rule> rules, List<StoredImage> images, Instant now) {
     Set<String> expired = new LinkedHashSet<>();
     List<Rule> higher = new ArrayList<>();
     for (Rule rule : rules) {
@@ -203,6 +234,7 @@ public final class EcrRules {
   }
 
   private static EcrException invalid(String why) {
-    return new EcrException("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText': " + why);
+    return new EcrException(
+        "InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText': " + why);
   }
 }

@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * ECR steps for lifecycle scenarios, so a history reads {@code deploy(); newSidecarImage();
- * ecr.sweepEcrLifecycle(Duration.ofDays(40)); ecr.assertEveryActiveRevisionCanPull();}. The
- * active revisions come from whichever ECS model the scenario runs (a supplier of revision →
- * the image references its containers name).
+ * ecr.sweepEcrLifecycle(Duration.ofDays(40)); ecr.assertEveryActiveRevisionCanPull();}. The active
+ * revisions come from whichever ECS model the scenario runs (a supplier of revision → the image
+ * references its containers name).
  */
 public final class EcrSteps {
 
@@ -28,14 +28,21 @@ public final class EcrSteps {
     return ecr.sweepLifecycle(duration);
   }
 
-  /** Fails naming the revision and image when any ACTIVE revision's image can no longer be pulled. */
+  /**
+   * Fails naming the revision and image when any ACTIVE revision's image can no longer be pulled.
+   */
   public void assertEveryActiveRevisionCanPull() {
-    activeRevisionImages.get().forEach((revision, images) -> {
-      for (String image : images) {
-        assertThat(ecr.canPull(image))
-            .as("%s names %s, which a task must be able to pull (CannotPullContainerError otherwise)", revision, image)
-            .isTrue();
-      }
-    });
+    activeRevisionImages
+        .get()
+        .forEach(
+            (revision, images) -> {
+              for (String image : images) {
+                assertThat(ecr.canPull(image))
+                    .as(
+                        "%s names %s, which a task must be able to pull (CannotPullContainerError otherwise)",
+                        revision, image)
+                    .isTrue();
+              }
+            });
   }
 }

@@ -4,8 +4,8 @@ import gifmachine.cli.aws.AwsCallException;
 
 /**
  * A documented AWS rule a call broke, naming the rule and the page it comes from, so a failing
- * scenario says which documented behaviour the deployer ran into. The simulated services turn
- * it into the rejection AWS would answer with ({@link #asAwsError()}).
+ * scenario says which documented behaviour the deployer ran into. The simulated services turn it
+ * into the rejection AWS would answer with ({@link #asAwsError()}).
  */
 public final class RuleViolation extends RuntimeException {
 

@@ -17,8 +17,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,12 +28,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * AWS in memory for lifecycle scenarios, where moto has no model: CloudFormation stacks built
- * from the real synthesized templates (physical ids, replacements, exports and imports), ECS
- * services with their revisions, tasks and blue/green deployments, the load balancer's listener
- * rules and target groups, and ECR images per platform. Every call goes through the rules in
- * {@link CloudFormationRules}, {@link EcsRules} and {@link ElbRules}; a broken rule fails the
- * operation as AWS would and is kept in {@link #violations()}, which a scenario asserts empty.
+ * AWS in memory for lifecycle scenarios, where moto has no model: CloudFormation stacks built from
+ * the real synthesized templates (physical ids, replacements, exports and imports), ECS services
+ * with their revisions, tasks and blue/green deployments, the load balancer's listener rules and
+ * target groups, and ECR images per platform. Every call goes through the rules in {@link
+ * CloudFormationRules}, {@link EcsRules} and {@link ElbRules}; a broken rule fails the operation as
+ * AWS would and is kept in {@link #violations()}, which a scenario asserts empty.
  *
  * <pre>{@code
  * SimulatedAws aws = new SimulatedAws("eu-west-1", pacer::now);
@@ -60,22 +60,39 @@ public final class SimulatedAws {
   private final Map<String, Set<String>> targets = new LinkedHashMap<>();
   private final List<String> snapshots = new ArrayList<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
+
   /** When each DB snapshot was taken (kept through rollbacks: a snapshot, once taken, stays). */
   private final Map<String, Instant> snapshotTimes = new HashMap<>();
+
   /** Public SSM parameters: AWS publishes a new NAT image under the same name. */
-  private final Map<String, String> publicParameters = new HashMap<>(Map.of(
-      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", "ami-0a1b2c3d4e5f60001"));
-  /** Instance type to the zones that do NOT offer it (every zone offers every type unless named). */
+  private final Map<String, String> publicParameters =
+      new HashMap<>(
+          Map.of(
+              "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64",
+              "ami-0a1b2c3d4e5f60001"));
+
+  /**
+   * Instance type to the zones that do NOT offer it (every zone offers every type unless named).
+   */
   private final Map<String, Set<String>> notOffered = new HashMap<>();
+
   private final Map<String, String> subnetZones = new HashMap<>();
+
   /** EC2 instances by physical id: their AMI. */
   private final Map<String, String> instanceImages = new LinkedHashMap<>();
+
   /** DB instances by physical id: where their data came from ("empty" or the snapshot). */
   private final Map<String, String> databases = new LinkedHashMap<>();
+
   private int ids;
   private boolean holdNextDeployment;
-  /** A stack update waiting for a held ECS deployment: resolved by StopServiceDeployment or CancelUpdateStack. */
+
+  /**
+   * A stack update waiting for a held ECS deployment: resolved by StopServiceDeployment or
+   * CancelUpdateStack.
+   */
   private Held held;
+
   private String failNextDeploymentAt = "";
   private String failureReason = "";
 
@@ -167,11 +184,14 @@ public final class SimulatedAws {
     }
   }
 
-  private record Rule(String listener, int priority, Map<String, Integer> weights, List<String> actionTypes) {}
+  private record Rule(
+      String listener, int priority, Map<String, Integer> weights, List<String> actionTypes) {}
 
   private record Secret(String arn, String value, boolean scheduled) {}
 
-  /** The ECS deployment a stack update waits for, held in progress by {@link #holdNextDeployment()}. */
+  /**
+   * The ECS deployment a stack update waits for, held in progress by {@link #holdNextDeployment()}.
+   */
   private static final class Held extends RuntimeException {
     final String service;
     final ServiceGateway.ServiceDeployment deployment;
@@ -193,9 +213,15 @@ public final class SimulatedAws {
     }
   }
 
-  private record Snapshot(Map<String, Stack> stacks, Map<String, Revision> revisions, Map<String, Service> services,
-      Map<String, Rule> rules, Map<String, Set<String>> targets, List<String> snapshots,
-      Map<String, String> instanceImages, Map<String, String> databases) {}
+  private record Snapshot(
+      Map<String, Stack> stacks,
+      Map<String, Revision> revisions,
+      Map<String, Service> services,
+      Map<String, Rule> rules,
+      Map<String, Set<String>> targets,
+      List<String> snapshots,
+      Map<String, String> instanceImages,
+      Map<String, String> databases) {}
 
   private Snapshot snapshot() {
     Map<String, Stack> s = new LinkedHashMap<>();
@@ -204,8 +230,15 @@ public final class SimulatedAws {
     services.forEach((k, v) -> sv.put(k, v.copy()));
     Map<String, Set<String>> t = new LinkedHashMap<>();
     targets.forEach((k, v) -> t.put(k, new LinkedHashSet<>(v)));
-    return new Snapshot(s, new LinkedHashMap<>(revisions), sv, new LinkedHashMap<>(rules), t, new ArrayList<>(snapshots),
-        new LinkedHashMap<>(instanceImages), new LinkedHashMap<>(databases));
+    return new Snapshot(
+        s,
+        new LinkedHashMap<>(revisions),
+        sv,
+        new LinkedHashMap<>(rules),
+        t,
+        new ArrayList<>(snapshots),
+        new LinkedHashMap<>(instanceImages),
+        new LinkedHashMap<>(databases));
   }
 
   private void restore(Snapshot snapshot) {
@@ -235,7 +268,8 @@ public final class SimulatedAws {
 
   /** AWS publishes a newer image under the NAT instance's public SSM parameter. */
   public synchronized void publishNatImage(String imageId) {
-    publicParameters.put("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", imageId);
+    publicParameters.put(
+        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", imageId);
   }
 
   /** {@code zone} stops offering {@code instanceType} (as DescribeInstanceTypeOfferings says). */
@@ -245,7 +279,8 @@ public final class SimulatedAws {
 
   private List<String> zonesOffering(String instanceType) {
     return List.of(region + "a", region + "b", region + "c").stream()
-        .filter(zone -> !notOffered.getOrDefault(instanceType, Set.of()).contains(zone)).toList();
+        .filter(zone -> !notOffered.getOrDefault(instanceType, Set.of()).contains(zone))
+        .toList();
   }
 
   /** The AMI of each EC2 instance running now (the NAT instance). */
@@ -258,7 +293,9 @@ public final class SimulatedAws {
     return List.copyOf(databases.values());
   }
 
-  /** The DB snapshots taken so far (final snapshots of deleted or replaced instances), oldest first. */
+  /**
+   * The DB snapshots taken so far (final snapshots of deleted or replaced instances), oldest first.
+   */
   public synchronized List<String> dbSnapshots() {
     return snapshots.stream().map(arn -> arn.substring(arn.lastIndexOf(':') + 1)).toList();
   }
@@ -293,39 +330,57 @@ public final class SimulatedAws {
       if (service.productionRule.isBlank()) {
         continue;
       }
-      Optional.ofNullable(rules.get(service.testRule)).ifPresent(r -> testListeners.add(r.listener()));
+      Optional.ofNullable(rules.get(service.testRule))
+          .ifPresent(r -> testListeners.add(r.listener()));
       serviceGroups.add(service.targetGroup);
       serviceGroups.add(service.alternate);
       Rule rule = rules.get(service.productionRule);
       if (rule == null) {
-        problems.add("production rule " + service.productionRule + " of " + service.pid + " does not exist");
+        problems.add(
+            "production rule " + service.productionRule + " of " + service.pid + " does not exist");
       } else if (rule.weights().values().stream().noneMatch(w -> w > 0)) {
         problems.add("production rule " + service.productionRule + " forwards nothing");
       }
     }
     // Every rule clients reach (any listener but the test listener) that forwards to a service's
     // groups, including one the service does not name yet (a new HTTPS listener's rule).
-    rules.forEach((id, rule) -> {
-      if (testListeners.contains(rule.listener())) {
-        return;
-      }
-      rule.weights().forEach((group, weight) -> {
-        if (weight > 0 && serviceGroups.contains(group) && targets.getOrDefault(group, Set.of()).isEmpty()) {
-          problems.add("rule " + id + " sends " + weight + " to " + group + ", which has no targets");
-        }
-      });
-    });
+    rules.forEach(
+        (id, rule) -> {
+          if (testListeners.contains(rule.listener())) {
+            return;
+          }
+          rule.weights()
+              .forEach(
+                  (group, weight) -> {
+                    if (weight > 0
+                        && serviceGroups.contains(group)
+                        && targets.getOrDefault(group, Set.of()).isEmpty()) {
+                      problems.add(
+                          "rule "
+                              + id
+                              + " sends "
+                              + weight
+                              + " to "
+                              + group
+                              + ", which has no targets");
+                    }
+                  });
+        });
     return problems;
   }
 
-  /** Tasks whose images could not be pulled again now (a replacement, a scale-out, a rollback would fail). */
+  /**
+   * Tasks whose images could not be pulled again now (a replacement, a scale-out, a rollback would
+   * fail).
+   */
   public List<String> tasksUnableToPull() {
     List<String> problems = new ArrayList<>();
     for (Service service : services.values()) {
       Revision revision = revisions.get(service.revision);
       for (String image : revision == null ? List.<String>of() : revision.images()) {
         if (!pullable(image, revision.platform())) {
-          problems.add(service.pid + " (" + revision.arn() + "): " + image + " for " + revision.platform());
+          problems.add(
+              service.pid + " (" + revision.arn() + "): " + image + " for " + revision.platform());
         }
       }
     }
@@ -341,7 +396,10 @@ public final class SimulatedAws {
     }
   }
 
-  /** The next blue/green deployment fails at {@code stage} (as a FAILED hook answer does) and rolls back. */
+  /**
+   * The next blue/green deployment fails at {@code stage} (as a FAILED hook answer does) and rolls
+   * back.
+   */
   public void failNextDeploymentAt(String stage, String reason) {
     this.failNextDeploymentAt = stage;
     this.failureReason = reason;
@@ -376,20 +434,29 @@ public final class SimulatedAws {
 
   /** The live weights of the production rule of the (first) blue/green service. */
   public Map<String, Integer> productionWeights() {
-    return services.values().stream().filter(s -> !s.productionRule.isBlank()).findFirst()
-        .map(s -> rules.get(s.productionRule)).map(Rule::weights).orElse(Map.of());
+    return services.values().stream()
+        .filter(s -> !s.productionRule.isBlank())
+        .findFirst()
+        .map(s -> rules.get(s.productionRule))
+        .map(Rule::weights)
+        .orElse(Map.of());
   }
 
   public Map<String, String> stackStatuses() {
     Map<String, String> out = new LinkedHashMap<>();
-    stacks.values().stream().filter(s -> !s.status.equals("DELETE_COMPLETE")).forEach(s -> out.put(s.name, s.status));
+    stacks.values().stream()
+        .filter(s -> !s.status.equals("DELETE_COMPLETE"))
+        .forEach(s -> out.put(s.name, s.status));
     return out;
   }
 
   /** Container images of the service's current revision. */
   public List<String> runningImages() {
-    return services.values().stream().filter(s -> !s.productionRule.isBlank()).findFirst()
-        .map(s -> revisions.get(s.revision).images()).orElse(List.of());
+    return services.values().stream()
+        .filter(s -> !s.productionRule.isBlank())
+        .findFirst()
+        .map(s -> revisions.get(s.revision).images())
+        .orElse(List.of());
   }
 
   private boolean pullable(String image, String platform) {
@@ -398,7 +465,9 @@ public final class SimulatedAws {
 
   private String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -410,10 +479,21 @@ public final class SimulatedAws {
 
   // ---- CloudFormation -----------------------------------------------------------------------
 
-  private synchronized void apply(String name, String templateBody, Map<String, String> tags, boolean create) {
+  private synchronized void apply(
+      String name, String templateBody, Map<String, String> tags, boolean create) {
     Stack stack = stacks.get(name);
     if (create) {
-      stack = new Stack(name, "arn:aws:cloudformation:" + region + ":" + ACCOUNT + ":stack/" + name + "/" + (++ids));
+      stack =
+          new Stack(
+              name,
+              "arn:aws:cloudformation:"
+                  + region
+                  + ":"
+                  + ACCOUNT
+                  + ":stack/"
+                  + name
+                  + "/"
+                  + (++ids));
       stacks.put(name, stack);
       stacksById.put(stack.id, stack);
     }
@@ -444,7 +524,12 @@ public final class SimulatedAws {
       }
       rolled.events.clear();
       rolled.events.addAll(events);
-      event(rolled, "Resource", "AWS::CloudFormation::Resource", operation + "_FAILED", e.getMessage());
+      event(
+          rolled,
+          "Resource",
+          "AWS::CloudFormation::Resource",
+          operation + "_FAILED",
+          e.getMessage());
       rolled.status = create ? "ROLLBACK_COMPLETE" : "UPDATE_ROLLBACK_COMPLETE";
       rolled.reason = e.getMessage();
       event(rolled, name, "AWS::CloudFormation::Stack", rolled.status, e.getMessage());
@@ -452,26 +537,37 @@ public final class SimulatedAws {
   }
 
   private void event(Stack stack, String logical, String type, String status, String reason) {
-    stack.events.add(new StackEvent("e" + (++ids), stack.name, logical, type, status, reason, clock.get()));
+    stack.events.add(
+        new StackEvent("e" + (++ids), stack.name, logical, type, status, reason, clock.get()));
   }
 
   private Map<String, String> allExports(String except) {
     Map<String, String> all = new HashMap<>();
-    stacks.values().stream().filter(s -> !s.name.equals(except) && !s.status.equals("DELETE_COMPLETE"))
+    stacks.values().stream()
+        .filter(s -> !s.name.equals(except) && !s.status.equals("DELETE_COMPLETE"))
         .forEach(s -> all.putAll(s.exports));
     return all;
   }
 
   private Map<String, Set<String>> importers() {
     Map<String, Set<String>> users = new HashMap<>();
-    stacks.values().stream().filter(s -> !s.status.equals("DELETE_COMPLETE"))
-        .forEach(s -> s.imports.forEach(i -> users.computeIfAbsent(i, k -> new HashSet<>()).add(s.name)));
+    stacks.values().stream()
+        .filter(s -> !s.status.equals("DELETE_COMPLETE"))
+        .forEach(
+            s ->
+                s.imports.forEach(i -> users.computeIfAbsent(i, k -> new HashSet<>()).add(s.name)));
     return users;
   }
 
-  private static final List<String> ORDER = List.of("AWS::EC2::Subnet", "AWS::ElasticLoadBalancingV2::TargetGroup",
-      "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::Listener",
-      "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::ECS::TaskDefinition", "AWS::ECS::Service");
+  private static final List<String> ORDER =
+      List.of(
+          "AWS::EC2::Subnet",
+          "AWS::ElasticLoadBalancingV2::TargetGroup",
+          "AWS::ElasticLoadBalancingV2::LoadBalancer",
+          "AWS::ElasticLoadBalancingV2::Listener",
+          "AWS::ElasticLoadBalancingV2::ListenerRule",
+          "AWS::ECS::TaskDefinition",
+          "AWS::ECS::Service");
 
   private static int rank(String type) {
     int i = ORDER.indexOf(type);
@@ -483,10 +579,17 @@ public final class SimulatedAws {
     JsonNode resources = template.path("Resources");
     Map<String, String> exports = allExports(stack.name);
     Map<String, String> types = new HashMap<>();
-    resources.fields().forEachRemaining(e -> types.put(e.getKey(), e.getValue().path("Type").asText()));
+    resources
+        .fields()
+        .forEachRemaining(e -> types.put(e.getKey(), e.getValue().path("Type").asText()));
     Map<String, String> pids = new HashMap<>();
-    types.forEach((logical, type) -> pids.put(logical,
-        type.equals(stack.types.get(logical)) ? stack.pids.get(logical) : newPid(stack.name, logical)));
+    types.forEach(
+        (logical, type) ->
+            pids.put(
+                logical,
+                type.equals(stack.types.get(logical))
+                    ? stack.pids.get(logical)
+                    : newPid(stack.name, logical)));
 
     Set<String> imports = Templates.imports(template, n -> resolve(n, stack, pids, exports));
     CloudFormationRules.importsNameExistingExports(stack.name, imports, exports.keySet());
@@ -500,7 +603,8 @@ public final class SimulatedAws {
         JsonNode props = resolve(resources.path(logical).path("Properties"), stack, pids, exports);
         resolved.put(logical, props);
         JsonNode old = stack.resolved.get(logical);
-        if (old != null && pids.get(logical).equals(stack.pids.get(logical))
+        if (old != null
+            && pids.get(logical).equals(stack.pids.get(logical))
             && Templates.replaces(types.get(logical), changed(old, props))) {
           pids.put(logical, newPid(stack.name, logical));
           again = true;
@@ -510,27 +614,39 @@ public final class SimulatedAws {
 
     Map<String, String> outputs = new LinkedHashMap<>();
     Map<String, String> newExports = new LinkedHashMap<>();
-    template.path("Outputs").fields().forEachRemaining(e -> {
-      String value = resolve(e.getValue().path("Value"), stack, pids, exports).asText();
-      outputs.put(e.getKey(), value);
-      if (e.getValue().has("Export")) {
-        newExports.put(resolve(e.getValue().path("Export").path("Name"), stack, pids, exports).asText(), value);
-      }
-    });
+    template
+        .path("Outputs")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String value = resolve(e.getValue().path("Value"), stack, pids, exports).asText();
+              outputs.put(e.getKey(), value);
+              if (e.getValue().has("Export")) {
+                newExports.put(
+                    resolve(e.getValue().path("Export").path("Name"), stack, pids, exports)
+                        .asText(),
+                    value);
+              }
+            });
     Map<String, String> exporters = new HashMap<>();
-    stacks.values().stream().filter(s -> !s.name.equals(stack.name) && !s.status.equals("DELETE_COMPLETE"))
+    stacks.values().stream()
+        .filter(s -> !s.name.equals(stack.name) && !s.status.equals("DELETE_COMPLETE"))
         .forEach(s -> s.exports.keySet().forEach(n -> exporters.put(n, s.name)));
     CloudFormationRules.exportNamesAreUniqueInTheRegion(stack.name, newExports.keySet(), exporters);
-    CloudFormationRules.exportsInUseAreNeitherChangedNorRemoved(stack.name, stack.exports, newExports, importers());
+    CloudFormationRules.exportsInUseAreNeitherChangedNorRemoved(
+        stack.name, stack.exports, newExports, importers());
 
     List<String> order = new ArrayList<>(types.keySet());
-    order.sort(java.util.Comparator.comparingInt((String l) -> rank(types.get(l))).thenComparing(l -> l));
+    order.sort(
+        java.util.Comparator.comparingInt((String l) -> rank(types.get(l))).thenComparing(l -> l));
     Set<String> leavingRules = new HashSet<>();
-    stack.pids.forEach((logical, pid) -> {
-      if (!pid.equals(pids.get(logical)) && "AWS::ElasticLoadBalancingV2::ListenerRule".equals(stack.types.get(logical))) {
-        leavingRules.add(pid);
-      }
-    });
+    stack.pids.forEach(
+        (logical, pid) -> {
+          if (!pid.equals(pids.get(logical))
+              && "AWS::ElasticLoadBalancingV2::ListenerRule".equals(stack.types.get(logical))) {
+            leavingRules.add(pid);
+          }
+        });
     for (String logical : order) {
       String pid = pids.get(logical);
       JsonNode old = stack.resolved.get(logical);
@@ -546,14 +662,16 @@ public final class SimulatedAws {
       // Traffic must be served at every moment of the update, not only once it is done. A rule
       // this update removes still forwards until the cleanup phase deletes it: kept apart.
       for (String problem : trafficProblems()) {
-        boolean leaving = leavingRules.stream().anyMatch(r -> problem.startsWith("rule " + r + " "));
+        boolean leaving =
+            leavingRules.stream().anyMatch(r -> problem.startsWith("rule " + r + " "));
         (leaving ? leavingWindows : outages).add(stack.name + " after " + logical + ": " + problem);
       }
     }
     // Cleanup: what the new template no longer has, and what was replaced.
     for (Map.Entry<String, String> old : stack.pids.entrySet()) {
       if (!old.getValue().equals(pids.get(old.getKey()))) {
-        deleteResource(stack.types.get(old.getKey()), old.getValue(), stack.attributes.get(old.getKey()));
+        deleteResource(
+            stack.types.get(old.getKey()), old.getValue(), stack.attributes.get(old.getKey()));
       }
     }
     Map<String, JsonNode> attributes = new HashMap<>();
@@ -576,29 +694,36 @@ public final class SimulatedAws {
     return keys;
   }
 
-  private JsonNode resolve(JsonNode node, Stack stack, Map<String, String> pids, Map<String, String> exports) {
-    return Templates.resolve(node,
-        ref -> switch (ref) {
-          case "AWS::Region" -> region;
-          case "AWS::AccountId" -> ACCOUNT;
-          case "AWS::Partition" -> "aws";
-          case "AWS::URLSuffix" -> "amazonaws.com";
-          case "AWS::StackName" -> stack.name;
-          case "AWS::NoValue" -> "";
-          default -> pids.getOrDefault(ref, "unresolved-" + ref);
-        },
+  private JsonNode resolve(
+      JsonNode node, Stack stack, Map<String, String> pids, Map<String, String> exports) {
+    return Templates.resolve(
+        node,
+        ref ->
+            switch (ref) {
+              case "AWS::Region" -> region;
+              case "AWS::AccountId" -> ACCOUNT;
+              case "AWS::Partition" -> "aws";
+              case "AWS::URLSuffix" -> "amazonaws.com";
+              case "AWS::StackName" -> stack.name;
+              case "AWS::NoValue" -> "";
+              default -> pids.getOrDefault(ref, "unresolved-" + ref);
+            },
         (logical, attribute) -> {
           String pid = pids.getOrDefault(logical, "unresolved-" + logical);
           return switch (attribute) {
             case "RepositoryUri" -> ACCOUNT + ".dkr.ecr." + region + ".amazonaws.com/" + pid;
             case "DNSName" -> pid + ".elb." + region + ".amazonaws.com";
-            default -> attribute.endsWith("Arn") || attribute.equals("Name") ? pid : pid + "." + attribute;
+            default ->
+                attribute.endsWith("Arn") || attribute.equals("Name") ? pid : pid + "." + attribute;
           };
         },
         name -> {
           String value = exports.get(name);
           if (value == null) {
-            throw new RuleViolation("UpdateStack", "importsNameExistingExports", "No export named " + name + " found",
+            throw new RuleViolation(
+                "UpdateStack",
+                "importsNameExistingExports",
+                "No export named " + name + " found",
                 CloudFormationRules.IMPORT_VALUE);
           }
           return value;
@@ -616,12 +741,15 @@ public final class SimulatedAws {
       case "AWS::EC2::Subnet" -> subnetZones.put(pid, props.path("AvailabilityZone").asText());
       case "AWS::EC2::Instance" -> {
         String instanceType = props.path("InstanceType").asText();
-        String zone = subnetZones.getOrDefault(props.path("SubnetId").asText(), props.path("AvailabilityZone").asText());
+        String zone =
+            subnetZones.getOrDefault(
+                props.path("SubnetId").asText(), props.path("AvailabilityZone").asText());
         Ec2Rules.instanceTypeIsOfferedInItsZone(instanceType, zone, zonesOffering(instanceType));
         instanceImages.put(pid, props.path("ImageId").asText());
       }
-      case "AWS::RDS::DBInstance" -> databases.put(pid, restoredFrom(props.path("DBSnapshotIdentifier").asText("")));
-      default -> { }
+      case "AWS::RDS::DBInstance" ->
+          databases.put(pid, restoredFrom(props.path("DBSnapshotIdentifier").asText("")));
+      default -> {}
     }
   }
 
@@ -642,7 +770,7 @@ public final class SimulatedAws {
       // CloudFormation's ModifyRule writes the template's actions, whatever ECS set since.
       case "AWS::ElasticLoadBalancingV2::ListenerRule" -> putRule(pid, props, false);
       case "AWS::ECS::Service" -> updateService(services.get(pid), props, changes);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -651,7 +779,8 @@ public final class SimulatedAws {
       case "AWS::ElasticLoadBalancingV2::TargetGroup" -> targets.remove(pid);
       case "AWS::ElasticLoadBalancingV2::ListenerRule" -> rules.remove(pid);
       // CloudFormation deregisters the revision it replaced or deleted.
-      case "AWS::ECS::TaskDefinition" -> revisions.computeIfPresent(revisionArn(pid), (k, r) -> r.with("INACTIVE"));
+      case "AWS::ECS::TaskDefinition" ->
+          revisions.computeIfPresent(revisionArn(pid), (k, r) -> r.with("INACTIVE"));
       case "AWS::ECS::Service" -> {
         Service gone = services.remove(pid);
         if (gone != null) {
@@ -667,7 +796,7 @@ public final class SimulatedAws {
         }
       }
       case "AWS::EC2::Instance" -> instanceImages.remove(pid);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -678,8 +807,11 @@ public final class SimulatedAws {
     for (JsonNode action : actions) {
       actionTypes.add(action.path("Type").asText());
       if (action.path("ForwardConfig").path("TargetGroups").isArray()) {
-        action.path("ForwardConfig").path("TargetGroups").forEach(t ->
-            weights.put(t.path("TargetGroupArn").asText(), t.path("Weight").asInt(1)));
+        action
+            .path("ForwardConfig")
+            .path("TargetGroups")
+            .forEach(
+                t -> weights.put(t.path("TargetGroupArn").asText(), t.path("Weight").asInt(1)));
       } else if (action.has("TargetGroupArn")) {
         weights.put(action.path("TargetGroupArn").asText(), 1);
       }
@@ -693,17 +825,22 @@ public final class SimulatedAws {
     String listener = props.path("ListenerArn").asText();
     int priority = props.path("Priority").asInt();
     Map<Integer, String> byPriority = new HashMap<>();
-    rules.forEach((id, r) -> {
-      if (r.listener().equals(listener)) {
-        byPriority.put(r.priority(), id);
-      }
-    });
+    rules.forEach(
+        (id, r) -> {
+          if (r.listener().equals(listener)) {
+            byPriority.put(r.priority(), id);
+          }
+        });
     ElbRules.prioritiesAreUniquePerListener(listener, priority, byPriority, pid);
     rules.put(pid, new Rule(listener, priority, weights, actionTypes));
   }
 
   private String revisionArn(String pid) {
-    return revisions.values().stream().filter(r -> r.arn().endsWith("#" + pid)).map(Revision::arn).findFirst().orElse("");
+    return revisions.values().stream()
+        .filter(r -> r.arn().endsWith("#" + pid))
+        .map(Revision::arn)
+        .findFirst()
+        .orElse("");
   }
 
   private void register(String pid, JsonNode props) {
@@ -711,10 +848,22 @@ public final class SimulatedAws {
     long n = revisions.values().stream().filter(r -> r.family().equals(family)).count() + 1;
     List<String> containerImages = new ArrayList<>();
     props.path("ContainerDefinitions").forEach(c -> containerImages.add(c.path("Image").asText()));
-    String platform = props.path("RuntimePlatform").path("CpuArchitecture").asText("X86_64").equals("ARM64")
-        ? "linux/arm64" : "linux/amd64";
+    String platform =
+        props.path("RuntimePlatform").path("CpuArchitecture").asText("X86_64").equals("ARM64")
+            ? "linux/arm64"
+            : "linux/amd64";
     // The revision's ARN carries the CloudFormation physical id after '#' only inside this model.
-    String arn = "arn:aws:ecs:" + region + ":" + ACCOUNT + ":task-definition/" + family + ":" + n + "#" + pid;
+    String arn =
+        "arn:aws:ecs:"
+            + region
+            + ":"
+            + ACCOUNT
+            + ":task-definition/"
+            + family
+            + ":"
+            + n
+            + "#"
+            + pid;
     revisions.put(arn, new Revision(arn, family, containerImages, platform, "ACTIVE"));
   }
 
@@ -726,8 +875,13 @@ public final class SimulatedAws {
     service.liveGroup = service.targetGroup;
     services.put(pid, service);
     startTasks(service, revision, props.path("DesiredCount").asInt(1), service.targetGroup);
-    service.deployments.add(new ServiceGateway.ServiceDeployment("arn:aws:ecs:" + region + ":" + ACCOUNT
-        + ":service-deployment/" + pid + "/" + (++ids), clock.get(), "SUCCESSFUL", "", ""));
+    service.deployments.add(
+        new ServiceGateway.ServiceDeployment(
+            "arn:aws:ecs:" + region + ":" + ACCOUNT + ":service-deployment/" + pid + "/" + (++ids),
+            clock.get(),
+            "SUCCESSFUL",
+            "",
+            ""));
   }
 
   private void configure(Service service, JsonNode props) {
@@ -741,14 +895,15 @@ public final class SimulatedAws {
     service.testRule = advanced.path("TestListenerRule").asText("");
     service.role = advanced.path("RoleArn").asText("");
     if (!service.targetGroup.isBlank()) {
-      EcsRules.blueGreenNamesAlternateGroupRuleAndRole(service.strategy, service.alternate, service.productionRule,
-          service.role);
+      EcsRules.blueGreenNamesAlternateGroupRuleAndRole(
+          service.strategy, service.alternate, service.productionRule, service.role);
     }
   }
 
   private void startTasks(Service service, Revision revision, int count, String group) {
     for (int i = 0; i < count; i++) {
-      EcsRules.everyImageOfATaskIsPullable(revision.arn(), revision.platform(), revision.images(), this::pullable);
+      EcsRules.everyImageOfATaskIsPullable(
+          revision.arn(), revision.platform(), revision.images(), this::pullable);
       String task = "task-" + (++ids);
       service.tasks.add(task);
       if (!group.isBlank()) {
@@ -757,8 +912,14 @@ public final class SimulatedAws {
     }
   }
 
-  private static final Set<String> NEW_DEPLOYMENT = Set.of("TaskDefinition", "LoadBalancers", "NetworkConfiguration",
-      "PlatformVersion", "ServiceConnectConfiguration", "VolumeConfigurations");
+  private static final Set<String> NEW_DEPLOYMENT =
+      Set.of(
+          "TaskDefinition",
+          "LoadBalancers",
+          "NetworkConfiguration",
+          "PlatformVersion",
+          "ServiceConnectConfiguration",
+          "VolumeConfigurations");
 
   private void updateService(Service service, JsonNode props, Set<String> changes) {
     EcsRules.updateServiceSendsOnlyWhatTheControllerAccepts(service.controller, changes);
@@ -766,13 +927,25 @@ public final class SimulatedAws {
     if (changes.stream().noneMatch(NEW_DEPLOYMENT::contains)) {
       int desired = props.path("DesiredCount").asInt(service.tasks.size());
       if (desired > service.tasks.size()) {
-        startTasks(service, revisions.get(service.revision), desired - service.tasks.size(), service.liveGroup);
+        startTasks(
+            service,
+            revisions.get(service.revision),
+            desired - service.tasks.size(),
+            service.liveGroup);
       }
       return;
     }
     Revision next = revisions.get(revisionArn(props.path("TaskDefinition").asText()));
     int count = Math.max(1, service.tasks.size());
-    String deployment = "arn:aws:ecs:" + region + ":" + ACCOUNT + ":service-deployment/" + service.pid + "/" + (++ids);
+    String deployment =
+        "arn:aws:ecs:"
+            + region
+            + ":"
+            + ACCOUNT
+            + ":service-deployment/"
+            + service.pid
+            + "/"
+            + (++ids);
     Instant at = clock.get();
     if (service.productionRule.isBlank()) {
       Service trial = service.copy();
@@ -780,55 +953,75 @@ public final class SimulatedAws {
       startTasks(trial, next, count, "");
       service.tasks = trial.tasks;
       service.revision = next.arn();
-      service.deployments.add(new ServiceGateway.ServiceDeployment(deployment, at, "SUCCESSFUL", "", ""));
+      service.deployments.add(
+          new ServiceGateway.ServiceDeployment(deployment, at, "SUCCESSFUL", "", ""));
       return;
     }
     Rule production = rules.get(service.productionRule);
     Rule test = rules.get(service.testRule);
     if (production == null) {
-      throw new RuleViolation("CreateServiceDeployment", "productionListenerRuleExists",
-          "Listener rule " + service.productionRule + " not found", EcsRules.BLUE_GREEN_RESOURCES);
+      throw new RuleViolation(
+          "CreateServiceDeployment",
+          "productionListenerRuleExists",
+          "Listener rule " + service.productionRule + " not found",
+          EcsRules.BLUE_GREEN_RESOURCES);
     }
     EcsRules.blueGreenListenerRulesOnlyForward(service.productionRule, production.actionTypes());
-    EcsRules.bothGroupsAreInTheListenerRules(service.targetGroup, service.alternate, production.weights().keySet(),
+    EcsRules.bothGroupsAreInTheListenerRules(
+        service.targetGroup,
+        service.alternate,
+        production.weights().keySet(),
         test == null ? Set.of() : test.weights().keySet());
-    String green = service.liveGroup.equals(service.targetGroup) ? service.alternate : service.targetGroup;
+    String green =
+        service.liveGroup.equals(service.targetGroup) ? service.alternate : service.targetGroup;
     Service trial = service.copy();
     trial.tasks = new ArrayList<>();
     startTasks(trial, next, count, "");
     if (holdNextDeployment) {
       holdNextDeployment = false;
-      throw new Held(service.pid, new ServiceGateway.ServiceDeployment(deployment, at, "IN_PROGRESS",
-          "TEST_TRAFFIC_SHIFT", ""));
+      throw new Held(
+          service.pid,
+          new ServiceGateway.ServiceDeployment(
+              deployment, at, "IN_PROGRESS", "TEST_TRAFFIC_SHIFT", ""));
     }
     if (!failNextDeploymentAt.isBlank()) {
       String stage = failNextDeploymentAt;
       String reason = failureReason;
       failNextDeploymentAt = "";
-      service.deployments.add(new ServiceGateway.ServiceDeployment(deployment, at, "ROLLBACK_SUCCESSFUL", stage, reason));
-      throw new RolledBack("ECS deployment " + deployment + " rolled back at " + stage + ": " + reason);
+      service.deployments.add(
+          new ServiceGateway.ServiceDeployment(
+              deployment, at, "ROLLBACK_SUCCESSFUL", stage, reason));
+      throw new RolledBack(
+          "ECS deployment " + deployment + " rolled back at " + stage + ": " + reason);
     }
     // Production moves to green; blue's tasks stop after the bake time.
     targets.computeIfAbsent(green, g -> new LinkedHashSet<>()).addAll(trial.tasks);
     Map<String, Integer> weights = new LinkedHashMap<>();
-    production.weights().keySet().forEach(group -> weights.put(group, group.equals(green) ? 100 : 0));
+    production
+        .weights()
+        .keySet()
+        .forEach(group -> weights.put(group, group.equals(green) ? 100 : 0));
     ElbRules.weightsAreFrom0To999(weights);
-    rules.put(service.productionRule, new Rule(production.listener(), production.priority(), weights, production.actionTypes()));
+    rules.put(
+        service.productionRule,
+        new Rule(production.listener(), production.priority(), weights, production.actionTypes()));
     if (test != null) {
-      rules.put(service.testRule, new Rule(test.listener(), test.priority(), weights, test.actionTypes()));
+      rules.put(
+          service.testRule,
+          new Rule(test.listener(), test.priority(), weights, test.actionTypes()));
     }
     targets.getOrDefault(service.liveGroup, new LinkedHashSet<>()).removeAll(service.tasks);
     service.tasks = trial.tasks;
     service.liveGroup = green;
     service.revision = next.arn();
-    service.deployments.add(new ServiceGateway.ServiceDeployment(deployment, at, "SUCCESSFUL", "BAKE_TIME", ""));
+    service.deployments.add(
+        new ServiceGateway.ServiceDeployment(deployment, at, "SUCCESSFUL", "BAKE_TIME", ""));
   }
 
   /**
-   * Ends the held deployment by rolling it back: ECS returns the service to the revision it
-   * started from (blue kept production throughout), CloudFormation's service update fails with
-   * it and the stack rolls back to its previous template (what the update registered is left
-   * INACTIVE).
+   * Ends the held deployment by rolling it back: ECS returns the service to the revision it started
+   * from (blue kept production throughout), CloudFormation's service update fails with it and the
+   * stack rolls back to its previous template (what the update registered is left INACTIVE).
    */
   private void rollBackHeld(String why) {
     Held h = held;
@@ -837,8 +1030,16 @@ public final class SimulatedAws {
     Stack rolled = stacks.get(h.stack);
     rolled.events.clear();
     rolled.events.addAll(h.events);
-    Optional.ofNullable(services.get(h.service)).ifPresent(s -> s.deployments.add(new ServiceGateway.ServiceDeployment(
-        h.deployment.arn(), h.deployment.createdAt(), "ROLLBACK_SUCCESSFUL", h.deployment.lifecycleStage(), why)));
+    Optional.ofNullable(services.get(h.service))
+        .ifPresent(
+            s ->
+                s.deployments.add(
+                    new ServiceGateway.ServiceDeployment(
+                        h.deployment.arn(),
+                        h.deployment.createdAt(),
+                        "ROLLBACK_SUCCESSFUL",
+                        h.deployment.lifecycleStage(),
+                        why)));
     event(rolled, "Resource", "AWS::ECS::Service", "UPDATE_FAILED", why);
     rolled.status = "UPDATE_ROLLBACK_COMPLETE";
     rolled.reason = why;
@@ -852,7 +1053,8 @@ public final class SimulatedAws {
     }
     event(stack, name, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated");
     try {
-      CloudFormationRules.noStackIsDeletedWhileItsExportsAreImported(name, stack.exports.keySet(), importers());
+      CloudFormationRules.noStackIsDeletedWhileItsExportsAreImported(
+          name, stack.exports.keySet(), importers());
     } catch (RuleViolation e) {
       violations.add(name + ": " + e.getMessage());
       stack.status = "DELETE_FAILED";
@@ -863,7 +1065,8 @@ public final class SimulatedAws {
     List<String> order = new ArrayList<>(stack.pids.keySet());
     order.sort(java.util.Comparator.comparingInt((String l) -> -rank(stack.types.get(l))));
     for (String logical : order) {
-      deleteResource(stack.types.get(logical), stack.pids.get(logical), stack.attributes.get(logical));
+      deleteResource(
+          stack.types.get(logical), stack.pids.get(logical), stack.attributes.get(logical));
     }
     stack.status = "DELETE_COMPLETE";
     stack.exports = Map.of();
@@ -877,30 +1080,49 @@ public final class SimulatedAws {
     return Optional.ofNullable(stack != null ? stack : stacksById.get(nameOrId));
   }
 
-  /** The ID this model gives CloudFront's origin-facing managed prefix list (any well-formed pl- ID). */
+  /**
+   * The ID this model gives CloudFront's origin-facing managed prefix list (any well-formed pl-
+   * ID).
+   */
   static final String ORIGIN_FACING_PREFIX_LIST = "pl-4fa04526";
 
   // ---- the gateways --------------------------------------------------------------------------
 
   /**
    * The CLI's gateways on this model (CloudFormation direct create/update only: no change sets).
-   * The model is one region: the us-east-1 CloudFormation gateway (the CloudFront web ACL's
-   * stack) is the same stack store, stack names being unique per deployment anyway.
+   * The model is one region: the us-east-1 CloudFormation gateway (the CloudFront web ACL's stack)
+   * is the same stack store, stack names being unique per deployment anyway.
    */
   public Aws gateways() {
     CloudFormation cloudFormation = new CloudFormation();
-    return new Aws(cloudFormation, new Account(), new Secrets(), new Registry(), new Buckets(), new Services(),
-        new Logs(), (key, value) -> tagged(), new Databases(), cloudFormation, () -> { });
+    return new Aws(
+        cloudFormation,
+        new Account(),
+        new Secrets(),
+        new Registry(),
+        new Buckets(),
+        new Services(),
+        new Logs(),
+        (key, value) -> tagged(),
+        new Databases(),
+        cloudFormation,
+        () -> {});
   }
 
-  /** S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar, the release history). */
+  /**
+   * S3 as far as the CLI uses it: objects by bucket and key (the validation hook's jar, the release
+   * history).
+   */
   private final Map<String, java.util.TreeMap<String, byte[]>> objects = new HashMap<>();
 
   private final class Buckets implements gifmachine.cli.aws.BucketGateway {
     @Override
     public boolean putIfAbsent(String bucket, String key, byte[] bytes) {
       synchronized (SimulatedAws.this) {
-        return objects.computeIfAbsent(bucket, b -> new java.util.TreeMap<>()).putIfAbsent(key, bytes.clone()) == null;
+        return objects
+                .computeIfAbsent(bucket, b -> new java.util.TreeMap<>())
+                .putIfAbsent(key, bytes.clone())
+            == null;
       }
     }
 
@@ -916,14 +1138,16 @@ public final class SimulatedAws {
     public List<String> keys(String bucket, String prefix) {
       synchronized (SimulatedAws.this) {
         return objects.getOrDefault(bucket, new java.util.TreeMap<>()).keySet().stream()
-            .filter(k -> k.startsWith(prefix)).toList();
+            .filter(k -> k.startsWith(prefix))
+            .toList();
       }
     }
 
     @Override
     public Optional<byte[]> get(String bucket, String key) {
       synchronized (SimulatedAws.this) {
-        return Optional.ofNullable(objects.getOrDefault(bucket, new java.util.TreeMap<>()).get(key)).map(byte[]::clone);
+        return Optional.ofNullable(objects.getOrDefault(bucket, new java.util.TreeMap<>()).get(key))
+            .map(byte[]::clone);
       }
     }
 
@@ -938,7 +1162,8 @@ public final class SimulatedAws {
 
   private synchronized List<String> tagged() {
     List<String> arns = new ArrayList<>();
-    revisions.values().stream().filter(r -> !r.status().equals("DELETE_IN_PROGRESS"))
+    revisions.values().stream()
+        .filter(r -> !r.status().equals("DELETE_IN_PROGRESS"))
         .forEach(r -> arns.add(r.arn().substring(0, r.arn().indexOf('#'))));
     arns.addAll(snapshots);
     secrets.values().forEach(s -> arns.add(s.arn()));
@@ -948,7 +1173,8 @@ public final class SimulatedAws {
   private final class CloudFormation implements CloudFormationGateway {
     @Override
     public Optional<StackDescription> describe(String stackName) {
-      return find(stackName).map(s -> new StackDescription(s.name, s.id, s.status, s.reason, s.outputs, s.tags));
+      return find(stackName)
+          .map(s -> new StackDescription(s.name, s.id, s.status, s.reason, s.outputs, s.tags));
     }
 
     @Override
@@ -964,9 +1190,15 @@ public final class SimulatedAws {
     }
 
     @Override
-    public void createChangeSet(String stackName, String changeSetName, String templateBody, Map<String, String> tags,
-        boolean newStack, String roleArn) {
-      throw new UnsupportedOperationException("the simulated CloudFormation deploys with --method direct");
+    public void createChangeSet(
+        String stackName,
+        String changeSetName,
+        String templateBody,
+        Map<String, String> tags,
+        boolean newStack,
+        String roleArn) {
+      throw new UnsupportedOperationException(
+          "the simulated CloudFormation deploys with --method direct");
     }
 
     @Override
@@ -985,20 +1217,30 @@ public final class SimulatedAws {
     }
 
     @Override
-    public void createStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
+    public void createStack(
+        String stackName, String templateBody, Map<String, String> tags, String roleArn) {
       if (stacks.containsKey(stackName)) {
-        throw new AwsCallException(AwsCallException.Kind.REJECTED, "CreateStack", "Stack [" + stackName + "] already exists");
+        throw new AwsCallException(
+            AwsCallException.Kind.REJECTED,
+            "CreateStack",
+            "Stack [" + stackName + "] already exists");
       }
       apply(stackName, templateBody, tags, true);
     }
 
     @Override
-    public boolean updateStack(String stackName, String templateBody, Map<String, String> tags,
-      String roleArn) {
-      Stack stack = find(stackName).orElseThrow(() ->
-          new AwsCallException(AwsCallException.Kind.NOT_FOUND, "UpdateStack", "Stack " + stackName + " does not exist"));
-      if (Templates.parse(stack.template).equals(Templates.parse(templateBody)) && stack.tags.equals(tags)) {
+    public boolean updateStack(
+        String stackName, String templateBody, Map<String, String> tags, String roleArn) {
+      Stack stack =
+          find(stackName)
+              .orElseThrow(
+                  () ->
+                      new AwsCallException(
+                          AwsCallException.Kind.NOT_FOUND,
+                          "UpdateStack",
+                          "Stack " + stackName + " does not exist"));
+      if (Templates.parse(stack.template).equals(Templates.parse(templateBody))
+          && stack.tags.equals(tags)) {
         return false;
       }
       apply(stackName, templateBody, tags, false);
@@ -1013,8 +1255,14 @@ public final class SimulatedAws {
     @Override
     public void cancelUpdateStack(String stackName) {
       synchronized (SimulatedAws.this) {
-        Stack stack = find(stackName).orElseThrow(() ->
-            new AwsCallException(AwsCallException.Kind.NOT_FOUND, "CancelUpdateStack", "Stack " + stackName + " does not exist"));
+        Stack stack =
+            find(stackName)
+                .orElseThrow(
+                    () ->
+                        new AwsCallException(
+                            AwsCallException.Kind.NOT_FOUND,
+                            "CancelUpdateStack",
+                            "Stack " + stackName + " does not exist"));
         try {
           CloudFormationRules.onlyUpdatesInProgressAreCancelled(stackName, stack.status);
         } catch (RuleViolation e) {
@@ -1067,21 +1315,31 @@ public final class SimulatedAws {
       }
     }
 
-    /** AWS manages CloudFront's origin-facing list in every commercial region; nothing else exists here. */
+    /**
+     * AWS manages CloudFront's origin-facing list in every commercial region; nothing else exists
+     * here.
+     */
     @Override
     public Optional<String> managedPrefixListId(String name) {
       return name.equals("com.amazonaws.global.cloudfront.origin-facing")
-          ? Optional.of(ORIGIN_FACING_PREFIX_LIST) : Optional.empty();
+          ? Optional.of(ORIGIN_FACING_PREFIX_LIST)
+          : Optional.empty();
     }
   }
 
-  /** RDS snapshots: every snapshot in this model is the deployment's (the instance copies its tags). */
+  /**
+   * RDS snapshots: every snapshot in this model is the deployment's (the instance copies its tags).
+   */
   private final class Databases implements gifmachine.cli.aws.DatabaseGateway {
     @Override
-    public List<gifmachine.cli.aws.DatabaseGateway.Snapshot> snapshotsTagged(String tagKey, String tagValue) {
+    public List<gifmachine.cli.aws.DatabaseGateway.Snapshot> snapshotsTagged(
+        String tagKey, String tagValue) {
       synchronized (SimulatedAws.this) {
-        List<gifmachine.cli.aws.DatabaseGateway.Snapshot> found = new ArrayList<>(snapshots.stream().map(this::describe).toList());
-        found.sort(java.util.Comparator.comparing(gifmachine.cli.aws.DatabaseGateway.Snapshot::created).reversed());
+        List<gifmachine.cli.aws.DatabaseGateway.Snapshot> found =
+            new ArrayList<>(snapshots.stream().map(this::describe).toList());
+        found.sort(
+            java.util.Comparator.comparing(gifmachine.cli.aws.DatabaseGateway.Snapshot::created)
+                .reversed());
         return found;
       }
     }
@@ -1090,12 +1348,18 @@ public final class SimulatedAws {
     public Optional<gifmachine.cli.aws.DatabaseGateway.Snapshot> snapshot(String identifier) {
       synchronized (SimulatedAws.this) {
         String name = identifier.substring(identifier.lastIndexOf(':') + 1);
-        return snapshots.stream().filter(arn -> arn.endsWith(":" + name)).findFirst().map(this::describe);
+        return snapshots.stream()
+            .filter(arn -> arn.endsWith(":" + name))
+            .findFirst()
+            .map(this::describe);
       }
     }
 
     private gifmachine.cli.aws.DatabaseGateway.Snapshot describe(String arn) {
-      return new gifmachine.cli.aws.DatabaseGateway.Snapshot(arn.substring(arn.lastIndexOf(':') + 1), arn, snapshotTimes.getOrDefault(arn, Instant.EPOCH),
+      return new gifmachine.cli.aws.DatabaseGateway.Snapshot(
+          arn.substring(arn.lastIndexOf(':') + 1),
+          arn,
+          snapshotTimes.getOrDefault(arn, Instant.EPOCH),
           "available");
     }
   }
@@ -1104,14 +1368,16 @@ public final class SimulatedAws {
     @Override
     public Optional<SecretInfo> describe(String name) {
       synchronized (SimulatedAws.this) {
-        return Optional.ofNullable(secrets.get(name)).map(s -> new SecretInfo(s.arn(), s.scheduled()));
+        return Optional.ofNullable(secrets.get(name))
+            .map(s -> new SecretInfo(s.arn(), s.scheduled()));
       }
     }
 
     @Override
     public String create(String name, String value, Map<String, String> tags) {
       synchronized (SimulatedAws.this) {
-        String arn = "arn:aws:secretsmanager:" + region + ":" + ACCOUNT + ":secret:" + name + "-AbCdEf";
+        String arn =
+            "arn:aws:secretsmanager:" + region + ":" + ACCOUNT + ":secret:" + name + "-AbCdEf";
         secrets.put(name, new Secret(arn, value, false));
         return arn;
       }
@@ -1146,22 +1412,26 @@ public final class SimulatedAws {
   private final class Registry implements RegistryGateway {
     @Override
     public Login login() {
-      return new Login("AWS", "token", "https://" + ACCOUNT + ".dkr.ecr." + region + ".amazonaws.com");
+      return new Login(
+          "AWS", "token", "https://" + ACCOUNT + ".dkr.ecr." + region + ".amazonaws.com");
     }
 
     @Override
     public boolean imageExists(String repositoryName, String digest) {
       synchronized (SimulatedAws.this) {
         return images.keySet().stream()
-            .anyMatch(ref -> ref.substring(ref.indexOf('/') + 1).equals(repositoryName + "@" + digest));
+            .anyMatch(
+                ref -> ref.substring(ref.indexOf('/') + 1).equals(repositoryName + "@" + digest));
       }
     }
 
     @Override
     public int deleteAllImages(String repositoryName) {
       synchronized (SimulatedAws.this) {
-        List<String> gone = images.keySet().stream()
-            .filter(ref -> ref.substring(ref.indexOf('/') + 1).startsWith(repositoryName + "@")).toList();
+        List<String> gone =
+            images.keySet().stream()
+                .filter(ref -> ref.substring(ref.indexOf('/') + 1).startsWith(repositoryName + "@"))
+                .toList();
         gone.forEach(images::remove);
         return gone.size();
       }
@@ -1172,16 +1442,29 @@ public final class SimulatedAws {
     @Override
     public Optional<ServiceInfo> describeService(String cluster, String service) {
       synchronized (SimulatedAws.this) {
-        return Optional.ofNullable(services.get(service)).map(s -> new ServiceInfo(s.pid, "ACTIVE", s.tasks.size(),
-            s.tasks.size(), 0, s.revision.substring(0, s.revision.indexOf('#')), 1, s.controller));
+        return Optional.ofNullable(services.get(service))
+            .map(
+                s ->
+                    new ServiceInfo(
+                        s.pid,
+                        "ACTIVE",
+                        s.tasks.size(),
+                        s.tasks.size(),
+                        0,
+                        s.revision.substring(0, s.revision.indexOf('#')),
+                        1,
+                        s.controller));
       }
     }
 
     @Override
     public Map<String, String> containerImages(String taskDefinitionArn) {
       synchronized (SimulatedAws.this) {
-        Revision revision = revisions.values().stream().filter(r -> r.arn().startsWith(taskDefinitionArn + "#"))
-            .findFirst().orElseThrow();
+        Revision revision =
+            revisions.values().stream()
+                .filter(r -> r.arn().startsWith(taskDefinitionArn + "#"))
+                .findFirst()
+                .orElseThrow();
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < revision.images().size(); i++) {
           out.put("container" + i, revision.images().get(i));
@@ -1193,7 +1476,9 @@ public final class SimulatedAws {
     @Override
     public List<TargetHealth> targetHealth(String targetGroupArn) {
       synchronized (SimulatedAws.this) {
-        return targets.getOrDefault(targetGroupArn, Set.of()).stream().map(t -> new TargetHealth(t, "healthy")).toList();
+        return targets.getOrDefault(targetGroupArn, Set.of()).stream()
+            .map(t -> new TargetHealth(t, "healthy"))
+            .toList();
       }
     }
 
@@ -1202,17 +1487,20 @@ public final class SimulatedAws {
       synchronized (SimulatedAws.this) {
         Rule rule = rules.get(listenerRuleArn);
         if (rule == null) {
-          throw new AwsCallException(AwsCallException.Kind.NOT_FOUND, "DescribeRules", "One or more rules not found");
+          throw new AwsCallException(
+              AwsCallException.Kind.NOT_FOUND, "DescribeRules", "One or more rules not found");
         }
         return Map.copyOf(rule.weights());
       }
     }
 
     @Override
-    public List<ServiceDeployment> serviceDeployments(String cluster, String service, Instant since) {
+    public List<ServiceDeployment> serviceDeployments(
+        String cluster, String service, Instant since) {
       synchronized (SimulatedAws.this) {
-        return Optional.ofNullable(services.get(service)).map(s -> s.deployments.stream()
-            .filter(d -> !d.createdAt().isBefore(since)).toList()).orElse(List.of());
+        return Optional.ofNullable(services.get(service))
+            .map(s -> s.deployments.stream().filter(d -> !d.createdAt().isBefore(since)).toList())
+            .orElse(List.of());
       }
     }
 
@@ -1230,11 +1518,20 @@ public final class SimulatedAws {
     @Override
     public void rollBackServiceDeployment(String serviceDeploymentArn) {
       synchronized (SimulatedAws.this) {
-        String status = held != null && held.deployment.arn().equals(serviceDeploymentArn) ? held.deployment.status()
-            : services.values().stream().flatMap(s -> s.deployments.stream())
-                .filter(d -> d.arn().equals(serviceDeploymentArn)).map(ServiceDeployment::status).reduce((a, b) -> b)
-                .orElseThrow(() -> new AwsCallException(AwsCallException.Kind.NOT_FOUND, "StopServiceDeployment",
-                    "Service deployment " + serviceDeploymentArn + " not found"));
+        String status =
+            held != null && held.deployment.arn().equals(serviceDeploymentArn)
+                ? held.deployment.status()
+                : services.values().stream()
+                    .flatMap(s -> s.deployments.stream())
+                    .filter(d -> d.arn().equals(serviceDeploymentArn))
+                    .map(ServiceDeployment::status)
+                    .reduce((a, b) -> b)
+                    .orElseThrow(
+                        () ->
+                            new AwsCallException(
+                                AwsCallException.Kind.NOT_FOUND,
+                                "StopServiceDeployment",
+                                "Service deployment " + serviceDeploymentArn + " not found"));
         try {
           EcsRules.onlyOngoingDeploymentsAreStopped(serviceDeploymentArn, status);
         } catch (RuleViolation e) {
@@ -1248,9 +1545,11 @@ public final class SimulatedAws {
     @Override
     public List<String> taskDefinitions(String family, boolean active) {
       synchronized (SimulatedAws.this) {
-        return revisions.values().stream().filter(r -> r.family().equals(family))
+        return revisions.values().stream()
+            .filter(r -> r.family().equals(family))
             .filter(r -> r.status().equals(active ? "ACTIVE" : "INACTIVE"))
-            .map(r -> r.arn().substring(0, r.arn().indexOf('#'))).toList();
+            .map(r -> r.arn().substring(0, r.arn().indexOf('#')))
+            .toList();
       }
     }
 
@@ -1268,7 +1567,8 @@ public final class SimulatedAws {
         // each call is held to the rule.
         for (int i = 0; i < arns.size(); i += 10) {
           try {
-            EcsRules.atMostTenRevisionsPerDelete(arns.subList(i, Math.min(arns.size(), i + 10)).size());
+            EcsRules.atMostTenRevisionsPerDelete(
+                arns.subList(i, Math.min(arns.size(), i + 10)).size());
           } catch (RuleViolation e) {
             violations.add("DeleteTaskDefinitions: " + e.getMessage());
             throw e.asAwsError();
@@ -1276,12 +1576,17 @@ public final class SimulatedAws {
         }
         Map<String, String> refused = new LinkedHashMap<>();
         for (String arn : arns) {
-          Optional<Map.Entry<String, Revision>> found = revisions.entrySet().stream()
-              .filter(e -> e.getKey().startsWith(arn + "#")).findFirst();
+          Optional<Map.Entry<String, Revision>> found =
+              revisions.entrySet().stream()
+                  .filter(e -> e.getKey().startsWith(arn + "#"))
+                  .findFirst();
           if (found.isEmpty()) {
             refused.put(arn, "MISSING");
-          } else if (EcsRules.onlyInactiveRevisionsAreDeleted(found.get().getValue().status()).isPresent()) {
-            refused.put(arn, EcsRules.onlyInactiveRevisionsAreDeleted(found.get().getValue().status()).get());
+          } else if (EcsRules.onlyInactiveRevisionsAreDeleted(found.get().getValue().status())
+              .isPresent()) {
+            refused.put(
+                arn,
+                EcsRules.onlyInactiveRevisionsAreDeleted(found.get().getValue().status()).get());
           } else {
             revisions.put(found.get().getKey(), found.get().getValue().with("DELETE_IN_PROGRESS"));
           }
@@ -1303,7 +1608,6 @@ public final class SimulatedAws {
     }
 
     @Override
-    public void deleteLogGroup(String name) {
-    }
+    public void deleteLogGroup(String name) {}
   }
 }

@@ -11,32 +11,40 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Reading synthesized templates the way CloudFormation does for the simulated services:
- * intrinsic functions resolved against physical ids and exports, imports collected, and which
- * property changes replace a resource (from the resource types' "Update requires: Replacement"
- * in the CloudFormation template reference).
+ * Reading synthesized templates the way CloudFormation does for the simulated services: intrinsic
+ * functions resolved against physical ids and exports, imports collected, and which property
+ * changes replace a resource (from the resource types' "Update requires: Replacement" in the
+ * CloudFormation template reference).
  */
 final class Templates {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** Properties whose change replaces the resource; every property for a task definition. */
-  static final Map<String, Set<String>> REPLACING = Map.of(
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html
-      "AWS::ElasticLoadBalancingV2::ListenerRule", Set.of("ListenerArn"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html
-      "AWS::ElasticLoadBalancingV2::Listener", Set.of("LoadBalancerArn"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html
-      "AWS::ElasticLoadBalancingV2::TargetGroup", Set.of("Name", "Port", "Protocol", "TargetType", "VpcId"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html
-      "AWS::ECS::Service", Set.of("Cluster", "LaunchType", "ServiceName", "Role"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html
-      "AWS::EC2::Instance", Set.of("ImageId", "AvailabilityZone", "SubnetId"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html
-      "AWS::EC2::Subnet", Set.of("AvailabilityZone", "CidrBlock", "VpcId"),
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html
-      "AWS::RDS::DBInstance", Set.of("DBSnapshotIdentifier", "DBName", "MasterUsername", "StorageEncrypted",
-          "KmsKeyId", "DBInstanceIdentifier"));
+  static final Map<String, Set<String>> REPLACING =
+      Map.of(
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html
+          "AWS::ElasticLoadBalancingV2::ListenerRule", Set.of("ListenerArn"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html
+          "AWS::ElasticLoadBalancingV2::Listener", Set.of("LoadBalancerArn"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html
+          "AWS::ElasticLoadBalancingV2::TargetGroup",
+              Set.of("Name", "Port", "Protocol", "TargetType", "VpcId"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html
+          "AWS::ECS::Service", Set.of("Cluster", "LaunchType", "ServiceName", "Role"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html
+          "AWS::EC2::Instance", Set.of("ImageId", "AvailabilityZone", "SubnetId"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html
+          "AWS::EC2::Subnet", Set.of("AvailabilityZone", "CidrBlock", "VpcId"),
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html
+          "AWS::RDS::DBInstance",
+              Set.of(
+                  "DBSnapshotIdentifier",
+                  "DBName",
+                  "MasterUsername",
+                  "StorageEncrypted",
+                  "KmsKeyId",
+                  "DBInstanceIdentifier"));
 
   private Templates() {}
 
@@ -64,7 +72,8 @@ final class Templates {
     return names;
   }
 
-  private static void collectImports(JsonNode node, Function<JsonNode, JsonNode> resolve, Set<String> names) {
+  private static void collectImports(
+      JsonNode node, Function<JsonNode, JsonNode> resolve, Set<String> names) {
     if (node.isObject() && node.size() == 1 && node.has("Fn::ImportValue")) {
       names.add(resolve.apply(node.get("Fn::ImportValue")).asText());
       return;
@@ -79,7 +88,10 @@ final class Templates {
    * @param getAtt logical id and attribute to the value
    * @param importValue export name to value
    */
-  static JsonNode resolve(JsonNode node, Function<String, String> ref, java.util.function.BiFunction<String, String, String> getAtt,
+  static JsonNode resolve(
+      JsonNode node,
+      Function<String, String> ref,
+      java.util.function.BiFunction<String, String, String> getAtt,
       Function<String, String> importValue) {
     Function<JsonNode, JsonNode> self = n -> resolve(n, ref, getAtt, importValue);
     if (node.isObject()) {
@@ -92,7 +104,8 @@ final class Templates {
           }
           case "Fn::GetAtt" -> {
             String logical = arg.isArray() ? arg.get(0).asText() : arg.asText().split("\\.", 2)[0];
-            String attribute = arg.isArray() ? arg.get(1).asText() : arg.asText().split("\\.", 2)[1];
+            String attribute =
+                arg.isArray() ? arg.get(1).asText() : arg.asText().split("\\.", 2)[1];
             return TextNode.valueOf(getAtt.apply(logical, attribute));
           }
           case "Fn::ImportValue" -> {
@@ -109,7 +122,9 @@ final class Templates {
           case "Fn::Select" -> {
             JsonNode list = self.apply(arg.get(1));
             int index = self.apply(arg.get(0)).asInt();
-            return list.isArray() && list.size() > index ? list.get(index) : TextNode.valueOf("select" + index);
+            return list.isArray() && list.size() > index
+                ? list.get(index)
+                : TextNode.valueOf("select" + index);
           }
           case "Fn::GetAZs" -> {
             // The model's zones, as its AccountGateway lists them.
@@ -118,24 +133,31 @@ final class Templates {
           }
           case "Fn::Split" -> {
             ArrayNode out = JSON.createArrayNode();
-            for (String part : self.apply(arg.get(1)).asText().split(java.util.regex.Pattern.quote(arg.get(0).asText()), -1)) {
+            for (String part :
+                self.apply(arg.get(1))
+                    .asText()
+                    .split(java.util.regex.Pattern.quote(arg.get(0).asText()), -1)) {
               out.add(part);
             }
             return out;
           }
           case "Fn::Sub" -> {
             String text = arg.isArray() ? arg.get(0).asText() : arg.asText();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(text);
+            java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(text);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
               String name = m.group(1);
-              String value = name.contains(".") ? getAtt.apply(name.split("\\.", 2)[0], name.split("\\.", 2)[1]) : ref.apply(name);
+              String value =
+                  name.contains(".")
+                      ? getAtt.apply(name.split("\\.", 2)[0], name.split("\\.", 2)[1])
+                      : ref.apply(name);
               m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
             }
             m.appendTail(out);
             return TextNode.valueOf(out.toString());
           }
-          default -> { }
+          default -> {}
         }
       }
       ObjectNode copy = JSON.createObjectNode();

@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code pg_trgm} extension that search's trigram index needs. The indexes themselves are
- * built after the app serves, concurrently, by {@link gifmachine.app.gif.SearchIndexes} (this
- * migration built three per-column ones before serving up to version 0.1; they are dropped once
- * the new one is valid). Where {@code pg_trgm} cannot be created (no extension, no privilege),
- * search keeps working without a trigram index and this logs one warning. The class keeps its
- * name: Flyway checks applied migrations' descriptions.
+ * The {@code pg_trgm} extension that search's trigram index needs. The indexes themselves are built
+ * after the app serves, concurrently, by {@link gifmachine.app.gif.SearchIndexes} (this migration
+ * built three per-column ones before serving up to version 0.1; they are dropped once the new one
+ * is valid). Where {@code pg_trgm} cannot be created (no extension, no privilege), search keeps
+ * working without a trigram index and this logs one warning. The class keeps its name: Flyway
+ * checks applied migrations' descriptions.
  */
 public class V2__Search_indexes extends BaseJavaMigration {
   private static final Logger logger = LoggerFactory.getLogger(V2__Search_indexes.class);
