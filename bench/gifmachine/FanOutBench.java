@@ -116,6 +116,13 @@ public class FanOutBench {
         .mapToLong(row -> Arrays.stream(row).max().getAsLong() - Arrays.stream(row).min().getAsLong())
         .sorted().toArray();
     long[] answered = postAnswered.stream().mapToLong(Long::longValue).sorted().toArray();
+    // Each post's slowest delivery, in posting order: shows whether the tail is one post (a GC
+    // pause, the first post's cold code) or spread over all of them.
+    StringBuilder slowest = new StringBuilder("slowest delivery per post, ms:");
+    for (long[] row : latencies) {
+      slowest.append(String.format(" %.0f", Arrays.stream(row).max().getAsLong() / 1e6));
+    }
+    System.out.println(slowest);
     System.out.printf(
         "fan-out %d deliveries: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%s;"
             + " POST answered p50 %.1f ms; first to last delivery of a post p50 %.1f ms%n",
