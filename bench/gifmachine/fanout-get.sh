@@ -18,18 +18,25 @@ ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-1000}
 POSTS=${POSTS:-20}
 PROFILE=${PROFILE:-0}
+# The fan-out client (FanOutBench.java): uncounted warm-up posts and a young generation that
+# holds the whole run, so its own JIT warm-up and GC pauses stay out of the figures
+# (WARMUP=0 CLIENT_JVM=-Xss256k measures as compare.sh and the runs before Stop 9 did).
+WARMUP=${WARMUP:-10}
+CLIENT_JVM=${CLIENT_JVM:--Xss256k -XX:+UseSerialGC -Xms1g -Xmn768m}
 MAX_RAM=${MAX_RAM:-512m}
 SECRET=bench-secret-$RANDOM$RANDOM
 
 # shellcheck source=bench/gifmachine/harness.sh
 source bench/gifmachine/harness.sh fanout-get-
+# The old build's flags may differ (e.g. OLD_FLAGS_FILE=<(git show main:gifmachine/jvm-flags.txt)).
+mapfile -t OLD_FLAGS < <(jvm_flags "${OLD_FLAGS_FILE:-gifmachine/jvm-flags.txt}")
 require_comparison_tools
 
 say "# Gifmachine GET /gif and fan-out, old vs new interleaved, $(date -u +%FT%TZ)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(load)"
-say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"
+say "java: $(java -version 2>&1 | head -1); flags, new: ${FLAGS[*]}; old: ${OLD_FLAGS[*]}"
 say "old: $OLD_JAR ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha256sum "$NEW_JAR" | cut -c1-12))"
-say "rounds $ROUNDS, wrk -t2 -c64 -d$DURATION, fan-out $CLIENTS clients over 2 instances, $POSTS posts, $ROWS rows"
+say "rounds $ROUNDS, wrk -t2 -c64 -d$DURATION, fan-out $CLIENTS clients over 2 instances, $POSTS posts counted after $WARMUP, client JVM: $CLIENT_JVM, $ROWS rows"
 
 start_postgres "$NEW_JAR"
 psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
@@ -38,9 +45,10 @@ original_schema_sql "$ROWS" | psql_on base
 psql_on postgres -c "CREATE DATABASE old TEMPLATE base" -c "CREATE DATABASE new TEMPLATE base"
 
 start_app() { # jar port database [extra JVM flags...]
-  local jar=$1 port=$2 db=$3
+  local jar=$1 port=$2 db=$3 flags=("${FLAGS[@]}")
+  [ "$db" = old ] && flags=("${OLD_FLAGS[@]}")
   GIFMACHINE_DRAIN_SECONDS=0 PORT=$port GIFMACHINE_PASSWORD=$SECRET DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$db" \
-    DATABASE_SSLMODE=disable java "${FLAGS[@]}" "${@:4}" -jar "$jar" >/dev/null 2>"$WORK/app-$port.err" &
+    DATABASE_SSLMODE=disable java "${flags[@]}" "${@:4}" -jar "$jar" >/dev/null 2>"$WORK/app-$port.err" &
   PIDS+=($!)
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/gif")" = 200 ]; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { cat "$WORK/app-$port.err" >&2; exit 1; }
@@ -73,7 +81,8 @@ bench() { # label url
 }
 fanout() { # label first-instance second-instance
   local line
-  line=$(java -Xss256k bench/gifmachine/FanOutBench.java "$SECRET" "$CLIENTS" "$POSTS" "$2" "$3" 2>&1 | tail -2 | tr "\n" " ")
+  # shellcheck disable=SC2086 # CLIENT_JVM is a list of flags
+  line=$(java $CLIENT_JVM -Dwarmup="$WARMUP" bench/gifmachine/FanOutBench.java "$SECRET" "$CLIENTS" "$POSTS" "$2" "$3" 2>&1 | tail -2 | tr "\n" " ")
   say "fan-out $1, load $(load): $line"
   sed -n 's/.*p99 \([0-9.]*\) ms, max.*/\1/p' <<<"$line" >>"$WORK/p99-$1"
 }
@@ -93,6 +102,8 @@ for round in $(seq "$ROUNDS"); do
     if [ "$which" = old ]; then fanout old "$OLD" http://127.0.0.1:4572; else fanout new "$NEW" http://127.0.0.1:4582; fi
   done
 done
+rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
+say "resident memory after the rounds: old $(rss "${PIDS[1]}") and $(rss "${PIDS[2]}"), new $(rss "${PIDS[3]}") and $(rss "${PIDS[4]}")"
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 say "## medians over $ROUNDS rounds"
 say "GET /gif req/s: old $(median "$WORK/rps-old"), new $(median "$WORK/rps-new"), nginx $(median "$WORK/rps-nginx");" \

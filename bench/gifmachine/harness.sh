@@ -15,9 +15,13 @@ cleanup() {
 trap cleanup EXIT
 say() { echo "$*" | tee -a "$REPORT"; }
 
-# JVM flags exactly as the image uses them, plus the container size.
-mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
-FLAGS+=("-XX:MaxRAM=$MAX_RAM")
+# JVM flags exactly as the image uses them (a jvm-flags.txt: one a line, # comments), plus the
+# container size.
+jvm_flags() { # file
+  sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1"
+  echo "-XX:MaxRAM=$MAX_RAM"
+}
+mapfile -t FLAGS < <(jvm_flags gifmachine/jvm-flags.txt)
 
 # An embedded PostgreSQL (bench/gifmachine/ExternalPostgres.java on the given jar's classpath)
 # in $WORK/pg, ended with the script; sets PGPORT. Not in a subshell: PIDS must keep its pid.
