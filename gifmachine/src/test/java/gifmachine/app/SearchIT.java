@@ -307,6 +307,31 @@ class SearchIT {
   private static List<String> queries(Random random) {
     Set<String> queries = new LinkedHashSet<>(TOKENS);
     queries.addAll(List.of("%%", "\\%", "_%", "%_", "\\\\", "t\u001fc", "\u001f", "s\u001fb", " "));
+    // Several words: the trigram index is asked only for the longest (IndexedPart), the whole
+    // term filters. Common and rare parts that differ, words too short to index, wildcards.
+    queries.addAll(
+        List.of(
+            "cat dog",
+            "dog cat",
+            "CAT under_score",
+            "a cat",
+            "ca t",
+            "at do",
+            "cat 100%",
+            "100% cat",
+            "50%_off a_b",
+            "a_b 50%_off",
+            "% cat",
+            "_ dog",
+            "\\ back\\slash",
+            "back\\slash \\",
+            "σίσυφος ΣΊΣΥΦΟΣ",
+            "ΣΊΣΥΦΟΣ cat",
+            "😀 grin",
+            "cat  dog",
+            " cat",
+            "cat ",
+            "under_score dog cat"));
     for (int i = 0; i < 40; i++) {
       String text = field(random);
       if (text == null || text.isEmpty()) {

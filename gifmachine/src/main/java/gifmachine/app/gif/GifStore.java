@@ -138,6 +138,7 @@ public final class GifStore {
   public Page search(String query, int number) {
     String pattern = "%" + escapeLike(query) + "%";
     String lowered = searchText.lower("?");
+    String part = IndexedPart.of(query);
     // A query holding the separator could match across two columns in the joined text: then
     // each column is also checked on its own (never the case for anything typed in a search box).
     // The empty query, too: it matches every row's joined text, the old query only rows with a
@@ -149,6 +150,12 @@ public final class GifStore {
             + searchText.expression()
             + " LIKE "
             + lowered
+            // The index is asked for the rare part only; the whole term is a filter on the
+            // candidates ("|| ''" hides the expression from the trigram index, not from the
+            // newest-first walk, which reads it from its own column).
+            + (part.equals(query)
+                ? ""
+                : " AND (" + searchText.expression() + " || '') LIKE " + lowered)
             + (spansColumns
                 ? " AND ("
                     + searchText.lower("who")
@@ -165,16 +172,18 @@ public final class GifStore {
                     + ")"
                 : "")
             + " ORDER BY -id LIMIT ? OFFSET ?) page ON page.id = g.id ORDER BY g.id DESC";
-    int patterns = spansColumns ? 4 : 1;
+    int filters = (part.equals(query) ? 0 : 1) + (spansColumns ? 3 : 0);
+    String indexed = "%" + escapeLike(part) + "%";
     return page(
         sql,
         number,
-        patterns + 1,
+        filters + 2,
         s -> {
           // Plan with the actual pattern every time: a cached generic plan cannot judge the
           // pattern's selectivity, so it cannot choose between the walk and the trigram index.
           s.unwrap(PGStatement.class).setPrepareThreshold(0);
-          for (int i = 1; i <= patterns; i++) {
+          s.setString(1, indexed);
+          for (int i = 2; i <= filters + 1; i++) {
             s.setString(i, pattern);
           }
         });
