@@ -151,11 +151,13 @@ public final class GifStore {
             + " LIKE "
             + lowered
             // The index is asked for the rare part only; the whole term is a filter on the
-            // candidates ("|| ''" hides the expression from the trigram index, not from the
-            // newest-first walk, which reads it from its own column).
+            // candidates that the trigram index cannot take (strpos is no indexable operator)
+            // and the newest-first walk reads from its own column. The planner guesses a
+            // third of rows pass it, not the tiny share it guesses for a long LIKE, so a common
+            // phrase still walks.
             + (part.equals(query)
                 ? ""
-                : " AND (" + searchText.expression() + " || '') LIKE " + lowered)
+                : " AND strpos(" + searchText.expression() + ", " + lowered + ") > 0")
             + (spansColumns
                 ? " AND ("
                     + searchText.lower("who")
@@ -182,9 +184,13 @@ public final class GifStore {
           // Plan with the actual pattern every time: a cached generic plan cannot judge the
           // pattern's selectivity, so it cannot choose between the walk and the trigram index.
           s.unwrap(PGStatement.class).setPrepareThreshold(0);
-          s.setString(1, indexed);
-          for (int i = 2; i <= filters + 1; i++) {
-            s.setString(i, pattern);
+          int i = 1;
+          s.setString(i++, indexed);
+          if (!part.equals(query)) {
+            s.setString(i++, query);
+          }
+          while (i <= filters + 1) {
+            s.setString(i++, pattern);
           }
         });
   }

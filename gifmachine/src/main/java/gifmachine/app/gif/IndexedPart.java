@@ -15,7 +15,7 @@ package gifmachine.app.gif;
  * <p>The part is cut at spaces, so lower-casing it alone equals the same characters lower-cased
  * inside the term (case mappings that look at context, like a final sigma, look at word ends only).
  *
- * <pre>{@code IndexedPart.of("text 999999")  // "999999"}</pre>
+ * <pre>{@code IndexedPart.of("text 999999")  // " 999999"}</pre>
  */
 final class IndexedPart {
 
@@ -30,15 +30,20 @@ final class IndexedPart {
     if (words.length < 2) {
       return term;
     }
-    String best = null;
+    int best = -1;
     int bestLength = MIN_INDEXABLE - 1;
-    for (String word : words) {
-      int length = (int) word.codePoints().filter(Character::isLetterOrDigit).count();
+    for (int i = 0; i < words.length; i++) {
+      int length = (int) words[i].codePoints().filter(Character::isLetterOrDigit).count();
       if (length > bestLength) {
-        best = word;
+        best = i;
         bestLength = length;
       }
     }
-    return best == null ? term : best;
+    if (best < 0) {
+      return term;
+    }
+    // The spaces around the word are kept: pg_trgm pads a word that starts or ends at a space,
+    // and those padded trigrams ("  9", " 99") are far rarer than the word's inner ones.
+    return (best > 0 ? " " : "") + words[best] + (best < words.length - 1 ? " " : "");
   }
 }

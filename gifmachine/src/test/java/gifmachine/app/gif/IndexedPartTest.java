@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 class IndexedPartTest {
 
   @Test
-  void a_phrase_asks_the_index_for_its_longest_word() {
-    assertThat(IndexedPart.of("text 999999")).isEqualTo("999999");
-    assertThat(IndexedPart.of("999999 text")).isEqualTo("999999");
+  void a_phrase_asks_the_index_for_its_longest_word_with_the_spaces_around_it() {
+    assertThat(IndexedPart.of("text 999999")).isEqualTo(" 999999");
+    assertThat(IndexedPart.of("999999 text")).isEqualTo("999999 ");
+    assertThat(IndexedPart.of("a 999999 text")).isEqualTo(" 999999 ");
   }
 
   @Test
@@ -21,8 +22,8 @@ class IndexedPartTest {
 
   @Test
   void words_are_measured_in_letters_and_digits_as_pg_trgm_makes_trigrams_of_them() {
-    assertThat(IndexedPart.of("%%%%%% cat")).isEqualTo("cat");
-    assertThat(IndexedPart.of("a_b_c ab")).isEqualTo("a_b_c");
+    assertThat(IndexedPart.of("%%%%%% cat")).isEqualTo(" cat");
+    assertThat(IndexedPart.of("a_b_c ab")).isEqualTo("a_b_c ");
     assertThat(IndexedPart.of("a_b__ ab")).isEqualTo("a_b__ ab");
   }
 
@@ -34,6 +35,6 @@ class IndexedPartTest {
 
   @Test
   void among_words_of_equal_length_the_first_is_asked_for() {
-    assertThat(IndexedPart.of("cat dog")).isEqualTo("cat");
+    assertThat(IndexedPart.of("cat dog")).isEqualTo("cat ");
   }
 }
