@@ -81,7 +81,7 @@ fi
 t0=$(date +%s%N)
 must_start "$NEW_JAR" 4581 new; NEW_FIRST=$APP_PID
 say "first start on the adopted database, new: $START_MS ms to first 200 (indexes build after)"
-until [ "$(psql_on new -At -c "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid IN (to_regclass('gifs_search_walk'), to_regclass('gifs_search_trgm'))")" = 2 ] \
+until [ "$(psql_on new -At -c "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid IN (to_regclass('gifs_search_fit'), to_regclass('gifs_search_long'), to_regclass('gifs_search_trgm'))")" = 3 ] \
   && grep -q "search indexes ready" "$WORK/app-4581.err"; do sleep 0.5; done
 say "  new: search indexes valid and analysed $(( ($(date +%s%N) - t0) / 1000000 )) ms after launch (load $(load))"
 stop_app "$NEW_FIRST"
