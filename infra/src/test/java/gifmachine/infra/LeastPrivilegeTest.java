@@ -35,6 +35,7 @@ class LeastPrivilegeTest {
           // of these takes no resource): pre-flight, status, down.
           "sts:GetCallerIdentity",
           "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeInstanceTypeOfferings",
           "ec2:DescribeManagedPrefixLists",
           "ec2:DescribeRegions",
           "ecs:DeregisterTaskDefinition",
