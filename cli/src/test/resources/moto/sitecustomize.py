@@ -155,6 +155,14 @@ def _resources(response, service, action):
         return [f"{prefix}{pipeline}"] if pipeline else []
     if service == "codebuild":
         return sorted({f"{prefix}project/{build.split(':')[0]}" for build in params.get("ids", [])})
+    if service == "ssm" and params.get("Name"):
+        name = params["Name"]
+        if name.startswith("arn:"):
+            return [name]
+        # AWS's public parameters (/aws/service/...) belong to no account: their ARN has none
+        # (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters.html).
+        account = "" if name.startswith("/aws/") else response.current_account
+        return [f"arn:aws:ssm:{response.region}:{account}:parameter/{name.lstrip('/')}"]
     if service == "iam" and action == "CreateServiceLinkedRole":
         return [f"arn:aws:iam::{response.current_account}:role/aws-service-role/"
                 f"{params.get('AWSServiceName', '')}/AWSServiceRole"]

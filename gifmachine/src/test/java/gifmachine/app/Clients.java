@@ -73,7 +73,14 @@ final class Clients {
   Socket socket() {
     Socket socket = new Socket();
     URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/");
-    socket.webSocket = http.newWebSocketBuilder().buildAsync(ws, socket).join();
+    // Bounded like every other request here: a handshake that never completes fails the test
+    // instead of holding the whole suite (it once hung DatabaseRestartIT for minutes).
+    socket.webSocket =
+        http.newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .buildAsync(ws, socket)
+            .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+            .join();
     return socket;
   }
 

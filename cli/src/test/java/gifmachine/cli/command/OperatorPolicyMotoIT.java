@@ -192,6 +192,17 @@ class OperatorPolicyMotoIT {
                             } finally {
                               users[0].replacePolicy(policy);
                             }
+                            if (REPORTED_BY_STATUS.contains(call.sid())) {
+                              // status reads what it can and says what it could not, exit 0
+                              assertThat(denied.exitCode()).as(denied.toString()).isZero();
+                              assertThat(actionsOf(policy, call.sid()))
+                                  .as(denied.toString())
+                                  .anySatisfy(
+                                      action ->
+                                          assertThat(denied.out() + denied.err())
+                                              .contains("access denied to " + action));
+                              return;
+                            }
                             assertThat(denied.exitCode()).as(denied.toString()).isEqualTo(3);
                             assertThat(actionsOf(policy, call.sid()))
                                 .as(denied.toString())
@@ -224,7 +235,16 @@ class OperatorPolicyMotoIT {
       Map.of(
           "Pipeline",
               "the pipeline is a dropped placeholder in moto; status tolerates a failed read",
-          "Build", "moto runs no build");
+          "Build", "moto runs no build",
+          "StopDeployment",
+              "moto has no ECS service deployments to stop; rollback's StopServiceDeployment runs"
+                  + " on the rules model (DayTwoScenarioIT)");
+
+  /**
+   * Statements first needed by status, which by design reports a read it was denied and carries on
+   * (exit 0): without them, status must name the denied action instead of exiting 3.
+   */
+  static final java.util.Set<String> REPORTED_BY_STATUS = java.util.Set.of("DatabaseSnapshots");
 
   String iamPolicy(MotoDeployment deployment) {
     CliRunner.Result result =
