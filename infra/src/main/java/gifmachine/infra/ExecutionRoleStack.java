@@ -66,22 +66,16 @@ public final class ExecutionRoleStack extends Stack {
         ExecutionRolePolicy.packed(grants, ExecutionRolePolicy::renderedLength);
     String boundaryArn =
         "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/" + boundaryName(config);
-    // Boundaries grant nothing themselves (they cap a role's policies), so the actions apply to
-    // any resource here; the roles' own policies do the scoping.
+    // Boundaries grant nothing themselves (they cap a role's policies): actions used on resources
+    // we know in advance are scoped to them, the others apply to any resource and the roles' own
+    // policies do the scoping (RoleBoundary).
+    PolicyDocument boundary = new PolicyDocument();
+    RoleBoundary.statements(config, getAccount())
+        .forEach(statement -> boundary.addStatements(CdkStatements.of(statement)));
     ManagedPolicy.Builder.create(this, "RoleBoundary")
         .managedPolicyName(boundaryName(config))
         .description("Permissions boundary of every role of " + config.deploymentName())
-        .document(
-            PolicyDocument.Builder.create()
-                .statements(
-                    List.of(
-                        PolicyStatement.Builder.create()
-                            .sid("WhatOurRolesUse")
-                            .effect(Effect.ALLOW)
-                            .actions(List.copyOf(RoleBoundary.actions()))
-                            .resources(List.of("*"))
-                            .build()))
-                .build())
+        .document(boundary)
         .build();
     role =
         Role.Builder.create(this, "CloudFormationExecutionRole")
