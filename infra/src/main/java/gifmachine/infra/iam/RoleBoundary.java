@@ -23,9 +23,10 @@ import java.util.TreeSet;
  * role created through the CloudFormation execution role can never do more than this list, whatever
  * policy its template gives it.
  *
- * <p>Where a role uses an action only on resources whose names we know in advance, the boundary
- * names them too ({@link #statements}); the rest stay on {@code "*"}, each listed with its reason
- * in docs/least-privilege.md.
+ * <p>The boundary also names the resources each action may reach ({@link #statements}): our
+ * deployment's names where we know them, the resource type in our account where CloudFormation or
+ * AWS picks the names. Only actions without a resource type stay on {@code "*"}
+ * (docs/least-privilege.md lists them with the Service Authorization Reference's pages).
  *
  * <pre>{@code
  * List<PolicyStatement> boundary = RoleBoundary.statements(config, "123456789012");
@@ -38,8 +39,8 @@ public final class RoleBoundary {
 
   /**
    * The boundary's statements for {@code config}'s deployment in {@code account} (a CDK token
-   * renders as {@code Ref AWS::AccountId}): the actions our roles use only on known resources,
-   * scoped to those resources, then every other action of {@link #actions()} on {@code "*"}.
+   * renders as {@code Ref AWS::AccountId}): the actions of {@link #actions()} that have a resource
+   * type, each scoped to the resources our roles use it on, and the others on {@code "*"}.
    *
    * <ul>
    *   <li>{@code iam:PassRole}: only the Deploy role passes a role, the CloudFormation execution
@@ -54,9 +55,12 @@ public final class RoleBoundary {
    *       https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html#service-linked-role-permissions).
    *   <li>{@code ssm:GetParameter}: AWS's public Amazon Linux AMI parameters, the only ones read.
    *   <li>CloudFormation, CodePipeline, ECS, CloudWatch Logs, RDS, Secrets Manager, ECR and S3
-   *       actions that our roles use only on resources named after the deployment: those names
-   *       (RoleBoundaryTest checks every role's use against them).
+   *       actions that our roles use only on resources named after the deployment: those names.
+   *   <li>CodeBuild, Lambda, log streams, secrets read, network interfaces and load balancer
+   *       writes: the resource type in our account (their names are generated).
    * </ul>
+   *
+   * <p>RoleBoundaryTest checks every role's use against these scopes, and parliament's verdict.
    */
   public static List<PolicyStatement> statements(DeploymentConfig config, String account) {
     String iam = "arn:aws:iam::" + account + ":role/";
@@ -73,7 +77,7 @@ public final class RoleBoundary {
             PolicyStatement.of(
                 "AssumeOurRoles",
                 List.of("sts:AssumeRole"),
-                List.of(iam + config.deploymentName() + "-*"),
+                List.of(iam + d + "-*"),
                 "the pipeline's role assumes its action roles"),
             PolicyStatement.of(
                     "ServiceLinkedRoles",
