@@ -103,6 +103,10 @@ public final class PipelineStack extends Stack {
             .build();
     PipelineProject build =
         PipelineProject.Builder.create(this, "Build")
+            // Named, not generated: the operator's policy grants CodeBuild by the deployment's
+            // name, and the form of a generated project name is not documented, so a prefix
+            // grant could miss it.
+            .projectName(config.deploymentName() + "-images")
             .description("Builds the images of " + config.deploymentName() + " without Docker")
             .environment(ENVIRONMENT)
             .timeout(Duration.minutes(30))
@@ -138,6 +142,7 @@ public final class PipelineStack extends Stack {
 
     PipelineProject deploy =
         PipelineProject.Builder.create(this, "Deploy")
+            .projectName(config.deploymentName() + "-up")
             .description(
                 "Runs gifmachine-on-aws up for "
                     + config.deploymentName()

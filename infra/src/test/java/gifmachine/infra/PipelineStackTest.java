@@ -2,6 +2,8 @@ package gifmachine.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,6 +214,14 @@ class PipelineStackTest {
   }
 
   @Test
+  void projects_carry_the_deployments_name_which_the_operator_policy_grants_codebuild_by() {
+    String deployment = Deployments.defaults().deploymentName();
+    List<String> names = new ArrayList<>();
+    projects().forEach(project -> names.add(project.path("Properties").path("Name").asText()));
+    assertThat(names).containsExactlyInAnyOrder(deployment + "-images", deployment + "-up");
+  }
+
+  @Test
   void the_deploy_role_holds_exactly_the_operator_policy_and_cannot_assume_other_roles() {
     Map<String, Map<String, Object>> policies =
         template.findResources(
@@ -264,7 +274,7 @@ class PipelineStackTest {
     assertThat(characters).isGreaterThan(4_000).isLessThan(10_240 - 1_000);
   }
 
-  private static Object projects() {
+  private static JsonNode projects() {
     return Deployments.JSON.valueToTree(template.findResources("AWS::CodeBuild::Project"));
   }
 
