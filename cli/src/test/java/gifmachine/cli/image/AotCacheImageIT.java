@@ -1,6 +1,7 @@
 package gifmachine.cli.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gifmachine.cli.testing.FreePorts;
 import gifmachine.infra.ImageName;
@@ -94,6 +95,41 @@ class AotCacheImageIT {
           .doesNotContain(CLASS_FROM_CACHE)
           .contains("gifmachine.app.Gifmachine source: file:");
     }
+  }
+
+  @Test
+  void training_for_another_architecture_is_refused_before_anything_is_pushed() throws Exception {
+    ImagePlatform here = ImagePlatform.parse(System.getProperty("os.arch")).orElseThrow();
+    ImagePlatform other = here == ImagePlatform.AMD64 ? ImagePlatform.ARM64 : ImagePlatform.AMD64;
+    Path root =
+        ImageFixtures.repositoryRoot(Files.createDirectories(directory.resolve("checkout")));
+    ImageSources sources = new ImageSources(root);
+    ImagePublisher publisher =
+        new ImagePublisher(
+            sources,
+            kind -> ImageFixtures.scratchBase(kind, other, directory.resolve("bases")),
+            // no .git in the fixture: an uncommitted revision, so no registry is even asked
+            ImagePublisher.Options.defaults(other, directory.resolve("work"), sources)
+                .withAotCache(
+                    ImageName.GIFMACHINE,
+                    new AotCacheTrainer(
+                        Path.of(System.getProperty("java.home"), "bin", "java"),
+                        Map.of(),
+                        AotCacheTrainer.GIFMACHINE_REQUESTS,
+                        Duration.ofSeconds(1))),
+            message -> {});
+
+    assertThatThrownBy(
+            () ->
+                publisher.publish(
+                    ImageName.GIFMACHINE,
+                    "127.0.0.1:1/aot/gifmachine",
+                    RegistryCredentials.anonymous()))
+        .isInstanceOf(ImagePublishException.class)
+        .hasMessageContaining(
+            "training the AOT cache of the gifmachine image failed: the image is for "
+                + other.label())
+        .hasMessageContaining("build on a " + other.architecture() + " machine");
   }
 
   /** Starts the image, asks for {@code GET /gif} (200), stops it, returns its output. */
