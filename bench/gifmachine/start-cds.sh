@@ -5,24 +5,39 @@
 # STARTS times each, interleaved. The archive is made by one training start of the new jar with
 # -XX:ArchiveClassesAtExit (a dynamic archive: needs the very JVM build that will use it), the
 # AOT cache by one with -XX:AOTCacheOutput (JDK 25's one-step training; same rule).
-# Usage: OLD_JAR=/tmp/old-all.jar bench/gifmachine/start-cds.sh   (NEW_JAR, STARTS=7)
+# Usage: OLD_REF=<commit> bench/gifmachine/start-cds.sh   (builds the old jar from that commit)
+#        OLD_JAR=/tmp/old-all.jar bench/gifmachine/start-cds.sh
+# NEW_JAR=<jar> (default: this tree's, built first), STARTS=7
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/java-home
-OLD_JAR=${OLD_JAR:?set OLD_JAR}
-NEW_JAR=${NEW_JAR:-gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar}
 STARTS=${STARTS:-7}
 WORK=$(mktemp -d /tmp/gifmachine-cds.XXXXXX)
-mkdir -p bench/gifmachine/results
-REPORT=bench/gifmachine/results/start-$(date -u +%Y%m%dT%H%M%SZ).txt
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+if [ -z "${NEW_JAR:-}" ]; then # this tree's jar, built now so that it is never stale
+  ./mvnw -B -ntp -q -o -pl gifmachine -am package -DskipTests -Dspotless.check.skip=true
+  NEW_JAR=gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar
+fi
+if [ -z "${OLD_JAR:-}" ]; then
+  # The old build from a commit, out of a copy of its tree (no checkout, no worktree touched).
+  OLD_REF=${OLD_REF:?set OLD_REF to a commit (e.g. main before the change) or OLD_JAR to a jar}
+  mkdir -p "$WORK/old-src"
+  git archive "$OLD_REF" | tar -x -C "$WORK/old-src"
+  (cd "$WORK/old-src" && ./mvnw -B -ntp -q -o -pl gifmachine -am package -DskipTests -Dspotless.check.skip=true)
+  OLD_JAR=$WORK/old-all.jar
+  cp "$WORK/old-src/gifmachine/target/gifmachine-0.1.0-SNAPSHOT-all.jar" "$OLD_JAR"
+  rm -rf "$WORK/old-src"
+fi
+mkdir -p bench/gifmachine/results
+REPORT=bench/gifmachine/results/start-$(date -u +%Y%m%dT%H%M%SZ).txt
 say() { echo "$*" | tee -a "$REPORT"; }
 mapfile -t FLAGS < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' gifmachine/jvm-flags.txt)
 FLAGS+=("-XX:MaxRAM=512m")
 say "# start to first 200, $(date -u +%FT%TZ); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "java: $(java -version 2>&1 | head -1)"
+say "old: ${OLD_REF:-$OLD_JAR} ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha256sum "$NEW_JAR" | cut -c1-12))"
 java -cp "$NEW_JAR" bench/gifmachine/ExternalPostgres.java "$WORK/pg" "$WORK/pgport" >"$WORK/pg.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 120); do [ -s "$WORK/pgport" ] && break; sleep 0.5; done

@@ -131,6 +131,7 @@ public final class Gifmachine implements AutoCloseable {
               });
       feed.start();
       startServer(server, config);
+      metrics.registerJvmMetrics(); // not needed for the first request: after the server is up
       // After the server is up: builds on an adopted database take a while, search works meanwhile.
       indexes = new SearchIndexes(database::openDedicated, searchText);
       indexes.start();

@@ -8,6 +8,7 @@ import gifmachine.cli.config.ConfigException;
 import gifmachine.cli.config.ConfigResolver;
 import gifmachine.cli.config.Setting;
 import gifmachine.cli.config.Settings;
+import gifmachine.cli.image.AotCacheTrainer;
 import gifmachine.cli.image.AwsDeploymentTargets;
 import gifmachine.cli.image.BaseImage;
 import gifmachine.cli.image.BaseImages;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -174,6 +177,22 @@ public final class ImagesCommand {
     boolean insecureRegistry;
 
     @Option(
+        names = "--aot-java",
+        paramLabel = "JAVA",
+        description =
+            "Give the gifmachine image a JDK AOT cache, trained by one start of the app with this "
+                + "java: the base image's own JVM (same build and architecture), see docs/images.md")
+    Path aotJava;
+
+    @Option(
+        names = "--aot-env",
+        paramLabel = "NAME=VALUE",
+        description =
+            "Environment of the training start, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
+                + "(a throwaway database) and DATABASE_SSLMODE=disable")
+    Map<String, String> aotEnvironment = new LinkedHashMap<>();
+
+    @Option(
         names = "--output",
         paramLabel = "text|json",
         description = "Output format (default: text)")
@@ -202,12 +221,22 @@ public final class ImagesCommand {
             revision.isEmpty()
                 ? ImageRevisions.git(sources, Clock.systemUTC())
                 : ImageRevisions.fixed(revision);
+        ImagePublisher.Options options =
+            new ImagePublisher.Options(target, cacheDirectory, revisions, insecureRegistry);
+        if (aotJava != null) {
+          Map<String, String> training = new LinkedHashMap<>(aotEnvironment);
+          training.putIfAbsent("GIFMACHINE_PASSWORD", UUID.randomUUID().toString());
+          options =
+              options.withAotCache(
+                  ImageName.GIFMACHINE,
+                  new AotCacheTrainer(
+                      aotJava,
+                      training,
+                      AotCacheTrainer.GIFMACHINE_REQUESTS,
+                      AotCacheTrainer.DEFAULT_TIMEOUT));
+        }
         ImagePublisher publisher =
-            new ImagePublisher(
-                sources,
-                choice.bases(),
-                new ImagePublisher.Options(target, cacheDirectory, revisions, insecureRegistry),
-                line -> err.println(line));
+            new ImagePublisher(sources, choice.bases(), options, line -> err.println(line));
         err.println(
             "images: building "
                 + repositories.size()
@@ -305,6 +334,15 @@ public final class ImagesCommand {
                 + registry
                 + "' is not a repository prefix: "
                 + "write it as host[:port]/path, without a scheme, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-acme");
+      }
+      if (aotJava == null && !aotEnvironment.isEmpty()) {
+        throw usage("images push: --aot-env goes with --aot-java, the JVM that trains the cache");
+      }
+      if (aotJava != null && !Files.isExecutable(aotJava)) {
+        throw usage(
+            "images push: --aot-java "
+                + aotJava
+                + " is not an executable file: give the base image's bin/java");
       }
       if (!output.equals("text") && !output.equals("json")) {
         throw usage("images push: --output '" + output + "' is not a format: use text or json");

@@ -51,7 +51,9 @@ import java.util.function.Consumer;
  * <p>Java images: base JRE, {@code /app/lib/<module>-dependencies.jar} (one layer) and {@code
  * /app/<module>.jar} (another), entrypoint {@code java <jvm-flags.txt> -jar /app/<module>.jar},
  * user {@code 65532}, the service port exposed, an OCI revision label, and Jib's fixed timestamps
- * so the same inputs always give the same digest.
+ * so the same inputs always give the same digest. An image named in {@link Options#aotTrainers()}
+ * also gets {@code /app/<module>.aot}, a JDK AOT cache trained on those very jars, and {@code
+ * -XX:AOTCache=/app/<module>.aot} in its entrypoint.
  *
  * <p>Tags: each image is pushed under one tag, {@link ImageRevision#tag}, never a moving one such
  * as {@code latest}: the repositories have immutable tags. When that tag is already in the
@@ -82,17 +84,29 @@ public final class ImagePublisher {
    * @param revisions each image's source revision: its {@code org.opencontainers.image.revision}
    *     label and the tag it is pushed under ({@link ImageRevision#tag})
    * @param allowInsecureRegistries plain-HTTP registries (tests on loopback); never for ECR
+   * @param aotTrainers the Java images that get a JDK AOT cache, each with its training run (see
+   *     {@link AotCacheTrainer}); images not named here start without one
    */
   public record Options(
       ImagePlatform platform,
       Path workDirectory,
       ImageRevisions revisions,
-      boolean allowInsecureRegistries) {
+      boolean allowInsecureRegistries,
+      Map<ImageName, AotCacheTrainer> aotTrainers) {
 
     public Options {
       Objects.requireNonNull(platform, "platform");
       Objects.requireNonNull(workDirectory, "workDirectory");
       Objects.requireNonNull(revisions, "revisions");
+      aotTrainers = Map.copyOf(aotTrainers);
+    }
+
+    public Options(
+        ImagePlatform platform,
+        Path workDirectory,
+        ImageRevisions revisions,
+        boolean allowInsecureRegistries) {
+      this(platform, workDirectory, revisions, allowInsecureRegistries, Map.of());
     }
 
     /** Revisions from git in {@code sources}' checkout, secure registries only. */
@@ -103,11 +117,19 @@ public final class ImagePublisher {
     }
 
     public Options withRevisions(ImageRevisions value) {
-      return new Options(platform, workDirectory, value, allowInsecureRegistries);
+      return new Options(platform, workDirectory, value, allowInsecureRegistries, aotTrainers);
     }
 
     public Options withInsecureRegistries(boolean value) {
-      return new Options(platform, workDirectory, revisions, value);
+      return new Options(platform, workDirectory, revisions, value, aotTrainers);
+    }
+
+    /** {@code image} gets an AOT cache made by {@code trainer} (a Java image only). */
+    public Options withAotCache(ImageName image, AotCacheTrainer trainer) {
+      Map<ImageName, AotCacheTrainer> trainers = new EnumMap<>(ImageName.class);
+      trainers.putAll(aotTrainers);
+      trainers.put(image, trainer);
+      return new Options(platform, workDirectory, revisions, allowInsecureRegistries, trainers);
     }
   }
 
@@ -310,6 +332,16 @@ public final class ImagePublisher {
     List<String> entrypoint = new ArrayList<>();
     entrypoint.add("java");
     entrypoint.addAll(sources.jvmFlags(image));
+    AotCacheTrainer trainer = options.aotTrainers().get(image);
+    if (trainer != null) {
+      AbsoluteUnixPath inImage = APP_DIRECTORY.resolve(module + ".aot");
+      builder.addFileEntriesLayer(
+          FileEntriesLayer.builder()
+              .setName("aot-cache")
+              .addEntry(aotCache(trainer, image, jars), inImage)
+              .build());
+      entrypoint.add("-XX:AOTCache=" + inImage);
+    }
     entrypoint.addAll(List.of("-jar", appJar.toString()));
     return builder
         .addFileEntriesLayer(
@@ -329,6 +361,37 @@ public final class ImagePublisher {
         .setProgramArguments(List.of())
         .setWorkingDirectory(APP_DIRECTORY)
         .setUser(USER);
+  }
+
+  /**
+   * Trains the image's AOT cache on the very jars the image gets. It must run on the image's
+   * architecture: a cache maps only into the JVM build that wrote it.
+   */
+  private Path aotCache(AotCacheTrainer trainer, ImageName image, FatJarSplitter.SplitJars jars)
+      throws IOException, ImagePublishException {
+    String here = System.getProperty("os.arch");
+    if (ImagePlatform.parse(here).orElse(null) != options.platform()) {
+      throw new ImagePublishException(
+          "training the AOT cache of the "
+              + image.repositoryName()
+              + " image failed: the image is for "
+              + options.platform().label()
+              + " and this machine is "
+              + here
+              + "; build on a "
+              + options.platform().architecture()
+              + " machine (CodeBuild: the same compute type as the tasks) or leave the cache out");
+    }
+    Path cache =
+        options
+            .workDirectory()
+            .resolve("aot")
+            .resolve(options.platform().architecture())
+            .resolve(ImageSources.module(image) + ".aot");
+    Files.createDirectories(cache.getParent());
+    progress.accept(image.repositoryName() + ": training the AOT cache (one start of the app)");
+    trainer.train(jars, ImageSources.module(image), sources.jvmFlags(image), cache);
+    return cache;
   }
 
   private JibContainerBuilder grafana(JibContainerBuilder builder) throws IOException {

@@ -103,6 +103,14 @@ class ImagesCommandTest {
             "",
             "--images 'redis' is not an image"),
         Arguments.of(
+            new String[] {"push", "--registry", "r.example/x", "--aot-env", "DATABASE_URL=x"},
+            "",
+            "--aot-env goes with --aot-java"),
+        Arguments.of(
+            new String[] {"push", "--registry", "r.example/x", "--aot-java", "/no/such/java"},
+            "",
+            "--aot-java /no/such/java is not an executable file: give the base image's bin/java"),
+        Arguments.of(
             new String[] {"push", "--registry", "r.example/x", "--output", "yaml"},
             "",
             "--output 'yaml' is not a format: use text or json"),

@@ -114,6 +114,9 @@ final class RegistryReader {
         } else {
           java.nio.file.Files.createDirectories(target.getParent());
           java.nio.file.Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          // As a container runtime does: the JVM checks a jar's time against its AOT cache.
+          java.nio.file.Files.setLastModifiedTime(
+              target, java.nio.file.attribute.FileTime.from(entry.getModTime().toInstant()));
         }
       }
     }
