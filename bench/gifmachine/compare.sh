@@ -15,6 +15,8 @@ ROWS=${ROWS:-1000000}
 ROUNDS=${ROUNDS:-2}
 STARTS=${STARTS:-5}
 CLIENTS=${CLIENTS:-1000}
+TERMS=${TERMS:-"user42 654321 text%20999999 kangaroo"} # URL-encoded, space-separated
+FANOUT=${FANOUT:-1} # 0 skips the fan-out rounds
 POSTS=${POSTS:-20}
 MAX_RAM=${MAX_RAM:-512m}
 SECRET=bench-secret-$RANDOM$RANDOM
@@ -79,7 +81,7 @@ fi
 t0=$(date +%s%N)
 must_start "$NEW_JAR" 4581 new; NEW_FIRST=$APP_PID
 say "first start on the adopted database, new: $START_MS ms to first 200 (indexes build after)"
-until [ "$(psql_on new -At -c "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid IN (to_regclass('gifs_search_walk'), to_regclass('gifs_search_trgm'))")" = 2 ] \
+until [ "$(psql_on new -At -c "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid IN (to_regclass('gifs_search_fit'), to_regclass('gifs_search_long'), to_regclass('gifs_search_trgm'))")" = 3 ] \
   && grep -q "search indexes ready" "$WORK/app-4581.err"; do sleep 0.5; done
 say "  new: search indexes valid and analysed $(( ($(date +%s%N) - t0) / 1000000 )) ms after launch (load $(load))"
 stop_app "$NEW_FIRST"
@@ -135,15 +137,15 @@ for round in $(seq "$ROUNDS"); do
   bench "GET /gif old" 64 "$OLD/gif"
   bench "GET /gif new" 64 "$NEW/gif"
   bench "GET /gif nginx static" 64 "$STATIC/gif"
-  for term in "user42" "654321" "text%20999999" "kangaroo"; do
+  for term in $TERMS; do
     bench "GET /search $term old" 32 "$OLD/search?query=$term"
     bench "GET /search $term new" 32 "$NEW/search?query=$term"
   done
 done
 
-must_start "$OLD_JAR" 4572 old
-must_start "$NEW_JAR" 4582 new
-for round in $(seq "$ROUNDS"); do
+[ "$FANOUT" = 0 ] || must_start "$OLD_JAR" 4572 old
+[ "$FANOUT" = 0 ] || must_start "$NEW_JAR" 4582 new
+for round in $( [ "$FANOUT" = 0 ] || seq "$ROUNDS"); do
   for which in old new; do
     if [ $which = old ]; then a=$OLD; b=http://127.0.0.1:4572; else a=$NEW; b=http://127.0.0.1:4582; fi
     say "fan-out $which, round $round, load $(load): $(java -Xss256k bench/gifmachine/FanOutBench.java "$SECRET" "$CLIENTS" "$POSTS" "$a" "$b" 2>&1 | tail -1)"

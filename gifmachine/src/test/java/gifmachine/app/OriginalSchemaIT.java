@@ -68,7 +68,7 @@ class OriginalSchemaIT {
               Map.of("url", "https://example.com/new.gif", "who", "java", "secret", "s3cret"));
       assertThat(posted.statusCode()).isEqualTo(200);
       assertThat(posted.body()).contains("\"id\":4");
-      awaitIndexes(name, "gifs_pkey", "gifs_search_trgm", "gifs_search_walk");
+      awaitIndexes(name, "gifs_pkey", "gifs_search_fit", "gifs_search_long", "gifs_search_trgm");
     }
 
     try (Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(name), "postgres", "")) {
@@ -99,7 +99,7 @@ class OriginalSchemaIT {
           Map.of(
               "url", "https://example.com/t.gif", "meme_top", "Trigram-less", "secret", "s3cret"));
       assertThat(clients.get("/search?query=GRAM-LE").body()).contains("Trigram-less - ");
-      awaitIndexes(name, "gifs_pkey", "gifs_search_walk");
+      awaitIndexes(name, "gifs_pkey", "gifs_search_fit", "gifs_search_long");
       assertThat(clients.get("/search?query=GRAM-LE").body()).contains("Trigram-less - ");
     }
 

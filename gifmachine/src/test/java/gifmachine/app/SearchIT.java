@@ -39,6 +39,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchIT {
   private static final int ROWS = 2000;
+
+  /**
+   * Every so many rows, one whose texts are too long for {@code gifs_search_fit}: its fields are
+   * padded to the 500-character limit with two-byte letters.
+   */
+  private static final int LONG_EVERY = 40;
+
   private static final List<String> TOKENS =
       List.of(
           "cat",
@@ -116,30 +123,55 @@ class SearchIT {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "the planner's choice, '', ''",
-    "the newest-first walk, -c enable_seqscan=off -c enable_bitmapscan=off -c enable_sort=off,"
-        + " gifs_search_walk",
+    "the planner's choice, '', '', ''",
+    "the newest-first walks, -c enable_seqscan=off -c enable_bitmapscan=off -c enable_sort=off,"
+        + " gifs_search_fit, gifs_search_long",
     "the trigram index, -c enable_seqscan=off -c enable_indexscan=off -c enable_indexonlyscan=off,"
-        + " gifs_search_trgm",
+        + " gifs_search_trgm, gifs_search_trgm",
   })
   void through_each_index_search_returns_what_the_original_query_returned(
-      String plan, String options, String index) throws SQLException {
-    if (!index.isEmpty()) {
-      try (Connection c = connect(indexed, options);
-          Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "EXPLAIN SELECT id FROM gifs WHERE "
-                      + SearchText.BUILTIN.expression()
-                      + " LIKE '%cat%' ORDER BY -id LIMIT 33")) {
-        StringBuilder explained = new StringBuilder();
-        while (rs.next()) {
-          explained.append(rs.getString(1)).append('\n');
-        }
-        assertThat(explained).as("the plan forced for %s", plan).contains(index);
-      }
+      String plan, String options, String fitting, String longer) throws SQLException {
+    if (!fitting.isEmpty()) {
+      assertThat(explain(options, SearchIndexes.fitsTheWalk(SearchText.BUILTIN)))
+          .as("the plan forced for %s, rows that fit the walk", plan)
+          .contains(fitting);
+      assertThat(explain(options, SearchIndexes.overflowsTheWalk(SearchText.BUILTIN)))
+          .as("the plan forced for %s, longer rows", plan)
+          .contains(longer);
     }
     assertEveryQueryMatchesTheReference(indexed, options);
+  }
+
+  @Test
+  void the_generated_rows_include_texts_too_long_for_the_covering_index() throws SQLException {
+    try (Connection c = connect(indexed, "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM gifs WHERE "
+                    + SearchIndexes.overflowsTheWalk(SearchText.BUILTIN))) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(ROWS / LONG_EVERY);
+    }
+  }
+
+  /** The plan of one branch of search's query for a common term, under {@code options}. */
+  private String explain(String options, String rows) throws SQLException {
+    try (Connection c = connect(indexed, options);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN SELECT id FROM gifs WHERE "
+                    + rows
+                    + " AND "
+                    + SearchText.BUILTIN.expression()
+                    + " LIKE '%cat%' ORDER BY -id LIMIT 33")) {
+      StringBuilder explained = new StringBuilder();
+      while (rs.next()) {
+        explained.append(rs.getString(1)).append('\n');
+      }
+      return explained.toString();
+    }
   }
 
   @Test
@@ -278,10 +310,11 @@ class SearchIT {
                 "INSERT INTO gifs (url, who, \"when\", meme_top, meme_bottom)"
                     + " VALUES (?, ?, now(), ?, ?)")) {
       for (int i = 0; i < ROWS; i++) {
+        boolean tooLong = i % LONG_EVERY == LONG_EVERY / 2;
         s.setString(1, "https://example.com/" + i + ".gif");
-        s.setString(2, field(random));
-        s.setString(3, field(random));
-        s.setString(4, field(random));
+        s.setString(2, tooLong ? longField(random) : field(random));
+        s.setString(3, tooLong ? longField(random) : field(random));
+        s.setString(4, tooLong ? longField(random) : field(random));
         s.addBatch();
       }
       s.executeBatch();
@@ -303,10 +336,41 @@ class SearchIT {
     return text.toString();
   }
 
+  /** A field's random tokens padded with Greek to 500 characters (over 900 bytes). */
+  private static String longField(Random random) {
+    String tokens = String.valueOf(field(random));
+    return (tokens + " " + "ΣΊΣΥΦΟΣ ".repeat(70)).substring(0, 500);
+  }
+
   /** Every token, random substrings of generated text in several cases, and cross-column bits. */
   private static List<String> queries(Random random) {
     Set<String> queries = new LinkedHashSet<>(TOKENS);
     queries.addAll(List.of("%%", "\\%", "_%", "%_", "\\\\", "t\u001fc", "\u001f", "s\u001fb", " "));
+    // Several words: the trigram index is asked only for the longest (IndexedPart), the whole
+    // term filters. Common and rare parts that differ, words too short to index, wildcards.
+    queries.addAll(
+        List.of(
+            "cat dog",
+            "dog cat",
+            "CAT under_score",
+            "a cat",
+            "ca t",
+            "at do",
+            "cat 100%",
+            "100% cat",
+            "50%_off a_b",
+            "a_b 50%_off",
+            "% cat",
+            "_ dog",
+            "\\ back\\slash",
+            "back\\slash \\",
+            "σίσυφος ΣΊΣΥΦΟΣ",
+            "ΣΊΣΥΦΟΣ cat",
+            "😀 grin",
+            "cat  dog",
+            " cat",
+            "cat ",
+            "under_score dog cat"));
     for (int i = 0; i < 40; i++) {
       String text = field(random);
       if (text == null || text.isEmpty()) {

@@ -21,15 +21,28 @@ import org.slf4j.LoggerFactory;
  * catalog queries.
  *
  * <ul>
- *   <li>{@code gifs_search_walk}: a b-tree on {@code (-id, search text)} covering who, meme_top and
- *       meme_bottom. A common term walks it newest-first without touching the table or lower-casing
- *       anything, until a page of matches is found.
+ *   <li>{@code gifs_search_fit}: a b-tree on {@code (-id, search text)} covering id, who, meme_top
+ *       and meme_bottom, for every row whose index entry fits a b-tree page ({@link #fitsTheWalk}).
+ *       A common term walks it newest-first without touching the table or lower-casing anything,
+ *       until a page of matches is found. (The raw columns are included because the planner takes
+ *       an index-only scan only when every column the query names is in the index, even where it
+ *       needs them only inside the indexed expression:
+ *       https://www.postgresql.org/docs/17/indexes-index-only-scans.html)
+ *   <li>{@code gifs_search_long}: a b-tree on {@code (-id)} of the rare rows that do not fit, so a
+ *       common term walks them newest-first too, reading each from the table.
  *   <li>{@code gifs_search_trgm}: a GIN trigram index on the search text, for rare terms (needs the
  *       {@code pg_trgm} extension, which migration V2 creates where it may).
  * </ul>
  *
- * Idempotent and crash-safe: instances serialise on an advisory lock, an index left INVALID by an
- * interrupted build (a crash, a stop mid-build) is dropped and rebuilt, and the three per-column
+ * Why two walks: a b-tree entry holds at most 2,704 bytes ("index row size exceeds btree version 4
+ * maximum 2704", SQLSTATE 54000: https://www.postgresql.org/docs/17/btree.html#BTREE-IMPLEMENTATION
+ * gives a third of a page). The texts' own limits (500 characters each, up to 3 bytes per
+ * character) allow 4,500 bytes raw and as many lower-cased, so one covering index over every row
+ * made such a gif impossible to store ({@code gifs_search_walk}, version 0.2, found by {@code
+ * PostGifFuzzIT}); it is dropped before anything else is built.
+ *
+ * <p>Idempotent and crash-safe: instances serialise on an advisory lock, an index left INVALID by
+ * an interrupted build (a crash, a stop mid-build) is dropped and rebuilt, and the three per-column
  * trigram indexes of earlier versions are dropped once the new one is valid.
  */
 public final class SearchIndexes implements AutoCloseable {
@@ -40,6 +53,18 @@ public final class SearchIndexes implements AutoCloseable {
 
   private static final List<String> LEGACY =
       List.of("gifs_who_trgm", "gifs_meme_top_trgm", "gifs_meme_bottom_trgm");
+
+  /** Version 0.2's covering index, which refused long texts: dropped before anything is built. */
+  static final String REFUSING_LONG_TEXTS = "gifs_search_walk";
+
+  /**
+   * The most bytes of text a {@code gifs_search_fit} entry holds: the raw columns plus the
+   * lower-cased joined text. With the id twice, the tuple header, a null bitmap and each value's
+   * length word and alignment (under 60 bytes together), an entry stays under b-tree's 2,704.
+   * Compression can only make an entry smaller.
+   */
+  static final int WALK_TEXT_BYTES = 2400;
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   /** An index this class keeps, by name and the statement that builds it. */
@@ -70,11 +95,16 @@ public final class SearchIndexes implements AutoCloseable {
     String text = searchText.expression();
     return List.of(
         new Index(
-            "gifs_search_walk",
-            "CREATE INDEX CONCURRENTLY gifs_search_walk ON gifs ((-id), ("
+            "gifs_search_fit",
+            "CREATE INDEX CONCURRENTLY gifs_search_fit ON gifs ((-id), ("
                 + text
-                + "))"
-                + " INCLUDE (id, who, meme_top, meme_bottom)",
+                + ")) INCLUDE (id, who, meme_top, meme_bottom) WHERE "
+                + fitsTheWalk(searchText),
+            false),
+        new Index(
+            "gifs_search_long",
+            "CREATE INDEX CONCURRENTLY gifs_search_long ON gifs ((-id)) WHERE "
+                + overflowsTheWalk(searchText),
             false),
         new Index(
             "gifs_search_trgm",
@@ -83,6 +113,26 @@ public final class SearchIndexes implements AutoCloseable {
                 + ")"
                 + " gin_trgm_ops)",
             true));
+  }
+
+  /**
+   * The rows {@code gifs_search_fit} holds. A query that walks it states this condition verbatim:
+   * the planner uses a partial index only for a query whose WHERE implies its predicate.
+   */
+  public static String fitsTheWalk(SearchText searchText) {
+    return walkTextBytes(searchText) + " <= " + WALK_TEXT_BYTES;
+  }
+
+  /** The rows {@code gifs_search_long} holds: every row {@link #fitsTheWalk} leaves out. */
+  public static String overflowsTheWalk(SearchText searchText) {
+    return walkTextBytes(searchText) + " > " + WALK_TEXT_BYTES;
+  }
+
+  private static String walkTextBytes(SearchText searchText) {
+    return "(octet_length(coalesce(who, '')) + octet_length(coalesce(meme_top, ''))"
+        + " + octet_length(coalesce(meme_bottom, '')) + octet_length("
+        + searchText.expression()
+        + "))";
   }
 
   public void start() {
@@ -136,6 +186,12 @@ public final class SearchIndexes implements AutoCloseable {
       // Blocks while another instance builds; afterwards everything is found valid.
       s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
       try {
+        if (valid(c, REFUSING_LONG_TEXTS).isPresent()) {
+          // It makes long texts impossible to store: gone at once, search slower until the
+          // indexes below are built.
+          logger.info("dropping search index {}: it refuses long texts", REFUSING_LONG_TEXTS);
+          s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + REFUSING_LONG_TEXTS);
+        }
         boolean trigrams = hasTrigrams(c);
         boolean built = false;
         for (Index index : indexes) {
