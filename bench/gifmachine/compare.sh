@@ -20,16 +20,11 @@ FANOUT=${FANOUT:-1} # 0 skips the fan-out rounds
 POSTS=${POSTS:-20}
 MAX_RAM=${MAX_RAM:-512m}
 SECRET=bench-secret-$RANDOM$RANDOM
-for tool in wrk psql curl nginx; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
-    echo "bench: $tool is missing: apt-get install -y wrk postgresql-client curl nginx" >&2; exit 1; }
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # Work directory, child processes, report and say(), and the image's JVM flags in FLAGS.
 # shellcheck source=bench/gifmachine/harness.sh
 source bench/gifmachine/harness.sh compare-
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+require_comparison_tools
 
 say "# Gifmachine old vs new, interleaved, $(date -u +%FT%TZ)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load before start: $(load)"
@@ -100,26 +95,9 @@ done
 
 must_start "$OLD_JAR" 4571 old
 must_start "$NEW_JAR" 4581 new
-OLD=http://127.0.0.1:4571 NEW=http://127.0.0.1:4581 STATIC=http://127.0.0.1:4591
+OLD=http://127.0.0.1:4571 NEW=http://127.0.0.1:4581
 curl -sf "$NEW/gif" >"$WORK/gif.json"
-cat >"$WORK/nginx.conf" <<CONF
-user root;
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log $WORK/nginx-access.log combined buffer=64k flush=1s;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:4591;
-    location = /gif { types { } default_type application/json; alias $WORK/gif.json; }
-  }
-}
-CONF
-"$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
-until curl -sf -o /dev/null "$STATIC/gif"; do sleep 0.1; done
+start_nginx
 
 bench() { # label connections url
   local out rps p99

@@ -412,6 +412,14 @@ public final class Gifmachine implements AutoCloseable {
     }
   }
 
+  /**
+   * How Jetty invokes this server's handlers: {@code NON_BLOCKING} keeps {@code GET /gif} on the
+   * thread that read it ({@link LatestGifFastPath}); for the test that guards it.
+   */
+  org.eclipse.jetty.util.thread.Invocable.InvocationType invocationType() {
+    return server.jettyServer().server().getInvocationType();
+  }
+
   /** The database, for tests that crash its embedded server. */
   Database database() {
     return database;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,20 @@ class LatestGifFastPathIT {
     assertThat(clients.postForm("/gif", Map.of("secret", "wrong")).statusCode()).isEqualTo(403);
     assertThat(clients.get("/gifs").statusCode()).isEqualTo(404);
     assertThat(clients.get("/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void jetty_answers_it_on_the_thread_that_read_it_and_hands_the_rest_to_the_pool() {
+    // A handler that may block anywhere in the chain would make Jetty hand every request, GET
+    // /gif included, to another thread again: the fast path's main saving.
+    assertThat(app.invocationType()).isEqualTo(InvocationType.NON_BLOCKING);
+    // What the pool runs still answers, body and all.
+    assertThat(clients.get("/history").statusCode()).isEqualTo(200);
+    assertThat(
+            clients
+                .postForm("/gif", Map.of("url", "https://example.com/pool.gif", "secret", "s3cret"))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   private static void assertSameAnswer(HttpResponse<String> fast, HttpResponse<String> route) {

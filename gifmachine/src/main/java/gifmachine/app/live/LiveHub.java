@@ -3,6 +3,7 @@ package gifmachine.app.live;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +70,7 @@ public final class LiveHub {
           // Pings keep load balancers (ALB: 60 s idle) from cutting quiet kiosks off.
           ctx.enableAutomaticPings(25, TimeUnit.SECONDS);
           clients.put(ctx, new AtomicLong());
-          String hello = greeting.get();
-          send(ctx, hello, utf8Length(hello));
+          send(ctx, encoded(greeting.get()));
         });
     ws.onClose(ctx -> clients.remove(ctx));
     ws.onError(ctx -> clients.remove(ctx));
@@ -76,9 +80,11 @@ public final class LiveHub {
    * Sends {@code message} to every connected client; slow or dead clients do not hold others up.
    */
   public void broadcast(String message) {
-    long bytes = utf8Length(message);
+    // Encoded once for all clients: a server's frames are not masked (RFC 6455 section 5.1), so
+    // every client gets the same payload bytes, each through a view with its own position.
+    ByteBuffer payload = encoded(message);
     for (WsContext client : clients.keySet()) {
-      send(client, message, bytes);
+      send(client, payload);
     }
   }
 
@@ -102,11 +108,18 @@ public final class LiveHub {
     return clients.size();
   }
 
-  private void send(WsContext client, String message, long bytes) {
+  /**
+   * Queues {@code payload} (not consumed: each send writes a view of it) as one text frame to
+   * {@code client}, straight to Jetty's core session: the API session's {@code sendText} would
+   * encode the same string again for every client and wrap the callback twice, per client and per
+   * message (docs/benchmarks.md, "Stop 9").
+   */
+  private void send(WsContext client, ByteBuffer payload) {
     AtomicLong queued = clients.get(client);
     if (queued == null) {
       return; // closed or dropped meanwhile
     }
+    long bytes = payload.remaining();
     long before = queued.getAndAdd(bytes);
     if (before > 0 && before + bytes > MAX_QUEUED_BYTES) {
       queued.addAndGet(-bytes);
@@ -114,21 +127,56 @@ public final class LiveHub {
       return;
     }
     try {
-      client.session.sendText(
-          message,
-          Callback.from(
-              () -> queued.addAndGet(-bytes),
-              failure -> {
-                queued.addAndGet(-bytes);
-                drop(client, failure.toString());
-              }));
+      core(client)
+          .sendFrame(
+              new Frame(OpCode.TEXT, true, payload.slice()),
+              new Sent(client, queued, bytes),
+              false);
     } catch (RuntimeException e) {
       drop(client, e.toString());
     }
   }
 
-  private static long utf8Length(String message) {
-    return message.getBytes(StandardCharsets.UTF_8).length;
+  /** Jetty's core session under Javalin's: where frames are queued and written. */
+  private static CoreSession core(WsContext client) {
+    if (client.session instanceof WebSocketSession session) {
+      return session.getCoreSession();
+    }
+    throw new IllegalStateException(
+        "not a Jetty WebSocket session: " + client.session.getClass().getName());
+  }
+
+  private static ByteBuffer encoded(String message) {
+    return ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+  }
+
+  /** A frame written (its bytes leave the client's queue) or failed (the client is dropped). */
+  private final class Sent implements Callback {
+    private final WsContext client;
+    private final AtomicLong queued;
+    private final long bytes;
+
+    Sent(WsContext client, AtomicLong queued, long bytes) {
+      this.client = client;
+      this.queued = queued;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void succeeded() {
+      queued.addAndGet(-bytes);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      queued.addAndGet(-bytes);
+      drop(client, failure.toString());
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING; // a counter and, rarely, a close frame queued
+    }
   }
 
   private void drop(WsContext client, String why) {
@@ -138,7 +186,10 @@ public final class LiveHub {
     logger.info("dropped WebSocket client {}: {}", client.sessionId(), why);
     Session session = client.session;
     try {
-      session.close(StatusCode.TRY_AGAIN_LATER, "too slow, reconnect", Callback.NOOP);
+      session.close(
+          StatusCode.TRY_AGAIN_LATER,
+          "too slow, reconnect",
+          org.eclipse.jetty.websocket.api.Callback.NOOP);
     } catch (RuntimeException e) {
       session.disconnect();
       return;
