@@ -276,12 +276,22 @@ public final class BlueGreenTraffic extends Construct {
     if (service == null) {
       throw new IllegalStateException("attach the service before adding a hook");
     }
+    // Our own role rather than the one CDK would add: CDK adds its role while synthesizing, after
+    // aspects ran, so it would miss the permissions boundary every role carries (Infrastructure).
+    software.amazon.awscdk.services.iam.Role role =
+        software.amazon.awscdk.services.iam.Role.Builder.create(service, "ValidationHookRole")
+            .assumedBy(
+                new software.amazon.awscdk.services.iam.ServicePrincipal("ecs.amazonaws.com"))
+            .build();
+    // CDK grants the invoke only to a role it creates itself.
+    function.grantInvoke(role);
     service.addLifecycleHook(
         new DeploymentLifecycleLambdaTarget(
             function,
             "ValidationHook",
             DeploymentLifecycleLambdaTargetProps.builder()
                 .lifecycleStages(List.of(DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT))
+                .role(role)
                 .build()));
   }
 

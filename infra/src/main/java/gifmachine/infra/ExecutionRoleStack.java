@@ -2,8 +2,11 @@ package gifmachine.infra;
 
 import gifmachine.infra.iam.ExecutionRolePolicy;
 import gifmachine.infra.iam.HandlerPermissions;
+import gifmachine.infra.iam.RoleBoundary;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
@@ -31,6 +34,24 @@ import software.constructs.Construct;
  */
 public final class ExecutionRoleStack extends Stack {
 
+  /**
+   * The IAM writes that set a role's policies or boundary: the execution role may call them only on
+   * roles that carry the boundary, so no role it creates or edits outgrows {@link RoleBoundary}.
+   * Each supports the {@code iam:PermissionsBoundary} condition key
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-policy-keys;
+   * the pattern of
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate).
+   */
+  public static final SortedSet<String> BOUNDED_IAM_WRITES =
+      new TreeSet<>(
+          List.of(
+              "iam:AttachRolePolicy",
+              "iam:CreateRole",
+              "iam:DeleteRolePolicy",
+              "iam:DetachRolePolicy",
+              "iam:PutRolePermissionsBoundary",
+              "iam:PutRolePolicy"));
+
   private final Role role;
 
   public ExecutionRoleStack(Construct scope, String id, StackProps props, DeploymentConfig config) {
@@ -43,6 +64,19 @@ public final class ExecutionRoleStack extends Stack {
             config.region());
     List<List<ExecutionRolePolicy.Grant>> documents =
         ExecutionRolePolicy.packed(grants, ExecutionRolePolicy::renderedLength);
+    String boundaryArn =
+        "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/" + boundaryName(config);
+    // Boundaries grant nothing themselves (they cap a role's policies): actions used on resources
+    // we know in advance are scoped to them, the others apply to any resource and the roles' own
+    // policies do the scoping (RoleBoundary).
+    PolicyDocument boundary = new PolicyDocument();
+    RoleBoundary.statements(config, getAccount())
+        .forEach(statement -> boundary.addStatements(CdkStatements.of(statement)));
+    ManagedPolicy.Builder.create(this, "RoleBoundary")
+        .managedPolicyName(boundaryName(config))
+        .description("Permissions boundary of every role of " + config.deploymentName())
+        .document(boundary)
+        .build();
     role =
         Role.Builder.create(this, "CloudFormationExecutionRole")
             .roleName(roleName(config))
@@ -54,7 +88,9 @@ public final class ExecutionRoleStack extends Stack {
             .build();
     for (int i = 0; i < documents.size(); i++) {
       PolicyDocument document = new PolicyDocument();
-      documents.get(i).forEach(grant -> document.addStatements(statement(grant)));
+      documents
+          .get(i)
+          .forEach(grant -> statements(grant, boundaryArn).forEach(document::addStatements));
       ManagedPolicy.Builder.create(this, "Handlers" + (i + 1))
           .managedPolicyName(roleName(config) + "-" + (i + 1))
           .document(document)
@@ -64,6 +100,15 @@ public final class ExecutionRoleStack extends Stack {
     CfnOutput.Builder.create(this, StackOutputs.EXECUTION_ROLE_ARN)
         .value(role.getRoleArn())
         .build();
+  }
+
+  /**
+   * {@code gifmachine-on-aws-{deployment}-cfn-boundary}: like the role's own policies, outside the
+   * execution role's {@code policy/{deployment}-*} grant, so CloudFormation cannot widen it; inside
+   * the bootstrap policy's {@code policy/gifmachine-on-aws-{deployment}-cfn-*}.
+   */
+  public static String boundaryName(DeploymentConfig config) {
+    return roleName(config) + "-boundary";
   }
 
   /** {@code gifmachine-on-aws-{deployment}-cfn}: outside the {@code {deployment}-*} IAM grant. */
@@ -86,18 +131,53 @@ public final class ExecutionRoleStack extends Stack {
     return role;
   }
 
-  private static PolicyStatement statement(ExecutionRolePolicy.Grant grant) {
+  /**
+   * {@code grant} as statements: for IAM, the {@link #BOUNDED_IAM_WRITES} only with the boundary as
+   * condition, and removing a boundary denied (else a role could shed it).
+   */
+  private static List<PolicyStatement> statements(
+      ExecutionRolePolicy.Grant grant, String boundaryArn) {
+    if (!grant.service().equals("iam")) {
+      return List.of(statement(grant, "", grant.actions(), Map.of()));
+    }
+    SortedSet<String> bounded = new TreeSet<>(grant.actions());
+    bounded.retainAll(BOUNDED_IAM_WRITES);
+    SortedSet<String> rest = new TreeSet<>(grant.actions());
+    rest.removeAll(BOUNDED_IAM_WRITES);
+    rest.remove("iam:DeleteRolePermissionsBoundary");
+    return List.of(
+        statement(grant, "", rest, Map.of()),
+        statement(
+            grant,
+            "WithBoundary",
+            bounded,
+            Map.of("StringEquals", Map.of("iam:PermissionsBoundary", Fn.sub(boundaryArn)))),
+        PolicyStatement.Builder.create()
+            .sid("KeepBoundary")
+            .effect(Effect.DENY)
+            .actions(List.of("iam:DeleteRolePermissionsBoundary"))
+            .resources(List.of("*"))
+            .build());
+  }
+
+  private static PolicyStatement statement(
+      ExecutionRolePolicy.Grant grant,
+      String sidSuffix,
+      SortedSet<String> actions,
+      Map<String, Object> conditions) {
     PolicyStatement.Builder builder =
         PolicyStatement.Builder.create()
-            .sid(grant.service().replaceAll("[^A-Za-z0-9]", ""))
+            .sid(grant.service().replaceAll("[^A-Za-z0-9]", "") + sidSuffix)
             .effect(Effect.ALLOW)
-            .actions(List.copyOf(grant.actions()))
+            .actions(List.copyOf(actions))
             .resources(
                 grant.resources().stream()
                     .map(resource -> resource.contains("${") ? Fn.sub(resource) : resource)
                     .toList());
     if (!grant.regions().isEmpty()) {
       builder.conditions(Map.of("StringEquals", Map.of("aws:RequestedRegion", grant.regions())));
+    } else if (!conditions.isEmpty()) {
+      builder.conditions(conditions);
     }
     return builder.build();
   }

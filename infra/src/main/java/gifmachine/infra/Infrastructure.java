@@ -76,6 +76,18 @@ public final class Infrastructure {
       stacks.values().stream()
           .filter(stack -> stack != executionRole)
           .forEach(stack -> stack.addDependency(executionRole));
+      // Every role the other stacks create carries the boundary the execution role stack defines:
+      // the execution role may create and edit roles only with it (ExecutionRoleStack), and it
+      // caps their rights at what our roles use
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+      stacks.values().stream()
+          .filter(stack -> stack != executionRole)
+          .forEach(
+              stack ->
+                  software.amazon.awscdk.services.iam.PermissionsBoundary.of(stack)
+                      .apply(
+                          software.amazon.awscdk.services.iam.ManagedPolicy.fromManagedPolicyName(
+                              stack, "RoleBoundary", ExecutionRoleStack.boundaryName(config))));
       // Listener rules take no Tags in CloudFormation's schema (cfn-lint E3002), though CDK
       // would write them.
       config

@@ -2,7 +2,6 @@ package gifmachine.infra;
 
 import gifmachine.infra.iam.OperatorPolicy;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -238,20 +237,7 @@ public final class PipelineStack extends Stack {
   }
 
   private List<PolicyStatement> operatorStatements(DeploymentConfig config) {
-    List<PolicyStatement> statements = new ArrayList<>();
-    for (gifmachine.infra.iam.PolicyStatement statement :
-        OperatorPolicy.statements(config, getAccount())) {
-      PolicyStatement.Builder builder =
-          PolicyStatement.Builder.create()
-              .sid(statement.sid())
-              .actions(statement.actions())
-              .resources(statement.resources());
-      if (!statement.conditions().isEmpty()) {
-        builder.conditions(new LinkedHashMap<String, Object>(statement.conditions()));
-      }
-      statements.add(builder.build());
-    }
-    return statements;
+    return OperatorPolicy.statements(config, getAccount()).stream().map(CdkStatements::of).toList();
   }
 
   private static software.amazon.awscdk.services.codebuild.LoggingOptions logging(LogGroup logs) {
