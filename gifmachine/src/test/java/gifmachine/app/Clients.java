@@ -1,20 +1,26 @@
 package gifmachine.app;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /** Real JDK HTTP and WebSocket clients against a running app. */
@@ -74,14 +80,37 @@ final class Clients {
     Socket socket = new Socket();
     URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/");
     // Bounded like every other request here: a handshake that never completes fails the test
-    // instead of holding the whole suite (it once hung DatabaseRestartIT for minutes).
-    socket.webSocket =
-        http.newWebSocketBuilder()
-            .connectTimeout(Duration.ofSeconds(20))
-            .buildAsync(ws, socket)
-            .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
-            .join();
+    // instead of holding the whole suite (it once hung DatabaseRestartIT for minutes). The
+    // failure carries a dump of every thread, virtual ones too: the server runs in this JVM, so
+    // the dump shows where its side of the upgrade stood.
+    try {
+      socket.webSocket =
+          http.newWebSocketBuilder()
+              .connectTimeout(Duration.ofSeconds(20))
+              .buildAsync(ws, socket)
+              .orTimeout(30, TimeUnit.SECONDS)
+              .join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof TimeoutException
+          || e.getCause() instanceof HttpTimeoutException) {
+        throw new AssertionError(
+            "WebSocket handshake with " + ws + " did not complete; threads: " + dumpThreads(), e);
+      }
+      throw e;
+    }
     return socket;
+  }
+
+  /** Writes every thread's stack, virtual threads included, to a file under target/. */
+  private static String dumpThreads() {
+    Path file = Path.of("target", "thread-dump-" + System.nanoTime() + ".txt").toAbsolutePath();
+    try {
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      return file.toString();
+    } catch (IOException | RuntimeException e) {
+      return "not dumped (" + e + ")";
+    }
   }
 
   static final class Socket implements WebSocket.Listener, AutoCloseable {

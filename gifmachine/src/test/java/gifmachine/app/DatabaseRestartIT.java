@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import gifmachine.app.db.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,13 +50,30 @@ class DatabaseRestartIT {
         assertThat(onA.get("/readyz").statusCode()).isEqualTo(503);
         assertThat(onA.get("/history").statusCode()).isEqualTo(503);
         assertThat(onA.get("/healthz").statusCode()).isEqualTo(200);
-
-        second =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                .start();
+        // Kiosks that (re)connect during the outage, and while the database starts again, get
+        // the latest gif from memory: the WebSocket upgrade never waits on the database.
+        assertKioskConnects(onA, "before.gif");
+        assertKioskConnects(onB, "before.gif");
+        CompletableFuture<EmbeddedPostgres> starting =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return EmbeddedPostgres.builder()
+                        .setDataDirectory(data)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .start();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+        try {
+          for (int i = 0; !starting.isDone(); i++) {
+            assertKioskConnects(i % 2 == 0 ? onA : onB, "before.gif");
+          }
+        } finally {
+          second = starting.join();
+        }
 
         await()
             .atMost(Duration.ofSeconds(30))
@@ -72,6 +91,12 @@ class DatabaseRestartIT {
       if (second != null) {
         second.close();
       }
+    }
+  }
+
+  private static void assertKioskConnects(Clients clients, String latest) {
+    try (Clients.Socket kiosk = clients.socket()) {
+      assertThat(kiosk.next(5)).contains(latest);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -55,91 +56,19 @@ public final class Infrastructure {
       App app =
           new App(AppProps.builder().outdir(outdir.toString()).analyticsReporting(false).build());
       Map<StackPart, Stack> stacks = new LinkedHashMap<>();
-      stacks.put(
-          StackPart.EXECUTION_ROLE,
-          new ExecutionRoleStack(
-              app,
-              StackPart.EXECUTION_ROLE.suffix(),
-              props(
-                  config,
-                  StackPart.EXECUTION_ROLE,
-                  "the role CloudFormation deploys the other stacks with"),
-              config));
-      RegistryStack registry =
-          new RegistryStack(
-              app,
-              StackPart.REGISTRY.suffix(),
-              props(config, StackPart.REGISTRY, "ECR repositories"),
-              config);
-      stacks.put(StackPart.REGISTRY, registry);
-      if (config.cloudFrontFirewall()) {
-        stacks.put(
-            StackPart.FIREWALL,
-            new FirewallStack(
-                app,
-                StackPart.FIREWALL.suffix(),
-                props(
-                    config,
-                    StackPart.FIREWALL,
-                    "WAF web ACL of the CloudFront distribution" + " (us-east-1)")));
-      }
-      NetworkStack network =
-          new NetworkStack(
-              app,
-              StackPart.NETWORK.suffix(),
-              props(config, StackPart.NETWORK, "VPC, NAT, endpoints, security groups"),
-              config);
-      stacks.put(StackPart.NETWORK, network);
-      DatabaseStack database =
-          new DatabaseStack(
-              app,
-              StackPart.DATABASE.suffix(),
-              props(config, StackPart.DATABASE, "RDS for PostgreSQL"),
-              config,
-              network);
-      stacks.put(StackPart.DATABASE, database);
-      GifmachineStack gifmachine =
-          new GifmachineStack(
-              app,
-              StackPart.GIFMACHINE.suffix(),
-              props(config, StackPart.GIFMACHINE, "ECS service, load balancer, blue/green"),
-              config,
-              network,
-              database,
-              registry);
-      stacks.put(StackPart.GIFMACHINE, gifmachine);
-      if (config.monitoring()) {
-        stacks.put(
-            StackPart.MONITORING,
-            new MonitoringStack(
-                app,
-                StackPart.MONITORING.suffix(),
-                props(config, StackPart.MONITORING, "Prometheus, cDepot, Grafana"),
-                config,
-                network,
-                registry,
-                gifmachine));
-      }
-      if (config.edge() == Edge.CLOUDFRONT) {
-        stacks.put(
-            StackPart.EDGE,
-            new EdgeStack(
-                app,
-                StackPart.EDGE.suffix(),
-                props(config, StackPart.EDGE, "CloudFront distribution, VPC origin"),
-                config,
-                gifmachine));
-      }
-      if (config.pipeline()) {
-        stacks.put(
-            StackPart.PIPELINE,
-            new PipelineStack(
-                app,
-                StackPart.PIPELINE.suffix(),
-                props(config, StackPart.PIPELINE, "CodePipeline, CodeBuild"),
-                config,
-                registry,
-                gifmachine));
+      for (Part part : PARTS) {
+        if (part.present().test(config)) {
+          StackPart name = part.name();
+          stacks.put(
+              name,
+              part.stack()
+                  .create(
+                      app,
+                      name.suffix(),
+                      props(config, name, part.what()),
+                      config,
+                      new Built(stacks)));
+        }
       }
       // CloudFormation deploys every other stack with the execution role, and deletes them with
       // it: it is created first and deleted last.
@@ -194,6 +123,107 @@ public final class Infrastructure {
       deleteRecursively(outdir);
     }
   }
+
+  /**
+   * One part of a deployment: what its stack holds (for the stack's description), whether {@code
+   * config} has it, and how its stack is built from the stacks of the parts before it.
+   */
+  private record Part(
+      StackPart name, String what, Predicate<DeploymentConfig> present, StackFactory stack) {}
+
+  @FunctionalInterface
+  private interface StackFactory {
+    Stack create(App app, String id, StackProps props, DeploymentConfig config, Built before);
+  }
+
+  /** The stacks built so far, by part: a part's stack takes its inputs from these. */
+  private record Built(Map<StackPart, Stack> stacks) {
+    <T extends Stack> T get(StackPart part, Class<T> type) {
+      return type.cast(stacks.get(part));
+    }
+  }
+
+  private static final Predicate<DeploymentConfig> ALWAYS = config -> true;
+
+  /** Every part, in deployment order (StackPart's): a stack is built after those it uses. */
+  private static final List<Part> PARTS =
+      List.of(
+          new Part(
+              StackPart.EXECUTION_ROLE,
+              "the role CloudFormation deploys the other stacks with",
+              ALWAYS,
+              (app, id, props, config, before) -> new ExecutionRoleStack(app, id, props, config)),
+          new Part(
+              StackPart.REGISTRY,
+              "ECR repositories",
+              ALWAYS,
+              (app, id, props, config, before) -> new RegistryStack(app, id, props, config)),
+          new Part(
+              StackPart.FIREWALL,
+              "WAF web ACL of the CloudFront distribution (us-east-1)",
+              DeploymentConfig::cloudFrontFirewall,
+              (app, id, props, config, before) -> new FirewallStack(app, id, props)),
+          new Part(
+              StackPart.NETWORK,
+              "VPC, NAT, endpoints, security groups",
+              ALWAYS,
+              (app, id, props, config, before) -> new NetworkStack(app, id, props, config)),
+          new Part(
+              StackPart.DATABASE,
+              "RDS for PostgreSQL",
+              ALWAYS,
+              (app, id, props, config, before) ->
+                  new DatabaseStack(
+                      app, id, props, config, before.get(StackPart.NETWORK, NetworkStack.class))),
+          new Part(
+              StackPart.GIFMACHINE,
+              "ECS service, load balancer, blue/green",
+              ALWAYS,
+              (app, id, props, config, before) ->
+                  new GifmachineStack(
+                      app,
+                      id,
+                      props,
+                      config,
+                      before.get(StackPart.NETWORK, NetworkStack.class),
+                      before.get(StackPart.DATABASE, DatabaseStack.class),
+                      before.get(StackPart.REGISTRY, RegistryStack.class))),
+          new Part(
+              StackPart.MONITORING,
+              "Prometheus, cDepot, Grafana",
+              DeploymentConfig::monitoring,
+              (app, id, props, config, before) ->
+                  new MonitoringStack(
+                      app,
+                      id,
+                      props,
+                      config,
+                      before.get(StackPart.NETWORK, NetworkStack.class),
+                      before.get(StackPart.REGISTRY, RegistryStack.class),
+                      before.get(StackPart.GIFMACHINE, GifmachineStack.class))),
+          new Part(
+              StackPart.EDGE,
+              "CloudFront distribution, VPC origin",
+              config -> config.edge() == Edge.CLOUDFRONT,
+              (app, id, props, config, before) ->
+                  new EdgeStack(
+                      app,
+                      id,
+                      props,
+                      config,
+                      before.get(StackPart.GIFMACHINE, GifmachineStack.class))),
+          new Part(
+              StackPart.PIPELINE,
+              "CodePipeline, CodeBuild",
+              DeploymentConfig::pipeline,
+              (app, id, props, config, before) ->
+                  new PipelineStack(
+                      app,
+                      id,
+                      props,
+                      config,
+                      before.get(StackPart.REGISTRY, RegistryStack.class),
+                      before.get(StackPart.GIFMACHINE, GifmachineStack.class))));
 
   private static StackProps props(DeploymentConfig config, StackPart part, String what) {
     return StackProps.builder()

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 
 class MonitoringStackTest {
@@ -19,29 +21,34 @@ class MonitoringStackTest {
     separate = Deployments.template(Deployments.everyOptionApp(), StackPart.MONITORING);
   }
 
+  /** A task definition with, among its containers, one like each of {@code containers}. */
+  @SafeVarargs
+  private static Matcher taskRunning(Map<String, Object>... containers) {
+    return Match.objectLike(
+        Map.of(
+            "ContainerDefinitions",
+            Match.arrayWith(
+                Stream.of(containers)
+                    .map(container -> (Object) Match.objectLike(container))
+                    .toList())));
+  }
+
+  /** Container {@code name} whose environment holds {@code variable=value}, among others. */
+  private static Map<String, Object> withEnvironment(String name, String variable, String value) {
+    return Map.of(
+        "Name",
+        name,
+        "Environment",
+        Match.arrayWith(List.of(Map.of("Name", variable, "Value", value))));
+  }
+
   @Test
   void one_task_runs_prometheus_cdepot_and_grafana_unless_grafana_is_asked_apart() {
     template.resourceCountIs("AWS::ECS::TaskDefinition", 1);
     template.resourceCountIs("AWS::ECS::Service", 1);
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
-            Map.of(
-                "ContainerDefinitions",
-                Match.arrayWith(
-                    List.of(
-                        Match.objectLike(
-                            Map.of(
-                                "Name",
-                                "grafana",
-                                "Environment",
-                                Match.arrayWith(
-                                    List.of(
-                                        Map.of(
-                                            "Name",
-                                            "PROMETHEUS_URL",
-                                            "Value",
-                                            "http://localhost:9090"))))))))));
+        taskRunning(withEnvironment("grafana", "PROMETHEUS_URL", "http://localhost:9090")));
     separate.resourceCountIs("AWS::ECS::TaskDefinition", 2);
     separate.resourceCountIs("AWS::ECS::Service", 2);
     separate.hasResourceProperties(
@@ -51,35 +58,23 @@ class MonitoringStackTest {
                 "ContainerDefinitions",
                 List.of(
                     Match.objectLike(
-                        Map.of(
-                            "Name",
+                        withEnvironment(
                             "grafana",
-                            "Environment",
-                            Match.arrayWith(
-                                List.of(
-                                    Map.of(
-                                        "Name",
-                                        "PROMETHEUS_URL",
-                                        "Value",
-                                        "http://cdepot.staging-initech.gifmachine.internal:9090")))))))));
+                            "PROMETHEUS_URL",
+                            "http://cdepot.staging-initech.gifmachine.internal:9090"))))));
   }
 
   @Test
   void prometheus_and_cdepot_share_a_task_registered_as_cdepot_in_cloud_map() {
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
+        taskRunning(
+            Map.of("Name", "prometheus"),
             Map.of(
-                "ContainerDefinitions",
-                Match.arrayWith(
-                    List.of(
-                        Match.objectLike(Map.of("Name", "prometheus")),
-                        Match.objectLike(
-                            Map.of(
-                                "Name",
-                                "cdepot",
-                                "PortMappings",
-                                List.of(Match.objectLike(Map.of("ContainerPort", 8002))))))))));
+                "Name",
+                "cdepot",
+                "PortMappings",
+                List.of(Match.objectLike(Map.of("ContainerPort", 8002))))));
     template.hasResourceProperties(
         "AWS::ServiceDiscovery::PrivateDnsNamespace",
         Match.objectLike(Map.of("Name", "prod-dundermiff.gifmachine.internal")));
@@ -95,26 +90,15 @@ class MonitoringStackTest {
             Map.of("GenerateSecretString", Match.objectLike(Map.of("PasswordLength", 32)))));
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
+        taskRunning(
             Map.of(
-                "ContainerDefinitions",
+                "Name",
+                "grafana",
+                "Environment",
                 Match.arrayWith(
-                    List.of(
-                        Match.objectLike(
-                            Map.of(
-                                "Name", "grafana",
-                                "Environment",
-                                    Match.arrayWith(
-                                        List.of(
-                                            Map.of(
-                                                "Name",
-                                                "GF_AUTH_ANONYMOUS_ENABLED",
-                                                "Value",
-                                                "false"))),
-                                "Secrets",
-                                    List.of(
-                                        Match.objectLike(
-                                            Map.of("Name", "GF_SECURITY_ADMIN_PASSWORD"))))))))));
+                    List.of(Map.of("Name", "GF_AUTH_ANONYMOUS_ENABLED", "Value", "false"))),
+                "Secrets",
+                List.of(Match.objectLike(Map.of("Name", "GF_SECURITY_ADMIN_PASSWORD"))))));
   }
 
   @Test
@@ -126,47 +110,36 @@ class MonitoringStackTest {
         Match.not(Match.objectLike(Map.of("Volumes", Match.anyValue()))));
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
+        taskRunning(
             Map.of(
-                "ContainerDefinitions",
+                "Name",
+                "prometheus",
+                "Command",
                 Match.arrayWith(
                     List.of(
-                        Match.objectLike(
-                            Map.of(
-                                "Name",
-                                "prometheus",
-                                "Command",
-                                Match.arrayWith(
-                                    List.of(
-                                        "--storage.tsdb.retention.time="
-                                            + MonitoringStack.PROMETHEUS_RETENTION,
-                                        "--storage.tsdb.retention.size="
-                                            + MonitoringStack.PROMETHEUS_RETENTION_SIZE)))))))));
+                        "--storage.tsdb.retention.time=" + MonitoringStack.PROMETHEUS_RETENTION,
+                        "--storage.tsdb.retention.size="
+                            + MonitoringStack.PROMETHEUS_RETENTION_SIZE)))));
   }
 
   @Test
   void grafana_is_served_from_the_grafana_sub_path_and_is_not_essential_in_the_shared_task() {
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
+        taskRunning(
             Map.of(
-                "ContainerDefinitions",
+                "Name",
+                "grafana",
+                "Essential",
+                false,
+                "Environment",
                 Match.arrayWith(
                     List.of(
-                        Match.objectLike(
-                            Map.of(
-                                "Name",
-                                "grafana",
-                                "Essential",
-                                false,
-                                "Environment",
-                                Match.arrayWith(
-                                    List.of(
-                                        Map.of(
-                                            "Name",
-                                            "GF_SERVER_ROOT_URL",
-                                            "Value",
-                                            "%(protocol)s://%(domain)s/grafana/"))))))))));
+                        Map.of(
+                            "Name",
+                            "GF_SERVER_ROOT_URL",
+                            "Value",
+                            "%(protocol)s://%(domain)s/grafana/"))))));
     for (String[] setting :
         new String[][] {
           {"GF_SERVER_SERVE_FROM_SUB_PATH", "true"},
@@ -175,50 +148,19 @@ class MonitoringStackTest {
         }) {
       template.hasResourceProperties(
           "AWS::ECS::TaskDefinition",
-          Match.objectLike(
-              Map.of(
-                  "ContainerDefinitions",
-                  Match.arrayWith(
-                      List.of(
-                          Match.objectLike(
-                              Map.of(
-                                  "Name",
-                                  "grafana",
-                                  "Environment",
-                                  Match.arrayWith(
-                                      List.of(
-                                          Map.of("Name", setting[0], "Value", setting[1]))))))))));
+          taskRunning(withEnvironment("grafana", setting[0], setting[1])));
     }
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
-            Map.of(
-                "ContainerDefinitions",
-                Match.arrayWith(
-                    List.of(
-                        Match.objectLike(Map.of("Name", "prometheus", "Essential", true)),
-                        Match.objectLike(Map.of("Name", "cdepot", "Essential", true)))))));
+        taskRunning(
+            Map.of("Name", "prometheus", "Essential", true),
+            Map.of("Name", "cdepot", "Essential", true)));
     Template ownDomain =
         Deployments.template(Deployments.cloudFrontOptionsApp(), StackPart.MONITORING);
     ownDomain.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
-        Match.objectLike(
-            Map.of(
-                "ContainerDefinitions",
-                Match.arrayWith(
-                    List.of(
-                        Match.objectLike(
-                            Map.of(
-                                "Name",
-                                "grafana",
-                                "Environment",
-                                Match.arrayWith(
-                                    List.of(
-                                        Map.of(
-                                            "Name",
-                                            "GF_SERVER_ROOT_URL",
-                                            "Value",
-                                            "https://gifs.example.com/grafana/"))))))))));
+        taskRunning(
+            withEnvironment("grafana", "GF_SERVER_ROOT_URL", "https://gifs.example.com/grafana/")));
   }
 
   @Test

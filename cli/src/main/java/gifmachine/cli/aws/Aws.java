@@ -3,7 +3,9 @@ package gifmachine.cli.aws;
 /**
  * Every AWS gateway the CLI uses, for one region and set of credentials (and CloudFormation in
  * us-east-1 too, where the CloudFront firewall stack lives: {@link #forDeployment}). {@link
- * AwsConnector} builds the real ones; tests build this from in-memory or emulator-backed parts.
+ * AwsConnector} builds the real ones; tests build this from in-memory or emulator-backed parts,
+ * passing {@link PipelineGateway#unavailable()} or {@link DatabaseGateway#unavailable()} for a
+ * service the command under test never reaches (its calls then fail loudly).
  */
 public record Aws(
     CloudFormationGateway cloudFormation,
@@ -19,89 +21,6 @@ public record Aws(
     PipelineGateway pipelines,
     AutoCloseable resources)
     implements AutoCloseable {
-
-  /** Without the pipeline and RDS (tests of commands that never reach them): their calls fail. */
-  public Aws(
-      CloudFormationGateway cloudFormation,
-      AccountGateway account,
-      SecretsGateway secrets,
-      RegistryGateway registry,
-      BucketGateway buckets,
-      ServiceGateway services,
-      LogsGateway logs,
-      TaggingGateway tagging,
-      CloudFormationGateway cloudFrontCloudFormation,
-      AutoCloseable resources) {
-    this(
-        cloudFormation,
-        account,
-        secrets,
-        registry,
-        buckets,
-        services,
-        logs,
-        tagging,
-        DatabaseGateway.unavailable(),
-        cloudFrontCloudFormation,
-        PipelineGateway.unavailable(),
-        resources);
-  }
-
-  /** Without the pipeline (tests of commands that never reach it): its calls fail. */
-  public Aws(
-      CloudFormationGateway cloudFormation,
-      AccountGateway account,
-      SecretsGateway secrets,
-      RegistryGateway registry,
-      BucketGateway buckets,
-      ServiceGateway services,
-      LogsGateway logs,
-      TaggingGateway tagging,
-      DatabaseGateway databases,
-      CloudFormationGateway cloudFrontCloudFormation,
-      AutoCloseable resources) {
-    this(
-        cloudFormation,
-        account,
-        secrets,
-        registry,
-        buckets,
-        services,
-        logs,
-        tagging,
-        databases,
-        cloudFrontCloudFormation,
-        PipelineGateway.unavailable(),
-        resources);
-  }
-
-  /** Without RDS (tests of commands that never reach it): its calls fail. */
-  public Aws(
-      CloudFormationGateway cloudFormation,
-      AccountGateway account,
-      SecretsGateway secrets,
-      RegistryGateway registry,
-      BucketGateway buckets,
-      ServiceGateway services,
-      LogsGateway logs,
-      TaggingGateway tagging,
-      CloudFormationGateway cloudFrontCloudFormation,
-      PipelineGateway pipelines,
-      AutoCloseable resources) {
-    this(
-        cloudFormation,
-        account,
-        secrets,
-        registry,
-        buckets,
-        services,
-        logs,
-        tagging,
-        DatabaseGateway.unavailable(),
-        cloudFrontCloudFormation,
-        pipelines,
-        resources);
-  }
 
   /**
    * The same gateways with {@link #cloudFormation()} routing each of the deployment's stacks to its

@@ -89,10 +89,9 @@ public final class RollbackCommand extends AwsCommand {
             new Rollback(
                     aws, deployment, engine(aws, renderer, cancellation), renderer, context.pacer())
                 .rollback(
-                    new Deployment.Request(
+                    Deployment.Request.of(
                         resolved.config(),
                         resolved.method(),
-                        false,
                         () -> {
                           throw new DeploymentException(
                               DeploymentException.Exit.FAILED,

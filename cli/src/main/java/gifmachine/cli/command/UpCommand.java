@@ -116,15 +116,13 @@ public final class UpCommand extends AwsCommand {
                 : resolved.config().toBuilder().restoreSnapshot(restoreSnapshot.trim()).build();
         result =
             deployment.up(
-                new Deployment.Request(
-                    config,
-                    resolved.method(),
-                    part != null,
-                    this::password,
-                    source(),
-                    new KeptChoices.Requests(
-                        refreshNatImage,
-                        question -> confirmReplacement(question, config.deploymentName()))));
+                Deployment.Request.of(config, resolved.method(), this::password)
+                    .withMonitoringOnly(part != null)
+                    .withSource(source())
+                    .withKept(
+                        new KeptChoices.Requests(
+                            refreshNatImage,
+                            question -> confirmReplacement(question, config.deploymentName()))));
       } catch (DeploymentException e) {
         if (e.exit() != DeploymentException.Exit.INTERRUPTED) {
           throw e;

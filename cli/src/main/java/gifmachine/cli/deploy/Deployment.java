@@ -61,31 +61,28 @@ public final class Deployment {
       String source,
       KeptChoices.Requests kept) {
 
-    /** Keeping everything the first up chose. */
-    public Request(
-        DeploymentConfig config,
-        Method method,
-        boolean monitoringOnly,
-        Supplier<Password> password) {
-      this(config, method, monitoringOnly, password, "", KeptChoices.Requests.NONE);
+    /**
+     * A whole deployment of {@code config} by {@code method} that keeps everything the first up
+     * chose and names no source: {@code Request.of(config, Method.DIRECT, password).withSource(
+     * "commit 1a2b3c4")}.
+     */
+    public static Request of(DeploymentConfig config, Method method, Supplier<Password> password) {
+      return new Request(config, method, false, password, "", KeptChoices.Requests.NONE);
     }
 
-    public Request(
-        DeploymentConfig config,
-        Method method,
-        boolean monitoringOnly,
-        Supplier<Password> password,
-        String source) {
-      this(config, method, monitoringOnly, password, source, KeptChoices.Requests.NONE);
+    /** This request for the registry and monitoring stacks only ({@code up monitoring}). */
+    public Request withMonitoringOnly(boolean monitoringOnly) {
+      return new Request(config, method, monitoringOnly, password, source, kept);
     }
 
-    public Request(
-        DeploymentConfig config,
-        Method method,
-        boolean monitoringOnly,
-        Supplier<Password> password,
-        KeptChoices.Requests kept) {
-      this(config, method, monitoringOnly, password, "", kept);
+    /** This request with where the release comes from, for the release history. */
+    public Request withSource(String source) {
+      return new Request(config, method, monitoringOnly, password, source, kept);
+    }
+
+    /** This request asking to change {@code kept} of what the first up chose. */
+    public Request withKept(KeptChoices.Requests kept) {
+      return new Request(config, method, monitoringOnly, password, source, kept);
     }
   }
 

@@ -303,14 +303,11 @@ public final class Rollback {
             + digest(previous.images().get(ImageName.GIFMACHINE)));
     Deployment.Result result =
         deployment.redeploy(
-            new Deployment.Request(
-                config,
-                request.method(),
-                false,
-                request.password(),
-                "rollback to the release of "
-                    + previous.releasedAt()
-                    + (previous.source().isBlank() ? "" : " (" + previous.source() + ")")),
+            Deployment.Request.of(config, request.method(), request.password())
+                .withSource(
+                    "rollback to the release of "
+                        + previous.releasedAt()
+                        + (previous.source().isBlank() ? "" : " (" + previous.source() + ")")),
             previous.images());
     return new Redeployed(previous, running, result);
   }

@@ -38,8 +38,20 @@ class CommandAwsErrorsIT {
     return Stream.of("up", "plan", "status", "logs", "down");
   }
 
-  static List<String> args(String command, String... more) {
-    List<String> args = new ArrayList<>(List.of(command, "-e", "test", "-c", "acme"));
+  /** {@code command} for test-acme in {@code region} on {@code endpoint}, confirmed. */
+  static List<String> args(String command, String region, String endpoint, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command,
+                "-e",
+                "test",
+                "-c",
+                "acme",
+                "--region",
+                region,
+                "--endpoint-url",
+                endpoint));
     args.addAll(List.of(more));
     if (command.equals("down") || command.equals("up")) {
       args.add("--yes");
@@ -52,13 +64,7 @@ class CommandAwsErrorsIT {
   void an_unreachable_endpoint_exits_3_and_says_so(String command) throws Exception {
     CliRunner.Result result =
         new CliRunner(dir)
-            .run(
-                args(
-                    command,
-                    "--region",
-                    "eu-west-1",
-                    "--endpoint-url",
-                    "http://127.0.0.1:" + FreePorts.loopback()));
+            .run(args(command, "eu-west-1", "http://127.0.0.1:" + FreePorts.loopback()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
     assertThat(result.err())
@@ -71,16 +77,7 @@ class CommandAwsErrorsIT {
   @MethodSource("awsCommands")
   void missing_credentials_exit_3_and_say_how_to_configure_them(String command) {
     CliRunner.Result result =
-        new CliRunner(dir)
-            .run(
-                args(
-                    command,
-                    "--region",
-                    "eu-west-1",
-                    "--endpoint-url",
-                    moto.url(),
-                    "--profile",
-                    "nobody"));
+        new CliRunner(dir).run(args(command, "eu-west-1", moto.url(), "--profile", "nobody"));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
     assertThat(result.err()).contains("no usable AWS credentials", "--profile");
@@ -88,9 +85,7 @@ class CommandAwsErrorsIT {
 
   @Test
   void an_unknown_region_is_rejected_before_anything_is_created_naming_the_known_ones() {
-    CliRunner.Result result =
-        new CliRunner(dir)
-            .run(args("up", "--region", "xx-nowhere-9", "--endpoint-url", moto.url()));
+    CliRunner.Result result = new CliRunner(dir).run(args("up", "xx-nowhere-9", moto.url()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
     assertThat(result.err())
@@ -109,8 +104,7 @@ class CommandAwsErrorsIT {
               Map.of("owner", "someone-else"));
     }
 
-    CliRunner.Result result =
-        new CliRunner(dir).run(args("up", "--region", "eu-west-1", "--endpoint-url", moto.url()));
+    CliRunner.Result result = new CliRunner(dir).run(args("up", "eu-west-1", moto.url()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(4);
     assertThat(result.err()).contains("stack test-acme-network: exists but is not ours");
@@ -118,18 +112,8 @@ class CommandAwsErrorsIT {
 
   @Test
   void up_without_a_password_source_or_terminal_asks_for_one_of_them() {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "up",
-                "-e",
-                "test",
-                "-c",
-                "acme",
-                "--region",
-                "eu-west-1",
-                "--endpoint-url",
-                moto.url()));
+    List<String> args = args("up", "eu-west-1", moto.url());
+    args.remove("--yes"); // nothing may answer the password question
 
     CliRunner.Result result = new CliRunner(dir).run(args);
 
@@ -142,18 +126,7 @@ class CommandAwsErrorsIT {
 
   @Test
   void status_of_nothing_deployed_says_so_and_suggests_up() {
-    CliRunner.Result result =
-        new CliRunner(dir)
-            .run(
-                "status",
-                "-e",
-                "test",
-                "-c",
-                "acme",
-                "--region",
-                "eu-west-1",
-                "--endpoint-url",
-                moto.url());
+    CliRunner.Result result = new CliRunner(dir).run(args("status", "eu-west-1", moto.url()));
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out())
@@ -162,18 +135,7 @@ class CommandAwsErrorsIT {
 
   @Test
   void logs_of_nothing_deployed_is_an_error_suggesting_up() {
-    CliRunner.Result result =
-        new CliRunner(dir)
-            .run(
-                "logs",
-                "-e",
-                "test",
-                "-c",
-                "acme",
-                "--region",
-                "eu-west-1",
-                "--endpoint-url",
-                moto.url());
+    CliRunner.Result result = new CliRunner(dir).run(args("logs", "eu-west-1", moto.url()));
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
     assertThat(result.err())

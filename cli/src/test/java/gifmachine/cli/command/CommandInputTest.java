@@ -37,6 +37,11 @@ class CommandInputTest {
     return all;
   }
 
+  /** {@code command} with a valid environment, company and region, then {@code more}. */
+  static List<String> valid(String command, String... more) {
+    return with(args(command, VALID), more);
+  }
+
   static Stream<Arguments> badInput() {
     List<Arguments> cases = new ArrayList<>();
     for (String command : COMMANDS) {
@@ -68,99 +73,42 @@ class CommandInputTest {
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--method", "yolo"),
+              valid(command, "--method", "yolo"),
               "method \"yolo\" (from flag --method): must be changeset or direct"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--endpoint-url",
-                  "localhost"),
+              valid(command, "--endpoint-url", "localhost"),
               "endpoint-url \"localhost\" (from flag --endpoint-url): must be an http(s) URL"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--min-tasks",
-                  "two"),
+              valid(command, "--min-tasks", "two"),
               "min-tasks \"two\" (from flag --min-tasks): must be a whole number"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--min-tasks",
-                  "5",
-                  "--max-tasks",
-                  "2"),
+              valid(command, "--min-tasks", "5", "--max-tasks", "2"),
               "tasks 5..2: need 1 <= min <= max"));
       cases.add(
           Arguments.of(
               command,
-              args(command, "-e", "test", "-c", "acme", "--region", "eu-west-1", "--waf", "maybe"),
+              valid(command, "--waf", "maybe"),
               "waf \"maybe\" (from flag --waf): must be true or false"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--db-instance-class",
-                  "huge"),
+              valid(command, "--db-instance-class", "huge"),
               "database instance class \"huge\": not an RDS class"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--certificate-arn",
-                  "mine"),
+              valid(command, "--certificate-arn", "mine"),
               "certificate \"mine\": not an ACM certificate ARN"));
       cases.add(
           Arguments.of(
               command,
-              args(
-                  command,
-                  "-e",
-                  "test",
-                  "-c",
-                  "acme",
-                  "--region",
-                  "eu-west-1",
-                  "--config",
-                  "absent.yml"),
+              valid(command, "--config", "absent.yml"),
               "config file absent.yml: not found"));
       cases.add(Arguments.of(command, args(command, "--bogus"), "Unknown option: '--bogus'"));
     }
@@ -173,65 +121,53 @@ class CommandInputTest {
       cases.add(
           Arguments.of(
               command,
-              with(args(command, "--edge", "nginx"), VALID),
+              valid(command, "--edge", "nginx"),
               "edge \"nginx\" (from flag --edge): must be cloudfront or alb"));
       cases.add(
           Arguments.of(
               command,
-              with(
-                  args(
-                      command,
-                      "--domain",
-                      "gifs.example.com",
-                      "--certificate-arn",
-                      irishCertificate),
-                  VALID),
+              valid(command, "--domain", "gifs.example.com", "--certificate-arn", irishCertificate),
               "it is in eu-west-1, but CloudFront can use only a certificate from us-east-1; request or"
                   + " import one in us-east-1"));
       cases.add(
           Arguments.of(
               command,
-              with(
-                  args(command, "--edge", "alb", "--certificate-arn", virginianCertificate), VALID),
+              valid(command, "--edge", "alb", "--certificate-arn", virginianCertificate),
               "it is in us-east-1, but the load balancer in eu-west-1 can use only a certificate from eu-west-1"));
       cases.add(
           Arguments.of(
               command,
-              with(args(command, "--domain", "gifs.example.com"), VALID),
+              valid(command, "--domain", "gifs.example.com"),
               "domain \"gifs.example.com\": needs --certificate-arn"));
       cases.add(
           Arguments.of(
               command,
-              with(
-                  args(
-                      command,
-                      "--domain",
-                      "gifs_example.com",
-                      "--certificate-arn",
-                      virginianCertificate),
-                  VALID),
+              valid(
+                  command,
+                  "--domain",
+                  "gifs_example.com",
+                  "--certificate-arn",
+                  virginianCertificate),
               "domain \"gifs_example.com\": not a lowercase DNS name like gifs.example.com"));
       cases.add(
           Arguments.of(
               command,
-              with(args(command, "--certificate-arn", virginianCertificate), VALID),
+              valid(command, "--certificate-arn", virginianCertificate),
               "with the CloudFront edge a certificate needs --domain"));
       cases.add(
           Arguments.of(
               command,
-              with(args(command, "--monitoring-spot", "sometimes"), VALID),
+              valid(command, "--monitoring-spot", "sometimes"),
               "monitoring-spot \"sometimes\" (from flag --monitoring-spot): must be true or false"));
     }
     cases.add(
         Arguments.of(
             "logs",
-            with(args("logs", "--since", "yesterday"), VALID),
+            valid("logs", "--since", "yesterday"),
             "since \"yesterday\": must be a number and a unit"));
     cases.add(
         Arguments.of(
-            "status",
-            with(args("status", "--output", "xml"), VALID),
-            "Invalid value for option '--output'"));
+            "status", valid("status", "--output", "xml"), "Invalid value for option '--output'"));
     cases.add(
         Arguments.of(
             "synth",
@@ -240,12 +176,12 @@ class CommandInputTest {
     cases.add(
         Arguments.of(
             "down",
-            with(args("down"), VALID),
+            valid("down"),
             "down: needs a confirmation and there is no terminal to ask on"));
     cases.add(
         Arguments.of(
             "rollback",
-            with(args("rollback"), VALID),
+            valid("rollback"),
             "rollback: needs a confirmation and there is no terminal to ask on"));
     cases.add(
         Arguments.of(

@@ -13,6 +13,8 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,34 @@ class ImagesCommandIT {
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return new Run(command.execute(args), out.toString(), err.toString());
+  }
+
+  /**
+   * {@code push} of cdepot at one revision through the AWS endpoint in us-east-1, to the deployment
+   * that {@code more} names.
+   */
+  static String[] pushCdepot(String endpoint, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "push",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                endpoint,
+                "--insecure-registry",
+                "--platform",
+                "amd64",
+                "--images",
+                "cdepot",
+                "--repository-root",
+                root.toString(),
+                "--revision",
+                "0123456789ab",
+                "--cache-dir",
+                directory.resolve("cache").toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   @Test
@@ -126,30 +156,7 @@ class ImagesCommandIT {
                   + "}}",
               Map.of());
 
-      Run run =
-          run(
-              "push",
-              "-e",
-              "moto",
-              "-c",
-              "acme",
-              "--region",
-              "us-east-1",
-              "--endpoint-url",
-              moto.url(),
-              "--insecure-registry",
-              "--platform",
-              "amd64",
-              "--images",
-              "cdepot",
-              "--repository-root",
-              root.toString(),
-              "--revision",
-              "0123456789ab",
-              "--cache-dir",
-              directory.resolve("cache").toString(),
-              "--output",
-              "json");
+      Run run = run(pushCdepot(moto.url(), "-e", "moto", "-c", "acme", "--output", "json"));
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       String digest =
@@ -161,26 +168,7 @@ class ImagesCommandIT {
               .asText();
       assertThat(fixtures.manifestDigest("moto-acme/cdepot", digest)).isEqualTo(digest);
 
-      Run byName =
-          run(
-              "push",
-              "--deployment",
-              "moto-acme",
-              "--region",
-              "us-east-1",
-              "--endpoint-url",
-              moto.url(),
-              "--insecure-registry",
-              "--platform",
-              "amd64",
-              "--images",
-              "cdepot",
-              "--repository-root",
-              root.toString(),
-              "--revision",
-              "0123456789ab",
-              "--cache-dir",
-              directory.resolve("cache").toString());
+      Run byName = run(pushCdepot(moto.url(), "--deployment", "moto-acme"));
       assertThat(byName.exitCode()).as(byName.err()).isZero();
       assertThat(byName.out())
           .containsPattern(

@@ -123,13 +123,7 @@ class ReleaseCommandTest {
           aws.runs(NEW_TASK_DEFINITION, Map.of("gifmachine", NEW_IMAGE));
         });
     deployBuildEnds(820, "SUCCEEDED", "");
-    aws.at(
-        Duration.ofSeconds(830),
-        () -> {
-          aws.action("Deploy", "Up", "Succeeded", DEPLOY, "");
-          aws.stage("Deploy", "Succeeded");
-          aws.execution("Succeeded", "");
-        });
+    executionEnds(830, "Deploy", "Up", DEPLOY, "Succeeded", "");
 
     CliRunner.Result release = cli.run(args("release"));
 
@@ -181,13 +175,7 @@ class ReleaseCommandTest {
         Duration.ofSeconds(205), () -> aws.buildPhase(BUILD, "UPLOAD_ARTIFACTS", "SUCCEEDED", ""));
     aws.at(Duration.ofSeconds(210), () -> aws.buildPhase(BUILD, "FINALIZING", "SUCCEEDED", ""));
     aws.at(Duration.ofSeconds(215), () -> aws.buildPhase(BUILD, "COMPLETED", "SUCCEEDED", ""));
-    aws.at(
-        Duration.ofSeconds(220),
-        () -> {
-          aws.action("Build", "Images", "Failed", BUILD, "Build terminated with state: FAILED");
-          aws.stage("Build", "Failed");
-          aws.execution("Failed", "");
-        });
+    executionEnds(220, "Build", "Images", BUILD, "Failed", "Build terminated with state: FAILED");
 
     CliRunner.Result release = cli.run(args("release"));
 
@@ -232,13 +220,7 @@ class ReleaseCommandTest {
         640,
         "FAILED",
         "COMMAND_EXECUTION_ERROR Error while executing command: java -jar cli.jar up. Reason: exit status 1");
-    aws.at(
-        Duration.ofSeconds(650),
-        () -> {
-          aws.action("Deploy", "Up", "Failed", DEPLOY, "Build terminated with state: FAILED");
-          aws.stage("Deploy", "Failed");
-          aws.execution("Failed", "");
-        });
+    executionEnds(650, "Deploy", "Up", DEPLOY, "Failed", "Build terminated with state: FAILED");
 
     CliRunner.Result release = cli.run(args("release"));
 
@@ -400,6 +382,21 @@ class ReleaseCommandTest {
     aws.at(
         Duration.ofSeconds(at), () -> aws.buildPhase(DEPLOY, "POST_BUILD", buildStatus, context));
     phases(DEPLOY, at + 5, "UPLOAD_ARTIFACTS", "FINALIZING", "COMPLETED");
+  }
+
+  /**
+   * At {@code at} s the action ends with {@code status} ({@code Succeeded | Failed}), and its stage
+   * and the execution end with it.
+   */
+  private void executionEnds(
+      int at, String stage, String action, String build, String status, String error) {
+    aws.at(
+        Duration.ofSeconds(at),
+        () -> {
+          aws.action(stage, action, status, build, error);
+          aws.stage(stage, status);
+          aws.execution(status, "");
+        });
   }
 
   private void phases(String build, int from, String... phases) {

@@ -444,10 +444,9 @@ class DayTwoScenarioIT {
     Rollback.Outcome outcome =
         new Rollback(aws.gateways(), deployment(), engine(), progress::add, pacer)
             .rollback(
-                new Deployment.Request(
+                Deployment.Request.of(
                     config,
                     StackDeployer.Method.DIRECT,
-                    false,
                     () -> {
                       throw new AssertionError("rollback asked for the API password");
                     }));
@@ -497,12 +496,11 @@ class DayTwoScenarioIT {
     Deployment.Result result =
         deployment()
             .up(
-                new Deployment.Request(
-                    config,
-                    StackDeployer.Method.DIRECT,
-                    false,
-                    () -> new Deployment.Password("correct horse battery", true),
-                    kept));
+                Deployment.Request.of(
+                        config,
+                        StackDeployer.Method.DIRECT,
+                        () -> new Deployment.Password("correct horse battery", true))
+                    .withKept(kept));
     if (checked) {
       assertConsistent();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gifmachine.cli.aws.AccountGateway;
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.PartialAws;
 import gifmachine.infra.DeploymentConfig;
 import gifmachine.infra.Edge;
 import gifmachine.infra.ImageSet;
@@ -56,7 +57,7 @@ class EdgeLookupsTest {
           return Optional.ofNullable(lists.get(name));
         }
       };
-  final Aws aws = new Aws(null, account, null, null, null, null, null, null, null, () -> {});
+  final Aws aws = PartialAws.account(account);
   final DeploymentConfig.Builder config =
       DeploymentConfig.builder("prod", "acme", "eu-west-1")
           .images(ImageSet.of(image -> image.repositoryName()));

@@ -3,6 +3,7 @@ package gifmachine.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gifmachine.cli.aws.Aws;
+import gifmachine.cli.aws.PartialAws;
 import gifmachine.cli.deploy.StackDeployer.Method;
 import gifmachine.cli.deploy.StackResult.Outcome;
 import gifmachine.infra.DeploymentConfig;
@@ -24,9 +25,7 @@ class StackRegionsTest {
           .images(ImageSet.of(image -> image.repositoryName()))
           .waf(true)
           .build();
-  final Aws aws =
-      new Aws(ireland, null, null, null, null, null, null, null, virginia, () -> {})
-          .forDeployment(config);
+  final Aws aws = PartialAws.cloudFormation(ireland, virginia).forDeployment(config);
 
   @Test
   void the_waf_stack_of_the_cloudfront_edge_is_deployed_in_us_east_1_and_the_rest_at_home() {

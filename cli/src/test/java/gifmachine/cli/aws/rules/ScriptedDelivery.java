@@ -282,6 +282,7 @@ public final class ScriptedDelivery {
         new Services(),
         new Logs(),
         unsupported(gifmachine.cli.aws.TaggingGateway.class),
+        gifmachine.cli.aws.DatabaseGateway.unavailable(),
         stacksGateway(),
         new Pipelines(),
         () -> {});

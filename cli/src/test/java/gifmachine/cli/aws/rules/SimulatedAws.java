@@ -1106,6 +1106,7 @@ public final class SimulatedAws {
         (key, value) -> tagged(),
         new Databases(),
         cloudFormation,
+        gifmachine.cli.aws.PipelineGateway.unavailable(),
         () -> {});
   }
 
