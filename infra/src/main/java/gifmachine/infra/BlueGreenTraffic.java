@@ -230,12 +230,13 @@ public final class BlueGreenTraffic extends Construct {
                 MathExpression.Builder.create()
                     .expression("100 * errors / MAX([requests, 1])")
                     .usingMetrics(
-                        Map.of(
-                            "errors",
-                                loadBalancer
-                                    .getMetrics()
-                                    .httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
-                            "requests", loadBalancer.getMetrics().requestCount()))
+                        Ordered.byKey(
+                            Map.of(
+                                "errors",
+                                    loadBalancer
+                                        .getMetrics()
+                                        .httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
+                                "requests", loadBalancer.getMetrics().requestCount())))
                     .period(Duration.minutes(1))
                     .build())
             .threshold(ERROR_PERCENT)
@@ -251,9 +252,10 @@ public final class BlueGreenTraffic extends Construct {
                 MathExpression.Builder.create()
                     .expression("MAX([blue, green])")
                     .usingMetrics(
-                        Map.of(
-                            "blue", blue.getMetrics().unhealthyHostCount(),
-                            "green", green.getMetrics().unhealthyHostCount()))
+                        Ordered.byKey(
+                            Map.of(
+                                "blue", blue.getMetrics().unhealthyHostCount(),
+                                "green", green.getMetrics().unhealthyHostCount())))
                     .period(Duration.minutes(1))
                     .build())
             .threshold(1)

@@ -296,15 +296,16 @@ public record DeploymentConfig(
 
   /** The tags every resource carries, {@link #DEPLOYMENT_TAG} included. */
   public java.util.Map<String, String> tags() {
-    return java.util.Map.of(
-        "Environment",
-        environment,
-        "Company",
-        company,
-        "Service",
-        SERVICE,
-        DEPLOYMENT_TAG,
-        deploymentName());
+    return Ordered.byKey(
+        java.util.Map.of(
+            "Environment",
+            environment,
+            "Company",
+            company,
+            "Service",
+            SERVICE,
+            DEPLOYMENT_TAG,
+            deploymentName()));
   }
 
   /** Private DNS namespace (Cloud Map) where cDepot registers: {@code cdepot.<namespace>}. */

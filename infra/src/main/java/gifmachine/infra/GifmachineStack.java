@@ -154,13 +154,14 @@ public final class GifmachineStack extends Stack {
             .environment(appEnvironment(config))
             .stopTimeout(STOP_TIMEOUT)
             .secrets(
-                Map.of(
-                    "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
-                    "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
-                    "DATABASE_NAME", Secret.fromSecretsManager(dbSecret, "dbname"),
-                    "DATABASE_USER", Secret.fromSecretsManager(dbSecret, "username"),
-                    "DATABASE_PASSWORD", Secret.fromSecretsManager(dbSecret, "password"),
-                    "GIFMACHINE_PASSWORD", Secret.fromSecretsManager(apiPassword)))
+                Ordered.byKey(
+                    Map.of(
+                        "DATABASE_HOST", Secret.fromSecretsManager(dbSecret, "host"),
+                        "DATABASE_PORT", Secret.fromSecretsManager(dbSecret, "port"),
+                        "DATABASE_NAME", Secret.fromSecretsManager(dbSecret, "dbname"),
+                        "DATABASE_USER", Secret.fromSecretsManager(dbSecret, "username"),
+                        "DATABASE_PASSWORD", Secret.fromSecretsManager(dbSecret, "password"),
+                        "GIFMACHINE_PASSWORD", Secret.fromSecretsManager(apiPassword))))
             .logging(
                 LogDrivers.awsLogs(
                     AwsLogDriverProps.builder().logGroup(logs).streamPrefix(APP_CONTAINER).build()))
@@ -178,10 +179,11 @@ public final class GifmachineStack extends Stack {
               .portMappings(
                   List.of(PortMapping.builder().containerPort(NetworkStack.SIDECAR_PORT).build()))
               .environment(
-                  Map.of(
-                      "CSIDECAR_PORT", Integer.toString(NetworkStack.SIDECAR_PORT),
-                      "CDEPOT_URL", config.cdepotUrl(),
-                      "CSIDECAR_APP_METRICS_PORT", Integer.toString(NetworkStack.APP_PORT)))
+                  Ordered.byKey(
+                      Map.of(
+                          "CSIDECAR_PORT", Integer.toString(NetworkStack.SIDECAR_PORT),
+                          "CDEPOT_URL", config.cdepotUrl(),
+                          "CSIDECAR_APP_METRICS_PORT", Integer.toString(NetworkStack.APP_PORT))))
               .logging(
                   LogDrivers.awsLogs(
                       AwsLogDriverProps.builder()
@@ -416,7 +418,7 @@ public final class GifmachineStack extends Stack {
    */
   private static Map<String, String> appEnvironment(DeploymentConfig config) {
     Map<String, String> environment =
-        new java.util.TreeMap<>(
+        Ordered.byKey(
             Map.of(
                 "PORT", Integer.toString(NetworkStack.APP_PORT),
                 "DATABASE_SSLMODE", "require",

@@ -128,11 +128,12 @@ public final class MonitoringStack extends Stack {
             .image(ContainerImage.fromRegistry(config.images().get(ImageName.CDEPOT)))
             .essential(true)
             .environment(
-                Map.of(
-                    "CDEPOT_PORT",
-                    Integer.toString(NetworkStack.CDEPOT_PORT),
-                    "CDEPOT_TTL_SECONDS",
-                    "30"))
+                Ordered.byKey(
+                    Map.of(
+                        "CDEPOT_PORT",
+                        Integer.toString(NetworkStack.CDEPOT_PORT),
+                        "CDEPOT_TTL_SECONDS",
+                        "30")))
             .portMappings(
                 List.of(PortMapping.builder().containerPort(NetworkStack.CDEPOT_PORT).build()))
             .logging(logging(logs, "cdepot"))
@@ -187,24 +188,26 @@ public final class MonitoringStack extends Stack {
             // A failing Grafana must not stop cDepot and Prometheus in the shared task.
             .essential(separate)
             .environment(
-                Map.ofEntries(
-                    Map.entry("GF_SERVER_ROOT_URL", publicRoot + GRAFANA_PATH + "/"),
-                    Map.entry("GF_SERVER_SERVE_FROM_SUB_PATH", "true"),
-                    Map.entry(
-                        // In its own task Grafana finds Prometheus at cDepot's task (same address).
-                        "PROMETHEUS_URL",
-                        separate
-                            ? "http://cdepot."
-                                + config.serviceDiscoveryNamespace()
-                                + ":"
-                                + NetworkStack.PROMETHEUS_PORT
-                            : "http://localhost:" + NetworkStack.PROMETHEUS_PORT),
-                    Map.entry("GF_SECURITY_ADMIN_USER", "admin"),
-                    Map.entry("GF_AUTH_ANONYMOUS_ENABLED", "false"),
-                    Map.entry("GF_USERS_ALLOW_SIGN_UP", "false"),
-                    Map.entry("GF_SECURITY_COOKIE_SECURE", Boolean.toString(https)),
-                    Map.entry("GF_ANALYTICS_REPORTING_ENABLED", "false"),
-                    Map.entry("GF_ANALYTICS_CHECK_FOR_UPDATES", "false")))
+                Ordered.byKey(
+                    Map.ofEntries(
+                        Map.entry("GF_SERVER_ROOT_URL", publicRoot + GRAFANA_PATH + "/"),
+                        Map.entry("GF_SERVER_SERVE_FROM_SUB_PATH", "true"),
+                        Map.entry(
+                            // In its own task Grafana finds Prometheus at cDepot's task (same
+                            // address).
+                            "PROMETHEUS_URL",
+                            separate
+                                ? "http://cdepot."
+                                    + config.serviceDiscoveryNamespace()
+                                    + ":"
+                                    + NetworkStack.PROMETHEUS_PORT
+                                : "http://localhost:" + NetworkStack.PROMETHEUS_PORT),
+                        Map.entry("GF_SECURITY_ADMIN_USER", "admin"),
+                        Map.entry("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+                        Map.entry("GF_USERS_ALLOW_SIGN_UP", "false"),
+                        Map.entry("GF_SECURITY_COOKIE_SECURE", Boolean.toString(https)),
+                        Map.entry("GF_ANALYTICS_REPORTING_ENABLED", "false"),
+                        Map.entry("GF_ANALYTICS_CHECK_FOR_UPDATES", "false"))))
             .secrets(Map.of("GF_SECURITY_ADMIN_PASSWORD", Secret.fromSecretsManager(adminPassword)))
             .portMappings(
                 List.of(PortMapping.builder().containerPort(NetworkStack.GRAFANA_PORT).build()))

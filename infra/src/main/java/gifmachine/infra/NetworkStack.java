@@ -161,17 +161,18 @@ public final class NetworkStack extends Stack {
     if (config.interfaceEndpoints()) {
       // With these, ECR pulls, logs, secrets and ECS Exec stay inside the VPC (but each costs
       // an hourly fee per zone, more than the NAT instance).
-      Map.of(
-              "EcrApi",
-              InterfaceVpcEndpointAwsService.ECR,
-              "EcrDocker",
-              InterfaceVpcEndpointAwsService.ECR_DOCKER,
-              "Logs",
-              InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-              "SecretsManager",
-              InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-              "SsmMessages",
-              InterfaceVpcEndpointAwsService.SSM_MESSAGES)
+      Ordered.byKey(
+              Map.of(
+                  "EcrApi",
+                  InterfaceVpcEndpointAwsService.ECR,
+                  "EcrDocker",
+                  InterfaceVpcEndpointAwsService.ECR_DOCKER,
+                  "Logs",
+                  InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+                  "SecretsManager",
+                  InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+                  "SsmMessages",
+                  InterfaceVpcEndpointAwsService.SSM_MESSAGES))
           .forEach(
               (name, service) ->
                   vpc.addInterfaceEndpoint(

@@ -329,38 +329,41 @@ public final class PipelineStack extends Stack {
   }
 
   private static Map<String, Object> buildSpec(DeploymentConfig config) {
-    return Map.of(
-        "version", "0.2",
-        "phases",
-            Map.of(
-                "install", Map.of("runtime-versions", Map.of("java", "corretto21")),
-                "build",
-                    Map.of(
-                        "commands",
-                        List.of("./mvnw -B -pl cli -am package -DskipTests", pushCommand(config)))),
-        "artifacts", Map.of("files", List.of(IMAGES_FILE, CLI_JAR)),
-        "cache", Map.of("paths", List.of("/root/.m2/**/*", IMAGE_CACHE + "/**/*")));
+    return Ordered.deeply(
+        Map.of(
+            "version", "0.2",
+            "phases",
+                Map.of(
+                    "install", Map.of("runtime-versions", Map.of("java", "corretto21")),
+                    "build",
+                        Map.of(
+                            "commands",
+                            List.of(
+                                "./mvnw -B -pl cli -am package -DskipTests", pushCommand(config)))),
+            "artifacts", Map.of("files", List.of(IMAGES_FILE, CLI_JAR)),
+            "cache", Map.of("paths", List.of("/root/.m2/**/*", IMAGE_CACHE + "/**/*"))));
   }
 
   private static Map<String, Object> deploySpec(DeploymentConfig config) {
-    return Map.of(
-        "version",
-        "0.2",
-        "phases",
+    return Ordered.deeply(
         Map.of(
-            "install", Map.of("runtime-versions", Map.of("java", "corretto21", "nodejs", "20")),
-            "build",
-                Map.of(
-                    "commands",
-                    List.of(
-                        "java -jar "
-                            + CLI_JAR
-                            + " "
-                            + String.join(
-                                " ",
-                                upArguments(config).stream()
-                                    .map(PipelineStack::shellQuoted)
-                                    .toList())))));
+            "version",
+            "0.2",
+            "phases",
+            Map.of(
+                "install", Map.of("runtime-versions", Map.of("java", "corretto21", "nodejs", "20")),
+                "build",
+                    Map.of(
+                        "commands",
+                        List.of(
+                            "java -jar "
+                                + CLI_JAR
+                                + " "
+                                + String.join(
+                                    " ",
+                                    upArguments(config).stream()
+                                        .map(PipelineStack::shellQuoted)
+                                        .toList()))))));
   }
 
   /** Settings are validated names and numbers; quoting keeps a domain or ARN one argument. */
