@@ -1,7 +1,6 @@
 package gifmachine.infra;
 
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awscdk.services.logs.CfnQueryDefinition;
 import software.amazon.awscdk.services.logs.ILogGroup;
 import software.constructs.Construct;
@@ -16,7 +15,7 @@ import software.constructs.Construct;
 public final class LogQueries extends Construct {
 
   static final Map<String, String> QUERIES =
-      new TreeMap<>(
+      Ordered.byKey(
           Map.of(
               "top-endpoints",
                   """

@@ -86,18 +86,16 @@ public final class AppMetrics {
    * job), the status a three-digit code.
    */
   public void observeRequest(String method, String route, int status, double seconds) {
-    String code = status >= 100 && status <= 599 ? Integer.toString(status) : "other";
-    String knownMethod = KNOWN_METHODS.contains(method) ? method : "other";
-    requests.labelValues(knownMethod, route, code).inc();
-    duration.labelValues(knownMethod, route, code).observe(seconds);
+    routeObserver(method, route, status).observe(seconds);
   }
 
   /**
-   * The series of one method, route and status, looked up once: for a hot route whose answer is
-   * always the same (the {@code GET /gif} fast path), so each request skips the label lookups.
+   * The series of one method, route and status, with the same closed label sets as {@link
+   * #observeRequest}; kept by a hot route whose answer is always the same (the {@code GET /gif}
+   * fast path), so each of its requests skips the label lookups.
    */
   public RouteObserver routeObserver(String method, String route, int status) {
-    String code = Integer.toString(status);
+    String code = status >= 100 && status <= 599 ? Integer.toString(status) : "other";
     String knownMethod = KNOWN_METHODS.contains(method) ? method : "other";
     CounterDataPoint count = requests.labelValues(knownMethod, route, code);
     DistributionDataPoint latency = duration.labelValues(knownMethod, route, code);
