@@ -42,6 +42,11 @@ final class Clients {
   }
 
   HttpResponse<String> postForm(String path, Map<String, String> fields) {
+    return send(formPost(path, fields));
+  }
+
+  /** A form POST of {@code fields} to {@code path}, to send as it is or adjusted. */
+  HttpRequest.Builder formPost(String path, Map<String, String> fields) {
     String body =
         fields.entrySet().stream()
             .map(
@@ -50,10 +55,9 @@ final class Clients {
                         + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
-    return send(
-        HttpRequest.newBuilder(base.resolve(path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return HttpRequest.newBuilder(base.resolve(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
   }
 
   HttpResponse<String> postJson(String path, String json) {
