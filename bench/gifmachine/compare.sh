@@ -93,9 +93,13 @@ for which in old new; do
   say "start to first 200, $which: $(sort -n "$WORK/starts-$which" | tr '\n' ' ')ms (median $(sort -n "$WORK/starts-$which" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms)"
 done
 
-must_start "$OLD_JAR" 4571 old
-must_start "$NEW_JAR" 4581 new
+must_start "$OLD_JAR" 4571 old; OLD_PID=$APP_PID
+must_start "$NEW_JAR" 4581 new; NEW_PID=$APP_PID
 OLD=http://127.0.0.1:4571 NEW=http://127.0.0.1:4581
+# The new build once more with its search cache off: what a search costs when every page is a
+# miss (a term nobody searched since the last post). An old build ignores the variable.
+GIFMACHINE_SEARCH_CACHE_MB=0 must_start "$NEW_JAR" 4583 new; UNCACHED_PID=$APP_PID
+UNCACHED=http://127.0.0.1:4583
 curl -sf "$NEW/gif" >"$WORK/gif.json"
 start_nginx
 
@@ -106,7 +110,21 @@ bench() { # label connections url
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   say "$(printf '%-34s c=%-3s %10s req/s  p99 %-9s non-2xx %-5s load %s' "$1" "$2" "$rps" "$p99" "$(awk '/Non-2xx/ {print $5}' <<<"$out")" "$(load)")"
 }
-for url in "$OLD" "$NEW"; do # warm the JIT
+# Posts a gif to $1 every 100 ms until killed: each one makes every remembered search page stale.
+post_every_100ms() {
+  while true; do
+    curl -s -o /dev/null --data-urlencode "url=https://example.com/bench.gif" \
+      --data-urlencode "meme_top=posted while searching" --data-urlencode "secret=$SECRET" "$1/gif"
+    sleep 0.1
+  done
+}
+bench_while_posting() { # label connections url posting-to
+  post_every_100ms "$4" &
+  local poster=$!
+  bench "$1" "$2" "$3"
+  kill "$poster"; wait "$poster" 2>/dev/null || true
+}
+for url in "$OLD" "$NEW" "$UNCACHED"; do # warm the JIT
   wrk -t2 -c16 -d5s "$url/gif" >/dev/null
   wrk -t2 -c16 -d3s "$url/search?query=user42" >/dev/null
 done
@@ -118,8 +136,15 @@ for round in $(seq "$ROUNDS"); do
   for term in $TERMS; do
     bench "GET /search $term old" 32 "$OLD/search?query=$term"
     bench "GET /search $term new" 32 "$NEW/search?query=$term"
+    bench "GET /search $term new, no cache" 32 "$UNCACHED/search?query=$term"
   done
+  term=${TERMS%% *}
+  bench_while_posting "GET /search $term old, 10 posts/s" 32 "$OLD/search?query=$term" "$OLD"
+  bench_while_posting "GET /search $term new, 10 posts/s" 32 "$NEW/search?query=$term" "$NEW"
 done
+say "resident after the rounds: old $(( $(ps -o rss= -p "$OLD_PID") / 1024 )) MB, new $(( $(ps -o rss= -p "$NEW_PID") / 1024 )) MB, new without cache $(( $(ps -o rss= -p "$UNCACHED_PID") / 1024 )) MB"
+say "new: search pages $(curl -s "$NEW/metrics" | awk '/^gifmachine_search_pages_total/ {printf "%s %s  ", $1, $2}')"
+stop_app "$UNCACHED_PID"
 
 [ "$FANOUT" = 0 ] || must_start "$OLD_JAR" 4572 old
 [ "$FANOUT" = 0 ] || must_start "$NEW_JAR" 4582 new

@@ -2,6 +2,7 @@ package gifmachine.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
 import gifmachine.app.db.Database;
 import gifmachine.app.gif.DatabaseUnavailableException;
 import gifmachine.app.gif.Gif;
@@ -9,6 +10,7 @@ import gifmachine.app.gif.GifApi;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.InvalidInputException;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.gif.SearchCache;
 import gifmachine.app.gif.SearchIndexes;
 import gifmachine.app.gif.SearchText;
 import gifmachine.app.health.Drain;
@@ -115,10 +117,13 @@ public final class Gifmachine implements AutoCloseable {
       LatestGif latest = new LatestGif(json);
       store.latest().ifPresent(latest::offer);
       LiveHub hub = new LiveHub(() -> latest.get().json());
-      feed = new ClusterFeed(database::openDedicated, store, latest, hub, json);
       AppMetrics metrics = new AppMetrics(new PrometheusRegistry(), hub::clientCount);
+      SearchCache search =
+          new SearchCache(
+              store, config.searchCacheBytes(), Ticker.systemTicker(), metrics::searchAnswered);
+      feed = new ClusterFeed(database::openDedicated, store, latest, hub, json, search);
       GifApi gifs = new GifApi(store, latest, feed, metrics, json, config.password());
-      Pages pages = new Pages(store);
+      Pages pages = new Pages(store, search);
       Drain drain = new Drain();
       HealthApi health = new HealthApi(store, database::recoverable, drain);
       Javalin server =

@@ -1,6 +1,7 @@
 package gifmachine.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import gifmachine.app.db.DatabaseSettings;
 import gifmachine.app.gif.GifStore;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +84,42 @@ class FanOutIT {
       assertThat(onASocket.nextContaining("reload", 5)).isEqualTo("{\"type\":\"reload\"}");
       assertThat(onBSocket.nextContaining("reload", 5)).isEqualTo("{\"type\":\"reload\"}");
     }
+  }
+
+  @Test
+  void a_search_on_one_instance_shows_a_gif_posted_to_the_other_at_once() {
+    Clients onA = new Clients(a.baseUri());
+    Clients onB = new Clients(b.baseUri());
+    String search = "/search?query=Numbat";
+    // Until A's feed listens its searches bypass the cache; wait for one answered from memory.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              assertThat(onA.getHtml(search).body()).doesNotContain("a numbat");
+              return searchPages(onA, "hit") > 0;
+            });
+
+    assertThat(
+            onB.postForm(
+                    "/gif",
+                    Map.of(
+                        "url", "https://example.com/numbat.gif",
+                        "meme_top", "a numbat",
+                        "secret", "shared"))
+                .statusCode())
+        .isEqualTo(200);
+
+    // No wait for B's notification: A's probe of the newest id already tells it.
+    assertThat(onA.getHtml(search).body()).contains("a numbat");
+  }
+
+  /** A's count of search pages answered {@code answer}-wise, from its metrics. */
+  private static double searchPages(Clients on, String answer) {
+    Matcher m =
+        Pattern.compile("gifmachine_search_pages_total\\{answer=\"" + answer + "\"} (\\S+)")
+            .matcher(on.get("/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gifmachine.app.db.DatabaseSettings;
+import gifmachine.app.gif.SearchCache;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -114,7 +115,31 @@ class GifmachineConfigTest {
             "DATABASE_POOL_SIZE is not a pool size"),
         Arguments.of(
             Map.of("DATABASE_HOST", "db", "DATABASE_POOL_SIZE", "lots", "GIFMACHINE_PASSWORD", "x"),
-            "DATABASE_POOL_SIZE is not a pool size"));
+            "DATABASE_POOL_SIZE is not a pool size"),
+        Arguments.of(
+            Map.of("GIFMACHINE_SEARCH_CACHE_MB", "-1"),
+            "GIFMACHINE_SEARCH_CACHE_MB is not a size in megabytes"),
+        Arguments.of(
+            Map.of("GIFMACHINE_SEARCH_CACHE_MB", "8MB"),
+            "GIFMACHINE_SEARCH_CACHE_MB is not a size in megabytes"),
+        Arguments.of(
+            Map.of("GIFMACHINE_SEARCH_CACHE_MB", "4096"),
+            "GIFMACHINE_SEARCH_CACHE_MB is not a size in megabytes"));
+  }
+
+  @Test
+  void the_search_cache_size_is_read_in_megabytes_and_zero_turns_it_off() {
+    assertThat(GifmachineConfig.fromEnvironment(Map.of()).searchCacheBytes())
+        .isEqualTo(SearchCache.DEFAULT_MAX_BYTES)
+        .isEqualTo(8L << 20);
+    assertThat(
+            GifmachineConfig.fromEnvironment(Map.of("GIFMACHINE_SEARCH_CACHE_MB", " 32 "))
+                .searchCacheBytes())
+        .isEqualTo(32L << 20);
+    assertThat(
+            GifmachineConfig.fromEnvironment(Map.of("GIFMACHINE_SEARCH_CACHE_MB", "0"))
+                .searchCacheBytes())
+        .isZero();
   }
 
   @ParameterizedTest

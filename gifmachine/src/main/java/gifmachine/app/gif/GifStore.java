@@ -117,6 +117,21 @@ public final class GifStore {
     }
   }
 
+  /**
+   * The highest id stored, 0 for none: one step down the primary key, and after a few calls on a
+   * connection a statement PostgreSQL no longer plans (the driver prepares it on the server).
+   */
+  public long newestId() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT coalesce(max(id), 0) FROM gifs");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new DatabaseUnavailableException(e);
+    }
+  }
+
   /** The newest gif (highest id, as ActiveRecord's {@code Gif.last} chose). */
   public Optional<Gif> latest() {
     List<Gif> gifs = query("SELECT " + COLUMNS + " FROM gifs ORDER BY id DESC LIMIT 1", s -> {});

@@ -8,6 +8,7 @@ import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifFeed;
 import gifmachine.app.gif.GifStore;
 import gifmachine.app.gif.LatestGif;
+import gifmachine.app.gif.SearchCache;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link GifStore#insert}) with the whole gif; one dedicated connection per instance LISTENs and
  * hands the gif to this instance's {@link LiveHub} without a query (it reads the row by id only for
  * a payload too long to carry the gif). When the database restarts the listener reconnects,
- * re-reads the latest gif (catching anything posted meanwhile) and carries on.
+ * re-reads the latest gif (catching anything posted meanwhile) and carries on. It also tells the
+ * {@link SearchCache} when remembered pages may be stale: a gif arrived, a reload, the feed lost.
  */
 public final class ClusterFeed implements GifFeed, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ClusterFeed.class);
@@ -42,6 +44,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
   private final LatestGif latest;
   private final LiveHub hub;
   private final ObjectMapper json;
+  private final SearchCache searchCache;
   private final ConnectionWorker worker;
   private volatile boolean listening;
 
@@ -50,12 +53,14 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
       GifStore store,
       LatestGif latest,
       LiveHub hub,
-      ObjectMapper json) {
+      ObjectMapper json,
+      SearchCache searchCache) {
     this.connections = connections;
     this.store = store;
     this.latest = latest;
     this.hub = hub;
     this.json = json;
+    this.searchCache = searchCache;
     this.worker = new ConnectionWorker("gifmachine-listen", this::run);
   }
 
@@ -77,6 +82,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
   /** Shows a gif just stored here to local clients at once; other instances hear via NOTIFY. */
   @Override
   public void postedHere(Gif gif) {
+    searchCache.changed();
     arrived(gif);
   }
 
@@ -84,6 +90,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
   @Override
   public void reloadEverywhere() {
     String message = "{\"type\":\"reload\"}";
+    searchCache.changed();
     hub.broadcast(message);
     try {
       store.publish("{\"origin\":\"" + origin + "\",\"type\":\"reload\"}");
@@ -101,6 +108,9 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
+        // Before the catch-up read (a post it cannot see yet will be heard), and before
+        // listening() says so: whoever waits for that finds the cache in use.
+        searchCache.feedUp();
         listening = true;
         if (reportedDown) {
           logger.info("listening for gifs from other instances again");
@@ -124,6 +134,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
         }
       } catch (SQLException | DatabaseUnavailableException e) {
         listening = false;
+        searchCache.feedDown();
         if (!worker.running()) {
           return;
         }
@@ -136,6 +147,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       } catch (RuntimeException e) {
         listening = false;
+        searchCache.feedDown();
         logger.error("notification feed failed, retrying", e);
         ConnectionWorker.sleep(MAX_BACKOFF);
       }
@@ -165,11 +177,14 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
       return;
     }
     switch (message.path("type").asText()) {
-      case "gif" ->
-          carried(message)
-              .or(() -> store.find(message.path("id").asLong()))
-              .ifPresent(this::arrived);
-      case "reload" -> hub.broadcast("{\"type\":\"reload\"}");
+      case "gif" -> {
+        searchCache.changed();
+        carried(message).or(() -> store.find(message.path("id").asLong())).ifPresent(this::arrived);
+      }
+      case "reload" -> {
+        searchCache.changed();
+        hub.broadcast("{\"type\":\"reload\"}");
+      }
       default -> logger.debug("ignored notification type {}", message.path("type").asText());
     }
   }

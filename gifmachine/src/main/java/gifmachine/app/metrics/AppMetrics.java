@@ -1,5 +1,6 @@
 package gifmachine.app.metrics;
 
+import gifmachine.app.gif.SearchCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -13,6 +14,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,7 @@ public final class AppMetrics {
   private final Histogram duration;
   private final Counter gifsPosted;
   private final Counter secretFailures;
+  private final Counter searches;
   private final ExpositionFormatWriter writer;
   private final AtomicBoolean jvmMetricsStarted = new AtomicBoolean();
   private final CompletableFuture<Void> jvmMetrics = new CompletableFuture<>();
@@ -71,6 +74,12 @@ public final class AppMetrics {
         Counter.builder()
             .name("gifmachine_secret_check_failures_total")
             .help("Requests refused for a wrong or missing secret")
+            .register(registry);
+    this.searches =
+        Counter.builder()
+            .name("gifmachine_search_pages_total")
+            .help("Search pages by how they were answered: hit (memory), miss or bypass (database)")
+            .labelNames("answer")
             .register(registry);
     GaugeWithCallback.builder()
         .name("gifmachine_websocket_clients")
@@ -117,6 +126,11 @@ public final class AppMetrics {
 
   public void secretCheckFailed() {
     secretFailures.inc();
+  }
+
+  /** One search page answered, as {@link SearchCache} tells. */
+  public void searchAnswered(SearchCache.Outcome outcome) {
+    searches.labelValues(outcome.name().toLowerCase(Locale.ROOT)).inc();
   }
 
   /** Registers {@code GET /metrics}: the Prometheus text format. */

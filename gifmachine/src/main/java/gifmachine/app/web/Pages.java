@@ -2,6 +2,7 @@ package gifmachine.app.web;
 
 import gifmachine.app.gif.Gif;
 import gifmachine.app.gif.GifStore;
+import gifmachine.app.gif.SearchCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -27,14 +28,20 @@ public final class Pages {
           + " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
   private final GifStore store;
+  private final SearchCache search;
   private final PageTemplates templates = new PageTemplates();
   private final byte[] kiosk;
   private final byte[] notFound;
   private final byte[] script;
   private final byte[] style;
 
-  public Pages(GifStore store) {
+  /**
+   * @param store history and single gifs
+   * @param search search pages, remembered while still current
+   */
+  public Pages(GifStore store, SearchCache search) {
     this.store = store;
+    this.search = search;
     this.kiosk = templates.kiosk();
     this.notFound = templates.notFound();
     this.script = resource("gif.js");
@@ -79,7 +86,7 @@ public final class Pages {
     Optional<String> query = Optional.ofNullable(ctx.queryParam("query")).filter(q -> !q.isBlank());
     int page = pageNumber(ctx.queryParam("page"));
     GifStore.Page results =
-        query.map(q -> store.search(q, page)).orElse(new GifStore.Page(List.of(), 1, false));
+        query.map(q -> search.search(q, page)).orElse(new GifStore.Page(List.of(), 1, false));
     page(ctx).result(templates.list("gifmachine search", query.orElse(""), results));
   }
 
