@@ -89,7 +89,7 @@ for i in $(seq "$STARTS"); do
     stop_app "$APP_PID"
   done
 done
-for which in old new; do
+for which in $( [ "$STARTS" = 0 ] || echo old new); do
   say "start to first 200, $which: $(sort -n "$WORK/starts-$which" | tr '\n' ' ')ms (median $(sort -n "$WORK/starts-$which" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms)"
 done
 
