@@ -106,6 +106,7 @@ class MonitoringIT {
       URI base = gifmachine.baseUri();
       send(HttpRequest.newBuilder(base.resolve("/gif")).build());
       send(HttpRequest.newBuilder(base.resolve("/no-such-page")).build());
+      send(HttpRequest.newBuilder(base.resolve("/search?query=hi")).build());
       send(
           form(
               base,
