@@ -28,6 +28,12 @@ public final class GifStore {
   /** History and search pages hold 32 gifs, as the original's will_paginate did. */
   public static final int PAGE_SIZE = 32;
 
+  /**
+   * Rows asked for a page: one more than it shows tells whether a next page exists without a
+   * COUNT(*), which costs a full scan at a million rows.
+   */
+  private static final int ROWS_ASKED = PAGE_SIZE + 1;
+
   private static final String COLUMNS = "id, url, who, \"when\", meme_top, meme_bottom";
 
   private final DataSource dataSource;
@@ -149,10 +155,8 @@ public final class GifStore {
         query(
             "SELECT " + COLUMNS + " FROM gifs ORDER BY id DESC LIMIT ? OFFSET ?",
             s -> {
-              // One more row than a page tells whether a next page exists without a COUNT(*),
-              // which costs a full scan at a million rows.
-              s.setInt(1, PAGE_SIZE + 1);
-              s.setLong(2, (long) (number - 1) * PAGE_SIZE);
+              s.setInt(1, ROWS_ASKED);
+              s.setLong(2, offset(number));
             });
     return page(rows, number);
   }
@@ -225,8 +229,7 @@ public final class GifStore {
     if (spansColumns) {
       patterns.addAll(Collections.nCopies(3, "%" + escapeLike(query) + "%"));
     }
-    long offset = (long) (number - 1) * PAGE_SIZE;
-    int limit = PAGE_SIZE + 1; // as in history: one more row tells whether a next page exists
+    long offset = offset(number);
     List<Gif> rows =
         query(
             sql,
@@ -240,9 +243,9 @@ public final class GifStore {
                 for (String pattern : patterns) {
                   s.setString(i++, pattern);
                 }
-                s.setLong(i++, offset + limit);
+                s.setLong(i++, offset + ROWS_ASKED);
               }
-              s.setInt(i++, limit);
+              s.setInt(i++, ROWS_ASKED);
               s.setLong(i, offset);
             });
     return page(rows, number);
@@ -260,6 +263,12 @@ public final class GifStore {
     }
   }
 
+  /** How many rows come before page {@code number} (1-based). */
+  private static long offset(int number) {
+    return (long) (number - 1) * PAGE_SIZE;
+  }
+
+  /** The page of {@code rows} asked with {@link #ROWS_ASKED}. */
   private static Page page(List<Gif> rows, int number) {
     boolean hasNext = rows.size() > PAGE_SIZE;
     return new Page(hasNext ? rows.subList(0, PAGE_SIZE) : rows, number, hasNext);

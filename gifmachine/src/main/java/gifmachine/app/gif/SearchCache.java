@@ -146,12 +146,12 @@ public final class SearchCache {
     changed();
   }
 
-  /** How many pages are remembered now (for tests and metrics; an estimate, as Caffeine's). */
+  /** How many pages are remembered now (Caffeine's estimate; for tests). */
   public long size() {
     return pages == null ? 0 : pages.synchronous().estimatedSize();
   }
 
-  /** The estimated bytes of the pages remembered now, after any pending eviction. */
+  /** The estimated bytes of the pages remembered now, after any pending eviction (for tests). */
   public long weightedBytes() {
     if (pages == null) {
       return 0;

@@ -133,8 +133,7 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
           }
         }
       } catch (SQLException | DatabaseUnavailableException e) {
-        listening = false;
-        searchCache.feedDown();
+        lost();
         if (!worker.running()) {
           return;
         }
@@ -146,12 +145,17 @@ public final class ClusterFeed implements GifFeed, AutoCloseable {
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       } catch (RuntimeException e) {
-        listening = false;
-        searchCache.feedDown();
+        lost();
         logger.error("notification feed failed, retrying", e);
         ConnectionWorker.sleep(MAX_BACKOFF);
       }
     }
+  }
+
+  /** The LISTEN connection is gone: posts on other instances go unheard until it is back. */
+  private void lost() {
+    listening = false;
+    searchCache.feedDown();
   }
 
   private void catchUp() {
