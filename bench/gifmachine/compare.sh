@@ -32,7 +32,6 @@ say "java: $(java -version 2>&1 | head -1); flags: ${FLAGS[*]}"
 say "old: $OLD_JAR ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha256sum "$NEW_JAR" | cut -c1-12))"
 
 start_postgres "$NEW_JAR"
-psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
 
 # The Ruby original's table with ROWS rows, then one copy per build (a template copy is a file
 # copy): each build migrates its own, as an adopted installation.
@@ -99,7 +98,7 @@ for i in $(seq "$STARTS"); do
   done
 done
 for which in $( [ "$STARTS" = 0 ] || echo old new); do
-  say "start to first 200, $which: $(sort -n "$WORK/starts-$which" | tr '\n' ' ')ms (median $(sort -n "$WORK/starts-$which" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms)"
+  say "start to first 200, $which: $(sort -n "$WORK/starts-$which" | tr '\n' ' ')ms (median $(median "$WORK/starts-$which") ms)"
 done
 
 must_start "$OLD_JAR" 4571 old; OLD_PID=$APP_PID
@@ -151,7 +150,7 @@ for round in $(seq "$ROUNDS"); do
   bench_while_posting "GET /search $term old, 10 posts/s" 32 "$OLD/search?query=$term" "$OLD"
   bench_while_posting "GET /search $term new, 10 posts/s" 32 "$NEW/search?query=$term" "$NEW"
 done
-say "resident after the rounds: old $(( $(ps -o rss= -p "$OLD_PID") / 1024 )) MB, new $(( $(ps -o rss= -p "$NEW_PID") / 1024 )) MB, new without cache $(( $(ps -o rss= -p "$UNCACHED_PID") / 1024 )) MB"
+say "resident after the rounds: old $(rss "$OLD_PID"), new $(rss "$NEW_PID"), new without cache $(rss "$UNCACHED_PID")"
 say "new: search pages $(curl -s "$NEW/metrics" | awk '/^gifmachine_search_pages_total/ {printf "%s %s  ", $1, $2}')"
 stop_app "$UNCACHED_PID"
 

@@ -39,7 +39,6 @@ say "old: $OLD_JAR ($(sha256sum "$OLD_JAR" | cut -c1-12)); new: $NEW_JAR ($(sha2
 say "rounds $ROUNDS, wrk -t2 -c64 -d$DURATION, fan-out $CLIENTS clients over 2 instances, $POSTS posts counted after $WARMUP, client JVM: $CLIENT_JVM, $ROWS rows"
 
 start_postgres "$NEW_JAR"
-psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
 psql_on postgres -c "CREATE DATABASE base"
 original_schema_sql "$ROWS" | psql_on base
 psql_on postgres -c "CREATE DATABASE old TEMPLATE base" -c "CREATE DATABASE new TEMPLATE base"
@@ -102,9 +101,7 @@ for round in $(seq "$ROUNDS"); do
     if [ "$which" = old ]; then fanout old "$OLD" http://127.0.0.1:4572; else fanout new "$NEW" http://127.0.0.1:4582; fi
   done
 done
-rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
 say "resident memory after the rounds: old $(rss "${PIDS[1]}") and $(rss "${PIDS[2]}"), new $(rss "${PIDS[3]}") and $(rss "${PIDS[4]}")"
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 say "## medians over $ROUNDS rounds"
 say "GET /gif req/s: old $(median "$WORK/rps-old"), new $(median "$WORK/rps-new"), nginx $(median "$WORK/rps-nginx");" \
   "new/nginx $(awk -v a="$(median "$WORK/rps-new")" -v b="$(median "$WORK/rps-nginx")" 'BEGIN {printf "%.2f", a/b}')," \

@@ -1,7 +1,8 @@
 # Shared by the Gifmachine benchmark scripts (source it from the repository root after
 # setting MAX_RAM): a work directory and child processes cleaned up on exit, a report that
 # say() writes to as well as stdout, the image's JVM flags in FLAGS, start_postgres and the
-# original schema (original_schema_sql), load, require_comparison_tools and start_nginx.
+# original schema (original_schema_sql), psql_on, load, median, rss, require_comparison_tools and
+# start_nginx.
 # Usage: source bench/gifmachine/harness.sh REPORT_PREFIX
 WORK=$(mktemp -d /tmp/gifmachine-bench.XXXXXX)
 mkdir -p bench/gifmachine/results
@@ -46,7 +47,16 @@ ANALYZE gifs;
 SQL
 }
 
+# psql as postgres on the database start_postgres started, stopping at the first error.
+psql_on() { psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 "${@:2}"; }
+
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# The middle of a file's numbers, one a line (the upper middle of an even count).
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# A process's resident memory now, e.g. "182 MB".
+rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
 
 # Fails unless wrk, psql, curl and nginx are installed (the old-vs-new comparisons need them all).
 require_comparison_tools() {
