@@ -121,6 +121,14 @@ final class Deployments {
         "cloudFrontOptions", key -> Infrastructure.synthesize(cloudFrontOptions()));
   }
 
+  /**
+   * The stacks whose resources CloudFormation creates with the execution role: all but the role's
+   * own stack (the operator creates that one, see ExecutionRoleStack).
+   */
+  static java.util.stream.Stream<SynthesizedStack> createdWithTheExecutionRole(SynthesizedApp app) {
+    return app.stacks().stream().filter(stack -> stack.part() != StackPart.EXECUTION_ROLE);
+  }
+
   static JsonNode json(SynthesizedStack stack) {
     try {
       return JSON.readTree(stack.templateBody());

@@ -29,8 +29,7 @@ class ExecutionRoleTest {
   static Set<String> resourceTypesDeployedWithTheRole() {
     Set<String> types = new TreeSet<>();
     combinations()
-        .flatMap(app -> app.stacks().stream())
-        .filter(stack -> stack.part() != StackPart.EXECUTION_ROLE)
+        .flatMap(Deployments::createdWithTheExecutionRole)
         .forEach(
             stack ->
                 Deployments.json(stack)

@@ -47,17 +47,12 @@ class RoleBoundaryTest {
               "elasticloadbalancing:RegisterTargets"));
 
   static Stream<SynthesizedApp> combinations() {
-    return Stream.of(
-        Deployments.defaultApp(),
-        Deployments.everyOptionApp(),
-        Deployments.minimalApp(),
-        Deployments.cloudFrontOptionsApp());
+    return configuredCombinations().map(Combination::app);
   }
 
   static Stream<JsonNode> resources(SynthesizedApp app) {
     List<JsonNode> resources = new ArrayList<>();
-    app.stacks().stream()
-        .filter(stack -> stack.part() != StackPart.EXECUTION_ROLE)
+    Deployments.createdWithTheExecutionRole(app)
         .forEach(stack -> Deployments.json(stack).path("Resources").forEach(resources::add));
     return resources.stream();
   }
@@ -143,45 +138,38 @@ class RoleBoundaryTest {
   void every_role_of_every_option_combination_carries_the_boundary() {
     List<String> roles = new ArrayList<>();
     List<String> unbounded = new ArrayList<>();
-    combinations()
-        .flatMap(app -> app.stacks().stream())
-        .filter(stack -> stack.part() != StackPart.EXECUTION_ROLE)
-        .forEach(
-            stack ->
-                Deployments.json(stack)
-                    .path("Resources")
-                    .properties()
-                    .forEach(
-                        entry -> {
-                          if (!entry.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
-                            return;
-                          }
-                          String where = stack.stackName() + "/" + entry.getKey();
-                          roles.add(where);
-                          String boundary =
-                              entry
-                                  .getValue()
-                                  .path("Properties")
-                                  .path("PermissionsBoundary")
-                                  .toString();
-                          String name =
-                              stack
-                                  .stackName()
-                                  .substring(
-                                      0,
-                                      stack.stackName().length()
-                                          - stack.part().suffix().length()
-                                          - 1);
-                          if (!boundary.equals(
-                              "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":iam::\","
-                                  + "{\"Ref\":\"AWS::AccountId\"},\":policy/"
-                                  + DeploymentConfig.SERVICE
-                                  + "-"
-                                  + name
-                                  + "-cfn-boundary\"]]}")) {
-                            unbounded.add(where + " " + boundary);
-                          }
-                        }));
+    for (Combination combination : configuredCombinations().toList()) {
+      String expected =
+          "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":iam::\","
+              + "{\"Ref\":\"AWS::AccountId\"},\":policy/"
+              + DeploymentConfig.SERVICE
+              + "-"
+              + combination.config().deploymentName()
+              + "-cfn-boundary\"]]}";
+      Deployments.createdWithTheExecutionRole(combination.app())
+          .forEach(
+              stack ->
+                  Deployments.json(stack)
+                      .path("Resources")
+                      .properties()
+                      .forEach(
+                          entry -> {
+                            if (!entry.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
+                              return;
+                            }
+                            String where = stack.stackName() + "/" + entry.getKey();
+                            roles.add(where);
+                            String boundary =
+                                entry
+                                    .getValue()
+                                    .path("Properties")
+                                    .path("PermissionsBoundary")
+                                    .toString();
+                            if (!boundary.equals(expected)) {
+                              unbounded.add(where + " " + boundary);
+                            }
+                          }));
+    }
     assertThat(roles).hasSizeGreaterThan(10);
     assertThat(unbounded).isEmpty();
   }
@@ -221,8 +209,7 @@ class RoleBoundaryTest {
             combination -> {
               List<PolicyStatement> boundary =
                   RoleBoundary.statements(combination.config(), ACCOUNT);
-              combination.app().stacks().stream()
-                  .filter(stack -> stack.part() != StackPart.EXECUTION_ROLE)
+              Deployments.createdWithTheExecutionRole(combination.app())
                   .forEach(
                       stack -> {
                         JsonNode resources = Deployments.json(stack).path("Resources");
